@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# hvcheck build: guest test OS, host VMM, unit tests, suites and CI checks.
+
+ARCH ?= x86_64
+TARGET ?= vmm
+TESTS ?=
+JOBS ?= 2
+
+HOST_ARCH := $(shell uname -m)
+B := build/$(ARCH)
+
+ifeq ($(filter $(ARCH),x86_64 arm64),)
+$(error ARCH must be x86_64 or arm64, not '$(ARCH)')
+endif
+
+# ---------------------------------------------------------------- host ----
+HOST_CC ?= gcc
+HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
+	-pthread -Iinclude -Ihost -MMD -MP $(EXTRA_HOST_CFLAGS)
+HOST_LDFLAGS := -pthread $(EXTRA_HOST_LDFLAGS)
+
+HOST_LIB_SRCS := $(filter-out host/vmm/main.c, \
+	$(wildcard host/vmm/*.c host/vpmu/*.c host/vgic/*.c))
+HOST_LIB_OBJS := $(HOST_LIB_SRCS:%.c=$(B)/%.o)
+HVCHECK := $(B)/hvcheck
+
+UNIT_SRCS := $(wildcard host/tests/test_*.c)
+UNIT_HELPER_SRCS := $(filter-out $(UNIT_SRCS), $(wildcard host/tests/*.c))
+UNIT_HELPER_OBJS := $(UNIT_HELPER_SRCS:%.c=$(B)/%.o)
+UNIT_BINS := $(UNIT_SRCS:host/tests/%.c=$(B)/unit/%)
+
+$(B)/host/%.o: host/%.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -c -o $@ $<
+
+$(B)/libhvcheck.a: $(HOST_LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(HVCHECK): $(B)/host/vmm/main.o $(B)/libhvcheck.a
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+
+# Unit tests see ioctl() through a fake (-Wl,--wrap=ioctl) so the KVM glue
+# is checked without /dev/kvm.
+$(B)/unit/%: $(B)/host/tests/%.o $(UNIT_HELPER_OBJS) $(B)/libhvcheck.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -Wl,--wrap=ioctl -o $@ $^ -lcmocka
+
+# --------------------------------------------------------------- guest ----
+ifeq ($(ARCH),x86_64)
+GUEST_CC ?= gcc
+GUEST_ARCH_CFLAGS := -m64 -mno-red-zone -mgeneral-regs-only -mcmodel=small \
+	-fno-pie -fcf-protection=none
+GUEST_LDFLAGS_ARCH := -m elf_x86_64
+GUEST_LD ?= ld
+else
+GUEST_CC ?= aarch64-linux-gnu-gcc
+GUEST_ARCH_CFLAGS := -mgeneral-regs-only -fno-pie
+GUEST_LDFLAGS_ARCH := -m aarch64elf
+GUEST_LD ?= aarch64-linux-gnu-ld
+endif
+
+GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
+	-fno-stack-protector -fno-builtin -fno-common -nostdinc \
+	-isystem $(shell $(GUEST_CC) -print-file-name=include) \
+	-Iinclude -Iguest/lib -Iguest/lib/$(ARCH) -MMD -MP $(GUEST_ARCH_CFLAGS)
+
+GUEST_SRCS := $(wildcard guest/boot/$(ARCH)/*.S guest/boot/$(ARCH)/*.c \
+	guest/lib/*.c guest/lib/$(ARCH)/*.c guest/lib/$(ARCH)/*.S \
+	guest/tests/*/*.c guest/tests/*/$(ARCH)/*.c)
+GUEST_OBJS := $(patsubst %,$(B)/%.o,$(basename $(GUEST_SRCS)))
+GUEST_ELF := $(B)/guest.elf
+GUEST_LDS := guest/boot/$(ARCH)/guest.lds
+GUEST_ISO := $(B)/guest.iso
+
+$(B)/guest/%.o: guest/%.c
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(B)/guest/%.o: guest/%.S
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<
+
+$(GUEST_ELF): $(GUEST_OBJS) $(GUEST_LDS)
+	$(GUEST_LD) $(GUEST_LDFLAGS_ARCH) -nostdlib -static -T $(GUEST_LDS) \
+		-z noexecstack --no-warn-rwx-segments -o $@ $(GUEST_OBJS)
+
+# GRUB boots the same ELF through Multiboot2; the per-test command line
+# comes from a small FAT disk the runner makes (see docs/design.md).
+$(GUEST_ISO): $(GUEST_ELF) ci/grub.cfg
+	@rm -rf $(B)/isodir && mkdir -p $(B)/isodir/boot/grub
+	cp $(GUEST_ELF) $(B)/isodir/boot/guest.elf
+	cp ci/grub.cfg $(B)/isodir/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(B)/isodir --modules="multiboot2 fat part_msdos" \
+		>$(B)/grub-mkrescue.log 2>&1 || \
+		{ cat $(B)/grub-mkrescue.log; exit 1; }
+
+# ------------------------------------------------------------- targets ----
+.PHONY: all guest host unit iso run-tests check bench deps format \
+	format-check clean
+
+ifeq ($(ARCH),$(HOST_ARCH))
+all: guest host unit
+else
+all: guest
+endif
+
+guest: $(GUEST_ELF)
+host: $(HVCHECK)
+unit: $(UNIT_BINS)
+iso: $(GUEST_ISO)
+
+# run-tests needs the ISO for TARGET=qemu, and for the fallback to it
+# when /dev/kvm cannot be opened.
+KVM_USABLE := $(shell test -r /dev/kvm -a -w /dev/kvm && echo yes)
+RUN_TESTS_DEPS := guest host
+ifneq ($(TARGET)$(KVM_USABLE),vmmyes)
+RUN_TESTS_DEPS += iso
+endif
+
+deps:
+	@ci/deps $(ARCH) $(TARGET)
+
+run-tests: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(RUN_TESTS_DEPS)
+	$(HVCHECK) suite --arch $(ARCH) --target $(TARGET) \
+		--manifest guest/tests/$(ARCH).cfg --guest $(GUEST_ELF) \
+		--iso $(GUEST_ISO) --out $(B)/results $(if $(TESTS),--tests "$(TESTS)")
+
+check:
+	@ci/check
+
+bench: host guest
+	@ci/bench $(ARCH)
+
+CLANG_FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+
+format:
+	clang-format -i $(CLANG_FORMAT_FILES)
+
+format-check:
+	clang-format --dry-run -Werror $(CLANG_FORMAT_FILES)
+
+clean:
+	rm -rf build
+
+-include $(HOST_LIB_OBJS:.o=.d) $(B)/host/vmm/main.d $(GUEST_OBJS:.o=.d) \
+	$(UNIT_SRCS:host/tests/%.c=$(B)/host/tests/%.d) $(UNIT_HELPER_OBJS:.o=.d)
