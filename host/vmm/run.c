@@ -1,14 +1,515 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* STUB: the 'run' subcommand; replaced by its real implementation. */
+/* hvcheck run: boot one guest on KVM and exit with its status. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hvcheck_abi.h"
+#include "vmm/acpi.h"
+#include "vmm/bus.h"
+#include "vmm/cpuid.h"
+#include "vmm/exitdev.h"
+#include "vmm/mb2.h"
 #include "vmm/run.h"
+#include "vmm/uart.h"
+#include "vmm/vcpu.h"
+#include "vmm/vm.h"
+
+#define RUN_KVM_PATH "/dev/kvm"
+#define RUN_UART_IRQ 4 /* COM1's ISA IRQ */
+#define RUN_ERR_SIZE 256
+
+static const char run_help[] =
+	"usage: hvcheck run GUEST [options] [-- guest command line]\n"
+	"\n"
+	"Boots the Multiboot2 image GUEST on KVM and exits with the status the\n"
+	"guest writes to port 0xf4, or with a VMM verdict: 64 bad command\n"
+	"line, 65 image refused, 69 no KVM, 70 VMM error, 124 timeout,\n"
+	"125 triple fault, 126 KVM internal error, 127 unhandled exit.\n"
+	"\n"
+	"options:\n"
+	"  --smp N          vCPUs, 1..64 (default 1)\n"
+	"  --mem MIB        guest RAM in MiB, 1..3072 (default 64)\n"
+	"  --timeout S      seconds before the run is stopped, 0 for none\n"
+	"                   (default 30)\n"
+	"  --serial FILE    also write the guest's serial output to FILE\n"
+	"  --quiet          do not copy the serial output to stdout\n"
+	"  --timestamps     print boot phase times to stderr\n"
+	"  -h, --help       this text\n";
+
+static int run_arg_error(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int run_arg_error(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int run_parse_uint(const char *opt, const char *s, unsigned int min,
+			  unsigned int max, unsigned int *val, char *err,
+			  size_t errlen)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (!*s || *end || errno || *s == '-' || v < min || v > max)
+		return run_arg_error(err, errlen,
+				     "%s: '%s' is not a number from %u to %u",
+				     opt, s, min, max);
+	*val = v;
+	return 0;
+}
+
+static int run_join_cmdline(struct run_options *opts, int argc, char **argv,
+			    char *err, size_t errlen)
+{
+	size_t len = 0;
+
+	for (int i = 0; i < argc; i++) {
+		size_t word = strlen(argv[i]);
+
+		if (len + !!i + word >= sizeof(opts->cmdline))
+			return run_arg_error(
+				err, errlen,
+				"guest command line is longer than %d bytes",
+				RUN_MAX_CMDLINE - 1);
+		if (i)
+			opts->cmdline[len++] = ' ';
+		memcpy(opts->cmdline + len, argv[i], word);
+		len += word;
+	}
+	opts->cmdline[len] = '\0';
+	return 0;
+}
+
+int run_parse_args(int argc, char **argv, struct run_options *opts, char *err,
+		   size_t errlen)
+{
+	static const char *const with_value[] = { "--smp", "--mem", "--timeout",
+						  "--serial" };
+	int i, ret;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->smp = RUN_DEFAULT_SMP;
+	opts->mem_mib = RUN_DEFAULT_MEM_MIB;
+	opts->timeout_s = RUN_DEFAULT_TIMEOUT;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i], *value = NULL, *eq;
+		char name[16];
+		size_t name_len;
+
+		if (!strcmp(arg, "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			opts->help = true;
+			return 0;
+		}
+		if (arg[0] != '-' || !arg[1]) {
+			if (opts->guest)
+				return run_arg_error(
+					err, errlen,
+					"more than one guest image ('%s', '%s'); guest command line words go after '--'",
+					opts->guest, arg);
+			opts->guest = arg;
+			continue;
+		}
+		if (!strcmp(arg, "--quiet")) {
+			opts->quiet = true;
+			continue;
+		}
+		if (!strcmp(arg, "--timestamps")) {
+			opts->timestamps = true;
+			continue;
+		}
+
+		/* --name VALUE or --name=VALUE */
+		eq = strchr(arg, '=');
+		name_len = eq ? (size_t)(eq - arg) : strlen(arg);
+		if (name_len >= sizeof(name))
+			return run_arg_error(err, errlen, "unknown option '%s'",
+					     arg);
+		memcpy(name, arg, name_len);
+		name[name_len] = '\0';
+		for (size_t k = 0;
+		     k < sizeof(with_value) / sizeof(with_value[0]); k++) {
+			if (strcmp(name, with_value[k]))
+				continue;
+			if (eq)
+				value = eq + 1;
+			else if (i + 1 < argc)
+				value = argv[++i];
+			else
+				return run_arg_error(err, errlen,
+						     "%s needs a value", name);
+		}
+		if (!value)
+			return run_arg_error(err, errlen, "unknown option '%s'",
+					     arg);
+
+		if (!strcmp(name, "--smp")) {
+			ret = run_parse_uint(name, value, 1, RUN_MAX_SMP,
+					     &opts->smp, err, errlen);
+		} else if (!strcmp(name, "--mem")) {
+			ret = run_parse_uint(name, value, 1, HV_X86_MAX_RAM_MIB,
+					     &opts->mem_mib, err, errlen);
+		} else if (!strcmp(name, "--timeout")) {
+			ret = run_parse_uint(name, value, 0, RUN_MAX_TIMEOUT,
+					     &opts->timeout_s, err, errlen);
+		} else if (!*value) {
+			ret = run_arg_error(err, errlen,
+					    "--serial needs a file name");
+		} else {
+			opts->serial_path = value;
+			ret = 0;
+		}
+		if (ret)
+			return ret;
+	}
+	if (!opts->guest)
+		return run_arg_error(err, errlen, "no guest image given");
+	return run_join_cmdline(opts, argc - i, argv + i, err, errlen);
+}
+
+/* Everything one run owns; run_teardown() releases what was made. */
+struct run {
+	const struct run_options *opts;
+	const void *image;
+	size_t image_size;
+	struct guest_mem mem;
+	FILE *serial;
+	struct vm vm;
+	bool vm_opened;
+	struct bus bus;
+	bool bus_ready;
+	struct uart uart;
+	struct exitdev exitdev;
+	struct cpuid cpuid;
+	struct vcpu *vcpus;
+	unsigned int nr_vcpus; /* created so far */
+	uint32_t entry;
+	uint64_t start_ns;
+	uint64_t first_byte_ns;
+};
+
+/* One line on stderr; returns status for the caller to hand on. */
+static int run_fail(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int run_fail(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hvcheck: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return status;
+}
+
+static void run_serial_out(void *opaque, uint8_t byte)
+{
+	struct run *r = opaque;
+
+	if (!r->first_byte_ns)
+		r->first_byte_ns = vm_now_ns();
+	if (!r->opts->quiet) {
+		putchar(byte);
+		if (byte == '\n')
+			fflush(stdout);
+	}
+	if (r->serial) {
+		fputc(byte, r->serial);
+		if (byte == '\n')
+			fflush(r->serial);
+	}
+}
+
+static void run_uart_irq(void *opaque, bool level)
+{
+	struct run *r = opaque;
+
+	/*
+	 * KVM_IRQ_LINE only fails on a VM without an irqchip, and a UART
+	 * has no way to report it anyway.
+	 */
+	vm_irq_line(&r->vm, RUN_UART_IRQ, level);
+}
+
+static void run_guest_exit(void *opaque, uint8_t status)
+{
+	struct run *r = opaque;
+
+	vm_stop(&r->vm, status, VM_NO_VCPU, "%s", "");
+}
+
+static int run_map_image(struct run *r)
+{
+	const char *path = r->opts->guest;
+	struct stat st;
+	void *image;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return run_fail(HV_EXIT_BAD_IMAGE, "%s: cannot open: %s", path,
+				strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return run_fail(HV_EXIT_BAD_IMAGE, "%s: unreadable: %s", path,
+				strerror(errno));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return run_fail(HV_EXIT_BAD_IMAGE,
+				"%s: unreadable: not a regular file", path);
+	}
+	r->image_size = st.st_size;
+	if (!r->image_size) {
+		close(fd);
+		return 0;
+	}
+	image = mmap(NULL, r->image_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (image == MAP_FAILED)
+		return run_fail(HV_EXIT_BAD_IMAGE, "%s: unreadable: %s", path,
+				strerror(errno));
+	r->image = image;
+	return 0;
+}
+
+/* Image, ACPI tables and boot information into guest RAM: no KVM yet. */
+static int run_prepare_memory(struct run *r)
+{
+	static const struct mb2_keepout keepout[] = {
+		{ HV_X86_BOOTINFO_BASE, HV_X86_BOOTINFO_SIZE,
+		  "the boot information" },
+		{ HV_X86_ACPI_BASE, HV_X86_ACPI_SIZE, "the ACPI tables" },
+	};
+	const struct run_options *o = r->opts;
+	struct mb2_info_config info = {
+		.cmdline = o->cmdline,
+		.ram_size = (uint64_t)o->mem_mib << 20,
+		.rsdp_size = ACPI_RSDP_SIZE,
+	};
+	char err[RUN_ERR_SIZE];
+	long ret;
+
+	ret = run_map_image(r);
+	if (ret)
+		return ret;
+	ret = vm_mem_alloc(&r->mem, info.ram_size);
+	if (ret)
+		return run_fail(HV_EXIT_VMM_ERROR,
+				"cannot allocate %u MiB of guest memory: %s",
+				o->mem_mib, strerror(-ret));
+	ret = mb2_load(r->image, r->image_size, &r->mem, keepout,
+		       sizeof(keepout) / sizeof(keepout[0]), &r->entry, err,
+		       sizeof(err));
+	if (ret)
+		return run_fail(HV_EXIT_BAD_IMAGE, "%s: %s", o->guest, err);
+	ret = acpi_build(&r->mem, HV_X86_ACPI_BASE, HV_X86_ACPI_SIZE, o->smp);
+	if (ret < 0)
+		return run_fail(HV_EXIT_VMM_ERROR,
+				"cannot build the ACPI tables: %s",
+				strerror(-ret));
+	info.rsdp = vm_gpa_to_hva(&r->mem, HV_X86_ACPI_BASE, ACPI_RSDP_SIZE);
+	ret = mb2_build_info(&r->mem, HV_X86_BOOTINFO_BASE,
+			     HV_X86_BOOTINFO_SIZE, &info);
+	if (ret < 0)
+		return run_fail(HV_EXIT_VMM_ERROR,
+				"cannot build the Multiboot2 information: %s",
+				strerror(-ret));
+	return 0;
+}
+
+static int run_create_machine(struct run *r)
+{
+	const struct run_options *o = r->opts;
+	struct vm *vm = &r->vm;
+	int ret;
+
+	r->vm_opened = true;
+	ret = vm_open(vm, RUN_KVM_PATH);
+	if (ret)
+		return run_fail(HV_EXIT_NO_KVM, "cannot use KVM: %s: %s",
+				vm->failed, strerror(-ret));
+	ret = vm_create(vm, &r->mem);
+	if (ret)
+		goto err_kvm;
+
+	bus_init(&r->bus);
+	r->bus_ready = true;
+	uart_init(&r->uart, run_serial_out, run_uart_irq, r);
+	ret = bus_register(&r->bus, BUS_PIO,
+			   &(struct bus_region){
+				   .base = HV_X86_UART_COM1_PORT,
+				   .len = UART_NR_REGS,
+				   .max_access = 1,
+				   .ops = &uart_bus_ops,
+				   .opaque = &r->uart,
+				   .name = "COM1",
+			   });
+	if (ret)
+		return run_fail(HV_EXIT_VMM_ERROR, "cannot register COM1: %s",
+				strerror(-ret));
+	r->exitdev = (struct exitdev){ .on_exit = run_guest_exit, .opaque = r };
+	ret = bus_register(&r->bus, BUS_PIO,
+			   &(struct bus_region){
+				   .base = HV_X86_EXIT_PORT,
+				   .len = EXITDEV_NR_PORTS,
+				   .max_access = 4,
+				   .ops = &exitdev_bus_ops,
+				   .opaque = &r->exitdev,
+				   .name = "exit",
+			   });
+	if (ret)
+		return run_fail(HV_EXIT_VMM_ERROR,
+				"cannot register the exit device: %s",
+				strerror(-ret));
+
+	ret = cpuid_get_supported(vm, &r->cpuid);
+	if (ret)
+		goto err_kvm;
+	r->vcpus = calloc(o->smp, sizeof(*r->vcpus));
+	if (!r->vcpus)
+		return run_fail(HV_EXIT_VMM_ERROR, "out of memory");
+	for (unsigned int i = 0; i < o->smp; i++) {
+		ret = cpuid_set_topology(&r->cpuid, i, o->smp);
+		if (ret) {
+			vm->failed = "guest CPUID";
+			goto err_kvm;
+		}
+		ret = vcpu_create(&r->vcpus[i], vm, &r->bus, i, &r->cpuid);
+		if (ret)
+			goto err_kvm;
+		r->nr_vcpus++;
+	}
+	ret = vcpu_set_mb2_entry(&r->vcpus[0], r->entry, HV_X86_BOOTINFO_BASE);
+	if (ret)
+		goto err_kvm;
+	return 0;
+
+err_kvm:
+	return run_fail(HV_EXIT_VMM_ERROR, "%s: %s", vm->failed,
+			strerror(-ret));
+}
+
+/* Runs the vCPUs until the guest exits, fails or times out. */
+static int run_vcpus(struct run *r)
+{
+	const struct run_options *o = r->opts;
+	struct vm *vm = &r->vm;
+	unsigned int started = 0;
+	int ret = 0;
+
+	for (; started < r->nr_vcpus; started++) {
+		ret = vcpu_start(&r->vcpus[started]);
+		if (ret)
+			break;
+	}
+	if (ret)
+		vm_stop(vm, HV_EXIT_VMM_ERROR, VM_NO_VCPU, "%s: %s", vm->failed,
+			strerror(-ret));
+	else if (!vm_wait_stop(vm, (uint64_t)o->timeout_s * 1000000000))
+		vm_stop(vm, HV_EXIT_TIMEOUT, 0,
+			"timeout: the guest did not exit within %u s",
+			o->timeout_s);
+	for (unsigned int i = 0; i < started; i++)
+		vcpu_stop(&r->vcpus[i]);
+	fflush(stdout);
+
+	if (vm->why[0])
+		fprintf(stderr, "hvcheck: %s\n", vm->why);
+	if (vm->culprit != VM_NO_VCPU &&
+	    vcpu_dump_regs(&r->vcpus[vm->culprit], stderr))
+		fprintf(stderr, "hvcheck: cannot read vCPU %d registers: %s\n",
+			vm->culprit, vm->failed);
+	return vm->exit_status;
+}
+
+static void run_teardown(struct run *r)
+{
+	for (unsigned int i = 0; i < r->nr_vcpus; i++)
+		vcpu_destroy(&r->vcpus[i]);
+	free(r->vcpus);
+	cpuid_free(&r->cpuid);
+	if (r->bus_ready)
+		bus_destroy(&r->bus);
+	if (r->vm_opened)
+		vm_destroy(&r->vm);
+	vm_mem_free(&r->mem);
+	if (r->image)
+		munmap((void *)r->image, r->image_size);
+	if (r->serial)
+		fclose(r->serial);
+}
+
+static void run_timestamp(const struct run *r, const char *phase, uint64_t ns)
+{
+	if (ns)
+		fprintf(stderr, "hvcheck: timestamp: %s %.3f ms\n", phase,
+			(ns - r->start_ns) / 1e6);
+}
 
 int run_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "hvcheck run: not implemented yet\n");
-	return HV_EXIT_VMM_ERROR;
+	struct run_options opts;
+	struct run r = { .opts = &opts, .start_ns = vm_now_ns() };
+	char err[RUN_ERR_SIZE];
+	uint64_t entry_ns = 0, stop_ns = 0;
+	int status;
+
+	if (run_parse_args(argc, argv, &opts, err, sizeof(err)))
+		return run_fail(HV_EXIT_USAGE,
+				"run: %s (see 'hvcheck run --help')", err);
+	if (opts.help) {
+		fputs(run_help, stdout);
+		return 0;
+	}
+	/* A reader that goes away must not kill the run before its verdict. */
+	signal(SIGPIPE, SIG_IGN);
+	if (opts.serial_path) {
+		r.serial = fopen(opts.serial_path, "we");
+		if (!r.serial)
+			return run_fail(HV_EXIT_VMM_ERROR,
+					"%s: cannot create: %s",
+					opts.serial_path, strerror(errno));
+	}
+
+	status = run_prepare_memory(&r);
+	if (!status)
+		status = run_create_machine(&r);
+	if (!status) {
+		status = run_vcpus(&r);
+		entry_ns = r.vcpus[0].entry_ns;
+		stop_ns = r.vm.stop_ns;
+	}
+	run_teardown(&r);
+
+	if (opts.timestamps) {
+		run_timestamp(&r, "vmm-start", r.start_ns);
+		run_timestamp(&r, "guest-entry", entry_ns);
+		run_timestamp(&r, "first-serial-byte", r.first_byte_ns);
+		run_timestamp(&r, "exit", stop_ns);
+		run_timestamp(&r, "vmm-exit", vm_now_ns());
+	}
+	return status;
 }

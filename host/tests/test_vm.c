@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit tests of the VM layer: KVM call sequence, unwinding, bounds, stop. */
+#include <errno.h>
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fake_ioctl.h"
+#include "hvcheck_abi.h"
+#include "vmm/vm.h"
+
+#define RAM_SIZE  (16 << 20)
+#define MMAP_SIZE 12288
+
+static void test_gpa_bounds(void **state)
+{
+	uint8_t backing[64];
+	struct guest_mem mem = { backing, sizeof(backing) };
+
+	(void)state;
+	assert_ptr_equal(vm_gpa_to_hva(&mem, 0, 64), backing);
+	assert_ptr_equal(vm_gpa_to_hva(&mem, 63, 1), backing + 63);
+	assert_ptr_equal(vm_gpa_to_hva(&mem, 64, 0), backing + 64);
+	assert_null(vm_gpa_to_hva(&mem, 64, 1));
+	assert_null(vm_gpa_to_hva(&mem, 63, 2));
+	assert_null(vm_gpa_to_hva(&mem, 0, 65));
+	assert_null(vm_gpa_to_hva(&mem, 65, 0));
+	/* Sums that wrap around must not sneak back in range. */
+	assert_null(vm_gpa_to_hva(&mem, 8, UINT64_MAX - 4));
+	assert_null(vm_gpa_to_hva(&mem, UINT64_MAX, 2));
+}
+
+static void test_mem_alloc(void **state)
+{
+	struct guest_mem mem;
+
+	(void)state;
+	assert_int_equal(vm_mem_alloc(&mem, RAM_SIZE), 0);
+	assert_int_equal(mem.size, RAM_SIZE);
+	/* Fresh guest RAM reads as zero without anyone clearing it. */
+	assert_int_equal(mem.base[0], 0);
+	assert_int_equal(mem.base[RAM_SIZE - 1], 0);
+	vm_mem_free(&mem);
+	assert_null(mem.base);
+}
+
+/* Scripts a successful vm_create(), step by step. */
+static void script_create(void)
+{
+	fake_ioctl_expect(KVM_CREATE_VM, FAKE_NEW_FD);
+	fake_ioctl_expect(KVM_SET_USER_MEMORY_REGION, 0);
+	fake_ioctl_expect(KVM_SET_TSS_ADDR, 0);
+	fake_ioctl_expect(KVM_SET_IDENTITY_MAP_ADDR, 0);
+	fake_ioctl_expect(KVM_CREATE_IRQCHIP, 0);
+	fake_ioctl_expect(KVM_GET_VCPU_MMAP_SIZE, MMAP_SIZE);
+}
+
+static void test_create_sequence(void **state)
+{
+	const struct kvm_userspace_memory_region *slot;
+	const struct fake_ioctl_call *c;
+	int fds = fake_count_open_fds();
+	struct guest_mem mem;
+	struct vm vm;
+	uint64_t idmap;
+
+	(void)state;
+	fake_ioctl_reset();
+	assert_int_equal(vm_mem_alloc(&mem, RAM_SIZE), 0);
+	fake_ioctl_expect(KVM_GET_API_VERSION, KVM_API_VERSION);
+	script_create();
+	assert_int_equal(vm_open(&vm, "/dev/null"), 0);
+	assert_int_equal(vm_create(&vm, &mem), 0);
+	fake_ioctl_verify();
+	assert_int_equal(fake_ioctl_nr_calls(), 7);
+	assert_int_equal(vm.run_mmap_size, MMAP_SIZE);
+
+	/* System ioctls on /dev/kvm, VM ioctls on the new VM fd. */
+	assert_int_equal(fake_ioctl_call(0)->fd, vm.kvm_fd);
+	assert_int_equal(fake_ioctl_call(1)->fd, vm.kvm_fd);
+	assert_int_equal(fake_ioctl_call(1)->arg, 0); /* default VM type */
+	for (unsigned int i = 2; i <= 5; i++)
+		assert_int_equal(fake_ioctl_call(i)->fd, vm.vm_fd);
+	assert_int_equal(fake_ioctl_call(6)->fd, vm.kvm_fd);
+
+	/* All RAM in one slot at guest-physical 0. */
+	c = fake_ioctl_find(KVM_SET_USER_MEMORY_REGION, 0);
+	slot = (const void *)c->data;
+	assert_int_equal(slot->slot, 0);
+	assert_int_equal(slot->flags, 0);
+	assert_int_equal(slot->guest_phys_addr, 0);
+	assert_int_equal(slot->memory_size, RAM_SIZE);
+	assert_int_equal(slot->userspace_addr, (uintptr_t)mem.base);
+
+	/* Intel's real-mode helpers sit below 4 GiB, above any RAM. */
+	c = fake_ioctl_find(KVM_SET_TSS_ADDR, 0);
+	assert_true(c->arg >= (uint64_t)HV_X86_MAX_RAM_MIB << 20);
+	assert_true(c->arg + 3 * 4096 <= 0xfffc0000);
+	c = fake_ioctl_find(KVM_SET_IDENTITY_MAP_ADDR, 0);
+	memcpy(&idmap, c->data, sizeof(idmap));
+	assert_true(idmap >= (uint64_t)HV_X86_MAX_RAM_MIB << 20);
+	/* Not inside the TSS's three pages. */
+	assert_true(idmap + 4096 <= fake_ioctl_find(KVM_SET_TSS_ADDR, 0)->arg ||
+		    idmap >= fake_ioctl_find(KVM_SET_TSS_ADDR, 0)->arg +
+				     3 * 4096);
+
+	vm_destroy(&vm);
+	vm_mem_free(&mem);
+	assert_int_equal(fake_count_open_fds(), fds);
+}
+
+static void test_open_missing_device(void **state)
+{
+	struct vm vm;
+
+	(void)state;
+	fake_ioctl_reset();
+	assert_int_equal(vm_open(&vm, "/nonexistent/kvm"), -ENOENT);
+	assert_string_equal(vm.failed, "/nonexistent/kvm");
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	vm_destroy(&vm);
+}
+
+static void test_open_wrong_api(void **state)
+{
+	int fds = fake_count_open_fds();
+	struct vm vm;
+
+	(void)state;
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_GET_API_VERSION, 11);
+	assert_int_equal(vm_open(&vm, "/dev/null"), -EPROTO);
+	assert_string_equal(vm.failed, "KVM API version");
+	vm_destroy(&vm);
+	assert_int_equal(fake_count_open_fds(), fds);
+}
+
+/* Each step of vm_create() failing in turn leaves no fd behind. */
+static void test_create_unwinds(void **state)
+{
+	static const struct {
+		unsigned long request;
+		const char *name;
+	} steps[] = {
+		{ KVM_CREATE_VM, "KVM_CREATE_VM" },
+		{ KVM_SET_USER_MEMORY_REGION, "KVM_SET_USER_MEMORY_REGION" },
+		{ KVM_SET_TSS_ADDR, "KVM_SET_TSS_ADDR" },
+		{ KVM_SET_IDENTITY_MAP_ADDR, "KVM_SET_IDENTITY_MAP_ADDR" },
+		{ KVM_CREATE_IRQCHIP, "KVM_CREATE_IRQCHIP" },
+		{ KVM_GET_VCPU_MMAP_SIZE, "KVM_GET_VCPU_MMAP_SIZE" },
+	};
+	struct guest_mem mem;
+
+	(void)state;
+	assert_int_equal(vm_mem_alloc(&mem, RAM_SIZE), 0);
+	for (unsigned int k = 0; k < 6; k++) {
+		int fds = fake_count_open_fds();
+		struct vm vm;
+
+		fake_ioctl_reset();
+		fake_ioctl_expect(KVM_GET_API_VERSION, KVM_API_VERSION);
+		for (unsigned int i = 0; i < k; i++)
+			fake_ioctl_expect(steps[i].request,
+					  i ? 0 : FAKE_NEW_FD);
+		fake_ioctl_expect_fail(steps[k].request, EINVAL);
+		assert_int_equal(vm_open(&vm, "/dev/null"), 0);
+		assert_int_equal(vm_create(&vm, &mem), -EINVAL);
+		fake_ioctl_verify();
+		assert_string_equal(vm.failed, steps[k].name);
+		assert_int_equal(vm.vm_fd, -1);
+		/* Only /dev/kvm is left open, and vm_destroy() closes it. */
+		assert_int_equal(fake_count_open_fds(), fds + 1);
+		vm_destroy(&vm);
+		assert_int_equal(fake_count_open_fds(), fds);
+	}
+	vm_mem_free(&mem);
+}
+
+static void test_create_mmap_size_too_small(void **state)
+{
+	int fds = fake_count_open_fds();
+	struct guest_mem mem;
+	struct vm vm;
+
+	(void)state;
+	assert_int_equal(vm_mem_alloc(&mem, RAM_SIZE), 0);
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_GET_API_VERSION, KVM_API_VERSION);
+	fake_ioctl_expect(KVM_CREATE_VM, FAKE_NEW_FD);
+	fake_ioctl_expect(KVM_SET_USER_MEMORY_REGION, 0);
+	fake_ioctl_expect(KVM_SET_TSS_ADDR, 0);
+	fake_ioctl_expect(KVM_SET_IDENTITY_MAP_ADDR, 0);
+	fake_ioctl_expect(KVM_CREATE_IRQCHIP, 0);
+	fake_ioctl_expect(KVM_GET_VCPU_MMAP_SIZE, 64);
+	assert_int_equal(vm_open(&vm, "/dev/null"), 0);
+	assert_int_equal(vm_create(&vm, &mem), -EPROTO);
+	vm_destroy(&vm);
+	vm_mem_free(&mem);
+	assert_int_equal(fake_count_open_fds(), fds);
+}
+
+static void test_irq_line(void **state)
+{
+	struct vm vm = { .vm_fd = 42 };
+	const struct kvm_irq_level *line;
+
+	(void)state;
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_IRQ_LINE, 0);
+	fake_ioctl_expect(KVM_IRQ_LINE, 0);
+	assert_int_equal(vm_irq_line(&vm, 4, true), 0);
+	assert_int_equal(vm_irq_line(&vm, 4, false), 0);
+	fake_ioctl_verify();
+	line = (const void *)fake_ioctl_find(KVM_IRQ_LINE, 0)->data;
+	assert_int_equal(fake_ioctl_find(KVM_IRQ_LINE, 0)->fd, 42);
+	assert_int_equal(line->irq, 4);
+	assert_int_equal(line->level, 1);
+	line = (const void *)fake_ioctl_find(KVM_IRQ_LINE, 1)->data;
+	assert_int_equal(line->level, 0);
+}
+
+static void open_plain_vm(struct vm *vm)
+{
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_GET_API_VERSION, KVM_API_VERSION);
+	assert_int_equal(vm_open(vm, "/dev/null"), 0);
+}
+
+static void test_stop_first_wins(void **state)
+{
+	struct vm vm;
+
+	(void)state;
+	open_plain_vm(&vm);
+	assert_false(vm_stopping(&vm));
+	assert_int_equal(vm.culprit, VM_NO_VCPU);
+	assert_true(vm_stop(&vm, HV_EXIT_TRIPLE_FAULT, 1, "vCPU %d: %s", 1,
+			    "triple fault"));
+	assert_true(vm_stopping(&vm));
+	assert_false(vm_stop(&vm, HV_EXIT_TIMEOUT, 0, "too late"));
+	assert_int_equal(vm.exit_status, HV_EXIT_TRIPLE_FAULT);
+	assert_int_equal(vm.culprit, 1);
+	assert_string_equal(vm.why, "vCPU 1: triple fault");
+	assert_true(vm.stop_ns > 0);
+	vm_destroy(&vm);
+}
+
+static void test_wait_times_out(void **state)
+{
+	struct vm vm;
+	uint64_t t0;
+
+	(void)state;
+	open_plain_vm(&vm);
+	t0 = vm_now_ns();
+	assert_false(vm_wait_stop(&vm, 20 * 1000000));
+	assert_true(vm_now_ns() - t0 >= 20 * 1000000);
+	vm_stop(&vm, 3, VM_NO_VCPU, "%s", "");
+	assert_true(vm_wait_stop(&vm, 20 * 1000000));
+	vm_destroy(&vm);
+}
+
+static void *stop_later(void *arg)
+{
+	usleep(10000);
+	vm_stop(arg, 7, VM_NO_VCPU, "%s", "");
+	return NULL;
+}
+
+static void test_wait_wakes_on_stop(void **state)
+{
+	struct vm vm;
+	pthread_t thread;
+	uint64_t t0;
+
+	(void)state;
+	open_plain_vm(&vm);
+	t0 = vm_now_ns();
+	assert_int_equal(pthread_create(&thread, NULL, stop_later, &vm), 0);
+	/* 0: no timeout at all. */
+	assert_true(vm_wait_stop(&vm, 0));
+	assert_true(vm_now_ns() - t0 < 5000000000ULL);
+	assert_int_equal(vm.exit_status, 7);
+	pthread_join(thread, NULL);
+	vm_destroy(&vm);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_gpa_bounds),
+		cmocka_unit_test(test_mem_alloc),
+		cmocka_unit_test(test_create_sequence),
+		cmocka_unit_test(test_open_missing_device),
+		cmocka_unit_test(test_open_wrong_api),
+		cmocka_unit_test(test_create_unwinds),
+		cmocka_unit_test(test_create_mmap_size_too_small),
+		cmocka_unit_test(test_irq_line),
+		cmocka_unit_test(test_stop_first_wins),
+		cmocka_unit_test(test_wait_times_out),
+		cmocka_unit_test(test_wait_wakes_on_stop),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The guest's CPUID: what KVM supports, with a per-vCPU topology. */
+#ifndef VMM_CPUID_H
+#define VMM_CPUID_H
+
+#include <linux/kvm.h>
+
+#include "vmm/vm.h"
+
+/* A KVM CPUID table with room to grow. */
+struct cpuid {
+	struct kvm_cpuid2 *table;
+	unsigned int capacity; /* entries allocated */
+};
+
+/*
+ * KVM_GET_SUPPORTED_CPUID into cpuid (allocated here; free it with
+ * cpuid_free()).  Returns 0 or -errno, vm->failed naming the call.
+ */
+int cpuid_get_supported(struct vm *vm, struct cpuid *cpuid);
+void cpuid_free(struct cpuid *cpuid);
+
+/*
+ * Makes the table describe vCPU apic_id of nr_cpus: the initial APIC ID
+ * in leaf 1 EBX[31:24], and leaves 0xB and 0x1F (when the table's
+ * maximum basic leaf reaches them) rewritten as one package of nr_cpus
+ * cores of one thread each, EDX holding the x2APIC ID.  Everything else,
+ * the x2APIC feature bit included, stays as KVM reported it.  Can be
+ * called again for the next vCPU.  Returns 0 or -ENOSPC.
+ */
+int cpuid_set_topology(struct cpuid *cpuid, unsigned int apic_id,
+		       unsigned int nr_cpus);
+
+/* The entry for leaf function, subleaf index, or NULL. */
+struct kvm_cpuid_entry2 *cpuid_find(const struct cpuid *cpuid,
+				    uint32_t function, uint32_t index);
+
+#endif /* VMM_CPUID_H */
