@@ -5,6 +5,9 @@ ARCH ?= x86_64
 TARGET ?= vmm
 TESTS ?=
 JOBS ?= 2
+# TARGET=qemu accelerator: kvm or tcg; empty lets the runner pick (KVM
+# when /dev/kvm opens).
+QEMU_ACCEL ?=
 
 HOST_ARCH := $(shell uname -m)
 B := build/$(ARCH)
@@ -96,6 +99,9 @@ $(GUEST_ISO): $(GUEST_ELF) ci/grub.cfg
 		{ cat $(B)/grub-mkrescue.log; exit 1; }
 
 # ------------------------------------------------------------- targets ----
+# Keep the objects of pattern-built unit tests: they are not throwaway.
+.SECONDARY:
+
 .PHONY: all guest host unit iso run-tests check bench deps format \
 	format-check clean
 
@@ -125,7 +131,8 @@ run-tests: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(RUN_TESTS_DEPS)
 	$(HVCHECK) suite --arch $(ARCH) --target $(TARGET) \
 		--manifest guest/tests/$(ARCH).cfg --guest $(GUEST_ELF) \
-		--iso $(GUEST_ISO) --out $(B)/results $(if $(TESTS),--tests "$(TESTS)")
+		--iso $(GUEST_ISO) --out $(B)/results $(if $(TESTS),--tests "$(TESTS)") \
+		$(if $(QEMU_ACCEL),--qemu-accel $(QEMU_ACCEL))
 
 check:
 	@ci/check

@@ -1,14 +1,992 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* STUB: the 'suite' subcommand; replaced by its real implementation. */
+/* hvcheck suite: runs a test manifest, one fresh VM per entry. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "hvcheck_abi.h"
+#include "vmm/child.h"
+#include "vmm/guest_log.h"
+#include "vmm/manifest.h"
+#include "vmm/results.h"
 #include "vmm/suite.h"
+#include "vmm/suite_target.h"
+
+#define SUITE_EXIT_FAILED    1 /* a test failed */
+#define MAX_JOBS	     32
+#define MAX_JOBS_STR	     "32"
+#define DISK_TOOL_TIMEOUT_MS 10000
+#define QEMU_X86_64	     "qemu-system-x86_64"
+
+enum qemu_accel {
+	ACCEL_AUTO,
+	ACCEL_KVM,
+	ACCEL_TCG,
+};
+
+struct suite_options {
+	const char *arch;
+	const char *manifest;
+	const char *guest;
+	const char *iso;
+	const char *out;
+	const char *tests; /* NULL: the default selection */
+	enum manifest_target target;
+	enum qemu_accel accel;
+	unsigned int jobs; /* 0: by target */
+	bool list;
+	bool verbose;
+};
+
+/* One selected manifest entry and its run. */
+struct test_run {
+	const struct manifest_entry *entry;
+	struct results_test result;
+	char *cmdline;
+	char *log_path;	   /* OUT/logs/NAME.log */
+	char *log_rel;	   /* logs/NAME.log, as results.json names it */
+	char *output_path; /* the child's stdout and stderr */
+	char *disk_path;   /* TARGET=qemu: the GRUB command-line disk */
+	char *script_path; /* what goes on that disk */
+	pid_t pid;
+	bool running;
+	bool killed; /* by the watchdog */
+	uint64_t started_ms;
+	uint64_t output_ms; /* when the serial log first grew; 0: not yet */
+};
+
+struct suite {
+	struct suite_options opt;
+	char *defaults[4]; /* default paths, owned */
+	struct suite_setup setup;
+	struct manifest manifest;
+	struct test_run *run;
+	size_t count;
+	unsigned int jobs;
+	char *workdir;
+	char self[PATH_MAX];
+	int sigfd;
+	sigset_t saved_mask;
+	struct sigaction saved_sigchld;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: hvcheck suite [options]\n"
+		"\n"
+		"Runs the tests of a manifest, one fresh VM per entry; writes\n"
+		"results.json, results.tap, results.xml and logs/NAME.log into the\n"
+		"results directory.\n"
+		"\n"
+		"options:\n"
+		"  --arch ARCH           guest architecture (default x86_64)\n"
+		"  --target vmm|qemu     where guests run (default vmm: this VMM on\n"
+		"                        /dev/kvm; falls back to qemu when /dev/kvm\n"
+		"                        cannot be opened)\n"
+		"  --manifest FILE       default guest/tests/ARCH.cfg\n"
+		"  --guest ELF           guest for vmm (default build/ARCH/guest.elf)\n"
+		"  --iso ISO             GRUB ISO for qemu (default build/ARCH/guest.iso)\n"
+		"  --out DIR             results directory (default build/ARCH/results)\n"
+		"  --tests LIST          test and group names, separated by spaces or\n"
+		"                        commas (default: all but group nodefault)\n"
+		"  --jobs N              tests run at once (default 1 on vmm, 2 on qemu)\n"
+		"  --qemu-accel kvm|tcg  default kvm when /dev/kvm opens, else tcg\n"
+		"  --list                print the selected tests and exit\n"
+		"  -v, --verbose         print the command that boots each test\n"
+		"  -h, --help            this help\n"
+		"\n"
+		"exit status: 0 when no test failed, 1 when one did, %d for a bad\n"
+		"command line or manifest, %d when the runner itself failed.\n",
+		HV_EXIT_USAGE, HV_EXIT_VMM_ERROR);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+enum {
+	OPT_ARCH = 256,
+	OPT_TARGET,
+	OPT_MANIFEST,
+	OPT_GUEST,
+	OPT_ISO,
+	OPT_OUT,
+	OPT_TESTS,
+	OPT_JOBS,
+	OPT_QEMU_ACCEL,
+	OPT_LIST,
+};
+
+static const struct option long_options[] = {
+	{ "arch", required_argument, NULL, OPT_ARCH },
+	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "manifest", required_argument, NULL, OPT_MANIFEST },
+	{ "guest", required_argument, NULL, OPT_GUEST },
+	{ "iso", required_argument, NULL, OPT_ISO },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "tests", required_argument, NULL, OPT_TESTS },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "qemu-accel", required_argument, NULL, OPT_QEMU_ACCEL },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "hvcheck suite: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n'hvcheck suite --help' lists the options.\n");
+	return -1;
+}
+
+/* 0 to run, 1 after --help, -1 on a bad command line. */
+static int parse_options(struct suite_options *opt, int argc, char **argv)
+{
+	char *end;
+	int c;
+
+	*opt = (struct suite_options){ .arch = "x86_64",
+				       .target = MANIFEST_TARGET_VMM };
+	optind = 0; /* glibc: restart scanning, even in the same process */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+vh", long_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_ARCH:
+			opt->arch = optarg;
+			break;
+		case OPT_TARGET:
+			opt->target = manifest_target_from_name(optarg);
+			if (!opt->target)
+				return usage_error(
+					"--target: unknown target '%s' (vmm or qemu)",
+					optarg);
+			break;
+		case OPT_MANIFEST:
+			opt->manifest = optarg;
+			break;
+		case OPT_GUEST:
+			opt->guest = optarg;
+			break;
+		case OPT_ISO:
+			opt->iso = optarg;
+			break;
+		case OPT_OUT:
+			opt->out = optarg;
+			break;
+		case OPT_TESTS:
+			opt->tests = optarg;
+			break;
+		case OPT_JOBS:
+			errno = 0;
+			opt->jobs = (unsigned int)strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || opt->jobs < 1 ||
+			    opt->jobs > MAX_JOBS)
+				return usage_error(
+					"--jobs: '%s' is not a number from 1 to " MAX_JOBS_STR,
+					optarg);
+			break;
+		case OPT_QEMU_ACCEL:
+			if (!strcmp(optarg, "kvm"))
+				opt->accel = ACCEL_KVM;
+			else if (!strcmp(optarg, "tcg"))
+				opt->accel = ACCEL_TCG;
+			else
+				return usage_error(
+					"--qemu-accel: '%s' is neither kvm nor tcg",
+					optarg);
+			break;
+		case OPT_LIST:
+			opt->list = true;
+			break;
+		case 'v':
+			opt->verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		default:
+			return usage_error("bad option or missing value: %s",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+/* Prints @argv so that it can be pasted into a shell. */
+static void print_command(char **argv)
+{
+	for (char **a = argv; *a; a++) {
+		const char *w = *a;
+		bool plain = *w &&
+			     strspn(w, "abcdefghijklmnopqrstuvwxyz"
+				       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				       "0123456789_./:=,+@%^-") == strlen(w);
+
+		if (a != argv)
+			putchar(' ');
+		if (plain) {
+			fputs(w, stdout);
+			continue;
+		}
+		putchar('\'');
+		for (; *w; w++) {
+			if (*w == '\'')
+				fputs("'\\''", stdout);
+			else
+				putchar(*w);
+		}
+		putchar('\'');
+	}
+	putchar('\n');
+}
+
+static void print_result(const struct test_run *r)
+{
+	const struct results_test *t = &r->result;
+	const char *status[] = { [RESULTS_PASS] = "PASS",
+				 [RESULTS_FAIL] = "FAIL",
+				 [RESULTS_SKIP] = "SKIP" };
+
+	printf("%s %s (%u checks, %" PRIu64 " ms)", status[t->status], t->name,
+	       results_checks_total(&t->checks), t->duration_ms);
+	if (t->reason[0])
+		printf(": %s", t->reason);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static void end_test(struct test_run *r, enum results_status status,
+		     const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void end_test(struct test_run *r, enum results_status status,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	r->result.status = status;
+	va_start(ap, fmt);
+	vsnprintf(r->result.reason, sizeof(r->result.reason), fmt, ap);
+	va_end(ap);
+	print_result(r);
+}
+
+/* The first line a child printed that is not a warning, for reasons. */
+static void first_output_line(const char *path, char *line, size_t size)
+{
+	FILE *in = fopen(path, "re");
+
+	line[0] = '\0';
+	if (!in)
+		return;
+	while (fgets(line, (int)size, in)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] && !strstr(line, "warning: "))
+			break;
+		line[0] = '\0';
+	}
+	fclose(in);
+}
+
+/*
+ * The child's own output goes to the end of the test's log, so the log
+ * holds everything about the run; the serial part is parsed before.
+ */
+static void append_output(const struct suite *s, const struct test_run *r)
+{
+	FILE *in = fopen(r->output_path, "re"), *log;
+	char buf[4096];
+	size_t len;
+
+	if (!in)
+		return;
+	len = fread(buf, 1, sizeof(buf), in);
+	log = len ? fopen(r->log_path, "ae") : NULL;
+	if (log) {
+		fprintf(log, "\n--- %s stdout and stderr ---\n",
+			s->setup.target == MANIFEST_TARGET_QEMU ?
+				"QEMU" :
+				"hvcheck run");
+		do {
+			fwrite(buf, 1, len, log);
+		} while ((len = fread(buf, 1, sizeof(buf), in)));
+		fclose(log);
+	}
+	fclose(in);
+}
+
+/* Runs mtools' @argv for the disk of @r; false with the reason set. */
+static bool run_disk_tool(struct test_run *r, char **argv)
+{
+	char line[160];
+	int wstatus, ret;
+
+	ret = child_run(argv, r->output_path, DISK_TOOL_TIMEOUT_MS, &wstatus);
+	if (ret == -ENOENT) {
+		end_test(r, RESULTS_FAIL, "%s not found (mtools)", argv[0]);
+		return false;
+	}
+	if (ret) {
+		end_test(r, RESULTS_FAIL, "%s: %s", argv[0], strerror(-ret));
+		return false;
+	}
+	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus)) {
+		first_output_line(r->output_path, line, sizeof(line));
+		end_test(r, RESULTS_FAIL,
+			 "making the GRUB command-line disk: %s failed: %s",
+			 argv[0], line);
+		return false;
+	}
+	return true;
+}
+
+/* The per-test FAT disk that ci/grub.cfg sources its command line from. */
+static bool make_disk(struct test_run *r)
+{
+	char *script = suite_grub_script(r->cmdline);
+	char *mformat[] = { "mformat", "-i",   r->disk_path, "-C",
+			    "-f",      "1440", "::",	     NULL };
+	char *mcopy[] = { "mcopy",
+			  "-i",
+			  r->disk_path,
+			  r->script_path,
+			  "::/" SUITE_GRUB_SCRIPT_NAME,
+			  NULL };
+	FILE *out = script ? fopen(r->script_path, "we") : NULL;
+	bool ok = out && fputs(script, out) >= 0;
+
+	if (out && fclose(out))
+		ok = false;
+	free(script);
+	if (!ok) {
+		end_test(r, RESULTS_FAIL, "%s: %s", r->script_path,
+			 strerror(errno));
+		return false;
+	}
+	unlink(r->disk_path); /* mformat -C refuses to overwrite */
+	return run_disk_tool(r, mformat) && run_disk_tool(r, mcopy);
+}
+
+/* Starts @r's child; false when the test ended without one. */
+static bool start_test(struct suite *s, struct test_run *r)
+{
+	const struct manifest_entry *e = r->entry;
+	enum manifest_target target = s->setup.target;
+	char **argv;
+	int fd, ret;
+
+	if (!(e->targets & target)) {
+		r->result.log = NULL;
+		end_test(r, RESULTS_SKIP, "not for TARGET=%s",
+			 manifest_target_name(target));
+		return false;
+	}
+	/* an old log must not pass for this run's when the child fails */
+	fd = open(r->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		r->result.log = NULL;
+		end_test(r, RESULTS_FAIL, "%s: %s", r->log_path,
+			 strerror(errno));
+		return false;
+	}
+	close(fd);
+	if (target == MANIFEST_TARGET_QEMU) {
+		if (!make_disk(r))
+			return false;
+		argv = suite_qemu_argv(&s->setup, e, r->disk_path, r->log_path);
+	} else {
+		argv = suite_vmm_argv(&s->setup, e, r->log_path);
+	}
+	if (!argv) {
+		end_test(r, RESULTS_FAIL, "out of memory");
+		return false;
+	}
+	if (s->opt.verbose)
+		print_command(argv);
+	r->started_ms = now_ms();
+	ret = child_spawn(argv, r->output_path, &r->pid);
+	if (ret) {
+		end_test(r, RESULTS_FAIL, "cannot start %s: %s", argv[0],
+			 strerror(-ret));
+		suite_argv_free(argv);
+		return false;
+	}
+	suite_argv_free(argv);
+	r->running = true;
+	return true;
+}
+
+/* @r's child was reaped with @wstatus, or waiting failed with -@error_no. */
+static void finish_test(struct suite *s, struct test_run *r, int error_no,
+			int wstatus)
+{
+	struct results_test *t = &r->result;
+	struct suite_child_end end = { .killed_by_runner = r->killed,
+				       .output_seen = r->output_ms != 0 };
+	struct guest_log log;
+	char error[RESULTS_REASON_MAX], line[160];
+	int ret;
+
+	r->running = false;
+	t->duration_ms = now_ms() - r->started_ms;
+	if (error_no) {
+		end_test(r, RESULTS_FAIL, "waiting for the child: %s",
+			 strerror(-error_no));
+		return;
+	}
+	end.signaled = WIFSIGNALED(wstatus);
+	end.code = end.signaled ? WTERMSIG(wstatus) : WEXITSTATUS(wstatus);
+	t->has_exit_status = !end.signaled;
+	t->exit_status = end.code;
+
+	ret = guest_log_parse_file(r->log_path, &log);
+	if (ret) {
+		end_test(r, RESULTS_FAIL, "%s: %s", r->log_path,
+			 strerror(-ret));
+		return;
+	}
+	first_output_line(r->output_path, line, sizeof(line));
+	t->has_guest_status = suite_decode_end(&s->setup, r->entry, &end, &log,
+					       line, &t->guest_status, error,
+					       sizeof(error));
+	t->status = guest_log_verdict(&log, t->has_guest_status ? NULL : error,
+				      t->has_guest_status, t->guest_status,
+				      t->reason, sizeof(t->reason));
+	t->checks = log.checks;
+	guest_log_free(&log);
+	append_output(s, r);
+	print_result(r);
+}
+
+/*
+ * Under QEMU a test's timeout starts with its first serial output, which
+ * is watched at this interval until it comes.
+ */
+#define OUTPUT_WATCH_MS 200
+
+static void watch_output(struct test_run *r, uint64_t now)
+{
+	struct stat st;
+
+	if (!r->output_ms && !stat(r->log_path, &st) && st.st_size > 0)
+		r->output_ms = now;
+}
+
+static uint64_t deadline(const struct suite *s, const struct test_run *r)
+{
+	return suite_deadline_ms(&s->setup, r->entry, r->started_ms,
+				 r->output_ms);
+}
+
+/*
+ * Finishes the tests whose child has ended or has run out of time; when
+ * none has, waits for a signal or the next deadline.  Returns the stop
+ * signal that came, 0, or -errno.
+ */
+static int wait_for_tests(struct suite *s)
+{
+	struct pollfd pfd = { .fd = s->sigfd, .events = POLLIN };
+	struct signalfd_siginfo si;
+	uint64_t now = now_ms();
+	int timeout = INT_MAX, finished = 0;
+
+	for (size_t i = 0; i < s->count; i++) {
+		struct test_run *r = &s->run[i];
+		int wstatus = 0, ret;
+
+		if (!r->running)
+			continue;
+		watch_output(r, now);
+		ret = child_poll(r->pid, &wstatus);
+		if (!ret && now >= deadline(s, r)) {
+			child_kill(r->pid);
+			r->killed = true;
+			ret = child_wait(r->pid, &wstatus) ?: 1;
+		}
+		if (ret) {
+			finish_test(s, r, ret < 0 ? ret : 0, wstatus);
+			finished++;
+			continue;
+		}
+		if (deadline(s, r) - now < (uint64_t)timeout)
+			timeout = (int)(deadline(s, r) - now);
+		if (!r->output_ms && s->setup.target == MANIFEST_TARGET_QEMU &&
+		    timeout > OUTPUT_WATCH_MS)
+			timeout = OUTPUT_WATCH_MS;
+	}
+	if (finished)
+		return 0;
+	/* SIGCHLD stays pending in the signalfd until read: no lost wake-up */
+	if (poll(&pfd, 1, timeout) < 0)
+		return errno == EINTR ? 0 : -errno;
+	while (read(s->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo != SIGCHLD)
+			return (int)si.ssi_signo;
+	}
+	return 0;
+}
+
+static void stop_running_tests(struct suite *s)
+{
+	int wstatus;
+
+	for (size_t i = 0; i < s->count; i++) {
+		if (!s->run[i].running)
+			continue;
+		child_kill(s->run[i].pid);
+		child_wait(s->run[i].pid, &wstatus);
+		s->run[i].running = false;
+	}
+}
+
+static size_t running_tests(const struct suite *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->count; i++)
+		n += s->run[i].running;
+	return n;
+}
+
+/*
+ * Child exits and the signals that stop a suite arrive through one
+ * signalfd, so a single poll() waits for all of them.
+ */
+static int block_signals(struct suite *s)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	/* an inherited SIG_IGN would reap children behind our back */
+	if (sigaction(SIGCHLD, &dfl, &s->saved_sigchld))
+		return -errno;
+	if (sigprocmask(SIG_BLOCK, &set, &s->saved_mask)) {
+		sigaction(SIGCHLD, &s->saved_sigchld, NULL);
+		return -errno;
+	}
+	s->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (s->sigfd < 0) {
+		sigprocmask(SIG_SETMASK, &s->saved_mask, NULL);
+		sigaction(SIGCHLD, &s->saved_sigchld, NULL);
+		return -errno;
+	}
+	return 0;
+}
+
+static void restore_signals(struct suite *s)
+{
+	struct signalfd_siginfo si;
+
+	/* the suite is over: a pending stop signal would only lose results */
+	while (read(s->sigfd, &si, sizeof(si)) == sizeof(si))
+		;
+	close(s->sigfd);
+	s->sigfd = -1;
+	sigprocmask(SIG_SETMASK, &s->saved_mask, NULL);
+	sigaction(SIGCHLD, &s->saved_sigchld, NULL);
+}
+
+static int run_tests(struct suite *s)
+{
+	const char *requested = manifest_target_name(s->opt.target);
+	struct results_test *tests;
+	struct results_summary sum;
+	struct results_run run = {
+		.arch = s->opt.arch,
+		.target = manifest_target_name(s->setup.target),
+		.requested_target = requested,
+		.manifest = s->opt.manifest,
+		.started_at = time(NULL),
+		.count = s->count,
+	};
+	uint64_t started = now_ms();
+	char err[PATH_MAX + 64];
+	size_t next = 0;
+	int sig = 0, ret;
+
+	ret = block_signals(s);
+	if (ret) {
+		fprintf(stderr, "hvcheck suite: signalfd: %s\n",
+			strerror(-ret));
+		return HV_EXIT_VMM_ERROR;
+	}
+	while (!sig && (next < s->count || running_tests(s))) {
+		while (next < s->count && running_tests(s) < s->jobs)
+			start_test(s, &s->run[next++]);
+		if (running_tests(s))
+			sig = wait_for_tests(s);
+	}
+	stop_running_tests(s);
+	restore_signals(s);
+	if (sig < 0) {
+		fprintf(stderr, "hvcheck suite: poll: %s\n", strerror(-sig));
+		return HV_EXIT_VMM_ERROR;
+	}
+	if (sig) {
+		fprintf(stderr, "hvcheck suite: stopped by signal %d (%s)\n",
+			sig, strsignal(sig));
+		return 128 + sig;
+	}
+
+	run.duration_ms = now_ms() - started;
+	tests = calloc(s->count, sizeof(*tests));
+	if (!tests)
+		return HV_EXIT_VMM_ERROR;
+	for (size_t i = 0; i < s->count; i++)
+		tests[i] = s->run[i].result;
+	run.test = tests;
+	ret = results_write_files(s->opt.out, &run, err, sizeof(err));
+	sum = results_summarize(&run);
+	free(tests);
+	printf("%u passed, %u failed, %u skipped\n", sum.pass, sum.fail,
+	       sum.skip);
+	if (ret) {
+		fprintf(stderr, "hvcheck suite: %s\n", err);
+		return HV_EXIT_VMM_ERROR;
+	}
+	return sum.fail ? SUITE_EXIT_FAILED : 0;
+}
+
+/* asprintf() that leaves NULL, not garbage, when it fails. */
+static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *format(const char *fmt, ...)
+{
+	char *text;
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	return len < 0 ? NULL : text;
+}
+
+/* mkdir -p */
+static int make_dirs(const char *path)
+{
+	char *copy = strdup(path);
+	int ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (char *c = copy + 1; !ret; c++) {
+		bool last = !*c;
+
+		if (*c != '/' && !last)
+			continue;
+		*c = '\0';
+		if (mkdir(copy, 0755) && errno != EEXIST)
+			ret = -errno;
+		if (last)
+			break;
+		*c = '/';
+	}
+	free(copy);
+	return ret;
+}
+
+static int set_default(struct suite *s, const char **opt, int slot,
+		       const char *fmt)
+{
+	if (*opt)
+		return 0;
+	s->defaults[slot] = format(fmt, s->opt.arch);
+	if (!s->defaults[slot])
+		return -ENOMEM;
+	*opt = s->defaults[slot];
+	return 0;
+}
+
+static int apply_defaults(struct suite *s)
+{
+	struct suite_options *o = &s->opt;
+
+	if (set_default(s, &o->manifest, 0, "guest/tests/%s.cfg") ||
+	    set_default(s, &o->guest, 1, "build/%s/guest.elf") ||
+	    set_default(s, &o->iso, 2, "build/%s/guest.iso") ||
+	    set_default(s, &o->out, 3, "build/%s/results"))
+		return -ENOMEM;
+	return 0;
+}
+
+/* Fills s->run with the entries the options select, in manifest order. */
+static int select_tests(struct suite *s)
+{
+	bool *selected = calloc(s->manifest.count + 1, sizeof(*selected));
+	char err[256];
+	int ret;
+
+	if (!selected)
+		return -ENOMEM;
+	ret = manifest_select(&s->manifest, s->opt.tests, selected, err,
+			      sizeof(err));
+	if (ret) {
+		fprintf(stderr, "hvcheck suite: --tests: %s in %s\n", err,
+			s->opt.manifest);
+		goto out;
+	}
+	s->run = calloc(s->manifest.count + 1, sizeof(*s->run));
+	if (!s->run) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < s->manifest.count; i++) {
+		if (selected[i])
+			s->run[s->count++].entry = &s->manifest.entry[i];
+	}
+	if (!s->count) {
+		fprintf(stderr, "hvcheck suite: no tests selected from %s\n",
+			s->opt.manifest);
+		ret = -EINVAL;
+	}
+out:
+	free(selected);
+	return ret;
+}
+
+static void list_tests(const struct suite *s)
+{
+	for (size_t i = 0; i < s->count; i++) {
+		const struct manifest_entry *e = s->run[i].entry;
+
+		printf("%s: %s smp=%u mem=%u timeout=%u targets=%s%s%s",
+		       e->name, s->run[i].cmdline, e->smp, e->mem_mib,
+		       e->timeout_s,
+		       e->targets & MANIFEST_TARGET_VMM ? "vmm" : "",
+		       e->targets == MANIFEST_TARGETS_ALL ? "," : "",
+		       e->targets & MANIFEST_TARGET_QEMU ? "qemu" : "");
+		for (size_t g = 0; g < e->groups.count; g++)
+			printf("%s%s", g ? "," : " groups=", e->groups.word[g]);
+		putchar('\n');
+	}
+}
+
+/* Where tests run: TARGET=vmm needs /dev/kvm, else QEMU takes over. */
+static void choose_target(struct suite *s)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	int kvm_errno = fd < 0 ? errno : 0;
+
+	if (fd >= 0)
+		close(fd);
+	s->setup.target = s->opt.target;
+	if (s->opt.target == MANIFEST_TARGET_VMM && kvm_errno) {
+		printf("hvcheck suite: cannot open /dev/kvm (%s): running on TARGET=qemu instead\n",
+		       strerror(kvm_errno));
+		s->setup.target = MANIFEST_TARGET_QEMU;
+	}
+	s->setup.qemu = QEMU_X86_64;
+	s->setup.qemu_kvm = s->opt.accel == ACCEL_KVM ||
+			    (s->opt.accel == ACCEL_AUTO && !kvm_errno);
+	s->setup.guest = s->opt.guest;
+	s->setup.iso = s->opt.iso;
+	s->jobs = s->opt.jobs;
+	if (!s->jobs) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		/* vmm boots take milliseconds; QEMU's firmware takes seconds */
+		s->jobs = s->setup.target == MANIFEST_TARGET_QEMU && cpus > 1 ?
+				  2 :
+				  1;
+	}
+}
+
+/* The command line, and with @files the paths, of @r. */
+static int init_test(struct suite *s, struct test_run *r, size_t index,
+		     bool files)
+{
+	const char *name = r->entry->name;
+
+	r->pid = -1;
+	r->cmdline = suite_guest_cmdline(r->entry);
+	if (!r->cmdline)
+		return -ENOMEM;
+	if (!files)
+		goto out;
+	r->log_path = format("%s/logs/%s.log", s->opt.out, name);
+	r->log_rel = format("logs/%s.log", name);
+	r->output_path = format("%s/%zu.out", s->workdir, index);
+	r->disk_path = format("%s/%zu.img", s->workdir, index);
+	r->script_path = format("%s/%zu.cfg", s->workdir, index);
+	if (!r->log_path || !r->log_rel || !r->output_path || !r->disk_path ||
+	    !r->script_path)
+		return -ENOMEM;
+out:
+	r->result = (struct results_test){
+		.name = name,
+		.status = RESULTS_FAIL,
+		.cmdline = r->cmdline,
+		.smp = r->entry->smp,
+		.mem_mib = r->entry->mem_mib,
+		.log = r->log_rel,
+	};
+	return 0;
+}
+
+/* What the chosen target needs from the file system. */
+static int check_inputs(struct suite *s)
+{
+	const char *what = s->setup.target == MANIFEST_TARGET_QEMU ? "--iso" :
+								     "--guest";
+	const char *path = s->setup.target == MANIFEST_TARGET_QEMU ?
+				   s->opt.iso :
+				   s->opt.guest;
+	ssize_t len;
+
+	if (access(path, R_OK)) {
+		fprintf(stderr, "hvcheck suite: %s %s: %s\n", what, path,
+			strerror(errno));
+		return HV_EXIT_USAGE;
+	}
+	len = readlink("/proc/self/exe", s->self, sizeof(s->self) - 1);
+	if (len < 0) {
+		fprintf(stderr, "hvcheck suite: /proc/self/exe: %s\n",
+			strerror(errno));
+		return HV_EXIT_VMM_ERROR;
+	}
+	s->self[len] = '\0';
+	s->setup.self = s->self;
+	return 0;
+}
+
+static int make_work_dirs(struct suite *s)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *logs = format("%s/logs", s->opt.out);
+	int ret;
+
+	if (!logs)
+		return -ENOMEM;
+	ret = make_dirs(logs);
+	if (ret)
+		fprintf(stderr, "hvcheck suite: %s: %s\n", logs,
+			strerror(-ret));
+	free(logs);
+	if (ret)
+		return ret;
+	s->workdir =
+		format("%s/hvcheck-suite.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!s->workdir)
+		return -ENOMEM;
+	if (!mkdtemp(s->workdir)) {
+		ret = -errno;
+		fprintf(stderr, "hvcheck suite: %s: %s\n", s->workdir,
+			strerror(-ret));
+		free(s->workdir);
+		s->workdir = NULL;
+	}
+	return ret;
+}
+
+/* Everything before the first boot; 0 or the exit status. */
+static int prepare(struct suite *s)
+{
+	char err[PATH_MAX + 256];
+	int ret;
+
+	if (strcmp(s->opt.arch, "x86_64")) {
+		fprintf(stderr,
+			"hvcheck suite: --arch %s: only x86_64 is supported\n",
+			s->opt.arch);
+		return HV_EXIT_USAGE;
+	}
+	if (apply_defaults(s))
+		return HV_EXIT_VMM_ERROR;
+	ret = manifest_load(s->opt.manifest, &s->manifest, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "hvcheck suite: %s\n", err);
+		return ret == -ENOMEM ? HV_EXIT_VMM_ERROR : HV_EXIT_USAGE;
+	}
+	ret = select_tests(s);
+	if (ret)
+		return ret == -ENOMEM ? HV_EXIT_VMM_ERROR : HV_EXIT_USAGE;
+	if (!s->opt.list) {
+		choose_target(s);
+		ret = check_inputs(s);
+		if (ret)
+			return ret;
+		if (make_work_dirs(s))
+			return HV_EXIT_VMM_ERROR;
+	}
+	for (size_t i = 0; i < s->count; i++) {
+		if (init_test(s, &s->run[i], i, !s->opt.list))
+			return HV_EXIT_VMM_ERROR;
+	}
+	return 0;
+}
+
+static void remove_file(const char *path)
+{
+	if (path)
+		unlink(path);
+}
+
+static void cleanup(struct suite *s)
+{
+	for (size_t i = 0; s->run && i < s->count; i++) {
+		struct test_run *r = &s->run[i];
+
+		if (s->workdir) {
+			remove_file(r->output_path);
+			remove_file(r->disk_path);
+			remove_file(r->script_path);
+		}
+		free(r->cmdline);
+		free(r->log_path);
+		free(r->log_rel);
+		free(r->output_path);
+		free(r->disk_path);
+		free(r->script_path);
+	}
+	if (s->workdir)
+		rmdir(s->workdir);
+	free(s->workdir);
+	free(s->run);
+	manifest_free(&s->manifest);
+	for (size_t i = 0; i < sizeof(s->defaults) / sizeof(*s->defaults); i++)
+		free(s->defaults[i]);
+}
 
 int suite_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "hvcheck suite: not implemented yet\n");
-	return HV_EXIT_VMM_ERROR;
+	struct suite s = { .sigfd = -1 };
+	int status = parse_options(&s.opt, argc, argv);
+
+	if (status)
+		return status > 0 ? 0 : HV_EXIT_USAGE;
+	status = prepare(&s);
+	if (!status && s.opt.list)
+		list_tests(&s);
+	else if (!status)
+		status = run_tests(&s);
+	cleanup(&s);
+	return status;
 }

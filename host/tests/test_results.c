@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit tests of the JSON, TAP 13 and JUnit XML results writers. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "vmm/results.h"
+
+static const struct results_test three_tests[] = {
+	{
+		.name = "selftest.report",
+		.status = RESULTS_PASS,
+		.duration_ms = 8,
+		.checks = { .pass = 6, .xfail = 1 },
+		.cmdline = "tests=selftest.report",
+		.smp = 1,
+		.mem_mib = 64,
+		.has_exit_status = true,
+		.exit_status = 0,
+		.has_guest_status = true,
+		.guest_status = 0,
+		.log = "logs/selftest.report.log",
+	},
+	{
+		.name = "selftest.timer",
+		.status = RESULTS_FAIL,
+		.reason = "timeout after 20 s",
+		.duration_ms = 20012,
+		.checks = { .pass = 1, .fail = 2, .xpass = 1 },
+		.cmdline = "tests=selftest.timer x=1",
+		.smp = 2,
+		.mem_mib = 128,
+		.has_exit_status = true,
+		.exit_status = 124,
+		.log = "logs/selftest.timer.log",
+	},
+	{
+		.name = "selftest.ipi",
+		.status = RESULTS_SKIP,
+		.reason = "not for TARGET=qemu",
+		.cmdline = "tests=selftest.ipi",
+		.smp = 2,
+		.mem_mib = 64,
+	},
+};
+
+static const struct results_run three_run = {
+	.arch = "x86_64",
+	.target = "qemu",
+	.requested_target = "vmm",
+	.manifest = "guest/tests/x86_64.cfg",
+	.started_at = 1700000000,
+	.duration_ms = 20345,
+	.test = three_tests,
+	.count = 3,
+};
+
+/* Runs @writer into memory; the caller frees the text. */
+static char *written(int (*writer)(FILE *, const struct results_run *),
+		     const struct results_run *run)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	assert_non_null(out);
+	assert_int_equal(writer(out, run), 0);
+	assert_int_equal(fclose(out), 0);
+	return text;
+}
+
+static void assert_written(int (*writer)(FILE *, const struct results_run *),
+			   const struct results_run *run, const char *want)
+{
+	char *got = written(writer, run);
+
+	if (strcmp(got, want))
+		fail_msg("got:\n%s\nwant:\n%s", got, want);
+	free(got);
+}
+
+static void test_summary(void **state)
+{
+	struct results_summary sum = results_summarize(&three_run);
+
+	(void)state;
+	assert_int_equal(sum.pass, 1);
+	assert_int_equal(sum.fail, 1);
+	assert_int_equal(sum.skip, 1);
+	assert_int_equal(results_checks_total(&three_tests[1].checks), 4);
+	assert_string_equal(results_status_name(RESULTS_PASS), "pass");
+	assert_string_equal(results_status_name(RESULTS_FAIL), "fail");
+	assert_string_equal(results_status_name(RESULTS_SKIP), "skip");
+}
+
+static void test_json(void **state)
+{
+	(void)state;
+	assert_written(
+		results_write_json, &three_run,
+		"{\n"
+		"  \"arch\": \"x86_64\",\n"
+		"  \"target\": \"qemu\",\n"
+		"  \"requested_target\": \"vmm\",\n"
+		"  \"manifest\": \"guest/tests/x86_64.cfg\",\n"
+		"  \"started_at\": \"2023-11-14T22:13:20Z\",\n"
+		"  \"duration_ms\": 20345,\n"
+		"  \"tests\": [\n"
+		"    {\n"
+		"      \"name\": \"selftest.report\",\n"
+		"      \"status\": \"pass\",\n"
+		"      \"reason\": null,\n"
+		"      \"duration_ms\": 8,\n"
+		"      \"checks\": {\"pass\": 6, \"fail\": 0, \"skip\": 0, "
+		"\"xfail\": 1, \"xpass\": 0},\n"
+		"      \"cmdline\": \"tests=selftest.report\",\n"
+		"      \"smp\": 1,\n"
+		"      \"mem_mib\": 64,\n"
+		"      \"exit_status\": 0,\n"
+		"      \"guest_status\": 0,\n"
+		"      \"log\": \"logs/selftest.report.log\"\n"
+		"    },\n"
+		"    {\n"
+		"      \"name\": \"selftest.timer\",\n"
+		"      \"status\": \"fail\",\n"
+		"      \"reason\": \"timeout after 20 s\",\n"
+		"      \"duration_ms\": 20012,\n"
+		"      \"checks\": {\"pass\": 1, \"fail\": 2, \"skip\": 0, "
+		"\"xfail\": 0, \"xpass\": 1},\n"
+		"      \"cmdline\": \"tests=selftest.timer x=1\",\n"
+		"      \"smp\": 2,\n"
+		"      \"mem_mib\": 128,\n"
+		"      \"exit_status\": 124,\n"
+		"      \"guest_status\": null,\n"
+		"      \"log\": \"logs/selftest.timer.log\"\n"
+		"    },\n"
+		"    {\n"
+		"      \"name\": \"selftest.ipi\",\n"
+		"      \"status\": \"skip\",\n"
+		"      \"reason\": \"not for TARGET=qemu\",\n"
+		"      \"duration_ms\": 0,\n"
+		"      \"checks\": {\"pass\": 0, \"fail\": 0, \"skip\": 0, "
+		"\"xfail\": 0, \"xpass\": 0},\n"
+		"      \"cmdline\": \"tests=selftest.ipi\",\n"
+		"      \"smp\": 2,\n"
+		"      \"mem_mib\": 64,\n"
+		"      \"exit_status\": null,\n"
+		"      \"guest_status\": null,\n"
+		"      \"log\": null\n"
+		"    }\n"
+		"  ],\n"
+		"  \"summary\": {\"total\": 3, \"pass\": 1, \"fail\": 1, "
+		"\"skip\": 1}\n"
+		"}\n");
+}
+
+static void test_json_no_tests(void **state)
+{
+	struct results_run run = three_run;
+
+	(void)state;
+	run.count = 0;
+	assert_written(
+		results_write_json, &run,
+		"{\n"
+		"  \"arch\": \"x86_64\",\n"
+		"  \"target\": \"qemu\",\n"
+		"  \"requested_target\": \"vmm\",\n"
+		"  \"manifest\": \"guest/tests/x86_64.cfg\",\n"
+		"  \"started_at\": \"2023-11-14T22:13:20Z\",\n"
+		"  \"duration_ms\": 20345,\n"
+		"  \"tests\": [],\n"
+		"  \"summary\": {\"total\": 0, \"pass\": 0, \"fail\": 0, "
+		"\"skip\": 0}\n"
+		"}\n");
+}
+
+static void test_tap(void **state)
+{
+	(void)state;
+	assert_written(
+		results_write_tap, &three_run,
+		"TAP version 13\n"
+		"1..3\n"
+		"ok 1 - selftest.report\n"
+		"not ok 2 - selftest.timer\n"
+		"  ---\n"
+		"  message: \"timeout after 20 s\"\n"
+		"  severity: fail\n"
+		"  duration_ms: 20012\n"
+		"  checks: {pass: 1, fail: 2, skip: 0, xfail: 0, xpass: 1}\n"
+		"  cmdline: \"tests=selftest.timer x=1\"\n"
+		"  exit_status: 124\n"
+		"  log: \"logs/selftest.timer.log\"\n"
+		"  ...\n"
+		"ok 3 - selftest.ipi # SKIP not for TARGET=qemu\n");
+}
+
+static void test_junit(void **state)
+{
+	(void)state;
+	assert_written(
+		results_write_junit, &three_run,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<testsuites tests=\"3\" failures=\"1\" errors=\"0\" "
+		"skipped=\"1\" time=\"20.345\">\n"
+		"  <testsuite name=\"hvcheck.x86_64.qemu\" tests=\"3\" "
+		"failures=\"1\" errors=\"0\" skipped=\"1\" "
+		"timestamp=\"2023-11-14T22:13:20\" time=\"20.345\">\n"
+		"    <testcase name=\"selftest.report\" "
+		"classname=\"hvcheck.x86_64.qemu\" time=\"0.008\"/>\n"
+		"    <testcase name=\"selftest.timer\" "
+		"classname=\"hvcheck.x86_64.qemu\" time=\"20.012\">\n"
+		"      <failure type=\"fail\" message=\"timeout after 20 s\">"
+		"cmdline: tests=selftest.timer x=1\n"
+		"exit status: 124\n"
+		"log: logs/selftest.timer.log</failure>\n"
+		"    </testcase>\n"
+		"    <testcase name=\"selftest.ipi\" "
+		"classname=\"hvcheck.x86_64.qemu\" time=\"0.000\">\n"
+		"      <skipped message=\"not for TARGET=qemu\"/>\n"
+		"    </testcase>\n"
+		"  </testsuite>\n"
+		"</testsuites>\n");
+}
+
+/*
+ * Reasons quote guest output: quotes, backslashes, C0 and C1 controls,
+ * markup, valid multi-byte UTF-8, a noncharacter (U+FFFE) and bytes that
+ * are not UTF-8 (stray, overlong, surrogate, cut short).
+ */
+#define HOSTILE                                \
+	"q\"b\\n\nt\tc\x01\x7f"                \
+	"<&>'"                                 \
+	"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80" \
+	"|\xc2\x80\xef\xbf\xbe"                \
+	"|\xff|\xc0\xaf|\xed\xa0\x80|\xe2\x82"
+
+static struct results_test hostile_test(enum results_status status)
+{
+	struct results_test t = {
+		.name = "a#b",
+		.status = status,
+		.cmdline = "tests=a#b",
+		.log = "logs/a#b.log",
+	};
+
+	snprintf(t.reason, sizeof(t.reason), "%s", HOSTILE);
+	return t;
+}
+
+static struct results_run one_test_run(const struct results_test *t)
+{
+	struct results_run run = three_run;
+
+	run.test = t;
+	run.count = 1;
+	return run;
+}
+
+static void test_json_escaping(void **state)
+{
+	struct results_test t = hostile_test(RESULTS_FAIL);
+	struct results_run run = one_test_run(&t);
+	char *got = written(results_write_json, &run);
+
+	(void)state;
+	if (!strstr(got, "\"reason\": \"q\\\"b\\\\n\\nt\\tc\\u0001\\u007f"
+			 "<&>'\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"
+			 "|\\u0080\\ufffe"
+			 "|\\ufffd|\\ufffd\\ufffd|\\ufffd\\ufffd\\ufffd"
+			 "|\\ufffd\\ufffd\",\n"))
+		fail_msg("bad escaping in:\n%s", got);
+	free(got);
+}
+
+static void test_tap_escaping(void **state)
+{
+	struct results_test t[2] = { hostile_test(RESULTS_SKIP),
+				     hostile_test(RESULTS_FAIL) };
+	struct results_run run = one_test_run(t);
+	char *got;
+
+	(void)state;
+	run.count = 2;
+	got = written(results_write_tap, &run);
+	/* one line per test point: control characters become blanks */
+	if (!strstr(got, "ok 1 - a\\#b # SKIP q\"b\\n t c  <&>'"
+			 "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"
+			 "|  "
+			 "|\xef\xbf\xbd|\xef\xbf\xbd\xef\xbf\xbd|"
+			 "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd|"
+			 "\xef\xbf\xbd\xef\xbf\xbd\n"
+			 "not ok 2 - a\\#b\n"))
+		fail_msg("bad TAP lines in:\n%s", got);
+	/* the YAML block quotes like JSON */
+	if (!strstr(got, "  message: \"q\\\"b\\\\n\\nt\\tc\\u0001"))
+		fail_msg("bad YAML message in:\n%s", got);
+	free(got);
+}
+
+static void test_junit_escaping(void **state)
+{
+	struct results_test t[2] = { hostile_test(RESULTS_SKIP),
+				     hostile_test(RESULTS_FAIL) };
+	struct results_run run = one_test_run(t);
+	const char *want_reason =
+		"q&quot;b\\n&#10;t&#9;c&#xFFFD;\x7f&lt;&amp;&gt;&apos;"
+		"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"
+		"|\xc2\x80&#xFFFD;"
+		"|&#xFFFD;|&#xFFFD;&#xFFFD;|&#xFFFD;&#xFFFD;&#xFFFD;"
+		"|&#xFFFD;&#xFFFD;";
+	char *got, want[512];
+
+	(void)state;
+	run.count = 2;
+	got = written(results_write_junit, &run);
+	snprintf(want, sizeof(want), "<skipped message=\"%s\"/>", want_reason);
+	if (!strstr(got, want))
+		fail_msg("want %s in:\n%s", want, got);
+	snprintf(want, sizeof(want), "<failure type=\"fail\" message=\"%s\">",
+		 want_reason);
+	if (!strstr(got, want))
+		fail_msg("want %s in:\n%s", want, got);
+	free(got);
+}
+
+static void test_write_error(void **state)
+{
+	FILE *full = fopen("/dev/full", "w");
+
+	(void)state;
+	assert_non_null(full);
+	/* enough output that stdio must flush into the full device */
+	assert_int_equal(results_write_json(full, &three_run), -EIO);
+	clearerr(full);
+	assert_int_equal(results_write_tap(full, &three_run), -EIO);
+	clearerr(full);
+	assert_int_equal(results_write_junit(full, &three_run), -EIO);
+	fclose(full);
+}
+
+static void test_write_files(void **state)
+{
+	char dir[] = "/tmp/hvcheck-test-results.XXXXXX", path[64], err[256];
+	const char *names[] = { "results.json", "results.tap", "results.xml" };
+	int (*writers[])(FILE *, const struct results_run *) = {
+		results_write_json, results_write_tap, results_write_junit
+	};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(results_write_files(dir, &three_run, err, sizeof(err)),
+			 0);
+	for (size_t i = 0; i < 3; i++) {
+		char *want = written(writers[i], &three_run), *got = NULL;
+		size_t size = 0;
+		FILE *in;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		in = fopen(path, "r");
+		assert_non_null(in);
+		assert_true(getdelim(&got, &size, '\0', in) > 0);
+		assert_string_equal(got, want);
+		fclose(in);
+		free(got);
+		free(want);
+		assert_int_equal(unlink(path), 0);
+	}
+	assert_int_equal(rmdir(dir), 0);
+
+	/* the directory is gone now */
+	assert_int_equal(results_write_files(dir, &three_run, err, sizeof(err)),
+			 -ENOENT);
+	snprintf(path, sizeof(path), "%s/results.json: No such file", dir);
+	assert_memory_equal(err, path, strlen(path));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_no_tests),
+		cmocka_unit_test(test_tap),
+		cmocka_unit_test(test_junit),
+		cmocka_unit_test(test_json_escaping),
+		cmocka_unit_test(test_tap_escaping),
+		cmocka_unit_test(test_junit_escaping),
+		cmocka_unit_test(test_write_error),
+		cmocka_unit_test(test_write_files),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

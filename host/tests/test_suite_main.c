@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit tests of `hvcheck suite` before its first boot: options, errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "hvcheck_abi.h"
+#include "vmm/suite.h"
+
+static char dir[] = "/tmp/hvcheck-test-suite.XXXXXX";
+static char good_cfg[64], bad_cfg[64], nodefault_cfg[64];
+static char out_text[4096], err_text[4096];
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int make_fixtures(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(good_cfg, sizeof(good_cfg), "%s/good.cfg", dir);
+	snprintf(bad_cfg, sizeof(bad_cfg), "%s/bad.cfg", dir);
+	snprintf(nodefault_cfg, sizeof(nodefault_cfg), "%s/nodefault.cfg", dir);
+	write_file(good_cfg, "[selftest.report]\n"
+			     "groups = selftest\n"
+			     "[selftest.ipi]\n"
+			     "smp = 2\n"
+			     "args = x=1\n"
+			     "groups = selftest smp\n"
+			     "targets = vmm\n"
+			     "[selftest.must_fail]\n"
+			     "groups = selftest nodefault\n");
+	write_file(bad_cfg, "[a]\nsmp = lots\n");
+	write_file(nodefault_cfg, "[a]\ngroups = nodefault\n");
+	return 0;
+}
+
+static int remove_fixtures(void **state)
+{
+	(void)state;
+	unlink(good_cfg);
+	unlink(bad_cfg);
+	unlink(nodefault_cfg);
+	return rmdir(dir);
+}
+
+static void read_back(FILE *f, char *text, size_t size)
+{
+	size_t len;
+
+	rewind(f);
+	len = fread(text, 1, size - 1, f);
+	text[len] = '\0';
+	fclose(f);
+}
+
+/*
+ * Runs suite_main() on the NULL-terminated words with stdout and stderr
+ * captured into out_text and err_text.
+ */
+static int suite(const char *first, ...)
+{
+	char *argv[32] = { "suite" };
+	FILE *out = tmpfile(), *err = tmpfile();
+	int argc = 1, saved_out, saved_err, status;
+	va_list ap;
+
+	assert_non_null(out);
+	assert_non_null(err);
+	va_start(ap, first);
+	for (const char *a = first; a; a = va_arg(ap, const char *))
+		argv[argc++] = (char *)a;
+	va_end(ap);
+
+	fflush(stdout);
+	fflush(stderr);
+	saved_out = dup(1);
+	saved_err = dup(2);
+	dup2(fileno(out), 1);
+	dup2(fileno(err), 2);
+	status = suite_main(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved_out, 1);
+	dup2(saved_err, 2);
+	close(saved_out);
+	close(saved_err);
+	read_back(out, out_text, sizeof(out_text));
+	read_back(err, err_text, sizeof(err_text));
+	return status;
+}
+
+static void assert_contains(const char *text, const char *want)
+{
+	if (!strstr(text, want))
+		fail_msg("'%s' not in:\n%s", want, text);
+}
+
+static void test_help(void **state)
+{
+	(void)state;
+	assert_int_equal(suite("--help", NULL), 0);
+	assert_contains(out_text, "usage: hvcheck suite [options]");
+	assert_contains(out_text, "--qemu-accel kvm|tcg");
+	assert_string_equal(err_text, "");
+}
+
+static void test_bad_options(void **state)
+{
+	(void)state;
+	assert_int_equal(suite("--bogus", NULL), HV_EXIT_USAGE);
+	assert_contains(err_text, "bad option or missing value: --bogus");
+	assert_int_equal(suite("--manifest", NULL), HV_EXIT_USAGE);
+	assert_contains(err_text, "bad option or missing value: --manifest");
+	assert_int_equal(suite("--target", "libvirt", NULL), HV_EXIT_USAGE);
+	assert_contains(err_text, "--target: unknown target 'libvirt'");
+	assert_int_equal(suite("--jobs", "0", NULL), HV_EXIT_USAGE);
+	assert_contains(err_text, "--jobs: '0' is not a number from 1 to 32");
+	assert_int_equal(suite("--jobs", "33", NULL), HV_EXIT_USAGE);
+	assert_int_equal(suite("--jobs", "2x", NULL), HV_EXIT_USAGE);
+	assert_int_equal(suite("--jobs", "", NULL), HV_EXIT_USAGE);
+	assert_int_equal(suite("--qemu-accel", "hvf", NULL), HV_EXIT_USAGE);
+	assert_contains(err_text, "--qemu-accel: 'hvf' is neither kvm nor tcg");
+	assert_int_equal(suite("stray", NULL), HV_EXIT_USAGE);
+	assert_contains(err_text, "unexpected argument 'stray'");
+	assert_int_equal(suite("--arch", "arm64", "--manifest", good_cfg, NULL),
+			 HV_EXIT_USAGE);
+	assert_contains(err_text, "--arch arm64: only x86_64 is supported");
+	assert_string_equal(out_text, "");
+}
+
+static void test_manifest_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(suite("--manifest", "/nonexistent.cfg", NULL),
+			 HV_EXIT_USAGE);
+	assert_string_equal(err_text, "hvcheck suite: /nonexistent.cfg: No "
+				      "such file or directory\n");
+	assert_int_equal(suite("--manifest", bad_cfg, NULL), HV_EXIT_USAGE);
+	assert_contains(err_text, "bad.cfg:2: smp: 'lots' is not a number\n");
+	assert_int_equal(suite("--manifest", good_cfg, "--tests", "smp nosuch",
+			       NULL),
+			 HV_EXIT_USAGE);
+	assert_contains(err_text,
+			"--tests: 'nosuch' names no test and no group in ");
+	assert_int_equal(suite("--manifest", nodefault_cfg, NULL),
+			 HV_EXIT_USAGE);
+	assert_contains(err_text, "no tests selected from ");
+}
+
+static void test_list(void **state)
+{
+	(void)state;
+	assert_int_equal(suite("--manifest", good_cfg, "--list", NULL), 0);
+	assert_string_equal(out_text,
+			    "selftest.report: tests=selftest.report smp=1 "
+			    "mem=64 timeout=20 targets=vmm,qemu "
+			    "groups=selftest\n"
+			    "selftest.ipi: tests=selftest.ipi x=1 smp=2 mem=64 "
+			    "timeout=20 targets=vmm groups=selftest,smp\n");
+	assert_int_equal(suite("--manifest", good_cfg, "--list", "--tests",
+			       "selftest.must_fail,selftest.ipi", NULL),
+			 0);
+	/* manifest order, whatever the order of --tests */
+	assert_string_equal(out_text,
+			    "selftest.ipi: tests=selftest.ipi x=1 smp=2 mem=64 "
+			    "timeout=20 targets=vmm groups=selftest,smp\n"
+			    "selftest.must_fail: tests=selftest.must_fail "
+			    "smp=1 mem=64 timeout=20 targets=vmm,qemu "
+			    "groups=selftest,nodefault\n");
+}
+
+static void test_missing_images(void **state)
+{
+	(void)state;
+	/* vmm needs the guest, or QEMU the ISO when /dev/kvm is unusable */
+	assert_int_equal(suite("--manifest", good_cfg, "--guest",
+			       "/nonexistent.elf", "--iso", "/nonexistent.iso",
+			       "--out", dir, NULL),
+			 HV_EXIT_USAGE);
+	assert_contains(err_text, ": No such file or directory\n");
+	assert_int_equal(suite("--manifest", good_cfg, "--target", "qemu",
+			       "--iso", "/nonexistent.iso", "--out", dir, NULL),
+			 HV_EXIT_USAGE);
+	assert_string_equal(err_text, "hvcheck suite: --iso /nonexistent.iso: "
+				      "No such file or directory\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_manifest_errors),
+		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_missing_images),
+	};
+
+	return cmocka_run_group_tests(tests, make_fixtures, remove_fixtures);
+}

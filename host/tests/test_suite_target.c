@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit tests of the per-target command lines and exit decoding. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "hvcheck_abi.h"
+#include "vmm/suite_target.h"
+
+static struct manifest manifest;
+
+/* [full] sets every key the command lines use; [bare] none. */
+static int load_manifest(void **state)
+{
+	static const char text[] = "[full]\n"
+				   "tests = selftest.ipi,selftest.timer\n"
+				   "args = x=1 selftest.loops=3\n"
+				   "smp = 2\n"
+				   "mem = 128\n"
+				   "timeout = 7\n"
+				   "vmm_opts = --pmu=off --timestamps\n"
+				   "qemu_opts = -cpu max\n"
+				   "[bare]\n";
+	FILE *in = fmemopen((void *)text, sizeof(text) - 1, "r");
+	char err[128];
+	int ret = manifest_parse(in, "t.cfg", &manifest, err, sizeof(err));
+
+	(void)state;
+	fclose(in);
+	return ret;
+}
+
+static int free_manifest(void **state)
+{
+	(void)state;
+	manifest_free(&manifest);
+	return 0;
+}
+
+static const struct manifest_entry *entry(const char *name)
+{
+	for (size_t i = 0; i < manifest.count; i++) {
+		if (!strcmp(manifest.entry[i].name, name))
+			return &manifest.entry[i];
+	}
+	fail_msg("no entry %s", name);
+	return NULL;
+}
+
+/* Compares a NULL-terminated argv with a space-joined expectation. */
+static void assert_argv(char **argv, const char *want)
+{
+	char got[1024] = "";
+
+	assert_non_null(argv);
+	for (char **a = argv; *a; a++) {
+		if (a != argv)
+			strcat(got, " ");
+		/* an empty or blank-holding word would hide in the join */
+		assert_true(**a && !strchr(*a, ' '));
+		strcat(got, *a);
+	}
+	if (strcmp(got, want))
+		fail_msg("got  %s\nwant %s", got, want);
+	suite_argv_free(argv);
+}
+
+static const struct suite_setup vmm_setup = {
+	.target = MANIFEST_TARGET_VMM,
+	.self = "/opt/hvcheck",
+	.guest = "build/x86_64/guest.elf",
+	.iso = "build/x86_64/guest.iso",
+	.qemu = "qemu-system-x86_64",
+};
+
+static const struct suite_setup qemu_setup = {
+	.target = MANIFEST_TARGET_QEMU,
+	.self = "/opt/hvcheck",
+	.guest = "build/x86_64/guest.elf",
+	.iso = "build/x86_64/guest.iso",
+	.qemu = "qemu-system-x86_64",
+	.qemu_kvm = true,
+};
+
+static void test_guest_cmdline(void **state)
+{
+	char *cmdline;
+
+	(void)state;
+	cmdline = suite_guest_cmdline(entry("full"));
+	assert_string_equal(
+		cmdline,
+		"tests=selftest.ipi,selftest.timer x=1 selftest.loops=3");
+	free(cmdline);
+	cmdline = suite_guest_cmdline(entry("bare"));
+	assert_string_equal(cmdline, "tests=bare");
+	free(cmdline);
+}
+
+static void test_grub_script(void **state)
+{
+	char *script = suite_grub_script("tests=a x=1,2");
+
+	(void)state;
+	assert_string_equal(script, "set hvcheck_cmdline='tests=a x=1,2'\n");
+	free(script);
+}
+
+static void test_vmm_argv(void **state)
+{
+	(void)state;
+	assert_argv(suite_vmm_argv(&vmm_setup, entry("full"),
+				   "out/logs/full.log"),
+		    "/opt/hvcheck run build/x86_64/guest.elf --smp 2 --mem 128 "
+		    "--timeout 7 --quiet --serial out/logs/full.log --pmu=off "
+		    "--timestamps -- tests=selftest.ipi,selftest.timer x=1 "
+		    "selftest.loops=3");
+	assert_argv(suite_vmm_argv(&vmm_setup, entry("bare"), "l.log"),
+		    "/opt/hvcheck run build/x86_64/guest.elf --smp 1 --mem 64 "
+		    "--timeout 20 --quiet --serial l.log -- tests=bare");
+}
+
+static void test_qemu_argv(void **state)
+{
+	struct suite_setup tcg = qemu_setup;
+
+	(void)state;
+	assert_argv(suite_qemu_argv(&qemu_setup, entry("full"), "/tmp/w/0.img",
+				    "out/logs/full.log"),
+		    "qemu-system-x86_64 -accel kvm -cpu host -smp 2 -m 128 "
+		    "-nodefaults -display none -no-reboot "
+		    "-device isa-debug-exit,iobase=0xf4,iosize=0x04 "
+		    "-chardev file,id=hvcheck-serial,path=out/logs/full.log "
+		    "-serial chardev:hvcheck-serial "
+		    "-drive file=build/x86_64/guest.iso,format=raw,if=ide,"
+		    "media=cdrom,readonly=on "
+		    "-drive file=/tmp/w/0.img,format=raw,if=ide -boot order=d "
+		    "-cpu max");
+	/* commas in paths would end QEMU option values */
+	tcg.qemu_kvm = false;
+	tcg.iso = "a,b.iso";
+	assert_argv(
+		suite_qemu_argv(&tcg, entry("bare"), "d,,.img", "l,.log"),
+		"qemu-system-x86_64 -accel tcg -smp 1 -m 64 "
+		"-nodefaults -display none -no-reboot "
+		"-device isa-debug-exit,iobase=0xf4,iosize=0x04 "
+		"-chardev file,id=hvcheck-serial,path=l,,.log "
+		"-serial chardev:hvcheck-serial "
+		"-drive file=a,,b.iso,format=raw,if=ide,media=cdrom,readonly=on "
+		"-drive file=d,,,,.img,format=raw,if=ide -boot order=d");
+}
+
+static void test_deadline(void **state)
+{
+	(void)state;
+	/* hvcheck run times itself out; the runner only backs it up */
+	assert_int_equal(suite_deadline_ms(&vmm_setup, entry("full"), 1000, 0),
+			 1000 + 1000 * (7 + SUITE_VMM_GRACE_S));
+	assert_int_equal(suite_deadline_ms(&vmm_setup, entry("full"), 1000,
+					   1500),
+			 1000 + 1000 * (7 + SUITE_VMM_GRACE_S));
+	/* under QEMU the timeout starts with the first serial output */
+	assert_int_equal(suite_deadline_ms(&qemu_setup, entry("bare"), 1000, 0),
+			 1000 + 1000 * SUITE_QEMU_BOOT_ALLOWANCE_S);
+	assert_int_equal(suite_deadline_ms(&qemu_setup, entry("bare"), 1000,
+					   31000),
+			 31000 + 1000 * 20);
+}
+
+struct end_case {
+	const struct suite_setup *setup;
+	struct suite_child_end end;
+	const char *log;
+	const char *output_line;
+	bool has_guest_status;
+	int guest_status;
+	const char *error;
+};
+
+#define EXITED(status)           \
+	{                        \
+		.code = (status) \
+	}
+#define SIGNALED(sig)                           \
+	{                                       \
+		.signaled = true, .code = (sig) \
+	}
+#define KILLED(output)                                             \
+	{                                                          \
+		.killed_by_runner = true, .output_seen = (output), \
+		.signaled = true, .code = 9                        \
+	}
+#define GUEST(setup, end, log, status)                    \
+	{                                                 \
+		setup, end, log, NULL, true, status, NULL \
+	}
+#define ERROR(setup, end, log, output_line, error)            \
+	{                                                     \
+		setup, end, log, output_line, false, 0, error \
+	}
+
+static const struct end_case ends[] = {
+	GUEST(&vmm_setup, EXITED(0), "", 0),
+	GUEST(&vmm_setup, EXITED(1), "", 1),
+	GUEST(&vmm_setup, EXITED(63), "", 63),
+	ERROR(&vmm_setup, EXITED(HV_EXIT_USAGE), "",
+	      "hvcheck run: unknown option '--pmu'",
+	      "hvcheck run: bad command line: hvcheck run: unknown option "
+	      "'--pmu'"),
+	ERROR(&vmm_setup, EXITED(HV_EXIT_BAD_IMAGE), "",
+	      "hvcheck: guest.elf: bad Multiboot2 checksum",
+	      "image refused: hvcheck: guest.elf: bad Multiboot2 checksum"),
+	ERROR(&vmm_setup, EXITED(HV_EXIT_NO_KVM), "", NULL,
+	      "no usable /dev/kvm"),
+	ERROR(&vmm_setup, EXITED(HV_EXIT_VMM_ERROR), "", "", "VMM error"),
+	ERROR(&vmm_setup, EXITED(HV_EXIT_TIMEOUT), "", "x",
+	      "timeout after 20 s"),
+	ERROR(&vmm_setup, EXITED(HV_EXIT_TRIPLE_FAULT), "", "x",
+	      "triple fault"),
+	ERROR(&vmm_setup, EXITED(HV_EXIT_INTERNAL_ERROR), "", "x",
+	      "KVM internal error"),
+	ERROR(&vmm_setup, EXITED(HV_EXIT_UNHANDLED), "", "x",
+	      "unhandled VM exit"),
+	ERROR(&vmm_setup, EXITED(100), "", "oops",
+	      "hvcheck run exited with status 100: oops"),
+	ERROR(&vmm_setup, SIGNALED(11), "", NULL,
+	      "hvcheck run killed by signal 11 (Segmentation fault)"),
+	ERROR(&vmm_setup, KILLED(false), "", NULL,
+	      "timeout: hvcheck run still running 5 s after its 20 s "
+	      "timeout, killed by the runner"),
+	/* QEMU exits (status << 1) | 1 through isa-debug-exit */
+	GUEST(&qemu_setup, EXITED(1), "EXIT: STATUS=0\n", 0),
+	GUEST(&qemu_setup, EXITED(3), "", 1),
+	GUEST(&qemu_setup, EXITED(127), "", 63),
+	/* ...but 1 is also how QEMU itself fails */
+	ERROR(&qemu_setup, EXITED(1), "",
+	      "qemu-system-x86_64: -foo: invalid option",
+	      "QEMU failed with status 1: qemu-system-x86_64: -foo: invalid "
+	      "option"),
+	ERROR(&qemu_setup, EXITED(2), "", NULL, "QEMU failed with status 2"),
+	ERROR(&qemu_setup, EXITED(0), "PASS: a\n", NULL,
+	      "QEMU exited without a guest exit status (triple fault, reset "
+	      "or power-off)"),
+	ERROR(&qemu_setup, EXITED(0), "hvcheck-grub: no disk holds x\n", NULL,
+	      "GRUB: no disk holds x"),
+	ERROR(&qemu_setup, SIGNALED(9), "", NULL,
+	      "QEMU killed by signal 9 (Killed)"),
+	ERROR(&qemu_setup, KILLED(true), "PASS: a\n", NULL,
+	      "timeout after 20 s"),
+	ERROR(&qemu_setup, KILLED(false), "", NULL,
+	      "timeout: no serial output within 300 s of starting QEMU "
+	      "(SeaBIOS, GRUB or the guest hung)"),
+};
+
+static void test_decode_end(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(ends) / sizeof(*ends); i++) {
+		const struct end_case *c = &ends[i];
+		FILE *in = fmemopen((void *)c->log, strlen(c->log) + 1, "r");
+		char error[RESULTS_REASON_MAX] = "";
+		struct guest_log log;
+		int status = -1;
+		bool has;
+
+		assert_int_equal(guest_log_parse(in, &log), 0);
+		fclose(in);
+		has = suite_decode_end(c->setup, entry("bare"), &c->end, &log,
+				       c->output_line, &status, error,
+				       sizeof(error));
+		if (has != c->has_guest_status ||
+		    (has && status != c->guest_status) ||
+		    (!has && strcmp(error, c->error)))
+			fail_msg("case %zu: got %d status %d '%s'", i, has,
+				 status, error);
+		guest_log_free(&log);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_guest_cmdline),
+		cmocka_unit_test(test_grub_script),
+		cmocka_unit_test(test_vmm_argv),
+		cmocka_unit_test(test_qemu_argv),
+		cmocka_unit_test(test_deadline),
+		cmocka_unit_test(test_decode_end),
+	};
+
+	return cmocka_run_group_tests(tests, load_manifest, free_manifest);
+}

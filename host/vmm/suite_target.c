@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Per-target command lines of a suite test and decoding of their ends. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hvcheck_abi.h"
+#include "vmm/suite_target.h"
+
+/* A growing, NULL-terminated argv; any allocation failure poisons it. */
+struct argv_builder {
+	char **argv;
+	size_t count;
+	bool failed;
+};
+
+static void argv_take(struct argv_builder *b, char *arg)
+{
+	char **grown;
+
+	if (!arg || b->failed)
+		goto fail;
+	grown = realloc(b->argv, (b->count + 2) * sizeof(*grown));
+	if (!grown)
+		goto fail;
+	b->argv = grown;
+	b->argv[b->count++] = arg;
+	b->argv[b->count] = NULL;
+	return;
+fail:
+	free(arg);
+	b->failed = true;
+}
+
+static void argv_add(struct argv_builder *b, const char *arg)
+{
+	argv_take(b, strdup(arg));
+}
+
+static void argv_addf(struct argv_builder *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void argv_addf(struct argv_builder *b, const char *fmt, ...)
+{
+	char *arg = NULL;
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vasprintf(&arg, fmt, ap);
+	va_end(ap);
+	argv_take(b, len < 0 ? NULL : arg);
+}
+
+static void argv_add_words(struct argv_builder *b,
+			   const struct manifest_words *w)
+{
+	for (size_t i = 0; i < w->count; i++)
+		argv_add(b, w->word[i]);
+}
+
+static char **argv_finish(struct argv_builder *b)
+{
+	if (b->failed) {
+		suite_argv_free(b->argv);
+		return NULL;
+	}
+	return b->argv;
+}
+
+void suite_argv_free(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **a = argv; *a; a++)
+		free(*a);
+	free(argv);
+}
+
+char *suite_guest_cmdline(const struct manifest_entry *e)
+{
+	size_t len = strlen("tests=") + strlen(e->tests) + 1;
+	char *cmdline;
+
+	for (size_t i = 0; i < e->args.count; i++)
+		len += 1 + strlen(e->args.word[i]);
+	cmdline = malloc(len);
+	if (!cmdline)
+		return NULL;
+	strcpy(cmdline, "tests=");
+	strcat(cmdline, e->tests);
+	for (size_t i = 0; i < e->args.count; i++) {
+		strcat(cmdline, " ");
+		strcat(cmdline, e->args.word[i]);
+	}
+	return cmdline;
+}
+
+char *suite_grub_script(const char *cmdline)
+{
+	char *script = NULL;
+
+	/*
+	 * Single quotes keep every character but '\'' literal; grub.cfg
+	 * expands the variable unquoted, so GRUB splits it into words again.
+	 */
+	if (asprintf(&script, "set hvcheck_cmdline='%s'\n", cmdline) < 0)
+		return NULL;
+	return script;
+}
+
+char **suite_vmm_argv(const struct suite_setup *s,
+		      const struct manifest_entry *e, const char *log)
+{
+	struct argv_builder b = { 0 };
+
+	argv_add(&b, s->self);
+	argv_add(&b, "run");
+	argv_add(&b, s->guest);
+	argv_add(&b, "--smp");
+	argv_addf(&b, "%u", e->smp);
+	argv_add(&b, "--mem");
+	argv_addf(&b, "%u", e->mem_mib);
+	argv_add(&b, "--timeout");
+	argv_addf(&b, "%u", e->timeout_s);
+	argv_add(&b, "--quiet");
+	argv_add(&b, "--serial");
+	argv_add(&b, log);
+	argv_add_words(&b, &e->vmm_opts);
+	argv_add(&b, "--");
+	argv_addf(&b, "tests=%s", e->tests);
+	argv_add_words(&b, &e->args);
+	return argv_finish(&b);
+}
+
+/* QEMU option values end at a comma; a literal one is written twice. */
+static char *qemu_escape(const char *value)
+{
+	size_t commas = 0;
+	char *out, *o;
+
+	for (const char *c = value; *c; c++)
+		commas += *c == ',';
+	out = malloc(strlen(value) + commas + 1);
+	if (!out)
+		return NULL;
+	o = out;
+	for (const char *c = value; *c; c++) {
+		*o++ = *c;
+		if (*c == ',')
+			*o++ = ',';
+	}
+	*o = '\0';
+	return out;
+}
+
+char **suite_qemu_argv(const struct suite_setup *s,
+		       const struct manifest_entry *e, const char *disk,
+		       const char *log)
+{
+	char *iso = qemu_escape(s->iso), *disk_esc = qemu_escape(disk);
+	char *log_esc = qemu_escape(log);
+	struct argv_builder b = { .failed = !iso || !disk_esc || !log_esc };
+
+	argv_add(&b, s->qemu);
+	argv_add(&b, "-accel");
+	if (s->qemu_kvm) {
+		argv_add(&b, "kvm");
+		argv_add(&b, "-cpu");
+		argv_add(&b, "host");
+	} else {
+		argv_add(&b, "tcg");
+	}
+	argv_add(&b, "-smp");
+	argv_addf(&b, "%u", e->smp);
+	argv_add(&b, "-m");
+	argv_addf(&b, "%u", e->mem_mib);
+	/* no NIC option ROM, VGA or default serial: faster, and ours only */
+	argv_add(&b, "-nodefaults");
+	argv_add(&b, "-display");
+	argv_add(&b, "none");
+	argv_add(&b, "-no-reboot");
+	argv_add(&b, "-device");
+	argv_addf(&b, "isa-debug-exit,iobase=%#x,iosize=0x04",
+		  HV_X86_EXIT_PORT);
+	argv_add(&b, "-chardev");
+	argv_addf(&b, "file,id=hvcheck-serial,path=%s", log_esc);
+	argv_add(&b, "-serial");
+	argv_add(&b, "chardev:hvcheck-serial");
+	argv_add(&b, "-drive");
+	argv_addf(&b, "file=%s,format=raw,if=ide,media=cdrom,readonly=on", iso);
+	argv_add(&b, "-drive");
+	argv_addf(&b, "file=%s,format=raw,if=ide", disk_esc);
+	argv_add(&b, "-boot");
+	argv_add(&b, "order=d");
+	argv_add_words(&b, &e->qemu_opts);
+	free(iso);
+	free(disk_esc);
+	free(log_esc);
+	return argv_finish(&b);
+}
+
+uint64_t suite_deadline_ms(const struct suite_setup *s,
+			   const struct manifest_entry *e, uint64_t started_ms,
+			   uint64_t output_ms)
+{
+	if (s->target == MANIFEST_TARGET_VMM)
+		return started_ms +
+		       1000ULL * (e->timeout_s + SUITE_VMM_GRACE_S);
+	if (output_ms)
+		return output_ms + 1000ULL * e->timeout_s;
+	return started_ms + 1000ULL * SUITE_QEMU_BOOT_ALLOWANCE_S;
+}
+
+/* "what" plus ": output_line" when the child said something. */
+static void error_with_output(char *error, size_t size, const char *what,
+			      const char *output_line)
+{
+	if (output_line && *output_line)
+		snprintf(error, size, "%s: %s", what, output_line);
+	else
+		snprintf(error, size, "%s", what);
+}
+
+static bool decode_vmm(const struct manifest_entry *e, int code,
+		       const char *output_line, int *guest_status, char *error,
+		       size_t size)
+{
+	char what[64];
+
+	switch (code) {
+	case HV_EXIT_USAGE:
+		error_with_output(error, size, "hvcheck run: bad command line",
+				  output_line);
+		break;
+	case HV_EXIT_BAD_IMAGE:
+		error_with_output(error, size, "image refused", output_line);
+		break;
+	case HV_EXIT_NO_KVM:
+		error_with_output(error, size, "no usable /dev/kvm",
+				  output_line);
+		break;
+	case HV_EXIT_VMM_ERROR:
+		error_with_output(error, size, "VMM error", output_line);
+		break;
+	case HV_EXIT_TIMEOUT:
+		snprintf(error, size, "timeout after %u s", e->timeout_s);
+		break;
+	case HV_EXIT_TRIPLE_FAULT:
+		snprintf(error, size, "triple fault");
+		break;
+	case HV_EXIT_INTERNAL_ERROR:
+		snprintf(error, size, "KVM internal error");
+		break;
+	case HV_EXIT_UNHANDLED:
+		snprintf(error, size, "unhandled VM exit");
+		break;
+	default:
+		if (code >= 0 && code < HV_EXIT_USAGE) {
+			*guest_status = code;
+			return true;
+		}
+		snprintf(what, sizeof(what),
+			 "hvcheck run exited with status %d", code);
+		error_with_output(error, size, what, output_line);
+	}
+	return false;
+}
+
+/* isa-debug-exit makes QEMU exit with (status << 1) | 1. */
+static bool decode_qemu(int code, const struct guest_log *log,
+			const char *output_line, int *guest_status, char *error,
+			size_t size)
+{
+	char what[64];
+
+	/* 1 is also QEMU's own failure status: only an EXIT line tells */
+	if ((code & 1) && (code != 1 || log->exit_lines)) {
+		*guest_status = code >> 1;
+		return true;
+	}
+	if (!code && log->loader_error)
+		snprintf(error, size, "GRUB: %s", log->loader_error);
+	else if (!code)
+		snprintf(
+			error, size,
+			"QEMU exited without a guest exit status (triple fault, reset or power-off)");
+	else {
+		snprintf(what, sizeof(what), "QEMU failed with status %d",
+			 code);
+		error_with_output(error, size, what, output_line);
+	}
+	return false;
+}
+
+bool suite_decode_end(const struct suite_setup *s,
+		      const struct manifest_entry *e,
+		      const struct suite_child_end *end,
+		      const struct guest_log *log, const char *output_line,
+		      int *guest_status, char *error, size_t error_size)
+{
+	const char *child = s->target == MANIFEST_TARGET_QEMU ? "QEMU" :
+								"hvcheck run";
+
+	if (end->killed_by_runner && s->target == MANIFEST_TARGET_VMM) {
+		snprintf(
+			error, error_size,
+			"timeout: hvcheck run still running %u s after its %u s timeout, killed by the runner",
+			SUITE_VMM_GRACE_S, e->timeout_s);
+		return false;
+	}
+	if (end->killed_by_runner && end->output_seen) {
+		snprintf(error, error_size, "timeout after %u s", e->timeout_s);
+		return false;
+	}
+	if (end->killed_by_runner) {
+		snprintf(
+			error, error_size,
+			"timeout: no serial output within %u s of starting QEMU (SeaBIOS, GRUB or the guest hung)",
+			SUITE_QEMU_BOOT_ALLOWANCE_S);
+		return false;
+	}
+	if (end->signaled) {
+		snprintf(error, error_size, "%s killed by signal %d (%s)",
+			 child, end->code, strsignal(end->code));
+		return false;
+	}
+	if (s->target == MANIFEST_TARGET_QEMU)
+		return decode_qemu(end->code, log, output_line, guest_status,
+				   error, error_size);
+	return decode_vmm(e, end->code, output_line, guest_status, error,
+			  error_size);
+}

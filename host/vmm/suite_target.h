@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Suite targets: the command that boots one test, and how it ended. */
+#ifndef VMM_SUITE_TARGET_H
+#define VMM_SUITE_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmm/guest_log.h"
+#include "vmm/manifest.h"
+
+/*
+ * The runner's watchdog.  hvcheck run enforces --timeout itself and gets
+ * a grace period beyond it.  QEMU has no timeout of its own, and SeaBIOS
+ * plus GRUB take from 0.5 s (TCG) to over a minute (nested KVM, busy
+ * host), so the test's timeout starts when the serial log first grows and
+ * the boot before that has its own allowance.
+ */
+#define SUITE_VMM_GRACE_S	    5
+#define SUITE_QEMU_BOOT_ALLOWANCE_S 300
+
+/* File on the per-test disk that ci/grub.cfg looks for and sources. */
+#define SUITE_GRUB_SCRIPT_NAME "hvcheck.cfg"
+
+struct suite_setup {
+	enum manifest_target target;
+	const char *self;  /* this hvcheck binary, for `hvcheck run` */
+	const char *guest; /* guest.elf, for TARGET=vmm */
+	const char *iso;   /* guest.iso, for TARGET=qemu */
+	const char *qemu;  /* QEMU binary */
+	bool qemu_kvm;	   /* -accel kvm rather than tcg */
+};
+
+/* How a test's child process ended. */
+struct suite_child_end {
+	bool killed_by_runner; /* the watchdog fired */
+	bool output_seen;      /* the serial log had grown by then */
+	bool signaled;
+	int code; /* exit status, or the signal when @signaled */
+};
+
+/* "tests=NAME args...", the guest kernel command line of @e. */
+char *suite_guest_cmdline(const struct manifest_entry *e);
+
+/*
+ * The GRUB script put on a test's disk: it sets the command line that
+ * ci/grub.cfg passes to multiboot2.  @cmdline must come from a parsed
+ * manifest, which keeps quotes and backslashes out of it.
+ */
+char *suite_grub_script(const char *cmdline);
+
+/* NULL-terminated argv of `hvcheck run` for @e; NULL when out of memory. */
+char **suite_vmm_argv(const struct suite_setup *s,
+		      const struct manifest_entry *e, const char *log);
+
+/* NULL-terminated argv of QEMU booting the ISO with the test disk @disk. */
+char **suite_qemu_argv(const struct suite_setup *s,
+		       const struct manifest_entry *e, const char *disk,
+		       const char *log);
+
+void suite_argv_free(char **argv);
+
+/*
+ * When the runner kills the child of @e, started at @started_ms, whose
+ * serial log first grew at @output_ms (0: not yet).  Milliseconds on the
+ * clock of the arguments.
+ */
+uint64_t suite_deadline_ms(const struct suite_setup *s,
+			   const struct manifest_entry *e, uint64_t started_ms,
+			   uint64_t output_ms);
+
+/*
+ * Decodes how the child ended: the guest's exit status into
+ * *@guest_status (returns true), or why there is none into @error
+ * (returns false).  @output_line is the child's first line on
+ * stdout/stderr, quoted in errors, or NULL.
+ */
+bool suite_decode_end(const struct suite_setup *s,
+		      const struct manifest_entry *e,
+		      const struct suite_child_end *end,
+		      const struct guest_log *log, const char *output_line,
+		      int *guest_status, char *error, size_t error_size);
+
+#endif
