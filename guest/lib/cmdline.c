@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Command-line parsing into key=value pairs. */
+#include "boot_info.h"
+#include "cmdline.h"
+#include "report.h"
+#include "string.h"
+
+#define CMDLINE_MAX_WORDS 128
+
+struct param {
+	const char *key;
+	const char *value;
+};
+
+static char raw[BOOT_CMDLINE_MAX];
+static char words[BOOT_CMDLINE_MAX];
+static struct param params[CMDLINE_MAX_WORDS];
+static unsigned int nr_params;
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+void cmdline_init(const char *cmdline)
+{
+	char *p = words;
+
+	strlcpy(raw, cmdline, sizeof(raw));
+	strlcpy(words, cmdline, sizeof(words));
+	nr_params = 0;
+	while (*p) {
+		char *word, *eq;
+
+		while (is_space(*p))
+			*p++ = '\0';
+		if (!*p)
+			break;
+		word = p;
+		while (*p && !is_space(*p))
+			p++;
+		if (*p)
+			*p++ = '\0';
+		eq = strchr(word, '=');
+		if (!eq || eq == word || nr_params == CMDLINE_MAX_WORDS)
+			continue;
+		*eq = '\0';
+		params[nr_params].key = word;
+		params[nr_params].value = eq + 1;
+		nr_params++;
+	}
+}
+
+const char *cmdline_raw(void)
+{
+	return raw;
+}
+
+static const struct param *find(const char *key)
+{
+	for (unsigned int i = nr_params; i--;) {
+		if (!strcmp(params[i].key, key))
+			return &params[i];
+	}
+	return NULL;
+}
+
+bool cmdline_has(const char *key)
+{
+	return find(key) != NULL;
+}
+
+const char *cmdline_get_str(const char *key, const char *def)
+{
+	const struct param *param = find(key);
+
+	return param ? param->value : def;
+}
+
+u64 cmdline_get_u64(const char *key, u64 def)
+{
+	const struct param *param = find(key);
+	u64 value;
+
+	if (!param)
+		return def;
+	if (str_to_u64(param->value, &value)) {
+		report(false, "command line: %s=%s is not a number", key,
+		       param->value);
+		return def;
+	}
+	return value;
+}
