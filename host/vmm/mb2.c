@@ -369,6 +369,25 @@ static int mb2_load_by_address_tag(struct mb2_loader *ld, uint32_t *entry)
 	return 0;
 }
 
+/* The ELF32 and ELF64 file headers hold the same fields at two widths. */
+#define MB2_READ_EHDR(ehdr_type, ld, elf, type, machine)                   \
+	do {                                                               \
+		ehdr_type eh;                                              \
+                                                                           \
+		if ((ld)->size < sizeof(eh))                               \
+			return mb2_fail(ld, "truncated ELF: file header"); \
+		memcpy(&eh, (ld)->image, sizeof(eh));                      \
+		(type) = eh.e_type;                                        \
+		(machine) = eh.e_machine;                                  \
+		(elf)->entry = eh.e_entry;                                 \
+		(elf)->phoff = eh.e_phoff;                                 \
+		(elf)->phentsize = eh.e_phentsize;                         \
+		(elf)->phnum = eh.e_phnum;                                 \
+		(elf)->shoff = eh.e_shoff;                                 \
+		(elf)->shentsize = eh.e_shentsize;                         \
+		(elf)->shnum = eh.e_shnum;                                 \
+	} while (0)
+
 static int mb2_parse_elf(struct mb2_loader *ld, struct mb2_elf *elf)
 {
 	const uint8_t *ident = ld->image;
@@ -383,37 +402,11 @@ static int mb2_parse_elf(struct mb2_loader *ld, struct mb2_elf *elf)
 	if (ident[EI_DATA] != ELFDATA2LSB)
 		return mb2_fail(ld, "ELF image is not little-endian");
 	if (ident[EI_CLASS] == ELFCLASS64) {
-		Elf64_Ehdr eh;
-
-		if (ld->size < sizeof(eh))
-			return mb2_fail(ld, "truncated ELF: file header");
-		memcpy(&eh, ld->image, sizeof(eh));
+		MB2_READ_EHDR(Elf64_Ehdr, ld, elf, type, machine);
 		elf->is64 = true;
-		type = eh.e_type;
-		machine = eh.e_machine;
-		elf->entry = eh.e_entry;
-		elf->phoff = eh.e_phoff;
-		elf->phentsize = eh.e_phentsize;
-		elf->phnum = eh.e_phnum;
-		elf->shoff = eh.e_shoff;
-		elf->shentsize = eh.e_shentsize;
-		elf->shnum = eh.e_shnum;
 	} else if (ident[EI_CLASS] == ELFCLASS32) {
-		Elf32_Ehdr eh;
-
-		if (ld->size < sizeof(eh))
-			return mb2_fail(ld, "truncated ELF: file header");
-		memcpy(&eh, ld->image, sizeof(eh));
+		MB2_READ_EHDR(Elf32_Ehdr, ld, elf, type, machine);
 		elf->is64 = false;
-		type = eh.e_type;
-		machine = eh.e_machine;
-		elf->entry = eh.e_entry;
-		elf->phoff = eh.e_phoff;
-		elf->phentsize = eh.e_phentsize;
-		elf->phnum = eh.e_phnum;
-		elf->shoff = eh.e_shoff;
-		elf->shentsize = eh.e_shentsize;
-		elf->shnum = eh.e_shnum;
 	} else {
 		return mb2_fail(ld, "ELF class %u is neither ELF32 nor ELF64",
 				ident[EI_CLASS]);
