@@ -9,26 +9,12 @@
 
 #include <cmocka.h>
 
+#include "le_bytes.h"
+
 #include "hvcheck_abi.h"
 #include "vmm/acpi.h"
 
 static struct guest_mem mem;
-
-static uint32_t get32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
 
 static uint8_t sum(const uint8_t *p, size_t len)
 {

@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "le_bytes.h"
+
 #include "hvcheck_abi.h"
 #include "vmm/mb2.h"
 
@@ -44,22 +46,6 @@ static uint32_t entry;
 static void put32(size_t off, uint32_t v)
 {
 	memcpy(img.buf + off, &v, 4);
-}
-
-static uint32_t get32(const void *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t get64(const void *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
 }
 
 /* A Multiboot2 header at off; tags follow with add_tag(). */

@@ -71,14 +71,8 @@ _start:
 
 	.code64
 boot_long_mode:
-	movw $GDT_KERNEL_DS, %ax
-	movw %ax, %ds
-	movw %ax, %es
-	movw %ax, %ss
 	/* Null FS/GS now: loading a selector later would zero GS base. */
-	xorl %eax, %eax
-	movw %ax, %fs
-	movw %ax, %gs
+	LOAD_KERNEL_DATA_SEGMENTS
 
 	/* The loader should have zeroed .bss; do not count on it. */
 	movq $__bss_start, %rdi

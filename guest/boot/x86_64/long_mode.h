@@ -29,6 +29,17 @@
 	movl	$BOOT_CR0, %eax
 	movl	%eax, %cr0
 .endm
+
+/* In 64-bit code: flat data segments, null FS/GS (GS base is set later). */
+.macro LOAD_KERNEL_DATA_SEGMENTS
+	movw	$GDT_KERNEL_DS, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	xorl	%eax, %eax
+	movw	%ax, %fs
+	movw	%ax, %gs
+.endm
 /* clang-format on */
 #endif
 

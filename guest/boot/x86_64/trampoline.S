@@ -39,13 +39,7 @@ ap_trampoline_end:
 
 	.code64
 ap_long_mode_entry:
-	movw $GDT_KERNEL_DS, %ax
-	movw %ax, %ds
-	movw %ax, %es
-	movw %ax, %ss
-	xorl %eax, %eax
-	movw %ax, %fs
-	movw %ax, %gs
+	LOAD_KERNEL_DATA_SEGMENTS
 	movq ap_boot_stack(%rip), %rsp
 	movq ap_boot_cpu(%rip), %rdi
 	call ap_main
