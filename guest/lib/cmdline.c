@@ -12,7 +12,6 @@ struct param {
 	const char *value;
 };
 
-static char raw[BOOT_CMDLINE_MAX];
 static char words[BOOT_CMDLINE_MAX];
 static struct param params[CMDLINE_MAX_WORDS];
 static unsigned int nr_params;
@@ -26,7 +25,6 @@ void cmdline_init(const char *cmdline)
 {
 	char *p = words;
 
-	strlcpy(raw, cmdline, sizeof(raw));
 	strlcpy(words, cmdline, sizeof(words));
 	nr_params = 0;
 	while (*p) {
@@ -49,11 +47,6 @@ void cmdline_init(const char *cmdline)
 		params[nr_params].value = eq + 1;
 		nr_params++;
 	}
-}
-
-const char *cmdline_raw(void)
-{
-	return raw;
 }
 
 static const struct param *find(const char *key)

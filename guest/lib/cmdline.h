@@ -7,7 +7,6 @@
 
 /* Keeps a copy; words without '=' (e.g. a loader's image path) are ignored. */
 void cmdline_init(const char *cmdline);
-const char *cmdline_raw(void);
 bool cmdline_has(const char *key);
 /* The last value given for key, or def. */
 const char *cmdline_get_str(const char *key, const char *def);

@@ -3,13 +3,10 @@
 #ifndef GUEST_ERRNO_H
 #define GUEST_ERRNO_H
 
-#define ENOENT	  2
-#define E2BIG	  7
-#define ENOMEM	  12
-#define EBUSY	  16
-#define ENODEV	  19
-#define EINVAL	  22
-#define ERANGE	  34
-#define ETIMEDOUT 110
+#define ENOENT 2
+#define E2BIG  7
+#define ENODEV 19
+#define EINVAL 22
+#define ERANGE 34
 
 #endif /* GUEST_ERRNO_H */

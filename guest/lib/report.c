@@ -77,8 +77,7 @@ static void va_report(const char *kind, unsigned int *counter, const char *fmt,
 		      va_list ap)
 {
 	console_lock();
-	if (counter)
-		(*counter)++;
+	(*counter)++;
 	printf("%s: %s", kind, prefix);
 	vprintf(fmt, ap);
 	printf("\n");
@@ -118,15 +117,6 @@ void report_xfail(bool xfail, bool pass, const char *fmt, ...)
 		va_report("XPASS", &counts.xpass, fmt, ap);
 	else
 		va_report("XFAIL", &counts.xfail, fmt, ap);
-	va_end(ap);
-}
-
-void report_info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	va_report("INFO", NULL, fmt, ap);
 	va_end(ap);
 }
 

@@ -23,8 +23,6 @@ void report_skip(const char *fmt, ...) __printf(1, 2);
  * it is an ordinary report().
  */
 void report_xfail(bool xfail, bool pass, const char *fmt, ...) __printf(3, 4);
-/* "INFO: <prefixes>: <message>", not a check. */
-void report_info(const char *fmt, ...) __printf(1, 2);
 
 /*
  * Prefixes are global and nest; push and pop them from the CPU that

@@ -66,5 +66,8 @@ __noreturn void boot_main(u32 magic, u64 info)
 
 	apic_init();
 	smp_init();
+	printf("%u of %u CPUs online, local APICs in %s mode\n",
+	       smp_nr_online(), smp_nr_cpus(),
+	       apic_x2apic_mode() ? "x2APIC" : "xAPIC");
 	test_main();
 }

@@ -70,13 +70,17 @@ static __noreturn void fatal_trap(struct ex_regs *regs)
 	pc->in_fatal_trap = true;
 
 	console_lock();
-	if (regs->vector < 32)
+	if (regs->vector == PF_VECTOR)
+		report(false,
+		       "unexpected exception #PF (vector 14) on CPU %u at "
+		       "RIP 0x%lx, error code 0x%lx, CR2 0x%lx",
+		       pc->cpu, regs->rip, regs->error_code, read_cr2());
+	else if (regs->vector < 32)
 		report(false,
 		       "unexpected exception %s (vector %lu) on CPU %u at "
-		       "RIP 0x%lx, error code 0x%lx%s",
+		       "RIP 0x%lx, error code 0x%lx",
 		       exception_name(regs->vector), regs->vector, pc->cpu,
-		       regs->rip, regs->error_code,
-		       regs->vector == PF_VECTOR ? ", see CR2" : "");
+		       regs->rip, regs->error_code);
 	else
 		report(false,
 		       "unexpected interrupt, vector 0x%lx, on CPU %u at "

@@ -11,7 +11,6 @@
 #define X86_CR0_PG 0x80000000
 
 #define X86_CR4_PAE 0x00000020
-#define X86_CR4_PCE 0x00000100
 
 #define X86_EFER_LME 0x00000100
 
@@ -97,19 +96,6 @@ static inline u64 read_cr2(void)
 
 	asm volatile("mov %%cr2, %0" : "=r"(v));
 	return v;
-}
-
-static inline u64 read_cr4(void)
-{
-	u64 v;
-
-	asm volatile("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
-
-static inline void write_cr4(u64 v)
-{
-	asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");
 }
 
 static inline u16 read_cs(void)

@@ -33,6 +33,15 @@ bool smp_cpu_online(unsigned int cpu)
 	       __atomic_load_n(&percpu_area[cpu].online, __ATOMIC_ACQUIRE);
 }
 
+unsigned int smp_nr_online(void)
+{
+	unsigned int online = 0;
+
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
+		online += smp_cpu_online(cpu);
+	return online;
+}
+
 u32 smp_cpu_apic_id(unsigned int cpu)
 {
 	return madt_apic_ids[cpu];

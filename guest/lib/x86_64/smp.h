@@ -15,6 +15,7 @@ void smp_init(void);
 /* CPUs the firmware reported (enabled MADT entries). */
 unsigned int smp_nr_cpus(void);
 bool smp_cpu_online(unsigned int cpu);
+unsigned int smp_nr_online(void);
 /* The APIC ID the MADT gives for cpu. */
 u32 smp_cpu_apic_id(unsigned int cpu);
 
