@@ -58,7 +58,7 @@ GUEST_LDFLAGS_ARCH := -m elf_x86_64
 GUEST_LD ?= ld
 else
 GUEST_CC ?= aarch64-linux-gnu-gcc
-GUEST_ARCH_CFLAGS := -mgeneral-regs-only -fno-pie
+GUEST_ARCH_CFLAGS := -mgeneral-regs-only -fno-pie -mno-outline-atomics
 GUEST_LDFLAGS_ARCH := -m aarch64elf
 GUEST_LD ?= aarch64-linux-gnu-ld
 endif

@@ -26,6 +26,21 @@
 #define HV_X86_HIGH_RAM_BASE 0x100000
 #define HV_X86_MAX_RAM_MIB   3072 /* stay below the APIC/IOAPIC hole */
 
+/*
+ * arm64 guest-physical layout: QEMU's `virt` machine, which the hvcheck
+ * VMM copies, so one image runs on both.  The device tree sits at the
+ * base of RAM (where QEMU puts it for an ELF -kernel that leaves room
+ * there), the image is linked HV_ARM64_IMAGE_OFFSET above it.
+ */
+#define HV_ARM64_GIC_BASE     0x08000000 /* GIC distributor ... ITS */
+#define HV_ARM64_UART_BASE    0x09000000 /* PL011 */
+#define HV_ARM64_MMIO_END     0x0a000000 /* end of the mapped MMIO window */
+#define HV_ARM64_RAM_BASE     0x40000000
+#define HV_ARM64_DTB_BASE     HV_ARM64_RAM_BASE
+#define HV_ARM64_DTB_MAX      0x200000
+#define HV_ARM64_IMAGE_OFFSET 0x200000
+#define HV_ARM64_MAX_RAM_MIB  3072 /* the guest maps RAM up to 4 GiB */
+
 /* Guest exit statuses written to HV_X86_EXIT_PORT (0..63). */
 #define HV_STATUS_PASS 0
 #define HV_STATUS_FAIL 1

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* arm64 entry: to EL1, identity-mapped MMU, vectors, stack, then C. */
+#include "hvcheck_abi.h"
+#include "percpu.h"
+#include "sysreg.h"
+
+#define BOOT_STACK_SIZE 16384
+
+	.section .text.boot, "ax"
+	.global _start
+_start:
+	/* A Linux-style loader passes the DTB in x0; QEMU's ELF boot may not. */
+	mov	x19, x0
+	msr	daifset, #0xf
+
+	bl	drop_to_el1
+	bl	cpu_setup
+	ldr	x1, =boot_stack_top
+	mov	sp, x1
+	ldr	x1, =__bss_start
+	ldr	x2, =__bss_end
+1:	cmp	x1, x2
+	b.hs	2f
+	stp	xzr, xzr, [x1], #16
+	b	1b
+2:	mov	x0, x19
+	bl	boot_main
+3:	wfi
+	b	3b
+
+/*
+ * PSCI CPU_ON entry: EL1, MMU off, x0 = the CPU's struct percpu (the
+ * context ID), whose stack smp.c allocated.
+ */
+	.global secondary_entry
+secondary_entry:
+	mov	x19, x0
+	msr	daifset, #0xf
+	bl	drop_to_el1
+	bl	cpu_setup
+	ldr	x1, [x19, #PERCPU_STACK_TOP]
+	mov	sp, x1
+	mov	x0, x19
+	bl	secondary_main
+	b	3b
+
+/* QEMU virtualization=on starts CPUs at EL2: the tests belong in EL1. */
+drop_to_el1:
+	mrs	x1, CurrentEL
+	cmp	x1, #CURRENT_EL_EL2
+	b.ne	1f
+	mov	x1, #HCR_EL2_RW
+	msr	hcr_el2, x1
+	mov	x1, #CNTHCTL_EL2_EL1_ACCESS
+	msr	cnthctl_el2, x1
+	msr	cntvoff_el2, xzr
+	mov	x1, #SPSR_EL1H_MASKED
+	msr	spsr_el2, x1
+	msr	elr_el2, x30
+	eret
+1:	ret
+
+/* Vectors and the identity-mapped MMU, the same on every CPU; no stack. */
+cpu_setup:
+	ldr	x1, =exception_vectors
+	msr	vbar_el1, x1
+
+	/* Identity map (page_tables below); normal memory needs it for caches. */
+	ldr	x1, =MAIR_VALUE
+	msr	mair_el1, x1
+	mrs	x2, id_aa64mmfr0_el1
+	ldr	x1, =TCR_VALUE
+	bfi	x1, x2, #TCR_IPS_SHIFT, #3
+	msr	tcr_el1, x1
+	ldr	x1, =l1_table
+	msr	ttbr0_el1, x1
+	isb
+	tlbi	vmalle1
+	dsb	nsh
+	ic	iallu
+	isb
+	ldr	x1, =SCTLR_EL1_MMU_ON
+	msr	sctlr_el1, x1
+	isb
+
+	ret
+
+	.section .bss.stack, "aw", %nobits
+	.balign 16
+	.global boot_stack_top
+	.space BOOT_STACK_SIZE
+boot_stack_top:
+
+/*
+ * Level 1 covers 512 GiB in 1 GiB blocks: entry 0 points to 2 MiB
+ * device blocks for the GIC and PL011 window, entries 1-3 map RAM from
+ * HV_ARM64_RAM_BASE up to 4 GiB as normal memory.  Everything else,
+ * page 0 included, faults.
+ */
+	.section .data.page_tables, "aw"
+	.balign 4096
+l1_table:
+	.quad	l2_mmio + PTE_TABLE
+	.set	addr, HV_ARM64_RAM_BASE
+	.rept	3
+	.quad	addr + PTE_NORMAL_BLOCK
+	.set	addr, addr + (1 << 30)
+	.endr
+	.fill	508, 8, 0
+
+	.balign 4096
+l2_mmio:
+	.fill	HV_ARM64_GIC_BASE >> 21, 8, 0
+	.set	addr, HV_ARM64_GIC_BASE
+	.rept	(HV_ARM64_MMIO_END - HV_ARM64_GIC_BASE) >> 21
+	.quad	addr + PTE_DEVICE_BLOCK
+	.set	addr, addr + (1 << 21)
+	.endr
+	.fill	512 - (HV_ARM64_MMIO_END >> 21), 8, 0
