@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The emulated Intel architectural PMU: MSRs, counting, overflow, PMI. */
+#include <errno.h>
+#include <string.h>
+
+#include "vpmu/vpmu.h"
+
+/* Bit 21 (AnyThread) only exists from version 3 on. */
+#define EVTSEL_VALID (0xffffffffULL & ~VPMU_EVTSEL_ANY)
+/* Programming modifiers the model cannot honour: see docs/vpmu.md. */
+#define EVTSEL_UNMODELLED \
+	(VPMU_EVTSEL_CMASK | VPMU_EVTSEL_INV | VPMU_EVTSEL_EDGE)
+#define EVTSEL_CODE (VPMU_EVTSEL_EVENT | VPMU_EVTSEL_UMASK)
+
+#define SIGN_BIT_31 (1ULL << 31)
+
+struct event_desc {
+	enum vpmu_arch_event arch;
+	uint64_t code; /* event | umask << 8 */
+	int fixed_idx; /* the fixed counter that counts it, or -1 */
+};
+
+static const struct event_desc event_descs[VPMU_NR_EVENTS] = {
+	[VPMU_EV_INSTRUCTIONS] = { VPMU_ARCH_INSTRUCTIONS, 0x00c0, 0 },
+	[VPMU_EV_BRANCHES] = { VPMU_ARCH_BRANCHES, 0x00c4, -1 },
+	[VPMU_EV_CORE_CYCLES] = { VPMU_ARCH_CORE_CYCLES, 0x003c, 1 },
+	[VPMU_EV_REF_CYCLES] = { VPMU_ARCH_REF_CYCLES, 0x013c, 2 },
+};
+
+const struct vpmu_msr_range vpmu_msr_ranges[] = {
+	{ VPMU_MSR_PMC0, VPMU_MAX_GP },
+	{ VPMU_MSR_PERFEVTSEL0, VPMU_MAX_GP },
+	{ VPMU_MSR_FIXED_CTR0, VPMU_MAX_FIXED },
+	{ VPMU_MSR_PERF_CAPABILITIES, 1 },
+	{ VPMU_MSR_FIXED_CTR_CTRL, 4 }, /* through GLOBAL_OVF_CTRL */
+	{ VPMU_MSR_A_PMC0, VPMU_MAX_GP },
+};
+
+const unsigned int vpmu_nr_msr_ranges =
+	sizeof(vpmu_msr_ranges) / sizeof(vpmu_msr_ranges[0]);
+
+void vpmu_config_default(struct vpmu_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->version = 2;
+	cfg->nr_gp = 4;
+	cfg->nr_fixed = VPMU_MAX_FIXED;
+	cfg->width = VPMU_MAX_WIDTH;
+	cfg->events = VPMU_MODELLED_EVENTS;
+	cfg->pdcm = true;
+	cfg->perf_capabilities = VPMU_PERF_CAP_FW_WRITE;
+}
+
+static bool config_valid(const struct vpmu_config *cfg)
+{
+	if (cfg->version == 0)
+		return !cfg->nr_gp && !cfg->nr_fixed && !cfg->events &&
+		       !cfg->pdcm && !cfg->perf_capabilities;
+	if (cfg->version > 2)
+		return false;
+	if (cfg->nr_gp < 1 || cfg->nr_gp > VPMU_MAX_GP)
+		return false;
+	if (cfg->nr_fixed > (cfg->version >= 2 ? VPMU_MAX_FIXED : 0))
+		return false;
+	if (cfg->width < VPMU_MIN_WIDTH || cfg->width > VPMU_MAX_WIDTH)
+		return false;
+	if (cfg->events & ~VPMU_MODELLED_EVENTS)
+		return false;
+	if (cfg->perf_capabilities & ~VPMU_PERF_CAP_FW_WRITE)
+		return false;
+	return cfg->pdcm || !cfg->perf_capabilities;
+}
+
+int vpmu_init(struct vpmu *pmu, const struct vpmu_config *cfg)
+{
+	uint64_t gp_bits, fixed_bits;
+	unsigned int i;
+
+	if (!config_valid(cfg))
+		return -EINVAL;
+	memset(pmu, 0, sizeof(*pmu));
+	pmu->cfg = *cfg;
+	pmu->counter_mask = (1ULL << cfg->width) - 1;
+	gp_bits = (1ULL << cfg->nr_gp) - 1;
+	fixed_bits = ((1ULL << cfg->nr_fixed) - 1) << 32;
+	pmu->global_ctrl_valid = gp_bits | fixed_bits;
+	pmu->ovf_ctrl_valid = gp_bits | fixed_bits | VPMU_GLOBAL_OVF_BUF |
+			      VPMU_GLOBAL_COND_CHGD;
+	for (i = 0; i < cfg->nr_fixed; i++)
+		pmu->fixed_ctrl_valid |= VPMU_FIXED_CTRL(
+			i, VPMU_FIXED_OS | VPMU_FIXED_USR | VPMU_FIXED_PMI);
+	vpmu_reset(pmu);
+	return 0;
+}
+
+void vpmu_reset(struct vpmu *pmu)
+{
+	memset(pmu->gp, 0, sizeof(pmu->gp));
+	memset(pmu->evtsel, 0, sizeof(pmu->evtsel));
+	memset(pmu->fixed, 0, sizeof(pmu->fixed));
+	pmu->fixed_ctrl = 0;
+	pmu->global_status = 0;
+	pmu->global_ctrl = (1ULL << pmu->cfg.nr_gp) - 1;
+	pmu->pmi_pending = false;
+}
+
+void vpmu_set_filter(struct vpmu *pmu, vpmu_allowed_fn allowed, void *ctx)
+{
+	pmu->allowed = allowed;
+	pmu->allowed_ctx = ctx;
+}
+
+struct vpmu_cpuid vpmu_cpuid_0a(const struct vpmu *pmu)
+{
+	const struct vpmu_config *cfg = &pmu->cfg;
+	struct vpmu_cpuid leaf = { 0 };
+
+	if (cfg->version == 0)
+		return leaf;
+	leaf.eax = cfg->version | cfg->nr_gp << 8 | cfg->width << 16 |
+		   VPMU_NR_ARCH_EVENTS << 24;
+	leaf.ebx = ~cfg->events & ((1U << VPMU_NR_ARCH_EVENTS) - 1);
+	if (cfg->version >= 2)
+		leaf.edx = cfg->nr_fixed | cfg->width << 5;
+	return leaf;
+}
+
+bool vpmu_owns_msr(uint32_t msr)
+{
+	unsigned int i;
+
+	for (i = 0; i < vpmu_nr_msr_ranges; i++)
+		if (msr - vpmu_msr_ranges[i].base < vpmu_msr_ranges[i].nr)
+			return true;
+	return false;
+}
+
+/*
+ * Where msr falls in [base, base + nr): its index, or -1.  Unsigned
+ * wrap-around makes an msr below base fail too.
+ */
+static int msr_index(uint32_t msr, uint32_t base, unsigned int nr)
+{
+	return msr - base < nr ? (int)(msr - base) : -1;
+}
+
+static bool full_width(const struct vpmu *pmu)
+{
+	return pmu->cfg.perf_capabilities & VPMU_PERF_CAP_FW_WRITE;
+}
+
+static bool has_global_msrs(const struct vpmu *pmu)
+{
+	return pmu->cfg.version >= 2;
+}
+
+int vpmu_rdmsr(struct vpmu *pmu, uint32_t msr, uint64_t *val)
+{
+	const struct vpmu_config *cfg = &pmu->cfg;
+	int i;
+
+	if ((i = msr_index(msr, VPMU_MSR_PMC0, cfg->nr_gp)) >= 0) {
+		*val = pmu->gp[i];
+	} else if (full_width(pmu) &&
+		   (i = msr_index(msr, VPMU_MSR_A_PMC0, cfg->nr_gp)) >= 0) {
+		*val = pmu->gp[i];
+	} else if ((i = msr_index(msr, VPMU_MSR_PERFEVTSEL0, cfg->nr_gp)) >=
+		   0) {
+		*val = pmu->evtsel[i];
+	} else if ((i = msr_index(msr, VPMU_MSR_FIXED_CTR0, cfg->nr_fixed)) >=
+		   0) {
+		*val = pmu->fixed[i];
+	} else if (msr == VPMU_MSR_PERF_CAPABILITIES && cfg->pdcm) {
+		*val = cfg->perf_capabilities;
+	} else if (!has_global_msrs(pmu)) {
+		return -EINVAL;
+	} else if (msr == VPMU_MSR_FIXED_CTR_CTRL) {
+		*val = pmu->fixed_ctrl;
+	} else if (msr == VPMU_MSR_GLOBAL_STATUS) {
+		*val = pmu->global_status;
+	} else if (msr == VPMU_MSR_GLOBAL_CTRL) {
+		*val = pmu->global_ctrl;
+	} else if (msr == VPMU_MSR_GLOBAL_OVF_CTRL) {
+		/* A write-only clear command: reads as 0. */
+		*val = 0;
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int vpmu_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val)
+{
+	const struct vpmu_config *cfg = &pmu->cfg;
+	int i;
+
+	if ((i = msr_index(msr, VPMU_MSR_PMC0, cfg->nr_gp)) >= 0) {
+		/* Legacy writes give bits 31:0; bit 31 fills the rest. */
+		if (val & SIGN_BIT_31)
+			val |= ~0ULL << 32;
+		else
+			val &= 0xffffffffULL;
+		pmu->gp[i] = val & pmu->counter_mask;
+	} else if (full_width(pmu) &&
+		   (i = msr_index(msr, VPMU_MSR_A_PMC0, cfg->nr_gp)) >= 0) {
+		if (val & ~pmu->counter_mask)
+			return -EINVAL;
+		pmu->gp[i] = val;
+	} else if ((i = msr_index(msr, VPMU_MSR_PERFEVTSEL0, cfg->nr_gp)) >=
+		   0) {
+		if (val & ~EVTSEL_VALID)
+			return -EINVAL;
+		pmu->evtsel[i] = val;
+	} else if ((i = msr_index(msr, VPMU_MSR_FIXED_CTR0, cfg->nr_fixed)) >=
+		   0) {
+		/* As KVM does: the bits above the width are dropped. */
+		pmu->fixed[i] = val & pmu->counter_mask;
+	} else if (!has_global_msrs(pmu)) {
+		return -EINVAL;
+	} else if (msr == VPMU_MSR_FIXED_CTR_CTRL) {
+		if (val & ~pmu->fixed_ctrl_valid)
+			return -EINVAL;
+		pmu->fixed_ctrl = val;
+	} else if (msr == VPMU_MSR_GLOBAL_CTRL) {
+		if (val & ~pmu->global_ctrl_valid)
+			return -EINVAL;
+		pmu->global_ctrl = val;
+	} else if (msr == VPMU_MSR_GLOBAL_OVF_CTRL) {
+		if (val & ~pmu->ovf_ctrl_valid)
+			return -EINVAL;
+		pmu->global_status &= ~val;
+	} else {
+		/* GLOBAL_STATUS and PERF_CAPABILITIES are read-only. */
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int vpmu_rdpmc(struct vpmu *pmu, uint32_t ecx, uint64_t *val)
+{
+	/*
+	 * The "fast" bit 31, like any other stray bit, stays in idx and puts
+	 * it out of range: #GP, as under KVM.
+	 */
+	uint32_t idx = ecx & ~VPMU_RDPMC_FIXED;
+
+	if (ecx & VPMU_RDPMC_FIXED) {
+		if (idx >= pmu->cfg.nr_fixed)
+			return -EINVAL;
+		*val = pmu->fixed[idx];
+	} else {
+		if (idx >= pmu->cfg.nr_gp)
+			return -EINVAL;
+		*val = pmu->gp[idx];
+	}
+	return 0;
+}
+
+static bool globally_enabled(const struct vpmu *pmu, uint64_t global_bit)
+{
+	return !has_global_msrs(pmu) || (pmu->global_ctrl & global_bit);
+}
+
+static bool filter_allows(const struct vpmu *pmu, uint64_t eventsel,
+			  int fixed_idx)
+{
+	return !pmu->allowed ||
+	       pmu->allowed(pmu->allowed_ctx, eventsel, fixed_idx);
+}
+
+/* Whether GP counter i counts ev at a privilege level in priv (USR, OS). */
+static bool gp_counts(const struct vpmu *pmu, unsigned int i,
+		      const struct event_desc *ev, uint64_t priv)
+{
+	uint64_t sel = pmu->evtsel[i];
+
+	return (sel & VPMU_EVTSEL_EN) && (sel & priv) &&
+	       (sel & EVTSEL_CODE) == ev->code && !(sel & EVTSEL_UNMODELLED) &&
+	       (pmu->cfg.events & (1U << ev->arch)) &&
+	       globally_enabled(pmu, 1ULL << i) && filter_allows(pmu, sel, -1);
+}
+
+/* Whether ev's fixed counter counts at a privilege level in priv. */
+static bool fixed_counts(const struct vpmu *pmu, const struct event_desc *ev,
+			 uint64_t priv)
+{
+	int i = ev->fixed_idx;
+
+	return i >= 0 && (unsigned int)i < pmu->cfg.nr_fixed &&
+	       (pmu->fixed_ctrl & VPMU_FIXED_CTRL(i, priv)) &&
+	       globally_enabled(pmu, VPMU_GLOBAL_FIXED(i)) &&
+	       filter_allows(pmu, 0, i);
+}
+
+/* Adds n to *counter, wrapping at the width; an overflow sets status. */
+static void counter_add(struct vpmu *pmu, uint64_t *counter, uint64_t n,
+			uint64_t status_bit, bool pmi)
+{
+	uint64_t room = pmu->counter_mask - *counter + 1;
+
+	*counter = (*counter + n) & pmu->counter_mask;
+	if (n < room)
+		return;
+	if (has_global_msrs(pmu))
+		pmu->global_status |= status_bit;
+	if (pmi)
+		pmu->pmi_pending = true;
+}
+
+void vpmu_count(struct vpmu *pmu, enum vpmu_event ev, unsigned int cpl,
+		uint64_t n)
+{
+	const struct event_desc *desc = &event_descs[ev];
+	uint64_t gp_priv = cpl ? VPMU_EVTSEL_USR : VPMU_EVTSEL_OS;
+	uint64_t fixed_priv = cpl ? VPMU_FIXED_USR : VPMU_FIXED_OS;
+	unsigned int i;
+
+	if (!n)
+		return;
+	for (i = 0; i < pmu->cfg.nr_gp; i++)
+		if (gp_counts(pmu, i, desc, gp_priv))
+			counter_add(pmu, &pmu->gp[i], n, 1ULL << i,
+				    pmu->evtsel[i] & VPMU_EVTSEL_INT);
+	if (fixed_counts(pmu, desc, fixed_priv)) {
+		i = desc->fixed_idx;
+		counter_add(pmu, &pmu->fixed[i], n, VPMU_GLOBAL_FIXED(i),
+			    pmu->fixed_ctrl &
+				    VPMU_FIXED_CTRL(i, VPMU_FIXED_PMI));
+	}
+}
+
+bool vpmu_counting(const struct vpmu *pmu, enum vpmu_event ev)
+{
+	const struct event_desc *desc = &event_descs[ev];
+	unsigned int i;
+
+	for (i = 0; i < pmu->cfg.nr_gp; i++)
+		if (gp_counts(pmu, i, desc, VPMU_EVTSEL_USR | VPMU_EVTSEL_OS))
+			return true;
+	return fixed_counts(pmu, desc, VPMU_FIXED_USR | VPMU_FIXED_OS);
+}
+
+bool vpmu_needs_stepping(const struct vpmu *pmu)
+{
+	return vpmu_counting(pmu, VPMU_EV_INSTRUCTIONS) ||
+	       vpmu_counting(pmu, VPMU_EV_BRANCHES);
+}
+
+bool vpmu_take_pmi(struct vpmu *pmu)
+{
+	bool pending = pmu->pmi_pending;
+
+	pmu->pmi_pending = false;
+	return pending;
+}

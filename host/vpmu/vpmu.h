@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The emulated Intel architectural PMU of one vCPU: a state machine. */
+#ifndef VPMU_VPMU_H
+#define VPMU_VPMU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define VPMU_MAX_GP    8
+#define VPMU_MAX_FIXED 3
+#define VPMU_MAX_WIDTH 48
+#define VPMU_MIN_WIDTH 32
+
+/* PMU MSR indices. */
+#define VPMU_MSR_PMC0		   0x0c1 /* IA32_PMCx: legacy, 32-bit writes */
+#define VPMU_MSR_PERFEVTSEL0	   0x186
+#define VPMU_MSR_FIXED_CTR0	   0x309
+#define VPMU_MSR_PERF_CAPABILITIES 0x345
+#define VPMU_MSR_A_PMC0		   0x4c1 /* IA32_A_PMCx: full-width writes */
+#define VPMU_MSR_FIXED_CTR_CTRL	   0x38d
+#define VPMU_MSR_GLOBAL_STATUS	   0x38e
+#define VPMU_MSR_GLOBAL_CTRL	   0x38f
+#define VPMU_MSR_GLOBAL_OVF_CTRL   0x390
+
+/* IA32_PERFEVTSELx fields. */
+#define VPMU_EVTSEL_EVENT 0x000000ffULL
+#define VPMU_EVTSEL_UMASK 0x0000ff00ULL
+#define VPMU_EVTSEL_USR	  (1ULL << 16)
+#define VPMU_EVTSEL_OS	  (1ULL << 17)
+#define VPMU_EVTSEL_EDGE  (1ULL << 18)
+#define VPMU_EVTSEL_PC	  (1ULL << 19)
+#define VPMU_EVTSEL_INT	  (1ULL << 20)
+#define VPMU_EVTSEL_ANY	  (1ULL << 21)
+#define VPMU_EVTSEL_EN	  (1ULL << 22)
+#define VPMU_EVTSEL_INV	  (1ULL << 23)
+#define VPMU_EVTSEL_CMASK 0xff000000ULL
+
+/* IA32_FIXED_CTR_CTRL: one 4-bit field per fixed counter. */
+#define VPMU_FIXED_OS		 0x1ULL
+#define VPMU_FIXED_USR		 0x2ULL
+#define VPMU_FIXED_ANY		 0x4ULL
+#define VPMU_FIXED_PMI		 0x8ULL
+#define VPMU_FIXED_CTRL(i, bits) ((uint64_t)(bits) << (4 * (i)))
+
+/* IA32_PERF_GLOBAL_STATUS / _CTRL / _OVF_CTRL bit of a fixed counter. */
+#define VPMU_GLOBAL_FIXED(i)  (1ULL << (32 + (i)))
+#define VPMU_GLOBAL_OVF_BUF   (1ULL << 62)
+#define VPMU_GLOBAL_COND_CHGD (1ULL << 63)
+
+#define VPMU_PERF_CAP_FW_WRITE (1ULL << 13)
+
+/* RDPMC's ECX. */
+#define VPMU_RDPMC_FIXED (1U << 30)
+#define VPMU_RDPMC_FAST	 (1U << 31)
+
+/*
+ * Architectural events, numbered as their CPUID.0AH:EBX bits.  The model
+ * counts the first four kinds only; the others are always unavailable.
+ */
+enum vpmu_arch_event {
+	VPMU_ARCH_CORE_CYCLES = 0,
+	VPMU_ARCH_INSTRUCTIONS = 1,
+	VPMU_ARCH_REF_CYCLES = 2,
+	VPMU_ARCH_LLC_REFERENCES = 3,
+	VPMU_ARCH_LLC_MISSES = 4,
+	VPMU_ARCH_BRANCHES = 5,
+	VPMU_ARCH_BRANCH_MISSES = 6,
+	VPMU_ARCH_TOPDOWN_SLOTS = 7,
+	VPMU_NR_ARCH_EVENTS = 8,
+};
+
+/* What the VMM observes and feeds to vpmu_count(). */
+enum vpmu_event {
+	VPMU_EV_INSTRUCTIONS,
+	VPMU_EV_BRANCHES,
+	VPMU_EV_CORE_CYCLES,
+	VPMU_EV_REF_CYCLES,
+	VPMU_NR_EVENTS,
+};
+
+#define VPMU_MODELLED_EVENTS                                              \
+	((1U << VPMU_ARCH_CORE_CYCLES) | (1U << VPMU_ARCH_INSTRUCTIONS) | \
+	 (1U << VPMU_ARCH_REF_CYCLES) | (1U << VPMU_ARCH_BRANCHES))
+
+/*
+ * The event filter (issue 4 plugs its engine in here).  For a GP counter
+ * fixed_idx is -1 and eventsel its whole IA32_PERFEVTSELx; for fixed
+ * counter i, fixed_idx is i and eventsel 0.  Asked whenever the counter
+ * would count; false means the counter does not count.
+ */
+typedef bool (*vpmu_allowed_fn)(void *ctx, uint64_t eventsel, int fixed_idx);
+
+struct vpmu_config {
+	unsigned int version;	    /* 0 = no PMU, 1 or 2 */
+	unsigned int nr_gp;	    /* 1..VPMU_MAX_GP (0 with version 0) */
+	unsigned int nr_fixed;	    /* 0..VPMU_MAX_FIXED; 0 below version 2 */
+	unsigned int width;	    /* VPMU_MIN_WIDTH..VPMU_MAX_WIDTH bits */
+	uint32_t events;	    /* available, a subset of MODELLED_EVENTS */
+	bool pdcm;		    /* IA32_PERF_CAPABILITIES exists */
+	uint64_t perf_capabilities; /* only VPMU_PERF_CAP_FW_WRITE */
+};
+
+struct vpmu {
+	struct vpmu_config cfg;
+	uint64_t counter_mask;
+	uint64_t global_ctrl_valid;
+	uint64_t ovf_ctrl_valid;
+	uint64_t fixed_ctrl_valid;
+
+	uint64_t gp[VPMU_MAX_GP];
+	uint64_t evtsel[VPMU_MAX_GP];
+	uint64_t fixed[VPMU_MAX_FIXED];
+	uint64_t fixed_ctrl;
+	uint64_t global_status;
+	uint64_t global_ctrl;
+	bool pmi_pending;
+
+	vpmu_allowed_fn allowed;
+	void *allowed_ctx;
+};
+
+struct vpmu_cpuid {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+/* MSR ranges the model owns, whatever its configuration. */
+struct vpmu_msr_range {
+	uint32_t base;
+	uint32_t nr;
+};
+
+extern const struct vpmu_msr_range vpmu_msr_ranges[];
+extern const unsigned int vpmu_nr_msr_ranges;
+
+/* Version 2, 4 GP and 3 fixed 48-bit counters, full-width writes. */
+void vpmu_config_default(struct vpmu_config *cfg);
+
+/* -EINVAL if cfg describes a PMU the model cannot be. Then resets. */
+int vpmu_init(struct vpmu *pmu, const struct vpmu_config *cfg);
+
+/* Power-on/INIT state: counters and controls 0, GLOBAL_CTRL = GP bits. */
+void vpmu_reset(struct vpmu *pmu);
+
+void vpmu_set_filter(struct vpmu *pmu, vpmu_allowed_fn allowed, void *ctx);
+
+struct vpmu_cpuid vpmu_cpuid_0a(const struct vpmu *pmu);
+
+bool vpmu_owns_msr(uint32_t msr);
+
+/* 0, or -EINVAL: the access raises #GP. */
+int vpmu_rdmsr(struct vpmu *pmu, uint32_t msr, uint64_t *val);
+int vpmu_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val);
+
+/*
+ * RDPMC's counter selection and value.  -EINVAL: #GP.  The CR4.PCE and
+ * CPL check is the caller's, which knows the vCPU's state.
+ */
+int vpmu_rdpmc(struct vpmu *pmu, uint32_t ecx, uint64_t *val);
+
+/* n occurrences of ev at privilege level cpl (0..3). */
+void vpmu_count(struct vpmu *pmu, enum vpmu_event ev, unsigned int cpl,
+		uint64_t n);
+
+/* Whether some counter would count ev at some CPL now. */
+bool vpmu_counting(const struct vpmu *pmu, enum vpmu_event ev);
+
+/* Whether instructions or branches are counted: the VMM must step. */
+bool vpmu_needs_stepping(const struct vpmu *pmu);
+
+/* Whether an overflow asked for a PMI since the last call; clears it. */
+bool vpmu_take_pmi(struct vpmu *pmu);
+
+#endif /* VPMU_VPMU_H */
