@@ -43,60 +43,7 @@ struct ex_regs {
 	u64 vector; /* VBAR slot 0..15: source * 4 + enum ex_kind */
 };
 
-/*
- * Exception table, as in Linux: when a synchronous exception hits an
- * instruction listed here, the CPU records ESR.EC, ESR and FAR, then
- * resumes at the fixup address.
- */
-struct ex_entry {
-	u64 insn;
-	u64 fixup;
-};
-
-#define ASM_EXTABLE(insn, fixup)            \
-	".pushsection .ex_table, \"a\"\n\t" \
-	".balign 8\n\t"                     \
-	".quad " insn ", " fixup "\n\t"     \
-	".popsection\n\t"
-
-/*
- * asm_safe("ldr %0, [%1]", : "=r"(v) : "r"(addr)) runs one instruction
- * (operands as in an asm statement) and evaluates to the exception
- * class (ESR_EC_*) it raised, or EXC_NONE.  Outputs are unchanged when
- * it faulted.  Not for SVC/HVC/SMC: they return past themselves.
- */
-#define asm_safe(insn, ...)                                                \
-	({                                                                 \
-		exception_reset();                                         \
-		asm volatile("1: " insn "\n2:\n\t" ASM_EXTABLE("1b", "2b") \
-				     __VA_ARGS__);                         \
-		barrier();                                                 \
-		exception_vector();                                        \
-	})
-
-static inline void exception_reset(void)
-{
-	WRITE_ONCE(this_cpu()->ex_vector, EXC_NONE);
-	barrier();
-}
-
-/* ESR.EC of the last fixed-up exception on this CPU, or EXC_NONE. */
-static inline int exception_vector(void)
-{
-	return READ_ONCE(this_cpu()->ex_vector);
-}
-
-/* The whole ESR_EL1 of that exception. */
-static inline u64 exception_error_code(void)
-{
-	return READ_ONCE(this_cpu()->ex_error_code);
-}
-
-/* Its FAR_EL1 (the faulting address of an abort). */
-static inline u64 exception_address(void)
-{
-	return READ_ONCE(this_cpu()->ex_address);
-}
+#include "fixup.h"
 
 const char *exception_name(unsigned int ec);
 #endif /* __ASSEMBLY__ */

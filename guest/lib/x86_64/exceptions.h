@@ -43,59 +43,7 @@ typedef void (*irq_handler_t)(struct ex_regs *regs);
 /* Installs handler (NULL removes it); returns the previous one. */
 irq_handler_t irq_set_handler(unsigned int vector, irq_handler_t handler);
 
-/*
- * Exception table, as in Linux: when an exception (not NMI, #DF or
- * #MC) hits an instruction listed here, the CPU records the vector,
- * error code and, for #PF, CR2, then resumes at the fixup address.
- */
-struct ex_entry {
-	u64 insn;
-	u64 fixup;
-};
-
-#define ASM_EXTABLE(insn, fixup)            \
-	".pushsection .ex_table, \"a\"\n\t" \
-	".balign 8\n\t"                     \
-	".quad " insn ", " fixup "\n\t"     \
-	".popsection\n\t"
-
-/*
- * asm_safe("rdpmc", : "=a"(lo), "=d"(hi) : "c"(idx)) runs one
- * instruction (operands as in an asm statement) and evaluates to the
- * vector it raised, or EXC_NONE.  Outputs are unchanged when it
- * faulted.  Works at CPL0 and CPL3.
- */
-#define asm_safe(insn, ...)                                                \
-	({                                                                 \
-		exception_reset();                                         \
-		asm volatile("1: " insn "\n2:\n\t" ASM_EXTABLE("1b", "2b") \
-				     __VA_ARGS__);                         \
-		barrier();                                                 \
-		exception_vector();                                        \
-	})
-
-static inline void exception_reset(void)
-{
-	WRITE_ONCE(this_cpu()->ex_vector, EXC_NONE);
-	barrier();
-}
-
-/* The vector of the last fixed-up exception on this CPU, or EXC_NONE. */
-static inline int exception_vector(void)
-{
-	return READ_ONCE(this_cpu()->ex_vector);
-}
-
-static inline u64 exception_error_code(void)
-{
-	return READ_ONCE(this_cpu()->ex_error_code);
-}
-
-/* CR2 of the last fixed-up #PF. */
-static inline u64 exception_address(void)
-{
-	return READ_ONCE(this_cpu()->ex_address);
-}
+#include "fixup.h"
 
 /* Return EXC_NONE, or the vector (e.g. GP_VECTOR) the access raised. */
 int rdmsr_safe(u32 msr, u64 *value);
