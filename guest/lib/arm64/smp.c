@@ -6,6 +6,7 @@
 #include "fdt.h"
 #include "psci.h"
 #include "report.h"
+#include "on_cpu.h"
 #include "smp.h"
 #include "timer.h"
 
@@ -13,30 +14,8 @@
 #define STACK_SIZE     16384
 #define ONLINE_WAIT_MS 1000
 
-static unsigned int nr_cpus = 1;
-
 extern u8 secondary_entry[];
 __noreturn void secondary_main(struct percpu *pc);
-
-unsigned int smp_nr_cpus(void)
-{
-	return nr_cpus;
-}
-
-bool smp_cpu_online(unsigned int cpu)
-{
-	return cpu < nr_cpus &&
-	       __atomic_load_n(&percpu_area[cpu].online, __ATOMIC_ACQUIRE);
-}
-
-unsigned int smp_nr_online(void)
-{
-	unsigned int online = 0;
-
-	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
-		online += smp_cpu_online(cpu);
-	return online;
-}
 
 u64 smp_cpu_mpidr(unsigned int cpu)
 {
@@ -128,50 +107,19 @@ void smp_init(const void *dtb)
 
 		if (mpidr == boot_mpidr)
 			continue;
-		if (nr_cpus == MAX_CPUS) {
+		if (smp_cpus == MAX_CPUS) {
 			report(false, "smp: more than %u CPUs", MAX_CPUS);
 			break;
 		}
-		pc = &percpu_area[nr_cpus];
-		pc->cpu = nr_cpus++;
+		pc = &percpu_area[smp_cpus];
+		pc->cpu = smp_cpus++;
 		pc->mpidr = mpidr;
 		start_cpu(pc);
 	}
 }
 
-int on_cpu_async(unsigned int cpu, void (*fn)(void *), void *arg)
+void arch_smp_kick(unsigned int cpu)
 {
-	struct percpu *pc = &percpu_area[cpu];
-
-	if (!smp_cpu_online(cpu) || cpu == smp_processor_id())
-		return -ENODEV;
-	on_cpu_wait(cpu);
-	pc->work_arg = arg;
-	__atomic_store_n(&pc->work_fn, fn, __ATOMIC_RELEASE);
-	return 0;
-}
-
-bool on_cpu_done(unsigned int cpu)
-{
-	return !__atomic_load_n(&percpu_area[cpu].work_fn, __ATOMIC_ACQUIRE);
-}
-
-void on_cpu_wait(unsigned int cpu)
-{
-	while (!on_cpu_done(cpu))
-		cpu_relax();
-}
-
-int on_cpu(unsigned int cpu, void (*fn)(void *), void *arg)
-{
-	int ret;
-
-	if (cpu == smp_processor_id()) {
-		fn(arg);
-		return 0;
-	}
-	ret = on_cpu_async(cpu, fn, arg);
-	if (!ret)
-		on_cpu_wait(cpu);
-	return ret;
+	/* Secondaries poll their work slot: nothing to wake. */
+	(void)cpu;
 }

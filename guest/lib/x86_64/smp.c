@@ -9,6 +9,7 @@
 #include "exceptions.h"
 #include "printf.h"
 #include "processor.h"
+#include "on_cpu.h"
 #include "smp.h"
 #include "string.h"
 
@@ -18,29 +19,8 @@ extern const u8 ap_trampoline_start[], ap_trampoline_end[];
 struct percpu *ap_boot_cpu;
 u64 ap_boot_stack;
 
-static unsigned int nr_cpus = 1;
 /* As the MADT lists them; each CPU reads its own into percpu. */
 static u32 madt_apic_ids[MAX_CPUS];
-
-unsigned int smp_nr_cpus(void)
-{
-	return nr_cpus;
-}
-
-bool smp_cpu_online(unsigned int cpu)
-{
-	return cpu < nr_cpus &&
-	       __atomic_load_n(&percpu_area[cpu].online, __ATOMIC_ACQUIRE);
-}
-
-unsigned int smp_nr_online(void)
-{
-	unsigned int online = 0;
-
-	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
-		online += smp_cpu_online(cpu);
-	return online;
-}
 
 u32 smp_cpu_apic_id(unsigned int cpu)
 {
@@ -151,12 +131,12 @@ void smp_init(void)
 			bsp_listed = true;
 			continue;
 		}
-		if (nr_cpus == MAX_CPUS)
+		if (smp_cpus == MAX_CPUS)
 			continue;
-		pc = &percpu_area[nr_cpus];
-		pc->cpu = nr_cpus;
-		madt_apic_ids[nr_cpus] = found[i].apic_id;
-		nr_cpus++;
+		pc = &percpu_area[smp_cpus];
+		pc->cpu = smp_cpus;
+		madt_apic_ids[smp_cpus] = found[i].apic_id;
+		smp_cpus++;
 	}
 	if (!bsp_listed)
 		printf("smp: the boot CPU (APIC ID %u) is not in the MADT\n",
@@ -164,47 +144,14 @@ void smp_init(void)
 
 	memcpy((void *)TRAMPOLINE_BASE, ap_trampoline_start,
 	       ap_trampoline_end - ap_trampoline_start);
-	for (unsigned int cpu = 1; cpu < nr_cpus; cpu++) {
+	for (unsigned int cpu = 1; cpu < smp_cpus; cpu++) {
 		/* A late AP would take the next one's stack: stop here. */
 		if (!start_ap(&percpu_area[cpu]))
 			break;
 	}
 }
 
-int on_cpu_async(unsigned int cpu, void (*fn)(void *), void *arg)
+void arch_smp_kick(unsigned int cpu)
 {
-	struct percpu *pc = &percpu_area[cpu];
-
-	if (!smp_cpu_online(cpu) || cpu == smp_processor_id())
-		return -ENODEV;
-	on_cpu_wait(cpu);
-	pc->work_arg = arg;
-	__atomic_store_n(&pc->work_fn, fn, __ATOMIC_RELEASE);
 	apic_send_ipi(madt_apic_ids[cpu], SMP_WAKEUP_VECTOR);
-	return 0;
-}
-
-bool on_cpu_done(unsigned int cpu)
-{
-	return !__atomic_load_n(&percpu_area[cpu].work_fn, __ATOMIC_ACQUIRE);
-}
-
-void on_cpu_wait(unsigned int cpu)
-{
-	while (!on_cpu_done(cpu))
-		cpu_relax();
-}
-
-int on_cpu(unsigned int cpu, void (*fn)(void *), void *arg)
-{
-	int ret;
-
-	if (cpu == smp_processor_id()) {
-		fn(arg);
-		return 0;
-	}
-	ret = on_cpu_async(cpu, fn, arg);
-	if (!ret)
-		on_cpu_wait(cpu);
-	return ret;
 }
