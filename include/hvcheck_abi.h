@@ -58,4 +58,23 @@
 #define HV_EXIT_INTERNAL_ERROR 126 /* KVM_EXIT_INTERNAL_ERROR, FAIL_ENTRY */
 #define HV_EXIT_UNHANDLED      127 /* an exit the VMM has no handler for */
 
+/*
+ * The emulated vPMU announces itself in a hypervisor CPUID leaf, so that
+ * the same guest image knows when its counts must be exact: leaf
+ * HV_CPUID_VPMU_BASE gives EAX = the highest leaf of the range and
+ * EBX, ECX, EDX = "hvcheck vPMU"; leaf HV_CPUID_VPMU_FEATURES gives the
+ * flags in EAX and in EBX the rate in kHz of the cycle model (the TSC's;
+ * docs/vpmu.md).  Absent under KVM's own vPMU and under other VMMs.
+ */
+#define HV_CPUID_VPMU_BASE	       0x40000100
+#define HV_CPUID_VPMU_FEATURES	       0x40000101
+#define HV_CPUID_VPMU_SIGNATURE	       "hvcheck vPMU" /* 12 bytes, EBX ECX EDX */
+/* Instructions and branches retired are counted exactly (docs/vpmu.md). */
+#define HV_VPMU_F_EXACT		       (1u << 0)
+/*
+ * RDPMC is emulated only while a counter counts instructions or
+ * branches (the vCPU is being single-stepped); otherwise it raises #GP.
+ */
+#define HV_VPMU_F_RDPMC_WHILE_STEPPING (1u << 1)
+
 #endif /* HVCHECK_ABI_H */

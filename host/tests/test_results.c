@@ -28,6 +28,7 @@ static const struct results_test three_tests[] = {
 		.has_guest_status = true,
 		.guest_status = 0,
 		.log = "logs/selftest.report.log",
+		.vpmu = "emulated, version 2, 4 GP and 3 fixed counters of 48 bits",
 	},
 	{
 		.name = "selftest.timer",
@@ -126,7 +127,9 @@ static void test_json(void **state)
 		"      \"mem_mib\": 64,\n"
 		"      \"exit_status\": 0,\n"
 		"      \"guest_status\": 0,\n"
-		"      \"log\": \"logs/selftest.report.log\"\n"
+		"      \"log\": \"logs/selftest.report.log\",\n"
+		"      \"vpmu\": \"emulated\",\n"
+		"      \"vpmu_config\": \"version 2, 4 GP and 3 fixed counters of 48 bits\"\n"
 		"    },\n"
 		"    {\n"
 		"      \"name\": \"selftest.timer\",\n"
@@ -140,7 +143,9 @@ static void test_json(void **state)
 		"      \"mem_mib\": 128,\n"
 		"      \"exit_status\": 124,\n"
 		"      \"guest_status\": null,\n"
-		"      \"log\": \"logs/selftest.timer.log\"\n"
+		"      \"log\": \"logs/selftest.timer.log\",\n"
+		"      \"vpmu\": null,\n"
+		"      \"vpmu_config\": null\n"
 		"    },\n"
 		"    {\n"
 		"      \"name\": \"selftest.ipi\",\n"
@@ -154,7 +159,9 @@ static void test_json(void **state)
 		"      \"mem_mib\": 64,\n"
 		"      \"exit_status\": null,\n"
 		"      \"guest_status\": null,\n"
-		"      \"log\": null\n"
+		"      \"log\": null,\n"
+		"      \"vpmu\": null,\n"
+		"      \"vpmu_config\": null\n"
 		"    }\n"
 		"  ],\n"
 		"  \"summary\": {\"total\": 3, \"pass\": 1, \"fail\": 1, "

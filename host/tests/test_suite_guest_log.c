@@ -165,6 +165,25 @@ static void test_grub_error(void **state)
 	guest_log_free(&log);
 }
 
+static void test_vpmu_line(void **state)
+{
+	struct guest_log log;
+
+	(void)state;
+	parse_text("PASS: pmu: x\n"
+		   "\n--- selftest stdout and stderr ---\n"
+		   "hvcheck: vpmu: emulated, version 2, 4 GP\n"
+		   "hvcheck: vpmu: off\n",
+		   &log);
+	/* the first one counts, as for the other remembered lines */
+	assert_string_equal(log.vpmu, "emulated, version 2, 4 GP");
+	assert_int_equal(log.checks.pass, 1);
+	guest_log_free(&log);
+	parse_text("hvcheck: vpmux: no\n", &log);
+	assert_null(log.vpmu);
+	guest_log_free(&log);
+}
+
 static void test_missing_file(void **state)
 {
 	struct guest_log log = { .summary_lines = 7 };
@@ -280,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_summary_forms),
 		cmocka_unit_test(test_exit_forms),
 		cmocka_unit_test(test_grub_error),
+		cmocka_unit_test(test_vpmu_line),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_unreadable_file),
 		cmocka_unit_test(test_verdicts),

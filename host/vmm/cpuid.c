@@ -8,8 +8,11 @@
 
 #define CPUID_FIRST_GUESS 64
 #define CPUID_MAX_ENTRIES 4096
-/* The topology leaves add at most 3 subleaves each. */
-#define CPUID_SPARE	  6
+/*
+ * The topology leaves add at most 3 subleaves each, the emulated vPMU
+ * leaf 0xA and its two hypervisor leaves.
+ */
+#define CPUID_SPARE	  9
 
 #define CPUID_TOPO_SMT	  1 /* leaf 0xB/0x1F ECX[15:8] level types */
 #define CPUID_TOPO_CORE	  2
@@ -65,6 +68,24 @@ struct kvm_cpuid_entry2 *cpuid_find(const struct cpuid *cpuid,
 			return e;
 	}
 	return NULL;
+}
+
+int cpuid_set(struct cpuid *cpuid, uint32_t function, uint32_t eax,
+	      uint32_t ebx, uint32_t ecx, uint32_t edx)
+{
+	struct kvm_cpuid_entry2 *e = cpuid_find(cpuid, function, 0);
+
+	if (!e) {
+		if (cpuid->table->nent >= cpuid->capacity)
+			return -ENOSPC;
+		e = &cpuid->table->entries[cpuid->table->nent++];
+		*e = (struct kvm_cpuid_entry2){ .function = function };
+	}
+	e->eax = eax;
+	e->ebx = ebx;
+	e->ecx = ecx;
+	e->edx = edx;
+	return 0;
 }
 
 /* Bits of an x2APIC ID that number the cores of nr_cpus. */

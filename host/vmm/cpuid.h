@@ -31,6 +31,14 @@ void cpuid_free(struct cpuid *cpuid);
 int cpuid_set_topology(struct cpuid *cpuid, unsigned int apic_id,
 		       unsigned int nr_cpus);
 
+/*
+ * Sets leaf function (subleaf 0 when the index matters) to the given
+ * registers, adding the entry when KVM did not report it.  The caller
+ * keeps the range's maximum leaf in step.  0 or -ENOSPC.
+ */
+int cpuid_set(struct cpuid *cpuid, uint32_t function, uint32_t eax,
+	      uint32_t ebx, uint32_t ecx, uint32_t edx);
+
 /* The entry for leaf function, subleaf index, or NULL. */
 struct kvm_cpuid_entry2 *cpuid_find(const struct cpuid *cpuid,
 				    uint32_t function, uint32_t index);

@@ -119,6 +119,8 @@ static int parse_line(struct guest_log *log, const char *line)
 	} else if (after(line, "EXIT: ")) {
 		log->exit_lines++;
 		log->exit_valid = false;
+	} else if ((rest = after(line, GUEST_LOG_VPMU_PREFIX))) {
+		return remember(&log->vpmu, rest);
 	} else if ((rest = strstr(line, GUEST_LOG_GRUB_PREFIX))) {
 		/* GRUB's serial terminal starts with escape sequences */
 		return remember(&log->loader_error,
@@ -169,6 +171,7 @@ void guest_log_free(struct guest_log *log)
 	free(log->first_failure);
 	free(log->first_skip);
 	free(log->loader_error);
+	free(log->vpmu);
 	*log = (struct guest_log){ 0 };
 }
 

@@ -28,10 +28,17 @@ struct guest_log {
 	char *first_failure; /* the first FAIL or XPASS line */
 	char *first_skip;    /* the first SKIP line, without "SKIP: " */
 	char *loader_error;  /* what follows "hvcheck-grub: " (ci/grub.cfg) */
+	char *vpmu;	     /* what follows "hvcheck: vpmu: " (hvcheck run) */
 };
 
 /* Line ci/grub.cfg prints on the serial port when it cannot boot. */
 #define GUEST_LOG_GRUB_PREFIX "hvcheck-grub: "
+
+/*
+ * Line hvcheck run prints on stderr, which the suite appends to the log:
+ * the vPMU mode that ran ("emulated, version 2, ...", "kvm, ...", "off").
+ */
+#define GUEST_LOG_VPMU_PREFIX "hvcheck: vpmu: "
 
 /* Counts the report lines in @in.  0, or -errno when reading failed. */
 int guest_log_parse(FILE *in, struct guest_log *log);

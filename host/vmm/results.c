@@ -226,6 +226,26 @@ static void json_int_or_null(FILE *out, bool valid, int value)
 		fputs("null", out);
 }
 
+/* "vpmu": the mode, "vpmu_config": the rest; both null when unknown. */
+static void json_vpmu(FILE *out, const char *vpmu)
+{
+	const char *comma = vpmu ? strstr(vpmu, ", ") : NULL;
+	char mode[32] = "";
+
+	if (vpmu) {
+		size_t len = comma ? (size_t)(comma - vpmu) : strlen(vpmu);
+
+		if (len >= sizeof(mode))
+			len = sizeof(mode) - 1;
+		memcpy(mode, vpmu, len);
+		mode[len] = '\0';
+	}
+	fputs(",\n      \"vpmu\": ", out);
+	json_string(out, vpmu ? mode : NULL);
+	fputs(",\n      \"vpmu_config\": ", out);
+	json_string(out, comma ? comma + 2 : NULL);
+}
+
 static void json_test(FILE *out, const struct results_test *t)
 {
 	const struct results_checks *c = &t->checks;
@@ -250,6 +270,7 @@ static void json_test(FILE *out, const struct results_test *t)
 	json_int_or_null(out, t->has_guest_status, t->guest_status);
 	fputs(",\n      \"log\": ", out);
 	json_string(out, t->log);
+	json_vpmu(out, t->vpmu);
 	fputs("\n    }", out);
 }
 

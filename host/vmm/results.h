@@ -39,6 +39,11 @@ struct results_test {
 	bool has_guest_status;
 	int guest_status; /* what the guest wrote to the exit port */
 	const char *log;  /* relative to the results dir; NULL: did not boot */
+	/*
+	 * The vPMU hvcheck run reported: its mode, then ", " and how it
+	 * was configured ("emulated, version 2, ..."); NULL under QEMU.
+	 */
+	const char *vpmu;
 };
 
 struct results_run {

@@ -20,6 +20,7 @@
 #include "vmm/run.h"
 #include "vmm/uart.h"
 #include "vmm/vcpu.h"
+#include "vmm/vcpu_pmu.h"
 #include "vmm/vm.h"
 
 #define RUN_KVM_PATH "/dev/kvm"
@@ -42,6 +43,14 @@ static const char run_help[] =
 	"  --serial FILE    also write the guest's serial output to FILE\n"
 	"  --quiet          do not copy the serial output to stdout\n"
 	"  --timestamps     print boot phase times to stderr\n"
+	"  --pmu MODE       the vPMU: auto (default: kvm when KVM offers one,\n"
+	"                   else emulated), kvm, emulated or off\n"
+	"  --pmu-version N  architectural PMU version: emulated 0..2, kvm up\n"
+	"                   to what KVM supports (0: no PMU)\n"
+	"  --pmu-gp-counters N     general-purpose counters (emulated: 1..8)\n"
+	"  --pmu-fixed-counters N  fixed counters (emulated: 0..3); under kvm\n"
+	"                   both up to what KVM supports\n"
+	"  --pmu-stats      print the emulated vPMU's exit counts to stderr\n"
 	"  -h, --help       this text\n";
 
 static int run_arg_error(char *err, size_t errlen, const char *fmt, ...)
@@ -74,6 +83,21 @@ static int run_parse_uint(const char *opt, const char *s, unsigned int min,
 	return 0;
 }
 
+/*
+ * A PMU dimension: any small number here; which ones a vPMU can be is
+ * checked when the mode is known.
+ */
+static int run_parse_int(const char *opt, const char *s, int *val, char *err,
+			 size_t errlen)
+{
+	unsigned int v;
+	int ret = run_parse_uint(opt, s, 0, 255, &v, err, errlen);
+
+	if (!ret)
+		*val = v;
+	return ret;
+}
+
 static int run_join_cmdline(struct run_options *opts, int argc, char **argv,
 			    char *err, size_t errlen)
 {
@@ -99,18 +123,35 @@ static int run_join_cmdline(struct run_options *opts, int argc, char **argv,
 int run_parse_args(int argc, char **argv, struct run_options *opts, char *err,
 		   size_t errlen)
 {
-	static const char *const with_value[] = { "--smp", "--mem", "--timeout",
-						  "--serial" };
+	static const char *const with_value[] = {
+		"--smp",
+		"--mem",
+		"--timeout",
+		"--serial",
+		"--pmu",
+		"--pmu-version",
+		"--pmu-gp-counters",
+		"--pmu-fixed-counters",
+	};
+	static const char *const pmu_modes[] = {
+		[RUN_PMU_AUTO] = "auto",
+		[RUN_PMU_KVM] = "kvm",
+		[RUN_PMU_EMULATED] = "emulated",
+		[RUN_PMU_OFF] = "off",
+	};
 	int i, ret;
 
 	memset(opts, 0, sizeof(*opts));
 	opts->smp = RUN_DEFAULT_SMP;
 	opts->mem_mib = RUN_DEFAULT_MEM_MIB;
 	opts->timeout_s = RUN_DEFAULT_TIMEOUT;
+	opts->pmu_version = RUN_PMU_UNSET;
+	opts->pmu_gp = RUN_PMU_UNSET;
+	opts->pmu_fixed = RUN_PMU_UNSET;
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i], *value = NULL, *eq;
-		char name[16];
+		char name[32];
 		size_t name_len;
 
 		if (!strcmp(arg, "--")) {
@@ -136,6 +177,10 @@ int run_parse_args(int argc, char **argv, struct run_options *opts, char *err,
 		}
 		if (!strcmp(arg, "--timestamps")) {
 			opts->timestamps = true;
+			continue;
+		}
+		if (!strcmp(arg, "--pmu-stats")) {
+			opts->pmu_stats = true;
 			continue;
 		}
 
@@ -172,6 +217,28 @@ int run_parse_args(int argc, char **argv, struct run_options *opts, char *err,
 		} else if (!strcmp(name, "--timeout")) {
 			ret = run_parse_uint(name, value, 0, RUN_MAX_TIMEOUT,
 					     &opts->timeout_s, err, errlen);
+		} else if (!strcmp(name, "--pmu")) {
+			ret = run_arg_error(
+				err, errlen,
+				"--pmu: '%s' is not auto, kvm, emulated or off",
+				value);
+			for (size_t m = 0;
+			     m < sizeof(pmu_modes) / sizeof(pmu_modes[0]);
+			     m++) {
+				if (!strcmp(value, pmu_modes[m])) {
+					opts->pmu = m;
+					ret = 0;
+				}
+			}
+		} else if (!strcmp(name, "--pmu-version")) {
+			ret = run_parse_int(name, value, &opts->pmu_version,
+					    err, errlen);
+		} else if (!strcmp(name, "--pmu-gp-counters")) {
+			ret = run_parse_int(name, value, &opts->pmu_gp, err,
+					    errlen);
+		} else if (!strcmp(name, "--pmu-fixed-counters")) {
+			ret = run_parse_int(name, value, &opts->pmu_fixed, err,
+					    errlen);
 		} else if (!*value) {
 			ret = run_arg_error(err, errlen,
 					    "--serial needs a file name");
@@ -201,6 +268,11 @@ struct run {
 	struct uart uart;
 	struct exitdev exitdev;
 	struct cpuid cpuid;
+	enum run_pmu_mode pmu_mode; /* as resolved from opts->pmu */
+	struct vpmu_config pmu_cfg; /* the emulated vPMU's */
+	struct vcpu_pmu *pmus;	    /* one per vCPU when emulated */
+	uint64_t tsc_khz;
+	uint64_t perf_caps; /* IA32_PERF_CAPABILITIES under --pmu=kvm */
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus; /* created so far */
 	uint32_t entry;
@@ -340,6 +412,156 @@ static int run_prepare_memory(struct run *r)
 	return 0;
 }
 
+/* The emulated vPMU the options describe, or -EINVAL and why. */
+static int run_emulated_pmu_config(const struct run_options *o,
+				   struct vpmu_config *cfg, char *err,
+				   size_t errlen)
+{
+	vpmu_config_default(cfg);
+	if (o->pmu_version != RUN_PMU_UNSET) {
+		if (o->pmu_version > 2)
+			return run_arg_error(
+				err, errlen,
+				"--pmu-version %d: the emulated vPMU is version 0, 1 or 2",
+				o->pmu_version);
+		cfg->version = o->pmu_version;
+	}
+	if (cfg->version == 0) {
+		if (o->pmu_gp > 0 || o->pmu_fixed > 0)
+			return run_arg_error(
+				err, errlen,
+				"--pmu-version 0 is no PMU: it has no counters");
+		memset(cfg, 0, sizeof(*cfg));
+		return 0;
+	}
+	if (cfg->version == 1)
+		cfg->nr_fixed = 0;
+	if (o->pmu_gp != RUN_PMU_UNSET) {
+		if (o->pmu_gp < 1 || o->pmu_gp > VPMU_MAX_GP)
+			return run_arg_error(
+				err, errlen,
+				"--pmu-gp-counters %d: the emulated vPMU has 1 to %d",
+				o->pmu_gp, VPMU_MAX_GP);
+		cfg->nr_gp = o->pmu_gp;
+	}
+	if (o->pmu_fixed != RUN_PMU_UNSET) {
+		if (o->pmu_fixed > (cfg->version < 2 ? 0 : VPMU_MAX_FIXED))
+			return run_arg_error(
+				err, errlen,
+				"--pmu-fixed-counters %d: the emulated vPMU of version %u has 0 to %d",
+				o->pmu_fixed, cfg->version,
+				cfg->version < 2 ? 0 : VPMU_MAX_FIXED);
+		cfg->nr_fixed = o->pmu_fixed;
+	}
+	return 0;
+}
+
+static int run_setup_emulated_pmu(struct run *r)
+{
+	char err[RUN_ERR_SIZE];
+	int ret;
+
+	if (run_emulated_pmu_config(r->opts, &r->pmu_cfg, err, sizeof(err)))
+		return run_fail(HV_EXIT_USAGE, "run: %s", err);
+	ret = vcpu_pmu_vm_setup(&r->vm, &r->tsc_khz);
+	if (ret)
+		return run_fail(HV_EXIT_VMM_ERROR, "emulated vPMU: %s: %s",
+				r->vm.failed, strerror(-ret));
+	ret = vcpu_pmu_set_cpuid(&r->cpuid, &r->pmu_cfg, r->tsc_khz);
+	if (ret)
+		return run_fail(HV_EXIT_VMM_ERROR,
+				"emulated vPMU: guest CPUID: %s",
+				strerror(-ret));
+	r->pmus = calloc(r->opts->smp, sizeof(*r->pmus));
+	if (!r->pmus)
+		return run_fail(HV_EXIT_VMM_ERROR, "out of memory");
+	fprintf(stderr,
+		"hvcheck: vpmu: emulated, version %u, %u GP and %u fixed counters of %u bits\n",
+		r->pmu_cfg.version, r->pmu_cfg.nr_gp, r->pmu_cfg.nr_fixed,
+		r->pmu_cfg.width);
+	return 0;
+}
+
+/* KVM's in-kernel vPMU, as KVM supports it or narrowed. */
+static int run_setup_kvm_pmu(struct run *r)
+{
+	const struct run_options *o = r->opts;
+	const struct vpmu_kvm_limits lim = {
+		.version = o->pmu_version,
+		.nr_gp = o->pmu_gp,
+		.nr_fixed = o->pmu_fixed,
+	};
+	const struct kvm_cpuid_entry2 *leaf;
+	char err[RUN_ERR_SIZE];
+	int ret;
+
+	if (vpmu_kvm_narrow_cpuid(&r->cpuid, &lim, err, sizeof(err)))
+		return run_fail(HV_EXIT_USAGE, "run: %s", err);
+	ret = vpmu_kvm_perf_capabilities(&r->vm, &r->cpuid, &r->perf_caps);
+	if (ret)
+		return run_fail(HV_EXIT_VMM_ERROR, "--pmu=kvm: %s: %s",
+				r->vm.failed, strerror(-ret));
+	leaf = cpuid_find(&r->cpuid, 0xa, 0);
+	fprintf(stderr,
+		"hvcheck: vpmu: kvm, version %u, %u GP and %u fixed counters\n",
+		leaf ? leaf->eax & 0xff : 0, leaf ? (leaf->eax >> 8) & 0xff : 0,
+		leaf ? leaf->edx & 0x1f : 0);
+	return 0;
+}
+
+/*
+ * Resolves --pmu and makes the VM-wide set-up of the mode, before any
+ * vCPU exists; says which mode runs on stderr, for the suite's results.
+ */
+static int run_setup_pmu(struct run *r)
+{
+	const struct run_options *o = r->opts;
+	char err[RUN_ERR_SIZE];
+
+	r->pmu_mode = o->pmu;
+	if (r->pmu_mode == RUN_PMU_AUTO)
+		r->pmu_mode = vpmu_kvm_available(&r->cpuid) ? RUN_PMU_KVM :
+							      RUN_PMU_EMULATED;
+	switch (r->pmu_mode) {
+	case RUN_PMU_EMULATED:
+		return run_setup_emulated_pmu(r);
+	case RUN_PMU_KVM:
+		return run_setup_kvm_pmu(r);
+	default:
+		if (o->pmu_version != RUN_PMU_UNSET ||
+		    o->pmu_gp != RUN_PMU_UNSET || o->pmu_fixed != RUN_PMU_UNSET)
+			return run_fail(
+				HV_EXIT_USAGE,
+				"run: --pmu=off takes no --pmu-version or counter counts");
+		if (vpmu_kvm_disable(&r->vm, &r->cpuid, err, sizeof(err)))
+			return run_fail(HV_EXIT_VMM_ERROR, "--pmu=off: %s",
+					err);
+		fprintf(stderr, "hvcheck: vpmu: off\n");
+		return 0;
+	}
+}
+
+static void run_print_pmu_stats(const struct run *r)
+{
+	for (unsigned int i = 0; r->pmus && i < r->nr_vcpus; i++) {
+		const struct vcpu_pmu_stats *st = &r->pmus[i].stats;
+		double run_s = st->step_run_ns / 1e9;
+		double all_s = (st->step_run_ns + st->step_vmm_ns) / 1e9;
+
+		fprintf(stderr,
+			"hvcheck: vpmu stats: vCPU %u: %llu MSR exits, %llu RDPMC emulated, %llu PMIs, %llu steps",
+			i, (unsigned long long)st->msr_exits,
+			(unsigned long long)st->rdpmc_emulated,
+			(unsigned long long)st->pmis,
+			(unsigned long long)st->steps);
+		if (st->steps && run_s > 0)
+			fprintf(stderr,
+				" (KVM single-step rate %.0f/s, counted %.0f/s)",
+				st->steps / run_s, st->steps / all_s);
+		fputc('\n', stderr);
+	}
+}
+
 static int run_create_machine(struct run *r)
 {
 	const struct run_options *o = r->opts;
@@ -388,6 +610,9 @@ static int run_create_machine(struct run *r)
 	ret = cpuid_get_supported(vm, &r->cpuid);
 	if (ret)
 		goto err_kvm;
+	ret = run_setup_pmu(r);
+	if (ret)
+		return ret;
 	r->vcpus = calloc(o->smp, sizeof(*r->vcpus));
 	if (!r->vcpus)
 		return run_fail(HV_EXIT_VMM_ERROR, "out of memory");
@@ -401,6 +626,14 @@ static int run_create_machine(struct run *r)
 		if (ret)
 			goto err_kvm;
 		r->nr_vcpus++;
+		if (r->pmus)
+			ret = vcpu_pmu_init(&r->vcpus[i], &r->pmus[i],
+					    &r->pmu_cfg, &r->mem, r->tsc_khz);
+		else if (r->pmu_mode == RUN_PMU_KVM)
+			ret = vpmu_kvm_set_perf_capabilities(vm, r->vcpus[i].fd,
+							     r->perf_caps);
+		if (ret)
+			goto err_kvm;
 	}
 	ret = vcpu_set_mb2_entry(&r->vcpus[0], r->entry, HV_X86_BOOTINFO_BASE);
 	if (ret)
@@ -447,8 +680,12 @@ static int run_vcpus(struct run *r)
 
 static void run_teardown(struct run *r)
 {
-	for (unsigned int i = 0; i < r->nr_vcpus; i++)
+	for (unsigned int i = 0; i < r->nr_vcpus; i++) {
+		if (r->pmus)
+			vcpu_pmu_destroy(&r->pmus[i]);
 		vcpu_destroy(&r->vcpus[i]);
+	}
+	free(r->pmus);
 	free(r->vcpus);
 	cpuid_free(&r->cpuid);
 	if (r->bus_ready)
@@ -501,6 +738,8 @@ int run_main(int argc, char **argv)
 		status = run_vcpus(&r);
 		entry_ns = r.vcpus[0].entry_ns;
 		stop_ns = r.vm.stop_ns;
+		if (opts.pmu_stats)
+			run_print_pmu_stats(&r);
 	}
 	run_teardown(&r);
 

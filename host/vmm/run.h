@@ -6,12 +6,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "vpmu/vpmu_kvm.h"
+
 #define RUN_DEFAULT_SMP	    1
 #define RUN_MAX_SMP	    64
 #define RUN_DEFAULT_MEM_MIB 64
 #define RUN_DEFAULT_TIMEOUT 30 /* seconds */
 #define RUN_MAX_TIMEOUT	    86400
 #define RUN_MAX_CMDLINE	    4096 /* bytes, with the terminating NUL */
+
+enum run_pmu_mode {
+	RUN_PMU_AUTO, /* kvm when KVM offers a vPMU, else emulated */
+	RUN_PMU_KVM,
+	RUN_PMU_EMULATED,
+	RUN_PMU_OFF,
+};
+
+/* --pmu-version, --pmu-gp-counters, --pmu-fixed-counters not given. */
+#define RUN_PMU_UNSET VPMU_KVM_AS_SUPPORTED
 
 struct run_options {
 	const char *guest;
@@ -22,6 +34,11 @@ struct run_options {
 	bool quiet;
 	bool timestamps;
 	bool help;
+	enum run_pmu_mode pmu;
+	int pmu_version; /* or RUN_PMU_UNSET */
+	int pmu_gp;
+	int pmu_fixed;
+	bool pmu_stats;
 	char cmdline[RUN_MAX_CMDLINE]; /* the words after "--", space-joined */
 };
 

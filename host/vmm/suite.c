@@ -61,6 +61,7 @@ struct test_run {
 	char *output_path; /* the child's stdout and stderr */
 	char *disk_path;   /* TARGET=qemu: the GRUB command-line disk */
 	char *script_path; /* what goes on that disk */
+	char *vpmu;	   /* the vPMU line of hvcheck run's stderr */
 	pid_t pid;
 	bool running;
 	bool killed; /* by the watchdog */
@@ -476,6 +477,12 @@ static void finish_test(struct suite *s, struct test_run *r, int error_no,
 				      t->reason, sizeof(t->reason));
 	t->checks = log.checks;
 	guest_log_free(&log);
+	/* The child's own output says which vPMU ran (hvcheck run only). */
+	if (!guest_log_parse_file(r->output_path, &log)) {
+		t->vpmu = r->vpmu = log.vpmu;
+		log.vpmu = NULL;
+		guest_log_free(&log);
+	}
 	append_output(s, r);
 	print_result(r);
 }
@@ -962,6 +969,7 @@ static void cleanup(struct suite *s)
 		free(r->cmdline);
 		free(r->log_path);
 		free(r->log_rel);
+		free(r->vpmu);
 		free(r->output_path);
 		free(r->disk_path);
 		free(r->script_path);

@@ -5,11 +5,13 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hvcheck_abi.h"
 #include "vmm/mb2.h"
 #include "vmm/vcpu.h"
+#include "vmm/vcpu_pmu.h"
 
 /* Interrupts KVM_RUN when the run is over (see vcpu_stop()). */
 #define VCPU_KICK_SIGNAL SIGUSR1
@@ -224,6 +226,30 @@ static void vcpu_mmio(struct vcpu *vcpu)
 	}
 }
 
+/*
+ * The emulated vPMU's MSRs go to the vCPU's own model; any other MSR
+ * that exits (none unless a device registers one) to the bus.
+ */
+static void vcpu_msr(struct vcpu *vcpu, bool write)
+{
+	struct kvm_run *run = vcpu->run;
+	uint64_t val;
+
+	if (vcpu->pmu && vpmu_owns_msr(run->msr.index)) {
+		vcpu_pmu_msr_exit(vcpu, write);
+		return;
+	}
+	if (write) {
+		run->msr.error = bus_write(vcpu->bus, BUS_MSR, run->msr.index,
+					   8, run->msr.data) != 0;
+	} else {
+		run->msr.error = bus_read(vcpu->bus, BUS_MSR, run->msr.index, 8,
+					  &val) != 0;
+		if (!run->msr.error)
+			run->msr.data = val;
+	}
+}
+
 static void vcpu_internal_error(struct vcpu *vcpu)
 {
 	const struct kvm_run *run = vcpu->run;
@@ -257,6 +283,17 @@ static void vcpu_handle_exit(struct vcpu *vcpu)
 	case KVM_EXIT_MMIO:
 		vcpu_mmio(vcpu);
 		break;
+	case KVM_EXIT_X86_RDMSR:
+		vcpu_msr(vcpu, false);
+		break;
+	case KVM_EXIT_X86_WRMSR:
+		vcpu_msr(vcpu, true);
+		break;
+	case KVM_EXIT_DEBUG:
+		if (!vcpu->pmu || !vcpu->pmu->stepping)
+			goto unhandled;
+		vcpu_pmu_debug_exit(vcpu);
+		break;
 	case KVM_EXIT_SHUTDOWN:
 		vm_stop(vcpu->vm, HV_EXIT_TRIPLE_FAULT, vcpu->id,
 			"vCPU %d: triple fault (KVM_EXIT_SHUTDOWN)", vcpu->id);
@@ -273,6 +310,7 @@ static void vcpu_handle_exit(struct vcpu *vcpu)
 			run->fail_entry.cpu);
 		break;
 	default:
+unhandled:
 		vm_stop(vcpu->vm, HV_EXIT_UNHANDLED, vcpu->id,
 			"vCPU %d: unhandled exit %u (%s)", vcpu->id,
 			run->exit_reason, vcpu_exit_name(run->exit_reason));
@@ -280,15 +318,39 @@ static void vcpu_handle_exit(struct vcpu *vcpu)
 	}
 }
 
+/*
+ * A kick that made KVM_RUN return stays pending once the signal is
+ * blocked again (see vcpu_block_kick_outside_run()); take it, or every
+ * later KVM_RUN would return at once.
+ */
+static void vcpu_take_kick(void)
+{
+	static const struct timespec now;
+	sigset_t kick;
+
+	sigemptyset(&kick);
+	sigaddset(&kick, VCPU_KICK_SIGNAL);
+	sigtimedwait(&kick, NULL, &now);
+}
+
 void vcpu_run_loop(struct vcpu *vcpu)
 {
 	while (!vm_stopping(vcpu->vm)) {
+		int ret;
+
 		if (!vcpu->entry_ns)
 			vcpu->entry_ns = vm_now_ns();
-		if (ioctl(vcpu->fd, KVM_RUN, NULL) < 0) {
+		if (vcpu->pmu)
+			vcpu_pmu_before_run(vcpu);
+		ret = ioctl(vcpu->fd, KVM_RUN, NULL);
+		if (vcpu->pmu)
+			vcpu_pmu_after_run(vcpu);
+		if (ret < 0) {
 			/* A kick, or a signal meant for someone else. */
-			if (errno == EINTR || errno == EAGAIN)
+			if (errno == EINTR || errno == EAGAIN) {
+				vcpu_take_kick();
 				continue;
+			}
 			vm_stop(vcpu->vm, HV_EXIT_VMM_ERROR, VM_NO_VCPU,
 				"vCPU %d: KVM_RUN: %s", vcpu->id,
 				strerror(errno));
@@ -315,9 +377,40 @@ static void vcpu_install_kick_handler(void)
 	sigaction(VCPU_KICK_SIGNAL, &sa, NULL);
 }
 
+/*
+ * The kick signal stays blocked outside KVM_RUN and is unblocked inside
+ * it (KVM_SET_SIGNAL_MASK), so one sent just before KVM_RUN (a stop, an
+ * emulated vPMU deadline) still interrupts it instead of being lost.
+ */
+static int vcpu_block_kick_outside_run(struct vcpu *vcpu)
+{
+	struct {
+		struct kvm_signal_mask hdr;
+		uint8_t set[8]; /* the kernel's sigset: 64 signals */
+	} mask = { .hdr.len = sizeof(mask.set) };
+	sigset_t kick, during_run;
+
+	sigemptyset(&kick);
+	sigaddset(&kick, VCPU_KICK_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, &kick, &during_run);
+	sigdelset(&during_run, VCPU_KICK_SIGNAL);
+	memcpy(mask.set, &during_run, sizeof(mask.set));
+	return vm_ioctl(vcpu->vm, vcpu->fd, KVM_SET_SIGNAL_MASK, &mask,
+			"KVM_SET_SIGNAL_MASK");
+}
+
 static void *vcpu_thread(void *arg)
 {
-	vcpu_run_loop(arg);
+	struct vcpu *vcpu = arg;
+	int ret = vcpu_block_kick_outside_run(vcpu);
+
+	if (ret < 0) {
+		vm_stop(vcpu->vm, HV_EXIT_VMM_ERROR, VM_NO_VCPU,
+			"vCPU %d: %s: %s", vcpu->id, vcpu->vm->failed,
+			strerror(-ret));
+		return NULL;
+	}
+	vcpu_run_loop(vcpu);
 	return NULL;
 }
 

@@ -13,6 +13,8 @@
 #include "vmm/cpuid.h"
 #include "vmm/vm.h"
 
+struct vcpu_pmu;
+
 struct vcpu {
 	struct vm *vm;
 	struct bus *bus;
@@ -21,7 +23,8 @@ struct vcpu {
 	struct kvm_run *run;
 	pthread_t thread;
 	bool started;
-	uint64_t entry_ns; /* vm_now_ns() just before the first KVM_RUN */
+	uint64_t entry_ns;    /* vm_now_ns() just before the first KVM_RUN */
+	struct vcpu_pmu *pmu; /* the emulated vPMU, or NULL */
 };
 
 /*

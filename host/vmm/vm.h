@@ -23,6 +23,20 @@ struct guest_mem {
  */
 void *vm_gpa_to_hva(const struct guest_mem *mem, uint64_t gpa, uint64_t len);
 
+/* The registers that decide how a vCPU translates addresses. */
+struct vm_paging {
+	uint64_t cr0, cr3, cr4, efer;
+};
+
+/*
+ * Walks the guest's page tables (paging off, or 4-level long mode) for
+ * gva.  -EOPNOTSUPP for other paging modes, -EFAULT when a table lies
+ * outside RAM or the address is not mapped.  Access rights are not
+ * checked: the VMM only reads code the vCPU is executing.
+ */
+int vm_gva_to_gpa(const struct guest_mem *mem, const struct vm_paging *pg,
+		  uint64_t gva, uint64_t *gpa);
+
 /* Zero-filled, lazily backed guest RAM; returns 0 or -errno. */
 int vm_mem_alloc(struct guest_mem *mem, uint64_t size);
 void vm_mem_free(struct guest_mem *mem);

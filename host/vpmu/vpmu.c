@@ -292,11 +292,17 @@ static bool fixed_counts(const struct vpmu *pmu, const struct event_desc *ev,
 	       filter_allows(pmu, 0, i);
 }
 
+/* Occurrences until *counter passes its top: at least 1. */
+static uint64_t until_overflow(const struct vpmu *pmu, uint64_t counter)
+{
+	return pmu->counter_mask - counter + 1;
+}
+
 /* Adds n to *counter, wrapping at the width; an overflow sets status. */
 static void counter_add(struct vpmu *pmu, uint64_t *counter, uint64_t n,
 			uint64_t status_bit, bool pmi)
 {
-	uint64_t room = pmu->counter_mask - *counter + 1;
+	uint64_t room = until_overflow(pmu, *counter);
 
 	*counter = (*counter + n) & pmu->counter_mask;
 	if (n < room)
@@ -344,6 +350,31 @@ bool vpmu_needs_stepping(const struct vpmu *pmu)
 {
 	return vpmu_counting(pmu, VPMU_EV_INSTRUCTIONS) ||
 	       vpmu_counting(pmu, VPMU_EV_BRANCHES);
+}
+
+uint64_t vpmu_until_pmi(const struct vpmu *pmu, enum vpmu_event ev)
+{
+	const struct event_desc *desc = &event_descs[ev];
+	uint64_t any = VPMU_EVTSEL_USR | VPMU_EVTSEL_OS;
+	uint64_t least = 0, n;
+	unsigned int i;
+
+	for (i = 0; i < pmu->cfg.nr_gp; i++) {
+		if (!(pmu->evtsel[i] & VPMU_EVTSEL_INT) ||
+		    !gp_counts(pmu, i, desc, any))
+			continue;
+		n = until_overflow(pmu, pmu->gp[i]);
+		if (!least || n < least)
+			least = n;
+	}
+	i = desc->fixed_idx;
+	if (fixed_counts(pmu, desc, VPMU_FIXED_USR | VPMU_FIXED_OS) &&
+	    (pmu->fixed_ctrl & VPMU_FIXED_CTRL(i, VPMU_FIXED_PMI))) {
+		n = until_overflow(pmu, pmu->fixed[i]);
+		if (!least || n < least)
+			least = n;
+	}
+	return least;
 }
 
 bool vpmu_take_pmi(struct vpmu *pmu)

@@ -49,6 +49,9 @@
 
 #define VPMU_PERF_CAP_FW_WRITE (1ULL << 13)
 
+/* CPUID.1:ECX.PDCM: IA32_PERF_CAPABILITIES exists. */
+#define VPMU_CPUID_1_ECX_PDCM (1u << 15)
+
 /* RDPMC's ECX. */
 #define VPMU_RDPMC_FIXED (1U << 30)
 #define VPMU_RDPMC_FAST	 (1U << 31)
@@ -166,6 +169,12 @@ bool vpmu_counting(const struct vpmu *pmu, enum vpmu_event ev);
 
 /* Whether instructions or branches are counted: the VMM must step. */
 bool vpmu_needs_stepping(const struct vpmu *pmu);
+
+/*
+ * How many more occurrences of ev make a counter that counts it with its
+ * PMI enabled overflow: the VMM's deadline for cycles.  0 when none.
+ */
+uint64_t vpmu_until_pmi(const struct vpmu *pmu, enum vpmu_event ev);
 
 /* Whether an overflow asked for a PMI since the last call; clears it. */
 bool vpmu_take_pmi(struct vpmu *pmu);

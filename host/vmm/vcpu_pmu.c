@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The emulated vPMU on KVM: MSR exits, single-stepping, cycles, PMIs. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "hvcheck_abi.h"
+#include "vmm/vcpu.h"
+#include "vmm/vcpu_pmu.h"
+
+#define X86_CR4_PCE  (1ULL << 8)
+#define X86_EFER_LMA (1ULL << 10)
+
+#define APIC_LVTPC	     0x340
+#define APIC_LVT_MASKED	     (1u << 16)
+#define APIC_LVT_VECTOR	     0xffu
+#define APIC_LVT_MODE(lvt)   (((lvt) >> 8) & 7)
+#define APIC_MODE_FIXED	     0
+#define APIC_MODE_NMI	     4
+#define APIC_MSI_ADDRESS     0xfee00000u
+#define APIC_MSI_DEST_SHIFT  12
+#define NS_PER_MS	     1000000ULL
+#define PAGE_SIZE_4K	     4096ULL
+#define VCPU_PMU_KICK_SIGNAL SIGUSR1 /* the signal vcpu_stop() kicks with */
+
+int vcpu_pmu_vm_setup(struct vm *vm, uint64_t *tsc_khz)
+{
+	/* A zero bit denies: every access of the range exits. */
+	static uint8_t deny_all[(VPMU_MAX_GP + 7) / 8];
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_X86_USER_SPACE_MSR,
+		.args = { KVM_MSR_EXIT_REASON_FILTER },
+	};
+	struct kvm_msr_filter filter = {
+		.flags = KVM_MSR_FILTER_DEFAULT_ALLOW,
+	};
+	int ret;
+
+	/* Both say 1 when offered; the reasons are checked by ENABLE_CAP. */
+	ret = vm_ioctl(vm, vm->vm_fd, KVM_CHECK_EXTENSION,
+		       (void *)(long)KVM_CAP_X86_USER_SPACE_MSR,
+		       "KVM_CHECK_EXTENSION(KVM_CAP_X86_USER_SPACE_MSR)");
+	if (ret == 0) {
+		vm->failed = "KVM_CAP_X86_USER_SPACE_MSR";
+		return -EOPNOTSUPP;
+	}
+	if (ret > 0)
+		ret = vm_ioctl(vm, vm->vm_fd, KVM_CHECK_EXTENSION,
+			       (void *)(long)KVM_CAP_X86_MSR_FILTER,
+			       "KVM_CHECK_EXTENSION(KVM_CAP_X86_MSR_FILTER)");
+	if (ret == 0) {
+		vm->failed = "KVM_CAP_X86_MSR_FILTER";
+		return -EOPNOTSUPP;
+	}
+	if (ret < 0)
+		return ret;
+	ret = vm_ioctl(vm, vm->vm_fd, KVM_ENABLE_CAP, &cap,
+		       "KVM_ENABLE_CAP(KVM_CAP_X86_USER_SPACE_MSR)");
+	if (ret < 0)
+		return ret;
+	for (unsigned int i = 0; i < vpmu_nr_msr_ranges; i++)
+		filter.ranges[i] = (struct kvm_msr_filter_range){
+			.flags = KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE,
+			.nmsrs = vpmu_msr_ranges[i].nr,
+			.base = vpmu_msr_ranges[i].base,
+			.bitmap = deny_all,
+		};
+	ret = vm_ioctl(vm, vm->vm_fd, KVM_X86_SET_MSR_FILTER, &filter,
+		       "KVM_X86_SET_MSR_FILTER");
+	if (ret < 0)
+		return ret;
+	ret = vm_ioctl(vm, vm->vm_fd, KVM_GET_TSC_KHZ, NULL,
+		       "KVM_GET_TSC_KHZ (of the VM)");
+	if (ret < 0)
+		return ret;
+	if (!ret) {
+		vm->failed = "KVM_GET_TSC_KHZ (of the VM) said 0";
+		return -EINVAL;
+	}
+	*tsc_khz = ret;
+	return 0;
+}
+
+static uint32_t vcpu_pmu_sig_word(const char *sig, unsigned int word)
+{
+	uint32_t v;
+
+	memcpy(&v, sig + 4 * word, sizeof(v));
+	return v;
+}
+
+int vcpu_pmu_set_cpuid(struct cpuid *cpuid, const struct vpmu_config *cfg,
+		       uint64_t tsc_khz)
+{
+	static const char sig[] = HV_CPUID_VPMU_SIGNATURE;
+	struct kvm_cpuid_entry2 *e;
+	struct vpmu_cpuid leaf;
+	struct vpmu model;
+	int ret;
+
+	ret = vpmu_init(&model, cfg);
+	if (ret)
+		return ret;
+	leaf = vpmu_cpuid_0a(&model);
+	e = cpuid_find(cpuid, 0, 0);
+	if (e && e->eax < 0xa)
+		e->eax = 0xa;
+	ret = cpuid_set(cpuid, 0xa, leaf.eax, leaf.ebx, leaf.ecx, leaf.edx);
+	if (ret)
+		return ret;
+	e = cpuid_find(cpuid, 1, 0);
+	if (e)
+		e->ecx = cfg->pdcm ? e->ecx | VPMU_CPUID_1_ECX_PDCM :
+				     e->ecx & ~VPMU_CPUID_1_ECX_PDCM;
+	ret = cpuid_set(cpuid, HV_CPUID_VPMU_BASE, HV_CPUID_VPMU_FEATURES,
+			vcpu_pmu_sig_word(sig, 0), vcpu_pmu_sig_word(sig, 1),
+			vcpu_pmu_sig_word(sig, 2));
+	if (ret)
+		return ret;
+	return cpuid_set(cpuid, HV_CPUID_VPMU_FEATURES,
+			 HV_VPMU_F_EXACT | HV_VPMU_F_RDPMC_WHILE_STEPPING,
+			 (uint32_t)tsc_khz, 0, 0);
+}
+
+int vcpu_pmu_init(struct vcpu *vcpu, struct vcpu_pmu *pmu,
+		  const struct vpmu_config *cfg, const struct guest_mem *mem,
+		  uint64_t tsc_khz)
+{
+	struct vm *vm = vcpu->vm;
+	int ret;
+
+	memset(pmu, 0, sizeof(*pmu));
+	ret = vpmu_init(&pmu->model, cfg);
+	if (ret) {
+		vm->failed = "vpmu_init";
+		return ret;
+	}
+	pmu->mem = mem;
+	ret = vm_ioctl(vm, vm->vm_fd, KVM_CHECK_EXTENSION,
+		       (void *)(long)KVM_CAP_SYNC_REGS,
+		       "KVM_CHECK_EXTENSION(KVM_CAP_SYNC_REGS)");
+	if (ret < 0)
+		return ret;
+	if ((ret & (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) !=
+	    (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) {
+		vm->failed = "KVM_CAP_SYNC_REGS (registers and sregs)";
+		return -EOPNOTSUPP;
+	}
+	pmu->tsc_khz = tsc_khz;
+	vcpu->run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+	vcpu->pmu = pmu;
+	return 0;
+}
+
+void vcpu_pmu_destroy(struct vcpu_pmu *pmu)
+{
+	if (pmu->have_timer)
+		timer_delete(pmu->timer);
+	pmu->have_timer = false;
+}
+
+/* The privilege level of the instruction at the synchronised RIP. */
+static unsigned int vcpu_pmu_cpl(const struct kvm_sregs *sregs)
+{
+	if (!(sregs->cr0 & 1)) /* real mode */
+		return 0;
+	return sregs->cs.selector & 3;
+}
+
+/* One instruction retired at next->cpl: the events it is. */
+static void vcpu_pmu_retire(struct vcpu_pmu *pmu, unsigned int cpl,
+			    enum x86_insn_kind kind)
+{
+	vpmu_count(&pmu->model, VPMU_EV_INSTRUCTIONS, cpl, 1);
+	if (kind == X86_INSN_BRANCH)
+		vpmu_count(&pmu->model, VPMU_EV_BRANCHES, cpl, 1);
+	/* While stepping, the cycle model is one cycle per instruction. */
+	vpmu_count(&pmu->model, VPMU_EV_CORE_CYCLES, cpl, 1);
+	vpmu_count(&pmu->model, VPMU_EV_REF_CYCLES, cpl, 1);
+}
+
+/* Up to X86_INSN_MAX_LEN bytes of code at rip, or -EFAULT. */
+static int vcpu_pmu_fetch(const struct vcpu_pmu *pmu,
+			  const struct kvm_sregs *sregs, uint64_t rip,
+			  uint8_t *buf, size_t *len)
+{
+	const struct vm_paging pg = {
+		.cr0 = sregs->cr0,
+		.cr3 = sregs->cr3,
+		.cr4 = sregs->cr4,
+		.efer = sregs->efer,
+	};
+	uint64_t linear = rip + sregs->cs.base;
+	size_t got = 0;
+
+	while (got < X86_INSN_MAX_LEN) {
+		uint64_t gva = linear + got, gpa;
+		uint64_t chunk = PAGE_SIZE_4K - (gva & (PAGE_SIZE_4K - 1));
+		const void *hva;
+
+		if (chunk > X86_INSN_MAX_LEN - got)
+			chunk = X86_INSN_MAX_LEN - got;
+		if (vm_gva_to_gpa(pmu->mem, &pg, gva, &gpa))
+			break;
+		hva = vm_gpa_to_hva(pmu->mem, gpa, chunk);
+		if (!hva)
+			break;
+		memcpy(buf + got, hva, chunk);
+		got += chunk;
+	}
+	*len = got;
+	return got ? 0 : -EFAULT;
+}
+
+/*
+ * RDPMC at CPL > 0 with CR4.PCE clear, or of a counter that does not
+ * exist, is left to KVM, which raises the #GP (it has no vPMU); false
+ * then.  Otherwise the VMM executes it: EDX:EAX, RIP past it, and the
+ * RDPMC itself retired after reading, as hardware reads before it
+ * retires.
+ */
+static bool vcpu_pmu_emulate_rdpmc(struct vcpu *vcpu, unsigned int cpl,
+				   unsigned int len)
+{
+	struct kvm_regs *regs = &vcpu->run->s.regs.regs;
+	const struct kvm_sregs *sregs = &vcpu->run->s.regs.sregs;
+	struct vcpu_pmu *pmu = vcpu->pmu;
+	uint64_t val;
+
+	if (cpl && !(sregs->cr4 & X86_CR4_PCE))
+		return false;
+	if (vpmu_rdpmc(&pmu->model, (uint32_t)regs->rcx, &val))
+		return false;
+	regs->rax = (uint32_t)val;
+	regs->rdx = val >> 32;
+	regs->rip += len;
+	vcpu->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	vcpu_pmu_retire(pmu, cpl, X86_INSN_OTHER);
+	pmu->stats.rdpmc_emulated++;
+	return true;
+}
+
+/*
+ * Decodes the instruction at the synchronised RIP into pmu->next.  An
+ * RDPMC there is executed by the VMM (and the one after it, ...), but
+ * not right after an MSR exit: KVM still has to move RIP past the MSR
+ * instruction, after the registers are written back.
+ */
+static void vcpu_pmu_decode_next(struct vcpu *vcpu, uint64_t rip,
+				 bool after_msr)
+{
+	const struct kvm_sregs *sregs = &vcpu->run->s.regs.sregs;
+	struct vcpu_pmu *pmu = vcpu->pmu;
+	bool long_mode = (sregs->efer & X86_EFER_LMA) && sregs->cs.l;
+	uint8_t bytes[X86_INSN_MAX_LEN];
+	struct x86_insn insn;
+	size_t len;
+
+	for (;;) {
+		pmu->next = (struct vcpu_pmu_next){
+			.valid = true,
+			.rip = rip,
+			.cpl = vcpu_pmu_cpl(sregs),
+			.kind = X86_INSN_OTHER,
+			.after_msr = after_msr,
+		};
+		/* Code the VMM cannot read still retires: count it plain. */
+		if (vcpu_pmu_fetch(pmu, sregs, rip, bytes, &len) ||
+		    x86_insn_decode(bytes, len, long_mode, &insn))
+			return;
+		pmu->next.kind = insn.kind;
+		if (insn.kind != X86_INSN_RDPMC || after_msr)
+			return;
+		if (!vcpu_pmu_emulate_rdpmc(vcpu, pmu->next.cpl, insn.len)) {
+			pmu->next.kind = X86_INSN_UD2; /* faults in KVM */
+			return;
+		}
+		rip = vcpu->run->s.regs.regs.rip;
+	}
+}
+
+static void vcpu_pmu_set_stepping(struct vcpu *vcpu, bool on)
+{
+	struct kvm_guest_debug dbg = {
+		.control = on ? KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP :
+				0,
+	};
+
+	int ret = vm_ioctl(vcpu->vm, vcpu->fd, KVM_SET_GUEST_DEBUG, &dbg,
+			   "KVM_SET_GUEST_DEBUG");
+
+	if (ret < 0) {
+		vm_stop(vcpu->vm, HV_EXIT_VMM_ERROR, VM_NO_VCPU,
+			"vCPU %d: emulated vPMU: KVM_SET_GUEST_DEBUG: %s",
+			vcpu->id, strerror(-ret));
+		return;
+	}
+	vcpu->pmu->stepping = on;
+	vcpu->pmu->next.valid = false;
+}
+
+/*
+ * A PMI as the LAPIC raises one from LVTPC: nothing while it is masked;
+ * else LVTPC becomes masked, as on hardware, and the fixed vector or an
+ * NMI goes to this vCPU.
+ */
+static void vcpu_pmu_deliver_pmi(struct vcpu *vcpu)
+{
+	struct kvm_lapic_state lapic;
+	struct vm *vm = vcpu->vm;
+	uint32_t lvtpc;
+	int ret;
+
+	ret = vm_ioctl(vm, vcpu->fd, KVM_GET_LAPIC, &lapic, "KVM_GET_LAPIC");
+	if (ret < 0)
+		goto fail;
+	memcpy(&lvtpc, lapic.regs + APIC_LVTPC, sizeof(lvtpc));
+	if (lvtpc & APIC_LVT_MASKED)
+		return;
+	lvtpc |= APIC_LVT_MASKED;
+	memcpy(lapic.regs + APIC_LVTPC, &lvtpc, sizeof(lvtpc));
+	ret = vm_ioctl(vm, vcpu->fd, KVM_SET_LAPIC, &lapic, "KVM_SET_LAPIC");
+	if (ret < 0)
+		goto fail;
+	switch (APIC_LVT_MODE(lvtpc)) {
+	case APIC_MODE_FIXED: {
+		struct kvm_msi msi = {
+			.address_lo = APIC_MSI_ADDRESS |
+				      (uint32_t)vcpu->id << APIC_MSI_DEST_SHIFT,
+			.data = lvtpc & APIC_LVT_VECTOR,
+		};
+
+		ret = vm_ioctl(vm, vm->vm_fd, KVM_SIGNAL_MSI, &msi,
+			       "KVM_SIGNAL_MSI");
+		break;
+	}
+	case APIC_MODE_NMI:
+		ret = vm_ioctl(vm, vcpu->fd, KVM_NMI, NULL, "KVM_NMI");
+		break;
+	default: /* SMI, INIT, ExtINT: not a PMI a guest can take here */
+		return;
+	}
+	if (ret < 0)
+		goto fail;
+	vcpu->pmu->stats.pmis++;
+	return;
+fail:
+	vm_stop(vm, HV_EXIT_VMM_ERROR, VM_NO_VCPU,
+		"vCPU %d: emulated vPMU: PMI delivery: %s failed", vcpu->id,
+		vm->failed);
+}
+
+static void vcpu_pmu_create_timer(struct vcpu *vcpu)
+{
+	struct vcpu_pmu *pmu = vcpu->pmu;
+	struct sigevent sev = {
+		.sigev_notify = SIGEV_THREAD_ID,
+		.sigev_signo = VCPU_PMU_KICK_SIGNAL,
+	};
+
+	sev._sigev_un._tid = syscall(SYS_gettid);
+	if (timer_create(CLOCK_MONOTONIC, &sev, &pmu->timer)) {
+		vm_stop(vcpu->vm, HV_EXIT_VMM_ERROR, VM_NO_VCPU,
+			"vCPU %d: emulated vPMU: timer_create: %s", vcpu->id,
+			strerror(errno));
+		return;
+	}
+	pmu->have_timer = true;
+}
+
+/*
+ * Without stepping, cycles advance with time, so an overflow PMI needs
+ * a deadline: the timer kicks the vCPU out of KVM_RUN then.
+ */
+static void vcpu_pmu_arm_deadline(struct vcpu_pmu *pmu)
+{
+	uint64_t core = vpmu_until_pmi(&pmu->model, VPMU_EV_CORE_CYCLES);
+	uint64_t ref = vpmu_until_pmi(&pmu->model, VPMU_EV_REF_CYCLES);
+	uint64_t cycles = core && (!ref || core < ref) ? core : ref;
+	struct itimerspec its = { 0 };
+
+	if (cycles && !pmu->stepping) {
+		/* Whole nanoseconds, rounded up so the overflow has happened. */
+		uint64_t ns =
+			cycles / pmu->tsc_khz * NS_PER_MS +
+			((cycles % pmu->tsc_khz) * NS_PER_MS + pmu->tsc_khz -
+			 1) / pmu->tsc_khz;
+
+		its.it_value.tv_sec = ns / 1000000000ULL;
+		its.it_value.tv_nsec = ns % 1000000000ULL;
+		if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
+			its.it_value.tv_nsec = 1;
+	}
+	timer_settime(pmu->timer, 0, &its, NULL);
+}
+
+void vcpu_pmu_before_run(struct vcpu *vcpu)
+{
+	struct vcpu_pmu *pmu = vcpu->pmu;
+
+	if (!pmu->have_timer) {
+		vcpu_pmu_create_timer(vcpu);
+		if (!pmu->have_timer)
+			return;
+	}
+	if (vpmu_take_pmi(&pmu->model))
+		vcpu_pmu_deliver_pmi(vcpu);
+	vcpu_pmu_arm_deadline(pmu);
+	pmu->run_ns = vm_now_ns();
+}
+
+void vcpu_pmu_after_run(struct vcpu *vcpu)
+{
+	struct vcpu_pmu *pmu = vcpu->pmu;
+	uint64_t ns = vm_now_ns() - pmu->run_ns;
+	unsigned int cpl = vcpu_pmu_cpl(&vcpu->run->s.regs.sregs);
+	uint64_t scaled, cycles;
+
+	if (pmu->stepping) {
+		pmu->stats.step_run_ns += ns;
+		return;
+	}
+	if (!vpmu_counting(&pmu->model, VPMU_EV_CORE_CYCLES) &&
+	    !vpmu_counting(&pmu->model, VPMU_EV_REF_CYCLES))
+		return;
+	/* cycles = ns x kHz / 10^6, the remainder carried to the next run */
+	scaled = ns * pmu->tsc_khz + pmu->cycle_frac;
+	cycles = scaled / NS_PER_MS;
+	pmu->cycle_frac = scaled % NS_PER_MS;
+	vpmu_count(&pmu->model, VPMU_EV_CORE_CYCLES, cpl, cycles);
+	vpmu_count(&pmu->model, VPMU_EV_REF_CYCLES, cpl, cycles);
+}
+
+void vcpu_pmu_msr_exit(struct vcpu *vcpu, bool write)
+{
+	struct vcpu_pmu *pmu = vcpu->pmu;
+	struct kvm_run *run = vcpu->run;
+	const struct kvm_sregs *sregs = &run->s.regs.sregs;
+	uint64_t rip = run->s.regs.regs.rip;
+	uint32_t msr = run->msr.index;
+	struct vpmu trial;
+	uint64_t val = 0;
+	bool step;
+
+	pmu->stats.msr_exits++;
+	/* A refused access faults: it does not retire, nothing changes. */
+	if (write) {
+		trial = pmu->model;
+		run->msr.error = vpmu_wrmsr(&trial, msr, run->msr.data) != 0;
+	} else {
+		run->msr.error = vpmu_rdmsr(&pmu->model, msr, &val) != 0;
+	}
+	if (run->msr.error) {
+		pmu->next.valid = false;
+		return;
+	}
+	/* It retires under the old settings, a read after reading. */
+	if (pmu->stepping)
+		vcpu_pmu_retire(pmu, vcpu_pmu_cpl(sregs), X86_INSN_OTHER);
+	if (write)
+		vpmu_wrmsr(&pmu->model, msr, run->msr.data);
+	else
+		run->msr.data = val;
+	step = vpmu_needs_stepping(&pmu->model);
+	if (step != pmu->stepping)
+		vcpu_pmu_set_stepping(vcpu, step);
+	if (step)
+		/* RDMSR and WRMSR are 0F 32 and 0F 30: two bytes. */
+		vcpu_pmu_decode_next(vcpu, rip + 2, true);
+}
+
+void vcpu_pmu_debug_exit(struct vcpu *vcpu)
+{
+	struct vcpu_pmu *pmu = vcpu->pmu;
+	uint64_t rip = vcpu->run->s.regs.regs.rip;
+	const struct vcpu_pmu_next *next = &pmu->next;
+
+	uint64_t start_ns = vm_now_ns();
+
+	pmu->stats.steps++;
+	if (next->valid && next->kind != X86_INSN_UD2 &&
+	    !(next->after_msr && rip == next->rip))
+		vcpu_pmu_retire(pmu, next->cpl, next->kind);
+	vcpu_pmu_decode_next(vcpu, rip, false);
+	pmu->stats.step_vmm_ns += vm_now_ns() - start_ns;
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The emulated vPMU on KVM: MSR exits, single-stepping, cycles, PMIs. */
+#ifndef VMM_VCPU_PMU_H
+#define VMM_VCPU_PMU_H
+
+#include <linux/kvm.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "vmm/cpuid.h"
+#include "vmm/vm.h"
+#include "vpmu/vpmu.h"
+#include "vpmu/x86_insn.h"
+
+struct vcpu;
+
+/* The instruction the vCPU executes next, as decoded before a step. */
+struct vcpu_pmu_next {
+	bool valid;
+	uint64_t rip;
+	unsigned int cpl;
+	enum x86_insn_kind kind;
+	/*
+	 * rip follows an MSR access the VMM completed: a step that stops
+	 * at rip only finished that access, which is already counted.
+	 */
+	bool after_msr;
+};
+
+/* What one vCPU's emulated vPMU did, for --pmu-stats and the bench. */
+struct vcpu_pmu_stats {
+	uint64_t msr_exits;
+	uint64_t steps;
+	uint64_t step_run_ns; /* in KVM_RUN while stepping: KVM's cost */
+	uint64_t step_vmm_ns; /* accounting and decoding the steps */
+	uint64_t rdpmc_emulated;
+	uint64_t pmis;
+};
+
+struct vcpu_pmu {
+	struct vpmu model;
+	const struct guest_mem *mem;
+	uint64_t tsc_khz;    /* the rate of the cycle model */
+	bool stepping;	     /* KVM_SET_GUEST_DEBUG single-step is on */
+	uint64_t run_ns;     /* vm_now_ns() at the last KVM_RUN entry */
+	uint64_t cycle_frac; /* sub-cycle remainder, in kHz x ns */
+	struct vcpu_pmu_next next;
+	bool have_timer;
+	timer_t timer; /* kicks the vCPU when a cycle counter overflows */
+	struct vcpu_pmu_stats stats;
+};
+
+/*
+ * VM-wide set-up before any vCPU: every PMU MSR (vpmu_msr_ranges) exits
+ * to userspace through KVM_CAP_X86_USER_SPACE_MSR and a KVM MSR filter.
+ * Gives the guest's TSC rate, which is the cycle model's.
+ */
+int vcpu_pmu_vm_setup(struct vm *vm, uint64_t *tsc_khz);
+
+/*
+ * The guest CPUID of a model: leaf 0xA, CPUID.1:ECX.PDCM and the
+ * hvcheck vPMU leaves (include/hvcheck_abi.h), which give the guest the
+ * cycle rate too.  0, -EINVAL for a bad cfg, or -ENOSPC.
+ */
+int vcpu_pmu_set_cpuid(struct cpuid *cpuid, const struct vpmu_config *cfg,
+		       uint64_t tsc_khz);
+
+/*
+ * Per vCPU, after vcpu_create(): the model in its reset state and the
+ * synchronised registers the stepping needs.
+ */
+int vcpu_pmu_init(struct vcpu *vcpu, struct vcpu_pmu *pmu,
+		  const struct vpmu_config *cfg, const struct guest_mem *mem,
+		  uint64_t tsc_khz);
+
+/* Releases the overflow timer; the vCPU thread must have ended. */
+void vcpu_pmu_destroy(struct vcpu_pmu *pmu);
+
+/* Before each KVM_RUN: cycles, a pending PMI, the overflow deadline. */
+void vcpu_pmu_before_run(struct vcpu *vcpu);
+
+/* After each KVM_RUN: the cycles of the time spent in the guest. */
+void vcpu_pmu_after_run(struct vcpu *vcpu);
+
+/* KVM_EXIT_X86_RDMSR / KVM_EXIT_X86_WRMSR of a PMU MSR. */
+void vcpu_pmu_msr_exit(struct vcpu *vcpu, bool write);
+
+/* KVM_EXIT_DEBUG while stepping: one instruction retired. */
+void vcpu_pmu_debug_exit(struct vcpu *vcpu);
+
+#endif /* VMM_VCPU_PMU_H */

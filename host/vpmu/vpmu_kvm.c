@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* KVM's in-kernel vPMU: the --pmu=kvm and --pmu=off set-up. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vpmu/vpmu.h"
+#include "vpmu/vpmu_kvm.h"
+
+/* CPUID.0AH fields (SDM vol. 2, CPUID). */
+#define CPUID_0A_EAX_VERSION	 0x000000ffu
+#define CPUID_0A_EAX_NR_GP	 0x0000ff00u
+#define CPUID_0A_EAX_NR_GP_SHIFT 8
+#define CPUID_0A_EDX_NR_FIXED	 0x0000001fu
+#define CPUID_0A_EDX_FIXED	 0x00001fffu /* the count and the width */
+
+/* The first versions with fixed counters and with the ECX bitmap. */
+#define PMU_VERSION_FIXED     2
+#define PMU_VERSION_FIXED_MAP 5
+
+/* KVM_GET_MSRS / KVM_SET_MSRS of one MSR. */
+struct vpmu_kvm_msr {
+	struct kvm_msrs head;
+	struct kvm_msr_entry entry;
+};
+
+_Static_assert(offsetof(struct vpmu_kvm_msr, entry) ==
+		       offsetof(struct kvm_msrs, entries),
+	       "the entry must be where KVM reads entries[0]");
+
+static int vpmu_kvm_error(char *err, size_t errlen, int ret, const char *fmt,
+			  ...) __attribute__((format(printf, 4, 5)));
+
+static int vpmu_kvm_error(char *err, size_t errlen, int ret, const char *fmt,
+			  ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+bool vpmu_kvm_available(const struct cpuid *supported)
+{
+	const struct kvm_cpuid_entry2 *e = cpuid_find(supported, 0xa, 0);
+
+	return e && (e->eax & CPUID_0A_EAX_VERSION);
+}
+
+/*
+ * No PMU for the guest: leaf 0xA all zero, as every field of it depends
+ * on the version, and no IA32_PERF_CAPABILITIES, which KVM refuses to
+ * set to anything but 0 for a vCPU with no PMU.
+ */
+static void vpmu_kvm_clear_cpuid(struct cpuid *cpuid)
+{
+	struct kvm_cpuid_entry2 *e = cpuid_find(cpuid, 0xa, 0);
+
+	if (e)
+		e->eax = e->ebx = e->ecx = e->edx = 0;
+	e = cpuid_find(cpuid, 1, 0);
+	if (e)
+		e->ecx &= ~VPMU_CPUID_1_ECX_PDCM;
+}
+
+/*
+ * One --pmu-* limit against what KVM supports.  Asking for something that
+ * only exists from min_version on is an error at a lower version.
+ */
+static int vpmu_kvm_limit(const char *opt, int want, unsigned int supported,
+			  unsigned int version, unsigned int min_version,
+			  unsigned int *out, char *err, size_t errlen)
+{
+	if (want == VPMU_KVM_AS_SUPPORTED) {
+		*out = supported;
+		return 0;
+	}
+	if (want < 0)
+		return vpmu_kvm_error(err, errlen, -EINVAL,
+				      "%s %d: not a count", opt, want);
+	if ((unsigned int)want > supported)
+		return vpmu_kvm_error(err, errlen, -EINVAL,
+				      "%s %d: KVM supports %u", opt, want,
+				      supported);
+	if (want && version < min_version)
+		return vpmu_kvm_error(err, errlen, -EINVAL,
+				      "%s %d: PMU version %u has none", opt,
+				      want, version);
+	*out = want;
+	return 0;
+}
+
+int vpmu_kvm_narrow_cpuid(struct cpuid *cpuid,
+			  const struct vpmu_kvm_limits *lim, char *err,
+			  size_t errlen)
+{
+	struct kvm_cpuid_entry2 *e = cpuid_find(cpuid, 0xa, 0);
+	unsigned int version, nr_gp, nr_fixed;
+	int ret;
+
+	if (!vpmu_kvm_available(cpuid))
+		return vpmu_kvm_error(
+			err, errlen, -EOPNOTSUPP,
+			"--pmu=kvm: KVM offers no vPMU (its CPUID leaf 0xA is version 0)");
+	ret = vpmu_kvm_limit("--pmu-version", lim->version,
+			     e->eax & CPUID_0A_EAX_VERSION, 0, 0, &version, err,
+			     errlen);
+	if (!ret)
+		ret = vpmu_kvm_limit("--pmu-gp-counters", lim->nr_gp,
+				     (e->eax & CPUID_0A_EAX_NR_GP) >>
+					     CPUID_0A_EAX_NR_GP_SHIFT,
+				     version, 1, &nr_gp, err, errlen);
+	if (!ret)
+		ret = vpmu_kvm_limit("--pmu-fixed-counters", lim->nr_fixed,
+				     e->edx & CPUID_0A_EDX_NR_FIXED, version,
+				     PMU_VERSION_FIXED, &nr_fixed, err, errlen);
+	if (ret)
+		return ret;
+
+	if (!version) {
+		vpmu_kvm_clear_cpuid(cpuid);
+		return 0;
+	}
+	e->eax = (e->eax & ~(CPUID_0A_EAX_VERSION | CPUID_0A_EAX_NR_GP)) |
+		 nr_gp << CPUID_0A_EAX_NR_GP_SHIFT | version;
+	/*
+	 * EDX's fixed counters and their width are defined from version 2;
+	 * the AnyThread deprecation bit stays, as KVM sets it at any version.
+	 */
+	if (version < PMU_VERSION_FIXED)
+		e->edx &= ~CPUID_0A_EDX_FIXED;
+	else
+		e->edx = (e->edx & ~CPUID_0A_EDX_NR_FIXED) | nr_fixed;
+	/*
+	 * Version 5 enumerates fixed counter i when ECX bit i is set, even
+	 * past EDX's count: keep only those below the limit.
+	 */
+	if (version < PMU_VERSION_FIXED_MAP)
+		e->ecx = 0;
+	else if (lim->nr_fixed != VPMU_KVM_AS_SUPPORTED)
+		e->ecx &= (1u << nr_fixed) - 1;
+	return 0;
+}
+
+/* IA32_PERF_CAPABILITIES through KVM_GET_MSRS or KVM_SET_MSRS on fd. */
+static int vpmu_kvm_perf_caps_msr(struct vm *vm, int fd, unsigned long request,
+				  uint64_t *data, const char *what)
+{
+	struct vpmu_kvm_msr msr = {
+		.head.nmsrs = 1,
+		.entry = { .index = VPMU_MSR_PERF_CAPABILITIES, .data = *data },
+	};
+	int ret = vm_ioctl(vm, fd, request, &msr, what);
+
+	if (ret < 0)
+		return ret;
+	/* They return how many MSRs they did: 0 when KVM refused it. */
+	if (ret != 1) {
+		vm->failed = what;
+		return -EINVAL;
+	}
+	*data = msr.entry.data;
+	return 0;
+}
+
+int vpmu_kvm_perf_capabilities(struct vm *vm, const struct cpuid *guest,
+			       uint64_t *caps)
+{
+	const struct kvm_cpuid_entry2 *leaf1 = cpuid_find(guest, 1, 0);
+	struct kvm_msr_list probe = { .nmsrs = 0 }, *list;
+	bool listed = false;
+	int ret;
+
+	*caps = 0;
+	if (!leaf1 || !(leaf1->ecx & VPMU_CPUID_1_ECX_PDCM))
+		return 0;
+	ret = vm_ioctl(vm, vm->kvm_fd, KVM_CHECK_EXTENSION,
+		       (void *)(long)KVM_CAP_GET_MSR_FEATURES,
+		       "KVM_CHECK_EXTENSION(KVM_CAP_GET_MSR_FEATURES)");
+	if (ret <= 0)
+		return ret;
+	/* Asked for none, KVM says how many it has and fails with E2BIG. */
+	ret = vm_ioctl(vm, vm->kvm_fd, KVM_GET_MSR_FEATURE_INDEX_LIST, &probe,
+		       "KVM_GET_MSR_FEATURE_INDEX_LIST");
+	if (ret != -E2BIG)
+		return ret; /* 0: KVM has no feature MSRs at all */
+	list = calloc(1,
+		      sizeof(*list) + probe.nmsrs * sizeof(list->indices[0]));
+	if (!list)
+		return -ENOMEM;
+	list->nmsrs = probe.nmsrs;
+	ret = vm_ioctl(vm, vm->kvm_fd, KVM_GET_MSR_FEATURE_INDEX_LIST, list,
+		       "KVM_GET_MSR_FEATURE_INDEX_LIST");
+	if (ret < 0)
+		goto out;
+	for (uint32_t i = 0; i < list->nmsrs && i < probe.nmsrs; i++)
+		listed |= list->indices[i] == VPMU_MSR_PERF_CAPABILITIES;
+	if (listed)
+		ret = vpmu_kvm_perf_caps_msr(
+			vm, vm->kvm_fd, KVM_GET_MSRS, caps,
+			"KVM_GET_MSRS(IA32_PERF_CAPABILITIES) on /dev/kvm");
+out:
+	free(list);
+	return ret;
+}
+
+int vpmu_kvm_set_perf_capabilities(struct vm *vm, int vcpu_fd, uint64_t caps)
+{
+	if (!caps)
+		return 0;
+	return vpmu_kvm_perf_caps_msr(vm, vcpu_fd, KVM_SET_MSRS, &caps,
+				      "KVM_SET_MSRS(IA32_PERF_CAPABILITIES)");
+}
+
+int vpmu_kvm_disable(struct vm *vm, struct cpuid *cpuid, char *err,
+		     size_t errlen)
+{
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_PMU_CAPABILITY,
+		.args[0] = KVM_PMU_CAP_DISABLE,
+	};
+	int ret;
+
+	ret = vm_ioctl(vm, vm->vm_fd, KVM_CHECK_EXTENSION,
+		       (void *)(long)KVM_CAP_PMU_CAPABILITY,
+		       "KVM_CHECK_EXTENSION(KVM_CAP_PMU_CAPABILITY)");
+	if (ret < 0)
+		goto err_ioctl;
+	if (ret & KVM_PMU_CAP_DISABLE) {
+		ret = vm_ioctl(vm, vm->vm_fd, KVM_ENABLE_CAP, &cap,
+			       "KVM_ENABLE_CAP(KVM_CAP_PMU_CAPABILITY)");
+		if (ret < 0)
+			goto err_ioctl;
+	} else if (vpmu_kvm_available(cpuid)) {
+		return vpmu_kvm_error(
+			err, errlen, -EOPNOTSUPP,
+			"--pmu=off: KVM has a vPMU but no KVM_CAP_PMU_CAPABILITY to turn it off");
+	}
+	/*
+	 * Without the capability and with no PMU in KVM's supported CPUID
+	 * there is nothing to turn off: KVM offers the capability only while
+	 * its vPMU is enabled (kvm.enable_pmu), and an Intel vCPU's PMU is
+	 * what its CPUID leaf 0xA says.  Clearing the guest's CPUID is all
+	 * that is left to do.  (An AMD vPMU does not show in leaf 0xA: an
+	 * AMD KVM too old for the capability keeps its counters.)
+	 */
+	vpmu_kvm_clear_cpuid(cpuid);
+	return 0;
+
+err_ioctl:
+	return vpmu_kvm_error(err, errlen, ret, "%s: %s", vm->failed,
+			      strerror(-ret));
+}

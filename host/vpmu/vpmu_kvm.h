@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* KVM's in-kernel vPMU: the --pmu=kvm and --pmu=off set-up. */
+#ifndef VPMU_VPMU_KVM_H
+#define VPMU_VPMU_KVM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmm/cpuid.h"
+#include "vmm/vm.h"
+
+/* A limit that was not given: keep what KVM supports. */
+#define VPMU_KVM_AS_SUPPORTED (-1)
+
+/* --pmu-version, --pmu-gp-counters, --pmu-fixed-counters. */
+struct vpmu_kvm_limits {
+	int version;
+	int nr_gp;
+	int nr_fixed;
+};
+
+/* KVM's supported CPUID enumerates an architectural PMU (0xA version != 0). */
+bool vpmu_kvm_available(const struct cpuid *supported);
+
+/*
+ * --pmu=kvm: narrows leaf 0xA of cpuid, a copy of KVM's supported CPUID,
+ * to lim.  A lower version also drops what that version lacks: the fixed
+ * counters and their width (EDX 12:0) below 2, the fixed-counter bitmap
+ * (ECX) below 5; version 0 is no PMU at all, leaf 0xA and
+ * CPUID.1:ECX.PDCM cleared.  -EOPNOTSUPP when KVM offers no vPMU, -EINVAL
+ * for a limit KVM cannot meet; err then says why in one line and cpuid
+ * is unchanged.
+ */
+int vpmu_kvm_narrow_cpuid(struct cpuid *cpuid,
+			  const struct vpmu_kvm_limits *lim, char *err,
+			  size_t errlen);
+
+/*
+ * IA32_PERF_CAPABILITIES as KVM offers it, read as a feature MSR on
+ * /dev/kvm; 0 when the guest's CPUID (as narrowed) has no PDCM or KVM
+ * does not list the MSR.  0 or -errno, vm->failed naming the call.
+ */
+int vpmu_kvm_perf_capabilities(struct vm *vm, const struct cpuid *guest,
+			       uint64_t *caps);
+
+/*
+ * Per vCPU, after KVM_SET_CPUID2 (KVM checks the value against the PMU
+ * that the vCPU's CPUID defines) and before its first KVM_RUN: sets
+ * IA32_PERF_CAPABILITIES to caps; nothing when caps is 0.
+ * 0 or -errno, vm->failed naming the call.
+ */
+int vpmu_kvm_set_perf_capabilities(struct vm *vm, int vcpu_fd, uint64_t caps);
+
+/*
+ * --pmu=off, before any vCPU exists: turns KVM's vPMU off for this VM
+ * with KVM_CAP_PMU_CAPABILITY, then clears leaf 0xA and CPUID.1:ECX.PDCM
+ * in cpuid, a copy of KVM's supported CPUID.  -EOPNOTSUPP when KVM has a
+ * vPMU it cannot turn off; on any failure err says why in one line and
+ * cpuid is unchanged.
+ */
+int vpmu_kvm_disable(struct vm *vm, struct cpuid *cpuid, char *err,
+		     size_t errlen);
+
+#endif /* VPMU_VPMU_KVM_H */
