@@ -76,5 +76,29 @@
  * branches (the vCPU is being single-stepped); otherwise it raises #GP.
  */
 #define HV_VPMU_F_RDPMC_WHILE_STEPPING (1u << 1)
+/*
+ * This KVM cannot single-step 64-bit CPL3 code (measured at start-up):
+ * instructions and branches at CPL3 go uncounted and RDPMC at CPL3 is
+ * never emulated (docs/vpmu.md).
+ */
+#define HV_VPMU_F_USER_UNSTEPPED       (1u << 2)
+
+/*
+ * arm64 host-control channel (proposed for the arm64 VMM): one page of
+ * 32-bit MMIO registers in the guest's device window, through which a
+ * paired test asks the host to drive an SPI's input line.  Absent under
+ * QEMU, where a read there aborts; the guest probes HV_HOSTCTL_MAGIC
+ * and SKIPs paired checks without it (docs/gic.md).
+ */
+#define HV_ARM64_HOSTCTL_BASE	0x09ff0000
+#define HV_ARM64_HOSTCTL_SIZE	0x1000
+#define HV_HOSTCTL_MAGIC	0x000 /* RO: HV_HOSTCTL_MAGIC_VALUE */
+#define HV_HOSTCTL_VERSION	0x004 /* RO: 1 */
+#define HV_HOSTCTL_FEATURES	0x008 /* RO: HV_HOSTCTL_F_* */
+#define HV_HOSTCTL_SPI_ASSERT	0x010 /* WO: INTID; its line goes high */
+#define HV_HOSTCTL_SPI_DEASSERT 0x014 /* WO: INTID; its line goes low */
+#define HV_HOSTCTL_SPI_PULSE	0x018 /* WO: INTID; high, then low (edge) */
+#define HV_HOSTCTL_MAGIC_VALUE	0x4b435648 /* "HVCK" little-endian */
+#define HV_HOSTCTL_F_SPI	(1u << 0)  /* the SPI registers work */
 
 #endif /* HVCHECK_ABI_H */

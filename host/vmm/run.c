@@ -459,6 +459,7 @@ static int run_emulated_pmu_config(const struct run_options *o,
 static int run_setup_emulated_pmu(struct run *r)
 {
 	char err[RUN_ERR_SIZE];
+	bool user_stepping;
 	int ret;
 
 	if (run_emulated_pmu_config(r->opts, &r->pmu_cfg, err, sizeof(err)))
@@ -467,7 +468,12 @@ static int run_setup_emulated_pmu(struct run *r)
 	if (ret)
 		return run_fail(HV_EXIT_VMM_ERROR, "emulated vPMU: %s: %s",
 				r->vm.failed, strerror(-ret));
-	ret = vcpu_pmu_set_cpuid(&r->cpuid, &r->pmu_cfg, r->tsc_khz);
+	ret = vcpu_pmu_probe_user_stepping(&r->vm, &user_stepping);
+	if (ret)
+		return run_fail(HV_EXIT_VMM_ERROR, "emulated vPMU: %s: %s",
+				r->vm.failed, strerror(-ret));
+	ret = vcpu_pmu_set_cpuid(&r->cpuid, &r->pmu_cfg, r->tsc_khz,
+				 user_stepping);
 	if (ret)
 		return run_fail(HV_EXIT_VMM_ERROR,
 				"emulated vPMU: guest CPUID: %s",
@@ -476,9 +482,10 @@ static int run_setup_emulated_pmu(struct run *r)
 	if (!r->pmus)
 		return run_fail(HV_EXIT_VMM_ERROR, "out of memory");
 	fprintf(stderr,
-		"hvcheck: vpmu: emulated, version %u, %u GP and %u fixed counters of %u bits\n",
+		"hvcheck: vpmu: emulated, version %u, %u GP and %u fixed counters of %u bits%s\n",
 		r->pmu_cfg.version, r->pmu_cfg.nr_gp, r->pmu_cfg.nr_fixed,
-		r->pmu_cfg.width);
+		r->pmu_cfg.width,
+		user_stepping ? "" : ", CPL3 not stepped by this KVM");
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -27,8 +28,11 @@
 
 int vcpu_pmu_vm_setup(struct vm *vm, uint64_t *tsc_khz)
 {
-	/* A zero bit denies: every access of the range exits. */
-	static uint8_t deny_all[(VPMU_MAX_GP + 7) / 8];
+	/*
+	 * A zero bit denies: every access of the range exits.  KVM copies
+	 * the bitmap in whole longs, so it is one even for 8 MSRs.
+	 */
+	static uint64_t deny_all[(VPMU_MAX_GP + 63) / 64];
 	struct kvm_enable_cap cap = {
 		.cap = KVM_CAP_X86_USER_SPACE_MSR,
 		.args = { KVM_MSR_EXIT_REASON_FILTER },
@@ -65,7 +69,7 @@ int vcpu_pmu_vm_setup(struct vm *vm, uint64_t *tsc_khz)
 			.flags = KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE,
 			.nmsrs = vpmu_msr_ranges[i].nr,
 			.base = vpmu_msr_ranges[i].base,
-			.bitmap = deny_all,
+			.bitmap = (uint8_t *)deny_all,
 		};
 	ret = vm_ioctl(vm, vm->vm_fd, KVM_X86_SET_MSR_FILTER, &filter,
 		       "KVM_X86_SET_MSR_FILTER");
@@ -92,7 +96,7 @@ static uint32_t vcpu_pmu_sig_word(const char *sig, unsigned int word)
 }
 
 int vcpu_pmu_set_cpuid(struct cpuid *cpuid, const struct vpmu_config *cfg,
-		       uint64_t tsc_khz)
+		       uint64_t tsc_khz, bool user_stepping)
 {
 	static const char sig[] = HV_CPUID_VPMU_SIGNATURE;
 	struct kvm_cpuid_entry2 *e;
@@ -120,8 +124,129 @@ int vcpu_pmu_set_cpuid(struct cpuid *cpuid, const struct vpmu_config *cfg,
 	if (ret)
 		return ret;
 	return cpuid_set(cpuid, HV_CPUID_VPMU_FEATURES,
-			 HV_VPMU_F_EXACT | HV_VPMU_F_RDPMC_WHILE_STEPPING,
+			 HV_VPMU_F_EXACT | HV_VPMU_F_RDPMC_WHILE_STEPPING |
+				 (user_stepping ? 0 : HV_VPMU_F_USER_UNSTEPPED),
 			 (uint32_t)tsc_khz, 0, 0);
+}
+
+/* The probe VM: code, then a PML4, PDPT and PD mapping one 2 MiB page. */
+#define PROBE_MEM_SIZE 0x4000
+#define PROBE_PML4     0x1000
+#define PROBE_PDPT     0x2000
+#define PROBE_PD       0x3000
+#define PROBE_PTE_UWP  0x7ULL  /* present, writable, user */
+#define PROBE_PDE_2M   0x87ULL /* the same, 2 MiB page */
+#define PROBE_NOPS     2
+
+/* Runs the probe's vCPU at CPL3 in 64-bit mode, stepping two NOPs. */
+static int vcpu_pmu_probe_steps(struct vm *vm, int fd, struct kvm_run *run,
+				bool *works)
+{
+	struct kvm_guest_debug dbg = {
+		.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP,
+	};
+	struct kvm_regs regs = { .rip = 0, .rflags = 0x2 };
+	struct kvm_segment code = {
+		.limit = 0xffffffff,
+		.selector = 0x33,
+		.type = 0xb,
+		.present = 1,
+		.dpl = 3,
+		.s = 1,
+		.l = 1,
+		.g = 1,
+	};
+	struct kvm_sregs sregs;
+	int ret;
+
+	ret = vm_ioctl(vm, fd, KVM_GET_SREGS, &sregs, "KVM_GET_SREGS");
+	if (ret < 0)
+		return ret;
+	sregs.cs = code;
+	sregs.ss = code;
+	sregs.ss.type = 0x3;
+	sregs.ss.l = 0;
+	sregs.ss.db = 1;
+	sregs.ss.selector = 0x2b;
+	sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss;
+	sregs.cr0 = 0x80000011; /* PG, ET, PE */
+	sregs.cr3 = PROBE_PML4;
+	sregs.cr4 = 0x20;   /* PAE */
+	sregs.efer = 0x500; /* LMA, LME */
+	ret = vm_ioctl(vm, fd, KVM_SET_SREGS, &sregs, "KVM_SET_SREGS");
+	if (ret >= 0)
+		ret = vm_ioctl(vm, fd, KVM_SET_REGS, &regs, "KVM_SET_REGS");
+	if (ret >= 0)
+		ret = vm_ioctl(vm, fd, KVM_SET_GUEST_DEBUG, &dbg,
+			       "KVM_SET_GUEST_DEBUG");
+	*works = true;
+	for (int i = 1; ret >= 0 && *works && i <= PROBE_NOPS; i++) {
+		ret = vm_ioctl(vm, fd, KVM_RUN, NULL, "KVM_RUN");
+		*works = ret >= 0 && run->exit_reason == KVM_EXIT_DEBUG &&
+			 run->debug.arch.pc == (uint64_t)i;
+	}
+	return ret < 0 ? ret : 0;
+}
+
+int vcpu_pmu_probe_user_stepping(struct vm *vm, bool *works)
+{
+	struct vm probe = { .kvm_fd = vm->kvm_fd, .vm_fd = -1 };
+	struct kvm_userspace_memory_region slot = {
+		.memory_size = PROBE_MEM_SIZE,
+	};
+	struct kvm_run *run = MAP_FAILED;
+	int fd = -1, ret;
+	uint8_t *mem;
+
+	/*
+	 * kvm_pvm, for one, runs 64-bit CPL3 natively and hands the step's
+	 * #DB to the guest; 32-bit or CPL0 code would not show it.
+	 */
+	mem = mmap(NULL, PROBE_MEM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) {
+		vm->failed = "mmap of the stepping probe";
+		return -errno;
+	}
+	memset(mem, 0x90, PROBE_NOPS + 1); /* NOPs; the last never runs */
+	*(uint64_t *)(mem + PROBE_PML4) = PROBE_PDPT | PROBE_PTE_UWP;
+	*(uint64_t *)(mem + PROBE_PDPT) = PROBE_PD | PROBE_PTE_UWP;
+	*(uint64_t *)(mem + PROBE_PD) = PROBE_PDE_2M;
+	slot.userspace_addr = (uintptr_t)mem;
+
+	ret = vm_ioctl(&probe, vm->kvm_fd, KVM_CREATE_VM, NULL,
+		       "KVM_CREATE_VM (stepping probe)");
+	if (ret < 0)
+		goto out;
+	probe.vm_fd = ret;
+	ret = vm_ioctl(&probe, probe.vm_fd, KVM_SET_USER_MEMORY_REGION, &slot,
+		       "KVM_SET_USER_MEMORY_REGION (stepping probe)");
+	if (ret < 0)
+		goto out;
+	ret = vm_ioctl(&probe, probe.vm_fd, KVM_CREATE_VCPU, NULL,
+		       "KVM_CREATE_VCPU (stepping probe)");
+	if (ret < 0)
+		goto out;
+	fd = ret;
+	run = mmap(NULL, vm->run_mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   fd, 0);
+	if (run == MAP_FAILED) {
+		ret = -errno;
+		probe.failed = "mmap of the probe's kvm_run";
+		goto out;
+	}
+	ret = vcpu_pmu_probe_steps(&probe, fd, run, works);
+out:
+	if (ret < 0)
+		vm->failed = probe.failed;
+	if (run != MAP_FAILED)
+		munmap(run, vm->run_mmap_size);
+	if (fd >= 0)
+		close(fd);
+	if (probe.vm_fd >= 0)
+		close(probe.vm_fd);
+	munmap(mem, PROBE_MEM_SIZE);
+	return ret < 0 ? ret : 0;
 }
 
 int vcpu_pmu_init(struct vcpu *vcpu, struct vcpu_pmu *pmu,

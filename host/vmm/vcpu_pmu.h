@@ -61,10 +61,17 @@ int vcpu_pmu_vm_setup(struct vm *vm, uint64_t *tsc_khz);
 /*
  * The guest CPUID of a model: leaf 0xA, CPUID.1:ECX.PDCM and the
  * hvcheck vPMU leaves (include/hvcheck_abi.h), which give the guest the
- * cycle rate too.  0, -EINVAL for a bad cfg, or -ENOSPC.
+ * cycle rate too, and whether CPL3 code is stepped.  0, -EINVAL for a bad cfg, or -ENOSPC.
  */
 int vcpu_pmu_set_cpuid(struct cpuid *cpuid, const struct vpmu_config *cfg,
-		       uint64_t tsc_khz);
+		       uint64_t tsc_khz, bool user_stepping);
+
+/*
+ * Whether this KVM single-steps 64-bit CPL3 code: a throw-away VM (no
+ * irqchip, 16 KiB) steps two NOPs at CPL3, under 1 ms.  *works false
+ * means the guest is told HV_VPMU_F_USER_UNSTEPPED.  0 or -errno.
+ */
+int vcpu_pmu_probe_user_stepping(struct vm *vm, bool *works);
 
 /*
  * Per vCPU, after vcpu_create(): the model in its reset state and the

@@ -84,10 +84,12 @@ int x86_insn_decode(const uint8_t *bytes, size_t n, bool long_mode,
 
 	if (n > X86_INSN_MAX_LEN)
 		n = X86_INSN_MAX_LEN;
-	while (i < n && x86_insn_is_legacy_prefix(bytes[i]))
-		i++;
-	/* REX counts only right before the opcode; an earlier one is lost. */
-	while (long_mode && i < n && (bytes[i] & 0xf0) == 0x40)
+	/*
+	 * REX counts only right before the opcode; one followed by a legacy
+	 * prefix is ignored, but the prefixes after it still are prefixes.
+	 */
+	while (i < n && (x86_insn_is_legacy_prefix(bytes[i]) ||
+			 (long_mode && (bytes[i] & 0xf0) == 0x40)))
 		i++;
 	if (i >= n)
 		return -EINVAL;

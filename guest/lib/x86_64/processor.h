@@ -11,6 +11,7 @@
 #define X86_CR0_PG 0x80000000
 
 #define X86_CR4_PAE 0x00000020
+#define X86_CR4_PCE 0x00000100 /* RDPMC allowed at CPL > 0 */
 
 #define X86_EFER_LME 0x00000100
 
@@ -27,6 +28,7 @@
 #define CPUID_HYPERVISOR_LEAF  0x40000000
 
 #ifndef __ASSEMBLY__
+#include "string.h"
 #include "types.h"
 
 struct cpuid_regs {
@@ -46,6 +48,22 @@ static inline struct cpuid_regs cpuid_count(u32 leaf, u32 subleaf)
 static inline struct cpuid_regs cpuid(u32 leaf)
 {
 	return cpuid_count(leaf, 0);
+}
+
+/*
+ * Whether a hypervisor answers leaf with the 12-character signature sig
+ * in EBX, ECX, EDX.  Without CPUID.1:ECX.hypervisor, leaves 0x4000xxxx
+ * are out of range and return another leaf's data: never trusted.
+ */
+static inline bool cpuid_hypervisor_is(u32 leaf, const char *sig)
+{
+	struct cpuid_regs r;
+
+	if (!(cpuid(1).ecx & CPUID_1_ECX_HYPERVISOR))
+		return false;
+	r = cpuid(leaf);
+	return !memcmp(&r.ebx, sig, 4) && !memcmp(&r.ecx, sig + 4, 4) &&
+	       !memcmp(&r.edx, sig + 8, 4);
 }
 
 static inline u8 inb(u16 port)
@@ -96,6 +114,19 @@ static inline u64 read_cr2(void)
 
 	asm volatile("mov %%cr2, %0" : "=r"(v));
 	return v;
+}
+
+static inline u64 read_cr4(void)
+{
+	u64 v;
+
+	asm volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr4(u64 v)
+{
+	asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");
 }
 
 static inline u16 read_cs(void)

@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Intel architectural PMU: what CPUID enumerates, and measured loops. */
+#include <stdarg.h>
+
+#include "cmdline.h"
+#include "exceptions.h"
+#include "hvcheck_abi.h"
+#include "pmu.h"
+#include "printf.h"
+#include "processor.h"
+#include "report.h"
+#include "string.h"
+
+#define CPUID_PMU_LEAF	  0xa
+#define PMU_DEFAULT_LOOPS 1000
+/* Keeps every count of a region far below 2^31 (legacy writes). */
+#define PMU_MAX_LOOPS	  10000000
+
+const struct pmu_event_desc pmu_events[PMU_NR_EVENTS] = {
+	[PMU_EV_CORE_CYCLES] = { "core cycles", 0x3c, 0x00, 1 },
+	[PMU_EV_INSTRUCTIONS] = { "instructions", 0xc0, 0x00, 0 },
+	[PMU_EV_REF_CYCLES] = { "reference cycles", 0x3c, 0x01, 2 },
+	[PMU_EV_LLC_REFERENCES] = { "LLC references", 0x2e, 0x4f, -1 },
+	[PMU_EV_LLC_MISSES] = { "LLC misses", 0x2e, 0x41, -1 },
+	[PMU_EV_BRANCHES] = { "branches", 0xc4, 0x00, -1 },
+	[PMU_EV_BRANCH_MISSES] = { "branch misses", 0xc5, 0x00, -1 },
+	[PMU_EV_TOPDOWN_SLOTS] = { "topdown slots", 0xa4, 0x01, 3 },
+};
+
+struct pmu_info pmu;
+static bool pmu_enumerated;
+
+void pmu_init(void)
+{
+	struct cpuid_regs r;
+
+	if (pmu_enumerated)
+		return;
+	r = cpuid(0);
+	pmu.amd = (!memcmp(&r.ebx, "Auth", 4) && !memcmp(&r.edx, "enti", 4) &&
+		   !memcmp(&r.ecx, "cAMD", 4)) ||
+		  (!memcmp(&r.ebx, "Hygo", 4) && !memcmp(&r.edx, "nGen", 4) &&
+		   !memcmp(&r.ecx, "uine", 4));
+	if (r.eax >= CPUID_PMU_LEAF)
+		r = cpuid(CPUID_PMU_LEAF);
+	else
+		r = (struct cpuid_regs){ 0 };
+	pmu.version = r.eax & 0xff;
+	pmu.nr_gp = (r.eax >> 8) & 0xff;
+	pmu.gp_width = (r.eax >> 16) & 0xff;
+	pmu.events_len = r.eax >> 24;
+	pmu.events_unavailable = r.ebx;
+	/* EDX is only defined from version 2 on, ECX from version 5. */
+	if (pmu.version >= 2) {
+		pmu.nr_fixed = r.edx & 0x1f;
+		pmu.fixed_width = (r.edx >> 5) & 0xff;
+	}
+	if (pmu.version >= 5)
+		pmu.fixed_bitmap = r.ecx;
+
+	pmu.pdcm = cpuid(1).ecx & CPUID_1_ECX_PDCM;
+	if (pmu.pdcm && rdmsr_safe(MSR_IA32_PERF_CAPABILITIES,
+				   &pmu.perf_capabilities) != EXC_NONE)
+		pmu.perf_capabilities = 0;
+	if (pmu.version >= 2 &&
+	    rdmsr_safe(MSR_IA32_PERF_GLOBAL_CTRL, &pmu.global_ctrl_at_boot) !=
+		    EXC_NONE)
+		pmu.global_ctrl_at_boot = 0;
+
+	if (cpuid_hypervisor_is(HV_CPUID_VPMU_BASE, HV_CPUID_VPMU_SIGNATURE) &&
+	    cpuid(HV_CPUID_VPMU_BASE).eax >= HV_CPUID_VPMU_FEATURES) {
+		pmu.hvcheck_vpmu = true;
+		pmu.hvcheck_flags = cpuid(HV_CPUID_VPMU_FEATURES).eax;
+	}
+	pmu_enumerated = true;
+
+	printf("pmu: version %u, %u GP counters of %u bits, %u fixed of %u "
+	       "bits, unavailable events 0x%x of %u, PERF_CAPABILITIES "
+	       "0x%lx%s, %s\n",
+	       pmu.version, pmu.nr_gp, pmu.gp_width, pmu.nr_fixed,
+	       pmu.fixed_width, pmu.events_unavailable, pmu.events_len,
+	       pmu.perf_capabilities, pmu.pdcm ? "" : " (no PDCM)",
+	       pmu.hvcheck_vpmu ? "hvcheck emulated vPMU" :
+				  "not the hvcheck vPMU");
+}
+
+bool pmu_require(void)
+{
+	pmu_init();
+	if (pmu.amd) {
+		report_skip("AMD CPU: CPUID.0AH does not describe its PMU, "
+			    "which is not covered yet");
+		return false;
+	}
+	if (!pmu.version) {
+		report_skip(
+			"no architectural PMU: CPUID.0AH reports version 0");
+		return false;
+	}
+	pmu_reset();
+	return true;
+}
+
+bool pmu_require_v2(void)
+{
+	if (pmu.version >= 2)
+		return true;
+	report_skip("architectural PMU version %u: IA32_PERF_GLOBAL_* and "
+		    "fixed counters need version 2",
+		    pmu.version);
+	return false;
+}
+
+u64 pmu_loops(void)
+{
+	u64 loops = cmdline_get_u64("pmu.loops", PMU_DEFAULT_LOOPS);
+
+	if (loops >= 1 && loops <= PMU_MAX_LOOPS)
+		return loops;
+	report(false, "pmu.loops=%lu is outside 1..%u, using %u", loops,
+	       PMU_MAX_LOOPS, PMU_DEFAULT_LOOPS);
+	return PMU_DEFAULT_LOOPS;
+}
+
+void pmu_reset(void)
+{
+	if (pmu.version >= 2)
+		wrmsr(MSR_IA32_PERF_GLOBAL_CTRL, 0);
+	for (unsigned int i = 0; i < pmu.nr_gp; i++) {
+		wrmsr(MSR_IA32_PERFEVTSEL0 + i, 0);
+		wrmsr(MSR_IA32_PMC0 + i, 0);
+	}
+	if (pmu.version < 2)
+		return;
+	wrmsr(MSR_IA32_FIXED_CTR_CTRL, 0);
+	for (unsigned int i = 0; i < PMU_MAX_FIXED; i++)
+		if (pmu_fixed_exists(i))
+			wrmsr(MSR_IA32_FIXED_CTR0 + i, 0);
+	wrmsr(MSR_IA32_PERF_GLOBAL_OVF_CTRL, pmu_global_counters_mask());
+}
+
+bool pmu_event_available(enum pmu_event ev)
+{
+	return ev < pmu.events_len && !(pmu.events_unavailable & BIT(ev));
+}
+
+bool pmu_fixed_exists(unsigned int idx)
+{
+	return idx < PMU_MAX_FIXED &&
+	       (idx < pmu.nr_fixed || (pmu.fixed_bitmap & BIT(idx)));
+}
+
+unsigned int pmu_first_absent_fixed(void)
+{
+	unsigned int idx = 0;
+
+	while (idx < PMU_MAX_FIXED && pmu_fixed_exists(idx))
+		idx++;
+	return idx;
+}
+
+bool pmu_full_width_writes(void)
+{
+	return pmu.perf_capabilities & PMU_PERF_CAP_FW_WRITE;
+}
+
+bool pmu_exact(void)
+{
+	return pmu.hvcheck_flags & HV_VPMU_F_EXACT;
+}
+
+static u64 width_mask(unsigned int width)
+{
+	return width >= 64 ? ~0ULL : BIT_ULL(width) - 1;
+}
+
+u64 pmu_gp_mask(void)
+{
+	return width_mask(pmu.gp_width);
+}
+
+u64 pmu_fixed_mask(void)
+{
+	return width_mask(pmu.fixed_width);
+}
+
+u32 pmu_gp_msr(unsigned int idx)
+{
+	return (pmu_full_width_writes() ? MSR_IA32_A_PMC0 : MSR_IA32_PMC0) +
+	       idx;
+}
+
+u64 pmu_evtsel(enum pmu_event ev, u64 rings)
+{
+	return pmu_events[ev].event | (u64)pmu_events[ev].umask << 8 | rings |
+	       PMU_EVTSEL_EN;
+}
+
+u64 pmu_global_counters_mask(void)
+{
+	u64 mask = BIT_ULL(pmu.nr_gp) - 1;
+
+	for (unsigned int i = 0; i < PMU_MAX_FIXED; i++)
+		if (pmu_fixed_exists(i))
+			mask |= PMU_GLOBAL_FIXED(i);
+	return mask;
+}
+
+const char *pmu_counter_kind(struct pmu_counter c)
+{
+	return c.fixed ? "fixed" : "GP";
+}
+
+u32 pmu_counter_msr(struct pmu_counter c)
+{
+	return c.fixed ? MSR_IA32_FIXED_CTR0 + c.idx : pmu_gp_msr(c.idx);
+}
+
+u64 pmu_counter_global_bit(struct pmu_counter c)
+{
+	return c.fixed ? PMU_GLOBAL_FIXED(c.idx) : BIT_ULL(c.idx);
+}
+
+enum pmu_event pmu_counter_event(struct pmu_counter c)
+{
+	if (!c.fixed)
+		return PMU_EV_INSTRUCTIONS;
+	for (unsigned int ev = 0; ev < PMU_NR_EVENTS; ev++)
+		if (pmu_events[ev].fixed == (int)c.idx)
+			return ev;
+	return PMU_NR_EVENTS;
+}
+
+bool pmu_other_counter(struct pmu_counter c, struct pmu_counter *other)
+{
+	for (unsigned int i = 0; i < pmu.nr_gp; i++) {
+		if (!c.fixed && c.idx == i)
+			continue;
+		*other = (struct pmu_counter){ false, i };
+		return true;
+	}
+	*other = (struct pmu_counter){ true, 0 };
+	return !(c.fixed && c.idx == 0) && pmu_fixed_exists(0);
+}
+
+void pmu_counter_start_insns(struct pmu_counter c)
+{
+	u64 evtsel =
+		pmu_evtsel(PMU_EV_INSTRUCTIONS, PMU_EVTSEL_USR | PMU_EVTSEL_OS);
+
+	if (pmu.version < 2) {
+		wrmsr(MSR_IA32_PERFEVTSEL0 + c.idx, evtsel);
+		return;
+	}
+	if (c.fixed)
+		wrmsr(MSR_IA32_FIXED_CTR_CTRL,
+		      PMU_FIXED_FIELD(c.idx, PMU_FIXED_OS | PMU_FIXED_USR));
+	else
+		wrmsr(MSR_IA32_PERFEVTSEL0 + c.idx, evtsel);
+	wrmsr(MSR_IA32_PERF_GLOBAL_CTRL, pmu_counter_global_bit(c));
+}
+
+void pmu_for_each_counter(void (*fn)(struct pmu_counter c, u64 loops),
+			  u64 loops)
+{
+	for (unsigned int i = 0; i < pmu.nr_gp; i++)
+		fn((struct pmu_counter){ false, i }, loops);
+	for (unsigned int i = 0; i < PMU_MAX_FIXED; i++)
+		if (pmu_fixed_exists(i))
+			fn((struct pmu_counter){ true, i }, loops);
+}
+
+int pmu_rdpmc_safe(u32 index, u64 *value)
+{
+	u32 lo, hi;
+	int vector;
+
+	vector = asm_safe("rdpmc", : "=a"(lo), "=d"(hi) : "c"(index));
+	if (vector == EXC_NONE)
+		*value = lo | (u64)hi << 32;
+	return vector;
+}
+
+u64 pmu_loop(struct pmu_wrmsr start, struct pmu_wrmsr stop, u64 loops)
+{
+	u32 ecx = start.msr, eax = (u32)start.value;
+	u32 edx = (u32)(start.value >> 32);
+	u64 tsc = rdtsc();
+
+	asm volatile(
+		"wrmsr\n\t"
+		"1: nop\n\t"
+		"dec %[loops]\n\t"
+		"jnz 1b\n\t"
+		"mov %[stop_msr], %%ecx\n\t"
+		"mov %[stop_lo], %%eax\n\t"
+		"mov %[stop_hi], %%edx\n\t"
+		"wrmsr"
+		: [loops] "+r"(loops), "+c"(ecx), "+a"(eax), "+d"(edx)
+		: [stop_msr] "rm"(stop.msr), [stop_lo] "rm"((u32)stop.value),
+		  [stop_hi] "rm"((u32)(stop.value >> 32))
+		: "memory", "cc");
+	return rdtsc() - tsc;
+}
+
+u64 pmu_loop2(struct pmu_wrmsr start, u64 loops1, struct pmu_wrmsr mid,
+	      u64 loops2, struct pmu_wrmsr stop)
+{
+	u32 ecx = start.msr, eax = (u32)start.value;
+	u32 edx = (u32)(start.value >> 32);
+	u64 tsc = rdtsc();
+
+	asm volatile(
+		"wrmsr\n\t"
+		"1: nop\n\t"
+		"dec %[loops]\n\t"
+		"jnz 1b\n\t"
+		"mov %[mid_msr], %%ecx\n\t"
+		"mov %[mid_lo], %%eax\n\t"
+		"mov %[mid_hi], %%edx\n\t"
+		"wrmsr\n\t"
+		"mov %[loops2], %[loops]\n\t"
+		"2: nop\n\t"
+		"dec %[loops]\n\t"
+		"jnz 2b\n\t"
+		"mov %[stop_msr], %%ecx\n\t"
+		"mov %[stop_lo], %%eax\n\t"
+		"mov %[stop_hi], %%edx\n\t"
+		"wrmsr"
+		: [loops] "+r"(loops1), "+c"(ecx), "+a"(eax), "+d"(edx)
+		: [mid_msr] "rm"(mid.msr), [mid_lo] "rm"((u32)mid.value),
+		  [mid_hi] "rm"((u32)(mid.value >> 32)), [loops2] "rm"(loops2),
+		  [stop_msr] "rm"(stop.msr), [stop_lo] "rm"((u32)stop.value),
+		  [stop_hi] "rm"((u32)(stop.value >> 32))
+		: "memory", "cc");
+	return rdtsc() - tsc;
+}
+
+void pmu_gp_arm(unsigned int idx, u64 evtsel, struct pmu_wrmsr *start,
+		struct pmu_wrmsr *stop)
+{
+	evtsel |= PMU_EVTSEL_EN;
+	if (pmu.version >= 2) {
+		wrmsr(MSR_IA32_PERFEVTSEL0 + idx, evtsel);
+		*start = (struct pmu_wrmsr){ MSR_IA32_PERF_GLOBAL_CTRL,
+					     BIT_ULL(idx) };
+		*stop = (struct pmu_wrmsr){ MSR_IA32_PERF_GLOBAL_CTRL, 0 };
+		return;
+	}
+	wrmsr(MSR_IA32_PERFEVTSEL0 + idx, evtsel & ~PMU_EVTSEL_EN);
+	*start = (struct pmu_wrmsr){ MSR_IA32_PERFEVTSEL0 + idx, evtsel };
+	*stop = (struct pmu_wrmsr){ MSR_IA32_PERFEVTSEL0 + idx,
+				    evtsel & ~PMU_EVTSEL_EN };
+}
+
+void pmu_fixed_arm(unsigned int idx, u64 bits, struct pmu_wrmsr *start,
+		   struct pmu_wrmsr *stop)
+{
+	wrmsr(MSR_IA32_FIXED_CTR_CTRL, PMU_FIXED_FIELD(idx, bits));
+	*start = (struct pmu_wrmsr){ MSR_IA32_PERF_GLOBAL_CTRL,
+				     PMU_GLOBAL_FIXED(idx) };
+	*stop = (struct pmu_wrmsr){ MSR_IA32_PERF_GLOBAL_CTRL, 0 };
+}
+
+struct pmu_expect pmu_loop_expect(u64 loops, u64 tsc)
+{
+	return (struct pmu_expect){
+		.insns = PMU_LOOP_INSNS(loops),
+		.insns_floor = PMU_LOOP_BODY_INSNS(loops),
+		.branches = PMU_LOOP_BRANCHES(loops),
+		.branches_floor = PMU_LOOP_BRANCHES(loops),
+		.tsc = tsc,
+	};
+}
+
+/*
+ * Upper bounds for real PMUs.  Instructions and branches: KVM may add
+ * an emulated instruction or two around each VM exit.  Cycles: a core
+ * can run well above its TSC rate in turbo; topdown slots are cycles
+ * times the issue width (at most 8).  The LLC and miss events have no
+ * architectural lower bound for a loop that touches no data.
+ */
+static u64 slack(u64 exact)
+{
+	return exact + exact / 8 + 64;
+}
+
+static bool count_in_bounds(enum pmu_event ev, u64 count,
+			    const struct pmu_expect *e, u64 *lo, u64 *hi)
+{
+	u64 cycles = 4 * e->tsc + 4096;
+
+	*lo = 0;
+	switch (ev) {
+	case PMU_EV_INSTRUCTIONS:
+		*lo = pmu_exact() ? e->insns : e->insns_floor;
+		*hi = pmu_exact() ? e->insns : slack(e->insns);
+		break;
+	case PMU_EV_BRANCHES:
+		*lo = pmu_exact() ? e->branches : e->branches_floor;
+		*hi = pmu_exact() ? e->branches : slack(e->branches);
+		break;
+	case PMU_EV_CORE_CYCLES:
+	case PMU_EV_REF_CYCLES:
+		*lo = 1;
+		*hi = cycles;
+		break;
+	case PMU_EV_TOPDOWN_SLOTS:
+		*lo = 1;
+		*hi = 8 * cycles;
+		break;
+	case PMU_EV_BRANCH_MISSES:
+		*hi = slack(e->branches);
+		break;
+	default:
+		*hi = slack(e->insns);
+		break;
+	}
+	return count >= *lo && count <= *hi;
+}
+
+bool pmu_user_unstepped(void)
+{
+	return pmu.hvcheck_flags & HV_VPMU_F_USER_UNSTEPPED;
+}
+
+bool pmu_count_ok(enum pmu_event ev, u64 count, const struct pmu_expect *expect)
+{
+	u64 lo, hi;
+
+	return count_in_bounds(ev, count, expect, &lo, &hi);
+}
+
+void pmu_report_count(enum pmu_event ev, u64 count,
+		      const struct pmu_expect *expect, const char *fmt, ...)
+{
+	bool exact = pmu_exact() &&
+		     (ev == PMU_EV_INSTRUCTIONS || ev == PMU_EV_BRANCHES);
+	char what[160];
+	u64 lo, hi;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (count_in_bounds(ev, count, expect, &lo, &hi))
+		report(true, "%s (%s)", what, exact ? "exact" : "bounds");
+	else if (exact)
+		report(false, "%s (exact), got %lu, expected %lu", what, count,
+		       lo);
+	else
+		report(false, "%s (bounds), got %lu, expected %lu..%lu", what,
+		       count, lo, hi);
+}
+
+void pmu_report_value(u64 got, u64 want, const char *fmt, ...)
+{
+	char what[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (got == want)
+		report(true, "%s", what);
+	else
+		report(false, "%s, got 0x%lx, expected 0x%lx", what, got, want);
+}
+
+static const char *vector_text(int vector)
+{
+	return vector == EXC_NONE ? "no exception" : exception_name(vector);
+}
+
+void pmu_report_vector(int got, int want, const char *fmt, ...)
+{
+	char what[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (got == want)
+		report(true, "%s: %s", what, vector_text(want));
+	else
+		report(false, "%s: %s, got %s", what, vector_text(want),
+		       vector_text(got));
+}
