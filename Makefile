@@ -117,19 +117,24 @@ unit: $(UNIT_BINS)
 iso: $(GUEST_ISO)
 
 # run-tests needs the ISO for TARGET=qemu, and for the fallback to it
-# when /dev/kvm cannot be opened.
+# when /dev/kvm cannot be opened; arm64 boots the ELF itself.  The runner
+# is a host program, built in the host's tree whatever the guest's ARCH.
 KVM_USABLE := $(shell test -r /dev/kvm -a -w /dev/kvm && echo yes)
-RUN_TESTS_DEPS := guest host
+RUN_TESTS_DEPS := guest
+ifeq ($(ARCH),x86_64)
 ifneq ($(TARGET)$(KVM_USABLE),vmmyes)
 RUN_TESTS_DEPS += iso
 endif
+endif
+RUNNER := build/$(HOST_ARCH)/hvcheck
 
 deps:
 	@ci/deps $(ARCH) $(TARGET)
 
 run-tests: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(RUN_TESTS_DEPS)
-	$(HVCHECK) suite --arch $(ARCH) --target $(TARGET) \
+	@$(MAKE) --no-print-directory -j$(JOBS) ARCH=$(HOST_ARCH) host
+	$(RUNNER) suite --arch $(ARCH) --target $(TARGET) \
 		--manifest guest/tests/$(ARCH).cfg --guest $(GUEST_ELF) \
 		--iso $(GUEST_ISO) --out $(B)/results $(if $(TESTS),--tests "$(TESTS)") \
 		$(if $(QEMU_ACCEL),--qemu-accel $(QEMU_ACCEL))

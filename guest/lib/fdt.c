@@ -92,15 +92,73 @@ static const char *component(const char *path, unsigned int n, size_t *len)
 	return path;
 }
 
+/* One structure-block token, as next_token() decodes it. */
+struct fdt_token {
+	u32 type;
+	const char *name;  /* FDT_BEGIN_NODE: node name; FDT_PROP: property */
+	const void *value; /* FDT_PROP */
+	u32 len;	   /* FDT_PROP: value length */
+};
+
+/*
+ * Decodes the token at *p and moves *p past it.  Returns false at
+ * FDT_END, at the end of the block or on anything malformed.
+ */
+static bool next_token(const void *fdt, const u8 **p, const u8 *end,
+		       struct fdt_token *t)
+{
+	const char *strings = (const char *)fdt + field(fdt, FDT_OFF_STRINGS);
+	u32 strings_size = field(fdt, FDT_SIZE_STRINGS), name_off;
+	size_t name_len;
+
+	if (end - *p < 4)
+		return false;
+	t->type = be32(*p);
+	*p += 4;
+	switch (t->type) {
+	case FDT_BEGIN_NODE:
+		name_len = strnlen((const char *)*p, end - *p);
+		if (name_len == (size_t)(end - *p))
+			return false;
+		t->name = (const char *)*p;
+		*p += ALIGN_UP(name_len + 1, 4);
+		return *p <= end;
+	case FDT_PROP:
+		if (end - *p < 8)
+			return false;
+		t->len = be32(*p);
+		name_off = be32(*p + 4);
+		*p += 8;
+		if (t->len > (size_t)(end - *p) || name_off >= strings_size ||
+		    strnlen(strings + name_off, strings_size - name_off) ==
+			    strings_size - name_off)
+			return false;
+		t->name = strings + name_off;
+		t->value = *p;
+		*p += ALIGN_UP(t->len, 4);
+		return *p <= end;
+	case FDT_END_NODE:
+	case FDT_NOP:
+		return true;
+	default: /* FDT_END or garbage */
+		return false;
+	}
+}
+
+static const u8 *struct_block(const void *fdt, const u8 **end)
+{
+	const u8 *p = (const u8 *)fdt + field(fdt, FDT_OFF_STRUCT);
+
+	*end = p + field(fdt, FDT_SIZE_STRUCT);
+	return p;
+}
+
 const void *fdt_get_prop_nth(const void *fdt, const char *path,
 			     const char *name, unsigned int nth, u32 *len)
 {
-	const u8 *base = fdt;
-	const u8 *p = base + field(fdt, FDT_OFF_STRUCT);
-	const u8 *end = p + field(fdt, FDT_SIZE_STRUCT);
-	const char *strings = (const char *)base + field(fdt, FDT_OFF_STRINGS);
-	u32 strings_size = field(fdt, FDT_SIZE_STRINGS);
+	const u8 *end, *p = struct_block(fdt, &end);
 	unsigned int depth = 0, matched = 0, wanted = 0;
+	struct fdt_token t;
 
 	/* Node at depth d (the root is 1) is component d - 2 of path. */
 	path += *path == '/';
@@ -108,26 +166,19 @@ const void *fdt_get_prop_nth(const void *fdt, const char *path,
 		wanted += *c == '/';
 	wanted += *path != '\0';
 
-	while (end - p >= 4) {
-		u32 token = be32(p), size, name_off;
-		size_t comp_len, name_len;
+	while (next_token(fdt, &p, end, &t)) {
+		size_t comp_len;
 		const char *comp;
 
-		p += 4;
-		switch (token) {
+		switch (t.type) {
 		case FDT_BEGIN_NODE:
-			name_len = strnlen((const char *)p, end - p);
-			if (name_len == (size_t)(end - p))
-				return NULL;
 			depth++;
 			if (depth >= 2 && matched == depth - 2 &&
 			    matched < wanted) {
 				comp = component(path, matched, &comp_len);
-				if (component_matches(comp, comp_len,
-						      (const char *)p))
+				if (component_matches(comp, comp_len, t.name))
 					matched++;
 			}
-			p += ALIGN_UP(name_len + 1, 4);
 			break;
 		case FDT_END_NODE:
 			if (!depth)
@@ -137,28 +188,66 @@ const void *fdt_get_prop_nth(const void *fdt, const char *path,
 			depth--;
 			break;
 		case FDT_PROP:
-			if (end - p < 8)
-				return NULL;
-			size = be32(p);
-			name_off = be32(p + 4);
-			p += 8;
-			if (size > (size_t)(end - p) ||
-			    name_off >= strings_size)
-				return NULL;
 			if (depth == matched + 1 && matched == wanted &&
-			    !strncmp(strings + name_off, name,
-				     strings_size - name_off) &&
-			    !nth--) {
-				*len = size;
-				return p;
+			    !strcmp(t.name, name) && !nth--) {
+				*len = t.len;
+				return t.value;
 			}
-			p += ALIGN_UP(size, 4);
 			break;
-		case FDT_NOP:
-			break;
-		default: /* FDT_END or garbage */
-			return NULL;
 		}
+	}
+	return NULL;
+}
+
+/* Whether the string list value[0..len) holds s. */
+static bool string_list_has(const char *value, u32 len, const char *s)
+{
+	while (len) {
+		size_t n = strnlen(value, len);
+
+		if (n == len)
+			return false;
+		if (!strcmp(value, s))
+			return true;
+		value += n + 1;
+		len -= n + 1;
+	}
+	return false;
+}
+
+/* Property name among the properties that start at p; NULL if absent. */
+static const void *node_prop(const void *fdt, const u8 *p, const u8 *end,
+			     const char *name, u32 *len)
+{
+	struct fdt_token t;
+
+	while (next_token(fdt, &p, end, &t) &&
+	       (t.type == FDT_PROP || t.type == FDT_NOP)) {
+		if (t.type == FDT_PROP && !strcmp(t.name, name)) {
+			*len = t.len;
+			return t.value;
+		}
+	}
+	return NULL;
+}
+
+const void *fdt_get_prop_compat(const void *fdt, const char *compatible,
+				const char *name, u32 *len)
+{
+	const u8 *end, *p = struct_block(fdt, &end), *props = NULL;
+	struct fdt_token t;
+
+	/*
+	 * A node's properties come before its subnodes, so the properties
+	 * that follow the last FDT_BEGIN_NODE belong to that node.
+	 */
+	while (next_token(fdt, &p, end, &t)) {
+		if (t.type == FDT_BEGIN_NODE)
+			props = p;
+		else if (t.type == FDT_PROP && props &&
+			 !strcmp(t.name, "compatible") &&
+			 string_list_has(t.value, t.len, compatible))
+			return node_prop(fdt, props, end, name, len);
 	}
 	return NULL;
 }

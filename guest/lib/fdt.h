@@ -26,6 +26,12 @@ const void *fdt_get_prop(const void *fdt, const char *path, const char *name,
  */
 const void *fdt_get_prop_nth(const void *fdt, const char *path,
 			     const char *name, unsigned int nth, u32 *len);
+/*
+ * The value of property name of the first node whose "compatible" list
+ * holds compatible, or NULL; for devices whose node name varies.
+ */
+const void *fdt_get_prop_compat(const void *fdt, const char *compatible,
+				const char *name, u32 *len);
 /* A property as a NUL-terminated string, or NULL. */
 const char *fdt_get_string(const void *fdt, const char *path, const char *name);
 /* Big-endian cell i of a property value. */

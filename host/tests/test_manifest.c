@@ -59,7 +59,8 @@ static void test_every_key(void **state)
 		 "timeout = 7\n"
 		 "vmm_opts = --pmu=off --irqchip=kernel\n"
 		 "qemu_opts = -cpu max\n"
-		 "targets = qemu\n",
+		 "targets = qemu\n"
+		 "gic = 3\n",
 		 &m);
 	assert_int_equal(m.count, 1);
 	assert_string_equal(m.entry[0].name, "selftest.ipi");
@@ -72,6 +73,7 @@ static void test_every_key(void **state)
 	assert_words(&m.entry[0].vmm_opts, 2, "--pmu=off", "--irqchip=kernel");
 	assert_words(&m.entry[0].qemu_opts, 2, "-cpu", "max");
 	assert_int_equal(m.entry[0].targets, MANIFEST_TARGET_QEMU);
+	assert_int_equal(m.entry[0].gic_versions, MANIFEST_GIC_V3);
 	assert_int_equal(m.entry[0].line, 1);
 	manifest_free(&m);
 	assert_int_equal(m.count, 0);
@@ -96,6 +98,7 @@ static void test_defaults(void **state)
 	assert_int_equal(e->mem_mib, MANIFEST_DEFAULT_MEM_MIB);
 	assert_int_equal(e->timeout_s, MANIFEST_DEFAULT_TIMEOUT);
 	assert_int_equal(e->targets, MANIFEST_TARGETS_ALL);
+	assert_int_equal(e->gic_versions, 0);
 	manifest_free(&m);
 }
 
@@ -147,7 +150,7 @@ static const struct bad_manifest bad_manifests[] = {
 	{ "smp = 2\n", "t.cfg:1: 'smp' outside a [section]" },
 	{ "[a]\ncolor = red\n",
 	  "t.cfg:2: unknown key 'color' (known: tests args smp mem groups "
-	  "timeout vmm_opts qemu_opts targets)" },
+	  "timeout vmm_opts qemu_opts targets gic)" },
 	{ "[a]\n[b]\n\n[a]\n",
 	  "t.cfg:4: duplicate section [a] (first at line 1)" },
 	{ "[a]\nsmp = 1\nsmp = 2\n",
@@ -201,6 +204,12 @@ static const struct bad_manifest bad_manifests[] = {
 	  "t.cfg:2: groups: 'b/c' is not a valid name" },
 	{ "[a]\ntargets = vmm libvirt\n",
 	  "t.cfg:2: targets: unknown target 'libvirt' (known: vmm qemu)" },
+	{ "[a]\ngic = 4\n",
+	  "t.cfg:2: gic: '4' is not a list of GIC versions (2, 3)" },
+	{ "[a]\ngic = 2 v3\n",
+	  "t.cfg:2: gic: '2 v3' is not a list of GIC versions (2, 3)" },
+	{ "[a]\ngic = ,\n",
+	  "t.cfg:2: gic: ',' is not a list of GIC versions (2, 3)" },
 	{ "[a]\nvmm_opts = --x 'a b'\n",
 	  "t.cfg:2: vmm_opts: quoting (') is not supported: options are split "
 	  "on blanks and passed without a shell" },
@@ -264,6 +273,22 @@ static void test_load_missing_file(void **state)
 	assert_string_equal(err,
 			    "/nonexistent/x.cfg: No such file or directory");
 	assert_int_equal(m.count, 0);
+}
+
+static void test_gic_versions(void **state)
+{
+	unsigned int v = 99;
+
+	(void)state;
+	assert_int_equal(manifest_gic_versions("2", &v), 0);
+	assert_int_equal(v, MANIFEST_GIC_V2);
+	assert_int_equal(manifest_gic_versions("3 2", &v), 0);
+	assert_int_equal(v, MANIFEST_GIC_ALL);
+	assert_int_equal(manifest_gic_versions("2,3,3", &v), 0);
+	assert_int_equal(v, MANIFEST_GIC_ALL);
+	assert_int_equal(manifest_gic_versions("", &v), -EINVAL);
+	assert_int_equal(manifest_gic_versions("23", &v), -EINVAL);
+	assert_int_equal(manifest_gic_versions("3 4", &v), -EINVAL);
 }
 
 static void test_target_names(void **state)
@@ -364,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_message_truncated),
 		cmocka_unit_test(test_load_missing_file),
+		cmocka_unit_test(test_gic_versions),
 		cmocka_unit_test(test_target_names),
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_select_errors),

@@ -15,7 +15,7 @@
 #include "vmm/suite.h"
 
 static char dir[] = "/tmp/hvcheck-test-suite.XXXXXX";
-static char good_cfg[64], bad_cfg[64], nodefault_cfg[64];
+static char good_cfg[64], bad_cfg[64], nodefault_cfg[64], arm64_cfg[64];
 static char out_text[4096], err_text[4096];
 
 static void write_file(const char *path, const char *text)
@@ -35,6 +35,7 @@ static int make_fixtures(void **state)
 	snprintf(good_cfg, sizeof(good_cfg), "%s/good.cfg", dir);
 	snprintf(bad_cfg, sizeof(bad_cfg), "%s/bad.cfg", dir);
 	snprintf(nodefault_cfg, sizeof(nodefault_cfg), "%s/nodefault.cfg", dir);
+	snprintf(arm64_cfg, sizeof(arm64_cfg), "%s/arm64.cfg", dir);
 	write_file(good_cfg, "[selftest.report]\n"
 			     "groups = selftest\n"
 			     "[selftest.ipi]\n"
@@ -46,6 +47,10 @@ static int make_fixtures(void **state)
 			     "groups = selftest nodefault\n");
 	write_file(bad_cfg, "[a]\nsmp = lots\n");
 	write_file(nodefault_cfg, "[a]\ngroups = nodefault\n");
+	write_file(arm64_cfg, "[gic.sgi]\n"
+			      "smp = 2\n"
+			      "[gic.its]\n"
+			      "gic = 3\n");
 	return 0;
 }
 
@@ -55,6 +60,7 @@ static int remove_fixtures(void **state)
 	unlink(good_cfg);
 	unlink(bad_cfg);
 	unlink(nodefault_cfg);
+	unlink(arm64_cfg);
 	return rmdir(dir);
 }
 
@@ -137,9 +143,22 @@ static void test_bad_options(void **state)
 	assert_contains(err_text, "--qemu-accel: 'hvf' is neither kvm nor tcg");
 	assert_int_equal(suite("stray", NULL), HV_EXIT_USAGE);
 	assert_contains(err_text, "unexpected argument 'stray'");
-	assert_int_equal(suite("--arch", "arm64", "--manifest", good_cfg, NULL),
+	assert_int_equal(suite("--arch", "riscv64", "--manifest", good_cfg,
+			       NULL),
 			 HV_EXIT_USAGE);
-	assert_contains(err_text, "--arch arm64: only x86_64 is supported");
+	assert_contains(err_text,
+			"--arch riscv64: only x86_64 and arm64 are supported");
+	assert_int_equal(suite("--gic", "4", NULL), HV_EXIT_USAGE);
+	assert_contains(err_text,
+			"--gic: '4' is not a list of GIC versions (2, 3)");
+	assert_int_equal(suite("--gic", "", NULL), HV_EXIT_USAGE);
+	assert_int_equal(suite("--gic", "3", "--manifest", good_cfg, NULL),
+			 HV_EXIT_USAGE);
+	assert_contains(err_text, "--gic: only for --arch arm64");
+	/* the gic key means nothing to an x86_64 guest */
+	assert_int_equal(suite("--manifest", arm64_cfg, NULL), HV_EXIT_USAGE);
+	assert_contains(err_text, "arm64.cfg:3: [gic.its]: the gic key is only "
+				  "for arm64 manifests");
 	assert_string_equal(out_text, "");
 }
 
@@ -184,6 +203,34 @@ static void test_list(void **state)
 			    "groups=selftest,nodefault\n");
 }
 
+static void test_list_arm64(void **state)
+{
+	(void)state;
+	/* one run per GIC version, named after it; gic = 3 keeps to v3 */
+	assert_int_equal(suite("--arch", "arm64", "--manifest", arm64_cfg,
+			       "--list", NULL),
+			 0);
+	assert_string_equal(out_text,
+			    "gic.sgi@gicv2: tests=gic.sgi smp=2 mem=64 "
+			    "timeout=20 targets=vmm,qemu\n"
+			    "gic.sgi@gicv3: tests=gic.sgi smp=2 mem=64 "
+			    "timeout=20 targets=vmm,qemu\n"
+			    "gic.its@gicv3: tests=gic.its smp=1 mem=64 "
+			    "timeout=20 targets=vmm,qemu\n");
+	assert_int_equal(suite("--arch", "arm64", "--manifest", arm64_cfg,
+			       "--gic", "2", "--list", NULL),
+			 0);
+	assert_string_equal(out_text,
+			    "gic.sgi@gicv2: tests=gic.sgi smp=2 mem=64 "
+			    "timeout=20 targets=vmm,qemu\n");
+	/* an entry with no run left selects nothing */
+	assert_int_equal(suite("--arch", "arm64", "--manifest", arm64_cfg,
+			       "--gic", "2", "--tests", "gic.its", "--list",
+			       NULL),
+			 HV_EXIT_USAGE);
+	assert_contains(err_text, "no tests selected from ");
+}
+
 static void test_missing_images(void **state)
 {
 	(void)state;
@@ -198,6 +245,15 @@ static void test_missing_images(void **state)
 			 HV_EXIT_USAGE);
 	assert_string_equal(err_text, "hvcheck suite: --iso /nonexistent.iso: "
 				      "No such file or directory\n");
+	/* arm64 boots the ELF under QEMU: no ISO involved */
+	assert_int_equal(suite("--arch", "arm64", "--manifest", arm64_cfg,
+			       "--target", "qemu", "--guest",
+			       "/nonexistent.elf", "--iso", "/nonexistent.iso",
+			       "--out", dir, NULL),
+			 HV_EXIT_USAGE);
+	assert_string_equal(err_text,
+			    "hvcheck suite: --guest /nonexistent.elf: No such "
+			    "file or directory\n");
 }
 
 int main(void)
@@ -207,6 +263,7 @@ int main(void)
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_manifest_errors),
 		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_list_arm64),
 		cmocka_unit_test(test_missing_images),
 	};
 

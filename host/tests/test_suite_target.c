@@ -156,6 +156,70 @@ static void test_qemu_argv(void **state)
 		"-drive file=d,,,,.img,format=raw,if=ide -boot order=d");
 }
 
+static const struct suite_setup arm64_setup = {
+	.target = MANIFEST_TARGET_QEMU,
+	.self = "/opt/hvcheck",
+	.guest = "build/arm64/guest.elf",
+	.iso = "build/arm64/guest.iso",
+	.qemu = "qemu-system-aarch64",
+	.arm64 = true,
+};
+
+/* The word after @word in argv. */
+static const char *after(char **argv, const char *word)
+{
+	for (char **a = argv; *a; a++) {
+		if (!strcmp(*a, word))
+			return a[1];
+	}
+	fail_msg("no %s in argv", word);
+	return NULL;
+}
+
+static void test_qemu_arm64_argv(void **state)
+{
+	struct suite_setup kvm = arm64_setup;
+	char **argv;
+
+	(void)state;
+	assert_argv(
+		suite_qemu_arm64_argv(&arm64_setup, entry("bare"), 2,
+				      "out/logs/bare@gicv2.log"),
+		"qemu-system-aarch64 -accel tcg -M virt,gic-version=2 "
+		"-cpu max -smp 1 -m 64 -nodefaults -display none "
+		"-no-reboot -semihosting "
+		"-chardev file,id=hvcheck-serial,path=out/logs/bare@gicv2.log "
+		"-serial chardev:hvcheck-serial "
+		"-kernel build/arm64/guest.elf -append tests=bare");
+	kvm.qemu_kvm = true;
+	assert_argv(suite_qemu_arm64_argv(&kvm, entry("bare"), 3, "l,.log"),
+		    "qemu-system-aarch64 -accel kvm -M virt,gic-version=3 "
+		    "-cpu host -smp 1 -m 64 -nodefaults -display none "
+		    "-no-reboot -semihosting "
+		    "-chardev file,id=hvcheck-serial,path=l,,.log "
+		    "-serial chardev:hvcheck-serial "
+		    "-kernel build/arm64/guest.elf -append tests=bare");
+	/* the command line is one word; qemu_opts come last */
+	argv = suite_qemu_arm64_argv(&arm64_setup, entry("full"), 3, "l.log");
+	assert_non_null(argv);
+	assert_string_equal(after(argv, "-smp"), "2");
+	assert_string_equal(after(argv, "-m"), "128");
+	assert_string_equal(
+		after(argv, "-append"),
+		"tests=selftest.ipi,selftest.timer x=1 selftest.loops=3");
+	assert_string_equal(after(argv, after(argv, "-append")), "-cpu");
+	suite_argv_free(argv);
+}
+
+static void test_run_name(void **state)
+{
+	char *name = suite_run_name("gic.sgi", 3);
+
+	(void)state;
+	assert_string_equal(name, "gic.sgi@gicv3");
+	free(name);
+}
+
 static void test_deadline(void **state)
 {
 	(void)state;
@@ -171,6 +235,13 @@ static void test_deadline(void **state)
 	assert_int_equal(suite_deadline_ms(&qemu_setup, entry("bare"), 1000,
 					   31000),
 			 31000 + 1000 * 20);
+	/* arm64 has no firmware to wait for */
+	assert_int_equal(suite_deadline_ms(&arm64_setup, entry("bare"), 1000,
+					   0),
+			 1000 + 1000 * SUITE_KERNEL_BOOT_ALLOWANCE_S);
+	assert_int_equal(suite_deadline_ms(&arm64_setup, entry("full"), 1000,
+					   1200),
+			 1200 + 1000 * 7);
 }
 
 struct end_case {
@@ -256,6 +327,22 @@ static const struct end_case ends[] = {
 	ERROR(&qemu_setup, KILLED(false), "", NULL,
 	      "timeout: no serial output within 300 s of starting QEMU "
 	      "(SeaBIOS, GRUB or the guest hung)"),
+	/* arm64: semihosting passes the guest's status through unchanged */
+	GUEST(&arm64_setup, EXITED(0), "EXIT: STATUS=0\n", 0),
+	GUEST(&arm64_setup, EXITED(1), "EXIT: STATUS=1\n", 1),
+	ERROR(&arm64_setup, EXITED(1), "",
+	      "qemu-system-aarch64: -M virt,gic-version=5: bad value",
+	      "QEMU failed with status 1: qemu-system-aarch64: -M "
+	      "virt,gic-version=5: bad value"),
+	ERROR(&arm64_setup, EXITED(0), "PASS: a\n", NULL,
+	      "QEMU exited without a guest exit status (reset or power-off)"),
+	ERROR(&arm64_setup, EXITED(127), "EXIT: STATUS=1\n", NULL,
+	      "QEMU failed with status 127"),
+	ERROR(&arm64_setup, KILLED(true), "PASS: a\n", NULL,
+	      "timeout after 20 s"),
+	ERROR(&arm64_setup, KILLED(false), "", NULL,
+	      "timeout: no serial output within 30 s of starting QEMU (the "
+	      "guest hung at boot)"),
 };
 
 static void test_decode_end(void **state)
@@ -290,6 +377,8 @@ int main(void)
 		cmocka_unit_test(test_grub_script),
 		cmocka_unit_test(test_vmm_argv),
 		cmocka_unit_test(test_qemu_argv),
+		cmocka_unit_test(test_qemu_arm64_argv),
+		cmocka_unit_test(test_run_name),
 		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_decode_end),
 	};

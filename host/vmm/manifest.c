@@ -21,6 +21,7 @@ enum manifest_key {
 	KEY_VMM_OPTS,
 	KEY_QEMU_OPTS,
 	KEY_TARGETS,
+	KEY_GIC,
 	KEY_COUNT,
 };
 
@@ -29,7 +30,7 @@ static const char *const key_names[KEY_COUNT] = {
 	[KEY_SMP] = "smp",	     [KEY_MEM] = "mem",
 	[KEY_GROUPS] = "groups",     [KEY_TIMEOUT] = "timeout",
 	[KEY_VMM_OPTS] = "vmm_opts", [KEY_QEMU_OPTS] = "qemu_opts",
-	[KEY_TARGETS] = "targets",
+	[KEY_TARGETS] = "targets",   [KEY_GIC] = "gic",
 };
 
 struct parser {
@@ -247,6 +248,38 @@ static int parse_targets(struct parser *p, struct manifest_entry *e,
 	return ret;
 }
 
+int manifest_gic_versions(const char *list, unsigned int *versions)
+{
+	struct manifest_words w = { 0 };
+	int ret = words_split(list, WORD_SEPARATORS ",", &w);
+
+	*versions = 0;
+	for (size_t i = 0; !ret && i < w.count; i++) {
+		if (!strcmp(w.word[i], "2"))
+			*versions |= MANIFEST_GIC_V2;
+		else if (!strcmp(w.word[i], "3"))
+			*versions |= MANIFEST_GIC_V3;
+		else
+			ret = -EINVAL;
+	}
+	if (!ret && !*versions)
+		ret = -EINVAL;
+	words_free(&w);
+	return ret;
+}
+
+static int parse_gic(struct parser *p, struct manifest_entry *e,
+		     const char *value)
+{
+	int ret = manifest_gic_versions(value, &e->gic_versions);
+
+	if (ret == -EINVAL)
+		return parse_error(
+			p, "gic: '%s' is not a list of GIC versions (2, 3)",
+			value);
+	return ret;
+}
+
 static int parse_key(struct parser *p, struct manifest_entry *e,
 		     enum manifest_key key, const char *value)
 {
@@ -272,6 +305,8 @@ static int parse_key(struct parser *p, struct manifest_entry *e,
 		return parse_opts(p, "qemu_opts", value, &e->qemu_opts);
 	case KEY_TARGETS:
 		return parse_targets(p, e, value);
+	case KEY_GIC:
+		return parse_gic(p, e, value);
 	case KEY_COUNT:
 		break;
 	}

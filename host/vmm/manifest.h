@@ -21,6 +21,14 @@ enum manifest_target {
 #define MANIFEST_MIN_MEM_MIB	 2
 #define MANIFEST_MAX_TIMEOUT	 3600
 
+/*
+ * GIC versions an arm64 entry runs on, a bit mask in
+ * manifest_entry.gic_versions; 0 (the key unset) means every version.
+ */
+#define MANIFEST_GIC_V2	 (1u << 2)
+#define MANIFEST_GIC_V3	 (1u << 3)
+#define MANIFEST_GIC_ALL (MANIFEST_GIC_V2 | MANIFEST_GIC_V3)
+
 /* Entries in this group run only when selected by name or by the group. */
 #define MANIFEST_GROUP_NODEFAULT "nodefault"
 
@@ -39,8 +47,9 @@ struct manifest_entry {
 	unsigned int smp;
 	unsigned int mem_mib;
 	unsigned int timeout_s;
-	unsigned int targets; /* enum manifest_target bits */
-	unsigned int line;    /* of the [section] header */
+	unsigned int targets;	   /* enum manifest_target bits */
+	unsigned int gic_versions; /* MANIFEST_GIC_* bits, 0: all */
+	unsigned int line;	   /* of the [section] header */
 };
 
 struct manifest {
@@ -69,6 +78,13 @@ const char *manifest_target_name(enum manifest_target target);
 enum manifest_target manifest_target_from_name(const char *name);
 
 bool manifest_entry_in_group(const struct manifest_entry *e, const char *group);
+
+/*
+ * Parses a list of GIC versions ("2 3", "2,3" or "3") into MANIFEST_GIC_*
+ * bits.  Returns 0, -EINVAL when the list is empty or a word is not 2 or
+ * 3, or -ENOMEM.
+ */
+int manifest_gic_versions(const char *list, unsigned int *versions);
 
 /*
  * Sets selected[i] for every entry @list picks.  @list holds entry names

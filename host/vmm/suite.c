@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +31,7 @@
 #define MAX_JOBS_STR	     "32"
 #define DISK_TOOL_TIMEOUT_MS 10000
 #define QEMU_X86_64	     "qemu-system-x86_64"
+#define QEMU_AARCH64	     "qemu-system-aarch64"
 
 enum qemu_accel {
 	ACCEL_AUTO,
@@ -43,7 +45,8 @@ struct suite_options {
 	const char *guest;
 	const char *iso;
 	const char *out;
-	const char *tests; /* NULL: the default selection */
+	const char *tests;	   /* NULL: the default selection */
+	unsigned int gic_versions; /* arm64: MANIFEST_GIC_* to run on */
 	enum manifest_target target;
 	enum qemu_accel accel;
 	unsigned int jobs; /* 0: by target */
@@ -54,6 +57,8 @@ struct suite_options {
 /* One selected manifest entry and its run. */
 struct test_run {
 	const struct manifest_entry *entry;
+	unsigned int gic; /* arm64: the GIC version of this run, else 0 */
+	char *name;	  /* the entry's name, "NAME@gicvN" on arm64 */
 	struct results_test result;
 	char *cmdline;
 	char *log_path;	   /* OUT/logs/NAME.log */
@@ -77,6 +82,7 @@ struct suite {
 	struct test_run *run;
 	size_t count;
 	unsigned int jobs;
+	bool arm64; /* --arch arm64 */
 	char *workdir;
 	char self[PATH_MAX];
 	int sigfd;
@@ -94,7 +100,7 @@ static void usage(FILE *out)
 		"results directory.\n"
 		"\n"
 		"options:\n"
-		"  --arch ARCH           guest architecture (default x86_64)\n"
+		"  --arch ARCH           guest architecture: x86_64 (default) or arm64\n"
 		"  --target vmm|qemu     where guests run (default vmm: this VMM on\n"
 		"                        /dev/kvm; falls back to qemu when /dev/kvm\n"
 		"                        cannot be opened)\n"
@@ -104,6 +110,8 @@ static void usage(FILE *out)
 		"  --out DIR             results directory (default build/ARCH/results)\n"
 		"  --tests LIST          test and group names, separated by spaces or\n"
 		"                        commas (default: all but group nodefault)\n"
+		"  --gic LIST            arm64: GIC versions to run each entry on,\n"
+		"                        2, 3 or 2,3 (default: the entry's gic key)\n"
 		"  --jobs N              tests run at once (default 1 on vmm, 2 on qemu)\n"
 		"  --qemu-accel kvm|tcg  default kvm when /dev/kvm opens, else tcg\n"
 		"  --list                print the selected tests and exit\n"
@@ -131,6 +139,7 @@ enum {
 	OPT_ISO,
 	OPT_OUT,
 	OPT_TESTS,
+	OPT_GIC,
 	OPT_JOBS,
 	OPT_QEMU_ACCEL,
 	OPT_LIST,
@@ -144,6 +153,7 @@ static const struct option long_options[] = {
 	{ "iso", required_argument, NULL, OPT_ISO },
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "tests", required_argument, NULL, OPT_TESTS },
+	{ "gic", required_argument, NULL, OPT_GIC },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "qemu-accel", required_argument, NULL, OPT_QEMU_ACCEL },
 	{ "list", no_argument, NULL, OPT_LIST },
@@ -167,6 +177,7 @@ static int parse_options(struct suite_options *opt, int argc, char **argv)
 	int c;
 
 	*opt = (struct suite_options){ .arch = "x86_64",
+				       .gic_versions = MANIFEST_GIC_ALL,
 				       .target = MANIFEST_TARGET_VMM };
 	optind = 0; /* glibc: restart scanning, even in the same process */
 	opterr = 0;
@@ -196,6 +207,12 @@ static int parse_options(struct suite_options *opt, int argc, char **argv)
 			break;
 		case OPT_TESTS:
 			opt->tests = optarg;
+			break;
+		case OPT_GIC:
+			if (manifest_gic_versions(optarg, &opt->gic_versions))
+				return usage_error(
+					"--gic: '%s' is not a list of GIC versions (2, 3)",
+					optarg);
 			break;
 		case OPT_JOBS:
 			errno = 0;
@@ -413,7 +430,9 @@ static bool start_test(struct suite *s, struct test_run *r)
 		return false;
 	}
 	close(fd);
-	if (target == MANIFEST_TARGET_QEMU) {
+	if (target == MANIFEST_TARGET_QEMU && s->setup.arm64) {
+		argv = suite_qemu_arm64_argv(&s->setup, e, r->gic, r->log_path);
+	} else if (target == MANIFEST_TARGET_QEMU) {
 		if (!make_disk(r))
 			return false;
 		argv = suite_qemu_argv(&s->setup, e, r->disk_path, r->log_path);
@@ -744,7 +763,29 @@ static int apply_defaults(struct suite *s)
 	return 0;
 }
 
-/* Fills s->run with the entries the options select, in manifest order. */
+/* The run or runs of entry @e: one per GIC version on arm64. */
+static void add_runs(struct suite *s, const struct manifest_entry *e)
+{
+	unsigned int versions = e->gic_versions ?: MANIFEST_GIC_ALL;
+
+	if (!s->arm64) {
+		s->run[s->count++].entry = e;
+		return;
+	}
+	versions &= s->opt.gic_versions;
+	for (unsigned int gic = 2; gic <= 3; gic++) {
+		if (!(versions &
+		      (gic == 2 ? MANIFEST_GIC_V2 : MANIFEST_GIC_V3)))
+			continue;
+		s->run[s->count].entry = e;
+		s->run[s->count++].gic = gic;
+	}
+}
+
+/*
+ * Fills s->run with the entries the options select, in manifest order;
+ * on arm64 each entry once per GIC version.
+ */
 static int select_tests(struct suite *s)
 {
 	bool *selected = calloc(s->manifest.count + 1, sizeof(*selected));
@@ -760,14 +801,15 @@ static int select_tests(struct suite *s)
 			s->opt.manifest);
 		goto out;
 	}
-	s->run = calloc(s->manifest.count + 1, sizeof(*s->run));
+	/* arm64 entries run once per GIC version */
+	s->run = calloc(2 * s->manifest.count + 1, sizeof(*s->run));
 	if (!s->run) {
 		ret = -ENOMEM;
 		goto out;
 	}
 	for (size_t i = 0; i < s->manifest.count; i++) {
 		if (selected[i])
-			s->run[s->count++].entry = &s->manifest.entry[i];
+			add_runs(s, &s->manifest.entry[i]);
 	}
 	if (!s->count) {
 		fprintf(stderr, "hvcheck suite: no tests selected from %s\n",
@@ -785,7 +827,7 @@ static void list_tests(const struct suite *s)
 		const struct manifest_entry *e = s->run[i].entry;
 
 		printf("%s: %s smp=%u mem=%u timeout=%u targets=%s%s%s",
-		       e->name, s->run[i].cmdline, e->smp, e->mem_mib,
+		       s->run[i].name, s->run[i].cmdline, e->smp, e->mem_mib,
 		       e->timeout_s,
 		       e->targets & MANIFEST_TARGET_VMM ? "vmm" : "",
 		       e->targets == MANIFEST_TARGETS_ALL ? "," : "",
@@ -796,7 +838,17 @@ static void list_tests(const struct suite *s)
 	}
 }
 
-/* Where tests run: TARGET=vmm needs /dev/kvm, else QEMU takes over. */
+static bool host_is_arm64(void)
+{
+	struct utsname u;
+
+	return !uname(&u) && !strcmp(u.machine, "aarch64");
+}
+
+/*
+ * Where tests run: TARGET=vmm needs /dev/kvm, else QEMU takes over; an
+ * arm64 guest on another host always runs on QEMU's TCG.
+ */
 static void choose_target(struct suite *s)
 {
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -805,12 +857,18 @@ static void choose_target(struct suite *s)
 	if (fd >= 0)
 		close(fd);
 	s->setup.target = s->opt.target;
-	if (s->opt.target == MANIFEST_TARGET_VMM && kvm_errno) {
+	s->setup.arm64 = s->arm64;
+	if (s->arm64 && !host_is_arm64()) {
+		if (s->opt.target == MANIFEST_TARGET_VMM)
+			printf("hvcheck suite: arm64 guests cannot use this host's KVM: running on TARGET=qemu (TCG) instead\n");
+		s->setup.target = MANIFEST_TARGET_QEMU;
+		kvm_errno = ENODEV;
+	} else if (s->opt.target == MANIFEST_TARGET_VMM && kvm_errno) {
 		printf("hvcheck suite: cannot open /dev/kvm (%s): running on TARGET=qemu instead\n",
 		       strerror(kvm_errno));
 		s->setup.target = MANIFEST_TARGET_QEMU;
 	}
-	s->setup.qemu = QEMU_X86_64;
+	s->setup.qemu = s->arm64 ? QEMU_AARCH64 : QEMU_X86_64;
 	s->setup.qemu_kvm = s->opt.accel == ACCEL_KVM ||
 			    (s->opt.accel == ACCEL_AUTO && !kvm_errno);
 	s->setup.guest = s->opt.guest;
@@ -830,12 +888,15 @@ static void choose_target(struct suite *s)
 static int init_test(struct suite *s, struct test_run *r, size_t index,
 		     bool files)
 {
-	const char *name = r->entry->name;
+	const char *name;
 
 	r->pid = -1;
+	r->name = r->gic ? suite_run_name(r->entry->name, r->gic) :
+			   strdup(r->entry->name);
 	r->cmdline = suite_guest_cmdline(r->entry);
-	if (!r->cmdline)
+	if (!r->name || !r->cmdline)
 		return -ENOMEM;
+	name = r->name;
 	if (!files)
 		goto out;
 	r->log_path = format("%s/logs/%s.log", s->opt.out, name);
@@ -861,11 +922,10 @@ out:
 /* What the chosen target needs from the file system. */
 static int check_inputs(struct suite *s)
 {
-	const char *what = s->setup.target == MANIFEST_TARGET_QEMU ? "--iso" :
-								     "--guest";
-	const char *path = s->setup.target == MANIFEST_TARGET_QEMU ?
-				   s->opt.iso :
-				   s->opt.guest;
+	/* Only x86_64 under QEMU boots the GRUB ISO; the rest the ELF. */
+	bool iso = s->setup.target == MANIFEST_TARGET_QEMU && !s->arm64;
+	const char *what = iso ? "--iso" : "--guest";
+	const char *path = iso ? s->opt.iso : s->opt.guest;
 	ssize_t len;
 
 	if (access(path, R_OK)) {
@@ -913,15 +973,39 @@ static int make_work_dirs(struct suite *s)
 	return ret;
 }
 
+/* The gic key and --gic only mean something to arm64 guests. */
+static int check_gic_keys(const struct suite *s)
+{
+	if (s->arm64)
+		return 0;
+	if (s->opt.gic_versions != MANIFEST_GIC_ALL) {
+		fprintf(stderr,
+			"hvcheck suite: --gic: only for --arch arm64\n");
+		return HV_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < s->manifest.count; i++) {
+		const struct manifest_entry *e = &s->manifest.entry[i];
+
+		if (e->gic_versions) {
+			fprintf(stderr,
+				"hvcheck suite: %s:%u: [%s]: the gic key is only for arm64 manifests\n",
+				s->opt.manifest, e->line, e->name);
+			return HV_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
 /* Everything before the first boot; 0 or the exit status. */
 static int prepare(struct suite *s)
 {
 	char err[PATH_MAX + 256];
 	int ret;
 
-	if (strcmp(s->opt.arch, "x86_64")) {
+	s->arm64 = !strcmp(s->opt.arch, "arm64");
+	if (!s->arm64 && strcmp(s->opt.arch, "x86_64")) {
 		fprintf(stderr,
-			"hvcheck suite: --arch %s: only x86_64 is supported\n",
+			"hvcheck suite: --arch %s: only x86_64 and arm64 are supported\n",
 			s->opt.arch);
 		return HV_EXIT_USAGE;
 	}
@@ -932,6 +1016,9 @@ static int prepare(struct suite *s)
 		fprintf(stderr, "hvcheck suite: %s\n", err);
 		return ret == -ENOMEM ? HV_EXIT_VMM_ERROR : HV_EXIT_USAGE;
 	}
+	ret = check_gic_keys(s);
+	if (ret)
+		return ret;
 	ret = select_tests(s);
 	if (ret)
 		return ret == -ENOMEM ? HV_EXIT_VMM_ERROR : HV_EXIT_USAGE;
@@ -966,6 +1053,7 @@ static void cleanup(struct suite *s)
 			remove_file(r->disk_path);
 			remove_file(r->script_path);
 		}
+		free(r->name);
 		free(r->cmdline);
 		free(r->log_path);
 		free(r->log_rel);

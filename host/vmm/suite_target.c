@@ -200,6 +200,52 @@ char **suite_qemu_argv(const struct suite_setup *s,
 	return argv_finish(&b);
 }
 
+char **suite_qemu_arm64_argv(const struct suite_setup *s,
+			     const struct manifest_entry *e, unsigned int gic,
+			     const char *log)
+{
+	char *log_esc = qemu_escape(log);
+	struct argv_builder b = { .failed = !log_esc };
+
+	argv_add(&b, s->qemu);
+	argv_add(&b, "-accel");
+	argv_add(&b, s->qemu_kvm ? "kvm" : "tcg");
+	argv_add(&b, "-M");
+	argv_addf(&b, "virt,gic-version=%u", gic);
+	argv_add(&b, "-cpu");
+	argv_add(&b, s->qemu_kvm ? "host" : "max");
+	argv_add(&b, "-smp");
+	argv_addf(&b, "%u", e->smp);
+	argv_add(&b, "-m");
+	argv_addf(&b, "%u", e->mem_mib);
+	argv_add(&b, "-nodefaults");
+	argv_add(&b, "-display");
+	argv_add(&b, "none");
+	argv_add(&b, "-no-reboot");
+	/* SYS_EXIT_EXTENDED makes the guest's status QEMU's exit status */
+	argv_add(&b, "-semihosting");
+	argv_add(&b, "-chardev");
+	argv_addf(&b, "file,id=hvcheck-serial,path=%s", log_esc);
+	argv_add(&b, "-serial");
+	argv_add(&b, "chardev:hvcheck-serial");
+	argv_add(&b, "-kernel");
+	argv_add(&b, s->guest);
+	argv_add(&b, "-append");
+	argv_take(&b, suite_guest_cmdline(e));
+	argv_add_words(&b, &e->qemu_opts);
+	free(log_esc);
+	return argv_finish(&b);
+}
+
+char *suite_run_name(const char *name, unsigned int gic)
+{
+	char *run = NULL;
+
+	if (asprintf(&run, "%s@gicv%u", name, gic) < 0)
+		return NULL;
+	return run;
+}
+
 uint64_t suite_deadline_ms(const struct suite_setup *s,
 			   const struct manifest_entry *e, uint64_t started_ms,
 			   uint64_t output_ms)
@@ -209,7 +255,9 @@ uint64_t suite_deadline_ms(const struct suite_setup *s,
 		       1000ULL * (e->timeout_s + SUITE_VMM_GRACE_S);
 	if (output_ms)
 		return output_ms + 1000ULL * e->timeout_s;
-	return started_ms + 1000ULL * SUITE_QEMU_BOOT_ALLOWANCE_S;
+	return started_ms + 1000ULL * (s->arm64 ?
+					       SUITE_KERNEL_BOOT_ALLOWANCE_S :
+					       SUITE_QEMU_BOOT_ALLOWANCE_S);
 }
 
 /* "what" plus ": output_line" when the child said something. */
@@ -293,6 +341,29 @@ static bool decode_qemu(int code, const struct guest_log *log,
 	return false;
 }
 
+/* -semihosting: QEMU exits with the status the guest passed. */
+static bool decode_semihosting(int code, const struct guest_log *log,
+			       const char *output_line, int *guest_status,
+			       char *error, size_t size)
+{
+	char what[64];
+
+	/* QEMU's own failures exit 1 too: only an EXIT line tells */
+	if (log->exit_lines && code < HV_EXIT_USAGE) {
+		*guest_status = code;
+		return true;
+	}
+	if (!code) {
+		snprintf(error, size,
+			 "QEMU exited without a guest exit status (reset or "
+			 "power-off)");
+		return false;
+	}
+	snprintf(what, sizeof(what), "QEMU failed with status %d", code);
+	error_with_output(error, size, what, output_line);
+	return false;
+}
+
 bool suite_decode_end(const struct suite_setup *s,
 		      const struct manifest_entry *e,
 		      const struct suite_child_end *end,
@@ -313,6 +384,13 @@ bool suite_decode_end(const struct suite_setup *s,
 		snprintf(error, error_size, "timeout after %u s", e->timeout_s);
 		return false;
 	}
+	if (end->killed_by_runner && s->arm64) {
+		snprintf(
+			error, error_size,
+			"timeout: no serial output within %u s of starting QEMU (the guest hung at boot)",
+			SUITE_KERNEL_BOOT_ALLOWANCE_S);
+		return false;
+	}
 	if (end->killed_by_runner) {
 		snprintf(
 			error, error_size,
@@ -325,6 +403,9 @@ bool suite_decode_end(const struct suite_setup *s,
 			 child, end->code, strsignal(end->code));
 		return false;
 	}
+	if (s->target == MANIFEST_TARGET_QEMU && s->arm64)
+		return decode_semihosting(end->code, log, output_line,
+					  guest_status, error, error_size);
 	if (s->target == MANIFEST_TARGET_QEMU)
 		return decode_qemu(end->code, log, output_line, guest_status,
 				   error, error_size);

@@ -17,8 +17,10 @@
  * host), so the test's timeout starts when the serial log first grows and
  * the boot before that has its own allowance.
  */
-#define SUITE_VMM_GRACE_S	    5
-#define SUITE_QEMU_BOOT_ALLOWANCE_S 300
+#define SUITE_VMM_GRACE_S	      5
+#define SUITE_QEMU_BOOT_ALLOWANCE_S   300
+/* arm64 guests boot straight from QEMU's -kernel, with no firmware. */
+#define SUITE_KERNEL_BOOT_ALLOWANCE_S 30
 
 /* File on the per-test disk that ci/grub.cfg looks for and sources. */
 #define SUITE_GRUB_SCRIPT_NAME "hvcheck.cfg"
@@ -30,6 +32,7 @@ struct suite_setup {
 	const char *iso;   /* guest.iso, for TARGET=qemu */
 	const char *qemu;  /* QEMU binary */
 	bool qemu_kvm;	   /* -accel kvm rather than tcg */
+	bool arm64;	   /* an arm64 guest: QEMU virt, -kernel guest.elf */
 };
 
 /* How a test's child process ended. */
@@ -58,6 +61,18 @@ char **suite_vmm_argv(const struct suite_setup *s,
 char **suite_qemu_argv(const struct suite_setup *s,
 		       const struct manifest_entry *e, const char *disk,
 		       const char *log);
+
+/*
+ * NULL-terminated argv of qemu-system-aarch64 booting guest.elf on the
+ * virt machine with GIC version @gic (2 or 3); the guest's status comes
+ * out through semihosting.
+ */
+char **suite_qemu_arm64_argv(const struct suite_setup *s,
+			     const struct manifest_entry *e, unsigned int gic,
+			     const char *log);
+
+/* "NAME@gicvN", the name of entry @name's run on GIC version @gic. */
+char *suite_run_name(const char *name, unsigned int gic);
 
 void suite_argv_free(char **argv);
 

@@ -4,6 +4,7 @@
 #include "boot_info.h"
 #include "cmdline.h"
 #include "fdt.h"
+#include "gic.h"
 #include "hvcheck_abi.h"
 #include "percpu.h"
 #include "printf.h"
@@ -12,6 +13,7 @@
 #include "smp.h"
 #include "string.h"
 #include "test.h"
+#include "timer.h"
 #include "uart.h"
 
 /* entry.S maps RAM from HV_ARM64_RAM_BASE to here as normal memory. */
@@ -135,6 +137,12 @@ __noreturn void boot_main(u64 x0)
 	add_free_memory(dtb);
 	if (psci_set_conduit(fdt_get_string(dtb, "/psci", "method")))
 		boot_fail("device tree", "/psci method is neither hvc nor smc");
+	timer_init(dtb);
+	/* Without a GIC only the gic tests fail: they say why. */
+	if (gic_init(dtb))
+		printf("no GIC driver: %s\n", gic_unavailable());
+	else
+		printf("GICv%u, %u INTIDs\n", gic_version(), gic_nr_irqs());
 	smp_init(dtb);
 	printf("%u of %u CPUs online\n", smp_nr_online(), smp_nr_cpus());
 	test_main();

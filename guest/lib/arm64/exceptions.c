@@ -2,6 +2,7 @@
 /* Exception dispatch: fixups, and fatal reports for everything else. */
 #include "arch.h"
 #include "exceptions.h"
+#include "gic.h"
 #include "printf.h"
 #include "report.h"
 
@@ -105,6 +106,8 @@ static __noreturn void fatal_trap(struct ex_regs *regs)
 void exception_dispatch(struct ex_regs *regs)
 {
 	if (regs->vector % 4 == EX_SYNC && apply_fixup(regs))
+		return;
+	if (regs->vector % 4 == EX_IRQ && gic_handle_irq())
 		return;
 	fatal_trap(regs);
 }

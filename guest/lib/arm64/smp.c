@@ -4,6 +4,7 @@
 #include "arch.h"
 #include "errno.h"
 #include "fdt.h"
+#include "gic.h"
 #include "psci.h"
 #include "report.h"
 #include "on_cpu.h"
@@ -25,6 +26,10 @@ u64 smp_cpu_mpidr(unsigned int cpu)
 void secondary_main(struct percpu *pc)
 {
 	percpu_activate(pc);
+	if (gic_version() && gic_cpu_init())
+		report(false,
+		       "smp: CPU %u (MPIDR 0x%lx) has no GIC CPU interface",
+		       pc->cpu, pc->mpidr);
 	__atomic_store_n(&pc->online, true, __ATOMIC_RELEASE);
 	for (;;) {
 		void (*fn)(void *);

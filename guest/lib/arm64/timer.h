@@ -11,6 +11,14 @@
 #define CNTV_CTL_IMASK	 BIT(1)
 #define CNTV_CTL_ISTATUS BIT(2)
 
+/* The virtual timer's PPI by the Server Base System Architecture. */
+#define TIMER_VIRT_INTID_DEFAULT 27
+
+/* Reads the virtual timer's INTID from the device tree; boot CPU. */
+void timer_init(const void *dtb);
+/* That INTID, or 0 when the tree does not name a PPI for it. */
+unsigned int timer_virt_intid(void);
+
 /* Counter ticks per second, as the firmware or hypervisor set it. */
 static inline u64 timer_frequency(void)
 {
