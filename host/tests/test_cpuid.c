@@ -208,6 +208,89 @@ static void test_low_max_leaf(void **state)
 	cpuid_free(&cpuid);
 }
 
+static void test_set_replaces(void **state)
+{
+	struct vm vm = { .kvm_fd = KVM_FD };
+	struct kvm_cpuid_entry2 *e;
+	struct cpuid cpuid;
+
+	(void)state;
+	get_table(&vm, &cpuid);
+	e = cpuid_find(&cpuid, 0x40000000, 0);
+	assert_int_equal(cpuid_set(&cpuid, 0x40000000, 1, 2, 3, 4), 0);
+	assert_int_equal(cpuid.table->nent, NR_HOST_ENTRIES);
+	/* The same entry, rewritten whole. */
+	assert_ptr_equal(cpuid_find(&cpuid, 0x40000000, 0), e);
+	assert_int_equal(e->eax, 1);
+	assert_int_equal(e->ebx, 2);
+	assert_int_equal(e->ecx, 3);
+	assert_int_equal(e->edx, 4);
+	/* A leaf with subleaves: subleaf 0 changes and keeps its flags. */
+	assert_int_equal(cpuid_set(&cpuid, 4, 5, 6, 7, 8), 0);
+	assert_int_equal(cpuid.table->nent, NR_HOST_ENTRIES);
+	e = cpuid_find(&cpuid, 4, 0);
+	assert_int_equal(e->eax, 5);
+	assert_int_equal(e->edx, 8);
+	assert_int_equal(e->flags, KVM_CPUID_FLAG_SIGNIFCANT_INDEX);
+	assert_int_equal(count_leaf(&cpuid, 4), 1);
+	/* Its neighbours are untouched. */
+	assert_int_equal(cpuid_find(&cpuid, 1, 0)->eax, host_entries[1].eax);
+	cpuid_free(&cpuid);
+}
+
+static void test_set_appends(void **state)
+{
+	struct vm vm = { .kvm_fd = KVM_FD };
+	struct kvm_cpuid_entry2 *e;
+	struct cpuid cpuid;
+
+	(void)state;
+	get_table(&vm, &cpuid);
+	assert_null(cpuid_find(&cpuid, 0xa, 0));
+	assert_int_equal(cpuid_set(&cpuid, 0xa, 0x11, 0x22, 0x33, 0x44), 0);
+	assert_int_equal(cpuid.table->nent, NR_HOST_ENTRIES + 1);
+	e = &cpuid.table->entries[NR_HOST_ENTRIES];
+	assert_ptr_equal(cpuid_find(&cpuid, 0xa, 0), e);
+	assert_int_equal(e->function, 0xa);
+	assert_int_equal(e->index, 0);
+	assert_int_equal(e->flags, 0);
+	assert_int_equal(e->eax, 0x11);
+	assert_int_equal(e->ebx, 0x22);
+	assert_int_equal(e->ecx, 0x33);
+	assert_int_equal(e->edx, 0x44);
+	/* Setting it again rewrites the appended entry. */
+	assert_int_equal(cpuid_set(&cpuid, 0xa, 9, 0, 0, 0), 0);
+	assert_int_equal(cpuid.table->nent, NR_HOST_ENTRIES + 1);
+	assert_int_equal(e->eax, 9);
+	assert_int_equal(e->ebx, 0);
+	cpuid_free(&cpuid);
+}
+
+static void test_set_full_table(void **state)
+{
+	struct vm vm = { .kvm_fd = KVM_FD };
+	struct cpuid cpuid;
+	unsigned int spare;
+
+	(void)state;
+	get_table(&vm, &cpuid);
+	/* Next to both topology leaves, the emulated vPMU's three fit. */
+	assert_int_equal(cpuid_set_topology(&cpuid, 0, 2), 0);
+	spare = cpuid.capacity - cpuid.table->nent;
+	assert_true(spare >= 3);
+	for (unsigned int i = 0; i < spare; i++)
+		assert_int_equal(cpuid_set(&cpuid, 0x40000100 + i, i, 0, 0, 0),
+				 0);
+	assert_int_equal(cpuid.table->nent, cpuid.capacity);
+	assert_int_equal(cpuid_set(&cpuid, 0xa, 1, 2, 3, 4), -ENOSPC);
+	assert_int_equal(cpuid.table->nent, cpuid.capacity);
+	assert_null(cpuid_find(&cpuid, 0xa, 0));
+	/* A full table still takes new values for its own leaves. */
+	assert_int_equal(cpuid_set(&cpuid, 0x40000100, 7, 0, 0, 0), 0);
+	assert_int_equal(cpuid_find(&cpuid, 0x40000100, 0)->eax, 7);
+	cpuid_free(&cpuid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +299,9 @@ int main(void)
 		cmocka_unit_test(test_topology_per_vcpu),
 		cmocka_unit_test(test_core_shift),
 		cmocka_unit_test(test_low_max_leaf),
+		cmocka_unit_test(test_set_replaces),
+		cmocka_unit_test(test_set_appends),
+		cmocka_unit_test(test_set_full_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -136,6 +136,88 @@ static void test_bad_arguments(void **state)
 	assert_null(strchr(err, '\n'));
 }
 
+static void test_pmu_defaults(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("g.elf"), 0);
+	assert_int_equal(opts.pmu, RUN_PMU_AUTO);
+	assert_int_equal(opts.pmu_version, RUN_PMU_UNSET);
+	assert_int_equal(opts.pmu_gp, RUN_PMU_UNSET);
+	assert_int_equal(opts.pmu_fixed, RUN_PMU_UNSET);
+	assert_false(opts.pmu_stats);
+}
+
+static void test_pmu_modes(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("g.elf", "--pmu", "emulated"), 0);
+	assert_int_equal(opts.pmu, RUN_PMU_EMULATED);
+	assert_int_equal(PARSE("g.elf", "--pmu=kvm"), 0);
+	assert_int_equal(opts.pmu, RUN_PMU_KVM);
+	assert_int_equal(PARSE("g.elf", "--pmu=off"), 0);
+	assert_int_equal(opts.pmu, RUN_PMU_OFF);
+	/* The last one given wins, auto included. */
+	assert_int_equal(PARSE("g.elf", "--pmu=off", "--pmu", "auto"), 0);
+	assert_int_equal(opts.pmu, RUN_PMU_AUTO);
+}
+
+static void test_pmu_numbers_and_stats(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("--pmu-version", "1", "--pmu-gp-counters=8",
+			       "g.elf", "--pmu-fixed-counters", "0",
+			       "--pmu-stats"),
+			 0);
+	assert_int_equal(opts.pmu_version, 1);
+	assert_int_equal(opts.pmu_gp, 8);
+	assert_int_equal(opts.pmu_fixed, 0);
+	assert_true(opts.pmu_stats);
+	assert_string_equal(opts.guest, "g.elf");
+	/* Which numbers a vPMU takes is the mode's business: 0..255 parse. */
+	assert_int_equal(PARSE("g.elf", "--pmu-version=0",
+			       "--pmu-gp-counters=255",
+			       "--pmu-fixed-counters=255"),
+			 0);
+	assert_int_equal(opts.pmu_version, 0);
+	assert_int_equal(opts.pmu_gp, 255);
+	assert_int_equal(opts.pmu_fixed, 255);
+	assert_false(opts.pmu_stats);
+	/* After "--" they are guest words. */
+	assert_int_equal(PARSE("g.elf", "--", "--pmu=off", "--pmu-stats"), 0);
+	assert_int_equal(opts.pmu, RUN_PMU_AUTO);
+	assert_false(opts.pmu_stats);
+	assert_string_equal(opts.cmdline, "--pmu=off --pmu-stats");
+}
+
+static void test_pmu_bad_arguments(void **state)
+{
+	(void)state;
+	refused(PARSE("g.elf", "--pmu", "emulate"),
+		"--pmu: 'emulate' is not auto, kvm, emulated or off");
+	refused(PARSE("g.elf", "--pmu=KVM"), "--pmu: 'KVM'");
+	refused(PARSE("g.elf", "--pmu="), "--pmu: ''");
+	refused(PARSE("g.elf", "--pmu"), "--pmu needs a value");
+	refused(PARSE("g.elf", "--pmu-version"), "--pmu-version needs a value");
+	refused(PARSE("g.elf", "--pmu-version", "256"),
+		"--pmu-version: '256' is not a number from 0 to 255");
+	refused(PARSE("g.elf", "--pmu-version=-1"), "--pmu-version: '-1'");
+	refused(PARSE("g.elf", "--pmu-gp-counters", "four"),
+		"--pmu-gp-counters: 'four' is not a number from 0 to 255");
+	refused(PARSE("g.elf", "--pmu-gp-counters="), "--pmu-gp-counters: ''");
+	refused(PARSE("g.elf", "--pmu-fixed-counters", "3x"),
+		"--pmu-fixed-counters: '3x' is not a number from 0 to 255");
+	refused(PARSE("g.elf", "--pmu-fixed-counters=99999999999"),
+		"--pmu-fixed-counters: '99999999999'");
+	refused(PARSE("g.elf", "--pmu-stats=1"),
+		"unknown option '--pmu-stats=1'");
+	refused(PARSE("g.elf", "--pmu-counters=2"),
+		"unknown option '--pmu-counters=2'");
+	/* Longer than any option name: still one clear line. */
+	refused(PARSE("g.elf", "--pmu-fixed-counters-and-then-some=1"),
+		"unknown option '--pmu-fixed-counters-and-then-some=1'");
+	assert_null(strchr(err, '\n'));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +227,10 @@ int main(void)
 		cmocka_unit_test(test_cmdline_too_long),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_bad_arguments),
+		cmocka_unit_test(test_pmu_defaults),
+		cmocka_unit_test(test_pmu_modes),
+		cmocka_unit_test(test_pmu_numbers_and_stats),
+		cmocka_unit_test(test_pmu_bad_arguments),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,7 @@
 /* Unit tests of the vCPU layer: set-up, entry state, exits, threads. */
 #include <errno.h>
 #include <linux/kvm.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -19,10 +20,14 @@
 #include "vmm/mb2.h"
 #include "vmm/uart.h"
 #include "vmm/vcpu.h"
+#include "vmm/vcpu_pmu.h"
 
 #define MMAP_SIZE 12288
-#define VM_FD	  1000 /* the fake never looks at it */
-#define IO_DATA	  4096 /* where KVM puts port I/O data in kvm_run */
+#define VM_FD	  1000	     /* the fake never looks at it */
+#define IO_DATA	  4096	     /* where KVM puts port I/O data in kvm_run */
+#define KICK	  SIGUSR1    /* the vCPU threads' kick signal */
+#define MSR_DEV	  0x4b564d00 /* a test device's two MSRs */
+#define MSR_MARK  0x5a5a5a5a5a5a5a5aULL /* RDMSR data the VMM must replace */
 
 /* One KVM_RUN result the fake hands the vCPU. */
 struct exit_step {
@@ -39,6 +44,9 @@ struct exit_step {
 	uint8_t is_write;
 	/* the data written by the guest (I/O out, MMIO write) */
 	uint8_t data[8];
+	/* KVM_EXIT_X86_RDMSR / _WRMSR */
+	uint32_t msr;
+	uint64_t msr_data;
 	/* anything else an exit carries */
 	void (*fill)(struct kvm_run *run);
 };
@@ -55,7 +63,15 @@ struct fixture {
 	const struct exit_step *steps;
 	unsigned int nr_steps, next;
 	uint8_t seen[8][8]; /* data the vCPU left for the guest, per step */
+	__typeof__(((struct kvm_run *)0)->msr) seen_msr[8]; /* as left */
 	int fds;
+	uint64_t msr_regs[2]; /* the test MSR device */
+	/* KVM_SET_SIGNAL_MASK as the vCPU thread made it */
+	unsigned int nr_sigmask;
+	uint32_t sigmask_len;
+	sigset_t sigmask;
+	int sigmask_fd;
+	bool kick_blocked_in_thread;
 };
 
 static void fx_output(void *opaque, uint8_t byte)
@@ -72,6 +88,34 @@ static void fx_exit(void *opaque, uint8_t status)
 
 	vm_stop(&f->vm, status, VM_NO_VCPU, "%s", "");
 }
+
+/* MSR 0 is read/write, MSR 1 read-only: a write raises #GP. */
+static int fx_msr_read(void *opaque, uint64_t offset, unsigned int size,
+		       uint64_t *val)
+{
+	struct fixture *f = opaque;
+
+	assert_int_equal(size, 8);
+	*val = f->msr_regs[offset];
+	return 0;
+}
+
+static int fx_msr_write(void *opaque, uint64_t offset, unsigned int size,
+			uint64_t val)
+{
+	struct fixture *f = opaque;
+
+	assert_int_equal(size, 8);
+	if (offset == 1)
+		return -EPERM;
+	f->msr_regs[offset] = val;
+	return 0;
+}
+
+static const struct bus_ops fx_msr_ops = {
+	.read = fx_msr_read,
+	.write = fx_msr_write,
+};
 
 static int setup(void **state)
 {
@@ -105,6 +149,15 @@ static int setup(void **state)
 					      .max_access = 4,
 					      .ops = &exitdev_bus_ops,
 					      .opaque = &f.exitdev,
+				      }),
+			 0);
+	assert_int_equal(bus_register(&f.bus, BUS_MSR,
+				      &(struct bus_region){
+					      .base = MSR_DEV,
+					      .len = 2,
+					      .max_access = 8,
+					      .ops = &fx_msr_ops,
+					      .opaque = &f,
 				      }),
 			 0);
 	f.cpuid.capacity = 4;
@@ -290,10 +343,13 @@ static int fake_run(int fd, unsigned long request, void *arg, void *ctx)
 					(uint8_t *)run + IO_DATA;
 
 		memcpy(f->seen[f->next - 1], data, 8);
+		f->seen_msr[f->next - 1] = run->msr;
 	}
 	assert_true(f->next < f->nr_steps);
 	s = &f->steps[f->next++];
 	if (s->err) {
+		if (s->fill)
+			s->fill(run);
 		errno = s->err;
 		return -1;
 	}
@@ -315,6 +371,12 @@ static int fake_run(int fd, unsigned long request, void *arg, void *ctx)
 		run->mmio.len = s->len;
 		run->mmio.is_write = s->is_write;
 		memcpy(run->mmio.data, s->data, sizeof(s->data));
+	} else if (s->reason == KVM_EXIT_X86_RDMSR ||
+		   s->reason == KVM_EXIT_X86_WRMSR) {
+		/* KVM clears error; RDMSR's data is the VMM's to fill. */
+		run->msr.index = s->msr;
+		run->msr.data = s->reason == KVM_EXIT_X86_RDMSR ? MSR_MARK :
+								  s->msr_data;
 	}
 	if (s->fill)
 		s->fill(run);
@@ -563,6 +625,190 @@ static void test_run_io_outside_kvm_run(void **state)
 	assert_non_null(strstr(f->vm.why, "outside kvm_run"));
 }
 
+#define RDMSR(i)                                         \
+	{                                                \
+		.reason = KVM_EXIT_X86_RDMSR, .msr = (i) \
+	}
+#define WRMSR(i, v)                                                       \
+	{                                                                 \
+		.reason = KVM_EXIT_X86_WRMSR, .msr = (i), .msr_data = (v) \
+	}
+
+static void test_run_msr_to_bus(void **state)
+{
+	static const struct exit_step steps[] = {
+		WRMSR(MSR_DEV, 0x1122334455667788ULL),
+		RDMSR(MSR_DEV),
+		WRMSR(MSR_DEV + 1, 5), /* the device refuses */
+		RDMSR(MSR_DEV + 1),
+		RDMSR(0x12345), /* no device */
+		WRMSR(0x12345, 1),
+		RDMSR(0xc1), /* IA32_PMC0 without a vPMU: nothing there */
+		GUEST_EXIT(0),
+	};
+	struct fixture *f = *state;
+
+	f->msr_regs[1] = 0xabcd;
+	run_steps(f, steps, 8);
+	assert_int_equal(f->vm.exit_status, 0);
+	assert_int_equal(f->msr_regs[0], 0x1122334455667788ULL);
+	assert_int_equal(f->seen_msr[0].error, 0);
+	assert_int_equal(f->seen_msr[1].error, 0);
+	assert_int_equal(f->seen_msr[1].data, 0x1122334455667788ULL);
+	/* A refused write: #GP (error), the register unchanged. */
+	assert_int_equal(f->seen_msr[2].error, 1);
+	assert_int_equal(f->msr_regs[1], 0xabcd);
+	assert_int_equal(f->seen_msr[3].error, 0);
+	assert_int_equal(f->seen_msr[3].data, 0xabcd);
+	/* Nothing there: #GP both ways, no data made up. */
+	for (unsigned int i = 4; i < 7; i++) {
+		assert_int_equal(f->seen_msr[i].error, 1);
+		assert_int_equal(f->seen_msr[i].index, steps[i].msr);
+	}
+	assert_int_equal(f->seen_msr[4].data, MSR_MARK);
+	assert_int_equal(f->seen_msr[6].data, MSR_MARK);
+}
+
+/* With an emulated vPMU its MSRs go to the model, the others still not. */
+static void test_run_msr_to_vpmu(void **state)
+{
+	static const struct exit_step steps[] = {
+		RDMSR(0x38f),	   /* IA32_PERF_GLOBAL_CTRL */
+		WRMSR(0xc1, 1234), /* IA32_PMC0 */
+		RDMSR(0xc1),
+		RDMSR(0xc5),	/* IA32_PMC4: the model has 4 GP counters */
+		RDMSR(MSR_DEV), /* not a PMU MSR: the bus */
+		GUEST_EXIT(0),
+	};
+	struct fixture *f = *state;
+	struct vpmu_config cfg;
+	struct vcpu_pmu pmu = { 0 };
+
+	vpmu_config_default(&cfg);
+	assert_int_equal(vpmu_init(&pmu.model, &cfg), 0);
+	f->msr_regs[0] = 77;
+	create_vcpu(f, 1);
+	f->vcpu.pmu = &pmu;
+	f->steps = steps;
+	f->nr_steps = 6;
+	fake_ioctl_reset();
+	fake_ioctl_on(KVM_RUN, fake_run, f);
+	vcpu_run_loop(&f->vcpu);
+	vcpu_pmu_destroy(&pmu);
+	assert_int_equal(f->next, 6);
+	assert_int_equal(f->vm.exit_status, 0);
+	assert_int_equal(f->seen_msr[0].error, 0);
+	assert_int_equal(f->seen_msr[0].data, 0xf);
+	assert_int_equal(f->seen_msr[1].error, 0);
+	assert_int_equal(pmu.model.gp[0], 1234);
+	assert_int_equal(f->seen_msr[2].data, 1234);
+	assert_int_equal(f->seen_msr[3].error, 1);
+	assert_int_equal(f->seen_msr[4].error, 0);
+	assert_int_equal(f->seen_msr[4].data, 77);
+	assert_int_equal(pmu.stats.msr_exits, 4);
+	/* Nothing counts instructions: no stepping, no other ioctl. */
+	assert_false(pmu.stepping);
+	assert_null(fake_ioctl_find(KVM_SET_GUEST_DEBUG, 0));
+}
+
+/* Only the emulated vPMU single-steps; a stray debug exit is a bug. */
+static void test_run_debug_exit_unhandled(void **state)
+{
+	static const struct exit_step steps[] = {
+		{ .reason = KVM_EXIT_DEBUG },
+	};
+	struct fixture *f = *state;
+	struct vpmu_config cfg;
+	struct vcpu_pmu pmu = { 0 };
+
+	run_steps(f, steps, 1);
+	assert_int_equal(f->vm.exit_status, HV_EXIT_UNHANDLED);
+	assert_int_equal(f->vm.culprit, 1);
+	assert_string_equal(f->vm.why,
+			    "vCPU 1: unhandled exit 4 (KVM_EXIT_DEBUG)");
+
+	/* A vPMU that is not stepping did not ask for it either. */
+	vcpu_destroy(&f->vcpu);
+	f->next = 0;
+	f->vm.stopping = false;
+	vpmu_config_default(&cfg);
+	assert_int_equal(vpmu_init(&pmu.model, &cfg), 0);
+	create_vcpu(f, 1);
+	f->vcpu.pmu = &pmu;
+	f->steps = steps;
+	f->nr_steps = 1;
+	fake_ioctl_reset();
+	fake_ioctl_on(KVM_RUN, fake_run, f);
+	vcpu_run_loop(&f->vcpu);
+	vcpu_pmu_destroy(&pmu);
+	assert_int_equal(f->vm.exit_status, HV_EXIT_UNHANDLED);
+	assert_int_equal(pmu.stats.steps, 0);
+}
+
+/* KVM_RUN interrupted by a kick that is still pending once it returns. */
+static void fill_pending_kick(struct kvm_run *run)
+{
+	(void)run;
+	raise(KICK);
+}
+
+static void test_run_eintr_takes_pending_kick(void **state)
+{
+	static const struct exit_step steps[] = {
+		{ .err = EINTR, .fill = fill_pending_kick },
+		GUEST_EXIT(3),
+	};
+	struct fixture *f = *state;
+	sigset_t kick, old, pending;
+	const struct timespec none = { 0 };
+
+	/* As on a vCPU thread: the kick is blocked outside KVM_RUN. */
+	sigemptyset(&kick);
+	sigaddset(&kick, KICK);
+	pthread_sigmask(SIG_BLOCK, &kick, &old);
+	run_steps(f, steps, 2);
+	sigpending(&pending);
+	/* Clean up before asserting, so a failure cannot kill the test. */
+	sigtimedwait(&kick, NULL, &none);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	assert_false(sigismember(&pending, KICK));
+	assert_int_equal(f->vm.exit_status, 3);
+}
+
+/*
+ * KVM_SET_SIGNAL_MASK, on the vCPU thread: records the mask, and whether
+ * the thread itself now blocks the kick, for the test to check.
+ */
+static int record_sigmask(int fd, unsigned long request, void *arg, void *ctx)
+{
+	const struct kvm_signal_mask *mask = arg;
+	struct fixture *f = ctx;
+	sigset_t now;
+
+	(void)request;
+	f->nr_sigmask++;
+	f->sigmask_fd = fd;
+	f->sigmask_len = mask->len;
+	sigemptyset(&f->sigmask);
+	memcpy(&f->sigmask, mask->sigset,
+	       mask->len < sizeof(f->sigmask) ? mask->len : sizeof(f->sigmask));
+	pthread_sigmask(SIG_BLOCK, NULL, &now);
+	f->kick_blocked_in_thread = sigismember(&now, KICK);
+	return 0;
+}
+
+/* The mask KVM_RUN runs with: the thread's own, less the kick. */
+static void check_sigmask(const struct fixture *f, int also_blocked)
+{
+	assert_int_equal(f->nr_sigmask, 1);
+	assert_int_equal(f->sigmask_fd, f->vcpu.fd);
+	assert_int_equal(f->sigmask_len, 8); /* the kernel's sigset_t */
+	assert_false(sigismember(&f->sigmask, KICK));
+	if (also_blocked)
+		assert_true(sigismember(&f->sigmask, also_blocked));
+	assert_true(f->kick_blocked_in_thread);
+}
+
 /* Behaves like a vCPU thread blocked in the kernel: only a kick ends it. */
 static int blocking_run(int fd, unsigned long request, void *arg, void *ctx)
 {
@@ -581,19 +827,34 @@ static int blocking_run(int fd, unsigned long request, void *arg, void *ctx)
 static void test_thread_stops_on_kick(void **state)
 {
 	struct fixture *f = *state;
+	sigset_t inherited, old;
 
 	create_vcpu(f, 2);
 	fake_ioctl_reset();
+	fake_ioctl_expect_fn(KVM_SET_SIGNAL_MASK, record_sigmask, f);
 	fake_ioctl_on(KVM_RUN, blocking_run, f);
+	/*
+	 * What the starting thread blocks stays blocked in KVM_RUN, but for
+	 * the kick.
+	 */
+	sigemptyset(&inherited);
+	sigaddset(&inherited, SIGUSR2);
+	sigaddset(&inherited, KICK);
+	pthread_sigmask(SIG_BLOCK, &inherited, &old);
 	assert_int_equal(vcpu_start(&f->vcpu), 0);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	assert_true(f->vcpu.started);
 	/* Still running after a while: nothing ended the run. */
 	assert_false(vm_wait_stop(&f->vm, 20 * 1000000));
 	vm_stop(&f->vm, HV_EXIT_TIMEOUT, 2, "timed out");
 	vcpu_stop(&f->vcpu);
 	assert_false(f->vcpu.started);
-	assert_true(fake_ioctl_nr_calls() >= 1);
-	assert_int_equal(fake_ioctl_call(0)->request, KVM_RUN);
+	fake_ioctl_verify();
+	check_sigmask(f, SIGUSR2);
+	/* The mask is set before the first KVM_RUN. */
+	assert_true(fake_ioctl_nr_calls() >= 2);
+	assert_int_equal(fake_ioctl_call(0)->request, KVM_SET_SIGNAL_MASK);
+	assert_int_equal(fake_ioctl_call(1)->request, KVM_RUN);
 	/* Stopping a stopped vCPU is harmless. */
 	vcpu_stop(&f->vcpu);
 }
@@ -607,11 +868,41 @@ static void test_thread_guest_exit_wakes_waiter(void **state)
 	f->steps = steps;
 	f->nr_steps = 1;
 	fake_ioctl_reset();
+	fake_ioctl_on(KVM_SET_SIGNAL_MASK, record_sigmask, f);
 	fake_ioctl_on(KVM_RUN, fake_run, f);
 	assert_int_equal(vcpu_start(&f->vcpu), 0);
 	assert_true(vm_wait_stop(&f->vm, 5000000000ULL));
 	vcpu_stop(&f->vcpu);
 	assert_int_equal(f->vm.exit_status, 9);
+	check_sigmask(f, 0);
+}
+
+static int fail_sigmask(int fd, unsigned long request, void *arg, void *ctx)
+{
+	(void)fd;
+	(void)request;
+	(void)arg;
+	(void)ctx;
+	errno = EINVAL;
+	return -1;
+}
+
+/* Without the mask a kick could be lost: the vCPU never runs. */
+static void test_thread_signal_mask_fails(void **state)
+{
+	struct fixture *f = *state;
+
+	create_vcpu(f, 3);
+	fake_ioctl_reset();
+	fake_ioctl_on(KVM_SET_SIGNAL_MASK, fail_sigmask, f);
+	assert_int_equal(vcpu_start(&f->vcpu), 0);
+	assert_true(vm_wait_stop(&f->vm, 5000000000ULL));
+	vcpu_stop(&f->vcpu);
+	assert_int_equal(f->vm.exit_status, HV_EXIT_VMM_ERROR);
+	assert_int_equal(f->vm.culprit, VM_NO_VCPU);
+	assert_string_equal(f->vm.why,
+			    "vCPU 3: KVM_SET_SIGNAL_MASK: Invalid argument");
+	assert_null(fake_ioctl_find(KVM_RUN, 0));
 }
 
 static const struct kvm_regs sample_regs = {
@@ -756,8 +1047,13 @@ int main(void)
 		T(test_run_fail_entry),
 		T(test_run_unhandled_exit),
 		T(test_run_io_outside_kvm_run),
+		T(test_run_msr_to_bus),
+		T(test_run_msr_to_vpmu),
+		T(test_run_debug_exit_unhandled),
+		T(test_run_eintr_takes_pending_kick),
 		T(test_thread_stops_on_kick),
 		T(test_thread_guest_exit_wakes_waiter),
+		T(test_thread_signal_mask_fails),
 		T(test_print_regs),
 		T(test_dump_regs_reads_kvm),
 		T(test_mode_names),

@@ -854,6 +854,121 @@ static void test_needs_stepping(void **state)
 	assert_false(vpmu_needs_stepping(pmu));
 }
 
+static void test_until_pmi_gp(void **state)
+{
+	struct vpmu *pmu = *state;
+
+	/* Nothing counts: no deadline. */
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_CORE_CYCLES), 0);
+	/* Counting without INT overflows silently: no deadline either. */
+	wr(pmu, VPMU_MSR_PERFEVTSEL0 + 2, SEL_ALL | EV_CORE_CYCLES);
+	wr(pmu, VPMU_MSR_A_PMC0 + 2, MASK48 - 9);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_CORE_CYCLES), 0);
+	wr(pmu, VPMU_MSR_PERFEVTSEL0 + 2,
+	   SEL_ALL | VPMU_EVTSEL_INT | EV_CORE_CYCLES);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_CORE_CYCLES), 10);
+	/* Only for its own event. */
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_REF_CYCLES), 0);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_INSTRUCTIONS), 0);
+	/* It is the exact count: one fewer does not raise the PMI. */
+	vpmu_count(pmu, VPMU_EV_CORE_CYCLES, 0, 9);
+	assert_false(vpmu_take_pmi(pmu));
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_CORE_CYCLES), 1);
+	vpmu_count(pmu, VPMU_EV_CORE_CYCLES, 3, 1);
+	assert_true(vpmu_take_pmi(pmu));
+	/* From 0 the whole width is left. */
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_CORE_CYCLES), 1ULL << 48);
+	/* A USR-only counter counts at some CPL: it has a deadline. */
+	wr(pmu, VPMU_MSR_PERFEVTSEL0 + 2,
+	   VPMU_EVTSEL_EN | VPMU_EVTSEL_USR | VPMU_EVTSEL_INT | EV_CORE_CYCLES);
+	wr(pmu, VPMU_MSR_A_PMC0 + 2, MASK48);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_CORE_CYCLES), 1);
+}
+
+static void test_until_pmi_disabled_counters(void **state)
+{
+	struct vpmu *pmu = *state;
+
+	wr(pmu, VPMU_MSR_PERFEVTSEL0,
+	   SEL_ALL | VPMU_EVTSEL_INT | EV_REF_CYCLES);
+	wr(pmu, VPMU_MSR_A_PMC0, MASK48 - 4);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_REF_CYCLES), 5);
+	/* Globally disabled. */
+	wr(pmu, VPMU_MSR_GLOBAL_CTRL, 0xe);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_REF_CYCLES), 0);
+	wr(pmu, VPMU_MSR_GLOBAL_CTRL, 0xf);
+	/* EN clear. */
+	wr(pmu, VPMU_MSR_PERFEVTSEL0,
+	   VPMU_EVTSEL_USR | VPMU_EVTSEL_OS | VPMU_EVTSEL_INT | EV_REF_CYCLES);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_REF_CYCLES), 0);
+	/* Neither USR nor OS. */
+	wr(pmu, VPMU_MSR_PERFEVTSEL0,
+	   VPMU_EVTSEL_EN | VPMU_EVTSEL_INT | EV_REF_CYCLES);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_REF_CYCLES), 0);
+	/* A modifier the model does not count with. */
+	wr(pmu, VPMU_MSR_PERFEVTSEL0,
+	   SEL_ALL | VPMU_EVTSEL_INT | VPMU_EVTSEL_INV | EV_REF_CYCLES);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_REF_CYCLES), 0);
+}
+
+static void test_until_pmi_fixed(void **state)
+{
+	struct vpmu *pmu = *state;
+
+	wr(pmu, VPMU_MSR_GLOBAL_CTRL, 0xf | 0x7ULL << 32);
+	wr(pmu, VPMU_MSR_FIXED_CTR0 + 1, MASK48 - 99);
+	/* Counting without the PMI bit: no deadline. */
+	wr(pmu, VPMU_MSR_FIXED_CTR_CTRL, VPMU_FIXED_CTRL(1, 0x3));
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_CORE_CYCLES), 0);
+	wr(pmu, VPMU_MSR_FIXED_CTR_CTRL, VPMU_FIXED_CTRL(1, 0xa)); /* USR */
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_CORE_CYCLES), 100);
+	/* The PMI bit alone does not count. */
+	wr(pmu, VPMU_MSR_FIXED_CTR_CTRL, VPMU_FIXED_CTRL(1, 0x8));
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_CORE_CYCLES), 0);
+	/* Fixed counter 2 is reference cycles, not core cycles. */
+	wr(pmu, VPMU_MSR_FIXED_CTR_CTRL, VPMU_FIXED_CTRL(2, 0xb));
+	wr(pmu, VPMU_MSR_FIXED_CTR0 + 2, MASK48 - 6);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_CORE_CYCLES), 0);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_REF_CYCLES), 7);
+	/* Globally disabled. */
+	wr(pmu, VPMU_MSR_GLOBAL_CTRL, 0xf | 0x3ULL << 32);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_REF_CYCLES), 0);
+	/* Branches have no fixed counter. */
+	wr(pmu, VPMU_MSR_GLOBAL_CTRL, 0xf | 0x7ULL << 32);
+	wr(pmu, VPMU_MSR_FIXED_CTR_CTRL, 0xbbb);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_BRANCHES), 0);
+}
+
+static void test_until_pmi_least_of_several(void **state)
+{
+	struct vpmu *pmu = *state;
+
+	wr(pmu, VPMU_MSR_GLOBAL_CTRL, 0xf | 0x7ULL << 32);
+	wr(pmu, VPMU_MSR_PERFEVTSEL0,
+	   SEL_ALL | VPMU_EVTSEL_INT | EV_INSTRUCTIONS);
+	wr(pmu, VPMU_MSR_A_PMC0, MASK48 - 499);
+	wr(pmu, VPMU_MSR_PERFEVTSEL0 + 3,
+	   SEL_ALL | VPMU_EVTSEL_INT | EV_INSTRUCTIONS);
+	wr(pmu, VPMU_MSR_A_PMC0 + 3, MASK48 - 299);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_INSTRUCTIONS), 300);
+	/* A nearer fixed counter wins... */
+	wr(pmu, VPMU_MSR_FIXED_CTR_CTRL, VPMU_FIXED_CTRL(0, 0x9));
+	wr(pmu, VPMU_MSR_FIXED_CTR0, MASK48 - 49);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_INSTRUCTIONS), 50);
+	/* ... and a nearer GP counter without INT does not. */
+	wr(pmu, VPMU_MSR_PERFEVTSEL0 + 1, SEL_ALL | EV_INSTRUCTIONS);
+	wr(pmu, VPMU_MSR_A_PMC0 + 1, MASK48);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_INSTRUCTIONS), 50);
+	/* A nearer GP counter with INT does. */
+	wr(pmu, VPMU_MSR_PERFEVTSEL0 + 1,
+	   SEL_ALL | VPMU_EVTSEL_INT | EV_INSTRUCTIONS);
+	wr(pmu, VPMU_MSR_A_PMC0 + 1, MASK48 - 1);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_INSTRUCTIONS), 2);
+	/* The fixed counter alone, after the GP ones are disabled. */
+	wr(pmu, VPMU_MSR_GLOBAL_CTRL, 0x7ULL << 32);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_INSTRUCTIONS), 50);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -895,6 +1010,10 @@ int main(void)
 		cmocka_unit_test_setup(test_rdpmc, setup),
 		cmocka_unit_test_setup(test_filter_hook, setup),
 		cmocka_unit_test_setup(test_needs_stepping, setup),
+		cmocka_unit_test_setup(test_until_pmi_gp, setup),
+		cmocka_unit_test_setup(test_until_pmi_disabled_counters, setup),
+		cmocka_unit_test_setup(test_until_pmi_fixed, setup),
+		cmocka_unit_test_setup(test_until_pmi_least_of_several, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
