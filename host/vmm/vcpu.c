@@ -12,22 +12,11 @@
 #include "vmm/mb2.h"
 #include "vmm/vcpu.h"
 #include "vmm/vcpu_pmu.h"
-
-/* Interrupts KVM_RUN when the run is over (see vcpu_stop()). */
-#define VCPU_KICK_SIGNAL SIGUSR1
-
-#define X86_CR0_PE	0x00000001
-#define X86_CR0_ET	0x00000010
-#define X86_CR0_PG	0x80000000
-#define X86_RFLAGS_RES1 0x00000002 /* bit 1 always reads as 1 */
-#define X86_RFLAGS_VM	0x00020000
-#define X86_EFER_LMA	0x00000400
+#include "vmm/x86.h"
 
 /* Selectors of the Multiboot2 entry state; the values are ours to pick. */
-#define VCPU_MB2_CS	 0x08
-#define VCPU_MB2_DS	 0x10
-#define SEG_TYPE_CODE_XR 0xb /* execute/read, accessed */
-#define SEG_TYPE_DATA_RW 0x3 /* read/write, accessed */
+#define VCPU_MB2_CS 0x08
+#define VCPU_MB2_DS 0x10
 
 static const char *const vcpu_exit_names[] = {
 	[KVM_EXIT_UNKNOWN] = "KVM_EXIT_UNKNOWN",
@@ -158,8 +147,8 @@ int vcpu_set_mb2_entry(struct vcpu *vcpu, uint32_t entry, uint32_t info)
 		       "KVM_GET_SREGS");
 	if (ret < 0)
 		return ret;
-	vcpu_flat_segment(&sregs.cs, VCPU_MB2_CS, SEG_TYPE_CODE_XR);
-	vcpu_flat_segment(&sregs.ds, VCPU_MB2_DS, SEG_TYPE_DATA_RW);
+	vcpu_flat_segment(&sregs.cs, VCPU_MB2_CS, X86_SEG_CODE_XR);
+	vcpu_flat_segment(&sregs.ds, VCPU_MB2_DS, X86_SEG_DATA_RW);
 	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
 	/* Caches on (CD and NW clear), as firmware leaves them. */
 	sregs.cr0 = X86_CR0_PE | X86_CR0_ET;

@@ -5,6 +5,7 @@
 
 #include <linux/kvm.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +13,12 @@
 #include "vmm/bus.h"
 #include "vmm/cpuid.h"
 #include "vmm/vm.h"
+
+/*
+ * Interrupts KVM_RUN: when the run is over (see vcpu_stop()), and at the
+ * emulated vPMU's overflow deadline.
+ */
+#define VCPU_KICK_SIGNAL SIGUSR1
 
 struct vcpu_pmu;
 

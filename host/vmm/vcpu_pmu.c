@@ -10,21 +10,18 @@
 #include "hvcheck_abi.h"
 #include "vmm/vcpu.h"
 #include "vmm/vcpu_pmu.h"
+#include "vmm/x86.h"
 
-#define X86_CR4_PCE  (1ULL << 8)
-#define X86_EFER_LMA (1ULL << 10)
-
-#define APIC_LVTPC	     0x340
-#define APIC_LVT_MASKED	     (1u << 16)
-#define APIC_LVT_VECTOR	     0xffu
-#define APIC_LVT_MODE(lvt)   (((lvt) >> 8) & 7)
-#define APIC_MODE_FIXED	     0
-#define APIC_MODE_NMI	     4
-#define APIC_MSI_ADDRESS     0xfee00000u
-#define APIC_MSI_DEST_SHIFT  12
-#define NS_PER_MS	     1000000ULL
-#define PAGE_SIZE_4K	     4096ULL
-#define VCPU_PMU_KICK_SIGNAL SIGUSR1 /* the signal vcpu_stop() kicks with */
+#define APIC_LVTPC	    0x340
+#define APIC_LVT_MASKED	    (1u << 16)
+#define APIC_LVT_VECTOR	    0xffu
+#define APIC_LVT_MODE(lvt)  (((lvt) >> 8) & 7)
+#define APIC_MODE_FIXED	    0
+#define APIC_MODE_NMI	    4
+#define APIC_MSI_ADDRESS    0xfee00000u
+#define APIC_MSI_DEST_SHIFT 12
+#define NS_PER_MS	    1000000ULL
+#define PAGE_SIZE_4K	    4096ULL
 
 int vcpu_pmu_vm_setup(struct vm *vm, uint64_t *tsc_khz)
 {
@@ -134,8 +131,8 @@ int vcpu_pmu_set_cpuid(struct cpuid *cpuid, const struct vpmu_config *cfg,
 #define PROBE_PML4     0x1000
 #define PROBE_PDPT     0x2000
 #define PROBE_PD       0x3000
-#define PROBE_PTE_UWP  0x7ULL  /* present, writable, user */
-#define PROBE_PDE_2M   0x87ULL /* the same, 2 MiB page */
+#define PROBE_PTE_UWP  (X86_PTE_PRESENT | X86_PTE_WRITE | X86_PTE_USER)
+#define PROBE_PDE_2M   (PROBE_PTE_UWP | X86_PTE_LARGE)
 #define PROBE_NOPS     2
 
 /* Runs the probe's vCPU at CPL3 in 64-bit mode, stepping two NOPs. */
@@ -145,11 +142,11 @@ static int vcpu_pmu_probe_steps(struct vm *vm, int fd, struct kvm_run *run,
 	struct kvm_guest_debug dbg = {
 		.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP,
 	};
-	struct kvm_regs regs = { .rip = 0, .rflags = 0x2 };
+	struct kvm_regs regs = { .rip = 0, .rflags = X86_RFLAGS_RES1 };
 	struct kvm_segment code = {
 		.limit = 0xffffffff,
 		.selector = 0x33,
-		.type = 0xb,
+		.type = X86_SEG_CODE_XR,
 		.present = 1,
 		.dpl = 3,
 		.s = 1,
@@ -164,15 +161,15 @@ static int vcpu_pmu_probe_steps(struct vm *vm, int fd, struct kvm_run *run,
 		return ret;
 	sregs.cs = code;
 	sregs.ss = code;
-	sregs.ss.type = 0x3;
+	sregs.ss.type = X86_SEG_DATA_RW;
 	sregs.ss.l = 0;
 	sregs.ss.db = 1;
 	sregs.ss.selector = 0x2b;
 	sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss;
-	sregs.cr0 = 0x80000011; /* PG, ET, PE */
+	sregs.cr0 = X86_CR0_PG | X86_CR0_ET | X86_CR0_PE;
 	sregs.cr3 = PROBE_PML4;
-	sregs.cr4 = 0x20;   /* PAE */
-	sregs.efer = 0x500; /* LMA, LME */
+	sregs.cr4 = X86_CR4_PAE;
+	sregs.efer = X86_EFER_LMA | X86_EFER_LME;
 	ret = vm_ioctl(vm, fd, KVM_SET_SREGS, &sregs, "KVM_SET_SREGS");
 	if (ret >= 0)
 		ret = vm_ioctl(vm, fd, KVM_SET_REGS, &regs, "KVM_SET_REGS");
@@ -289,7 +286,7 @@ void vcpu_pmu_destroy(struct vcpu_pmu *pmu)
 /* The privilege level of the instruction at the synchronised RIP. */
 static unsigned int vcpu_pmu_cpl(const struct kvm_sregs *sregs)
 {
-	if (!(sregs->cr0 & 1)) /* real mode */
+	if (!(sregs->cr0 & X86_CR0_PE)) /* real mode */
 		return 0;
 	return sregs->cs.selector & 3;
 }
@@ -482,7 +479,7 @@ static void vcpu_pmu_create_timer(struct vcpu *vcpu)
 	struct vcpu_pmu *pmu = vcpu->pmu;
 	struct sigevent sev = {
 		.sigev_notify = SIGEV_THREAD_ID,
-		.sigev_signo = VCPU_PMU_KICK_SIGNAL,
+		.sigev_signo = VCPU_KICK_SIGNAL,
 	};
 
 	sev._sigev_un._tid = syscall(SYS_gettid);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "vmm/vm.h"
+#include "vmm/x86.h"
 
 /*
  * Intel needs a TSS (3 pages) and an identity-mapped page table (1 page)
@@ -30,26 +31,18 @@ void *vm_gpa_to_hva(const struct guest_mem *mem, uint64_t gpa, uint64_t len)
 	return mem->base + gpa;
 }
 
-#define PTE_PRESENT	 0x1ULL
-#define PTE_LARGE	 0x80ULL /* PS: a 1 GiB or 2 MiB page */
-#define PTE_ADDR	 0x000ffffffffff000ULL
-#define X86_CR0_PG_BIT	 0x80000000ULL
-#define X86_CR4_PAE_BIT	 0x20ULL
-#define X86_CR4_LA57	 0x1000ULL
-#define X86_EFER_LMA_BIT 0x400ULL
-
 int vm_gva_to_gpa(const struct guest_mem *mem, const struct vm_paging *pg,
 		  uint64_t gva, uint64_t *gpa)
 {
-	uint64_t table = pg->cr3 & PTE_ADDR, entry;
+	uint64_t table = pg->cr3 & X86_PTE_ADDR, entry;
 	const uint64_t *hva;
 	int level;
 
-	if (!(pg->cr0 & X86_CR0_PG_BIT)) {
+	if (!(pg->cr0 & X86_CR0_PG)) {
 		*gpa = gva & 0xffffffffULL;
 		return 0;
 	}
-	if (!(pg->efer & X86_EFER_LMA_BIT) || !(pg->cr4 & X86_CR4_PAE_BIT) ||
+	if (!(pg->efer & X86_EFER_LMA) || !(pg->cr4 & X86_CR4_PAE) ||
 	    (pg->cr4 & X86_CR4_LA57))
 		return -EOPNOTSUPP;
 	/* Four levels of 9 bits each above the 12-bit page offset. */
@@ -60,16 +53,17 @@ int vm_gva_to_gpa(const struct guest_mem *mem, const struct vm_paging *pg,
 		if (!hva)
 			return -EFAULT;
 		entry = *hva;
-		if (!(entry & PTE_PRESENT))
+		if (!(entry & X86_PTE_PRESENT))
 			return -EFAULT;
-		if (level == 0 || (level <= 2 && (entry & PTE_LARGE))) {
+		if (level == 0 || (level <= 2 && (entry & X86_PTE_LARGE))) {
 			uint64_t offset = gva & ((1ULL << shift) - 1);
 
-			*gpa = ((entry & PTE_ADDR) & ~((1ULL << shift) - 1)) +
+			*gpa = ((entry & X86_PTE_ADDR) &
+				~((1ULL << shift) - 1)) +
 			       offset;
 			return 0;
 		}
-		table = entry & PTE_ADDR;
+		table = entry & X86_PTE_ADDR;
 	}
 	return -EFAULT; /* not reached: level 0 always returns */
 }
