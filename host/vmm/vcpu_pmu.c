@@ -498,12 +498,19 @@ static void vcpu_pmu_create_timer(struct vcpu *vcpu)
  */
 static void vcpu_pmu_arm_deadline(struct vcpu_pmu *pmu)
 {
-	uint64_t core = vpmu_until_pmi(&pmu->model, VPMU_EV_CORE_CYCLES);
-	uint64_t ref = vpmu_until_pmi(&pmu->model, VPMU_EV_REF_CYCLES);
-	uint64_t cycles = core && (!ref || core < ref) ? core : ref;
 	struct itimerspec its = { 0 };
+	uint64_t core, ref, cycles = 0;
 
-	if (cycles && !pmu->stepping) {
+	/* Stepping counts cycles per instruction: no deadline then. */
+	if (!pmu->stepping) {
+		core = vpmu_until_pmi(&pmu->model, VPMU_EV_CORE_CYCLES);
+		ref = vpmu_until_pmi(&pmu->model, VPMU_EV_REF_CYCLES);
+		cycles = core && (!ref || core < ref) ? core : ref;
+	}
+	/* Most entries have no deadline: spare them the system call. */
+	if (!cycles && !pmu->deadline_armed)
+		return;
+	if (cycles) {
 		/* Whole nanoseconds, rounded up so the overflow has happened. */
 		uint64_t ns =
 			cycles / pmu->tsc_khz * NS_PER_MS +
@@ -516,6 +523,7 @@ static void vcpu_pmu_arm_deadline(struct vcpu_pmu *pmu)
 			its.it_value.tv_nsec = 1;
 	}
 	timer_settime(pmu->timer, 0, &its, NULL);
+	pmu->deadline_armed = cycles != 0;
 }
 
 void vcpu_pmu_before_run(struct vcpu *vcpu)

@@ -47,7 +47,8 @@ struct vcpu_pmu {
 	uint64_t cycle_frac; /* sub-cycle remainder, in kHz x ns */
 	struct vcpu_pmu_next next;
 	bool have_timer;
-	timer_t timer; /* kicks the vCPU when a cycle counter overflows */
+	timer_t timer;	     /* kicks the vCPU when a cycle counter overflows */
+	bool deadline_armed; /* timer set, or expired without a disarm */
 	struct vcpu_pmu_stats stats;
 };
 
