@@ -154,6 +154,30 @@ static char *qemu_escape(const char *value)
 	return out;
 }
 
+/* The entry's CPUs and RAM, and nothing QEMU would add by default. */
+static void qemu_add_machine(struct argv_builder *b,
+			     const struct manifest_entry *e)
+{
+	argv_add(b, "-smp");
+	argv_addf(b, "%u", e->smp);
+	argv_add(b, "-m");
+	argv_addf(b, "%u", e->mem_mib);
+	/* no NIC option ROM, VGA or default serial: faster, and ours only */
+	argv_add(b, "-nodefaults");
+	argv_add(b, "-display");
+	argv_add(b, "none");
+	argv_add(b, "-no-reboot");
+}
+
+/* The first serial port into the test's log (log_esc: QEMU-escaped). */
+static void qemu_add_serial_log(struct argv_builder *b, const char *log_esc)
+{
+	argv_add(b, "-chardev");
+	argv_addf(b, "file,id=hvcheck-serial,path=%s", log_esc);
+	argv_add(b, "-serial");
+	argv_add(b, "chardev:hvcheck-serial");
+}
+
 char **suite_qemu_argv(const struct suite_setup *s,
 		       const struct manifest_entry *e, const char *disk,
 		       const char *log)
@@ -171,22 +195,11 @@ char **suite_qemu_argv(const struct suite_setup *s,
 	} else {
 		argv_add(&b, "tcg");
 	}
-	argv_add(&b, "-smp");
-	argv_addf(&b, "%u", e->smp);
-	argv_add(&b, "-m");
-	argv_addf(&b, "%u", e->mem_mib);
-	/* no NIC option ROM, VGA or default serial: faster, and ours only */
-	argv_add(&b, "-nodefaults");
-	argv_add(&b, "-display");
-	argv_add(&b, "none");
-	argv_add(&b, "-no-reboot");
+	qemu_add_machine(&b, e);
 	argv_add(&b, "-device");
 	argv_addf(&b, "isa-debug-exit,iobase=%#x,iosize=0x04",
 		  HV_X86_EXIT_PORT);
-	argv_add(&b, "-chardev");
-	argv_addf(&b, "file,id=hvcheck-serial,path=%s", log_esc);
-	argv_add(&b, "-serial");
-	argv_add(&b, "chardev:hvcheck-serial");
+	qemu_add_serial_log(&b, log_esc);
 	argv_add(&b, "-drive");
 	argv_addf(&b, "file=%s,format=raw,if=ide,media=cdrom,readonly=on", iso);
 	argv_add(&b, "-drive");
@@ -214,20 +227,10 @@ char **suite_qemu_arm64_argv(const struct suite_setup *s,
 	argv_addf(&b, "virt,gic-version=%u", gic);
 	argv_add(&b, "-cpu");
 	argv_add(&b, s->qemu_kvm ? "host" : "max");
-	argv_add(&b, "-smp");
-	argv_addf(&b, "%u", e->smp);
-	argv_add(&b, "-m");
-	argv_addf(&b, "%u", e->mem_mib);
-	argv_add(&b, "-nodefaults");
-	argv_add(&b, "-display");
-	argv_add(&b, "none");
-	argv_add(&b, "-no-reboot");
+	qemu_add_machine(&b, e);
 	/* SYS_EXIT_EXTENDED makes the guest's status QEMU's exit status */
 	argv_add(&b, "-semihosting");
-	argv_add(&b, "-chardev");
-	argv_addf(&b, "file,id=hvcheck-serial,path=%s", log_esc);
-	argv_add(&b, "-serial");
-	argv_add(&b, "chardev:hvcheck-serial");
+	qemu_add_serial_log(&b, log_esc);
 	argv_add(&b, "-kernel");
 	argv_add(&b, s->guest);
 	argv_add(&b, "-append");
