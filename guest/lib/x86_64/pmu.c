@@ -281,6 +281,18 @@ int pmu_rdpmc_safe(u32 index, u64 *value)
 	return vector;
 }
 
+/*
+ * The measured loop body, PMU_LOOP_INSNS() counts these: `loops` times
+ * nop, dec, jnz, with a numeric label.
+ */
+#define PMU_ASM_LOOP(label) label ": nop\n\tdec %[loops]\n\tjnz " label "b\n\t"
+/* The WRMSR of operands [op_msr], [op_lo], [op_hi]: 3 moves and it. */
+#define PMU_ASM_WRMSR(op)              \
+	"mov %[" op "_msr], %%ecx\n\t" \
+	"mov %[" op "_lo], %%eax\n\t"  \
+	"mov %[" op "_hi], %%edx\n\t"  \
+	"wrmsr"
+
 u64 pmu_loop(struct pmu_wrmsr start, struct pmu_wrmsr stop, u64 loops)
 {
 	u32 ecx = start.msr, eax = (u32)start.value;
@@ -288,14 +300,7 @@ u64 pmu_loop(struct pmu_wrmsr start, struct pmu_wrmsr stop, u64 loops)
 	u64 tsc = rdtsc();
 
 	asm volatile(
-		"wrmsr\n\t"
-		"1: nop\n\t"
-		"dec %[loops]\n\t"
-		"jnz 1b\n\t"
-		"mov %[stop_msr], %%ecx\n\t"
-		"mov %[stop_lo], %%eax\n\t"
-		"mov %[stop_hi], %%edx\n\t"
-		"wrmsr"
+		"wrmsr\n\t" PMU_ASM_LOOP("1") PMU_ASM_WRMSR("stop")
 		: [loops] "+r"(loops), "+c"(ecx), "+a"(eax), "+d"(edx)
 		: [stop_msr] "rm"(stop.msr), [stop_lo] "rm"((u32)stop.value),
 		  [stop_hi] "rm"((u32)(stop.value >> 32))
@@ -311,22 +316,10 @@ u64 pmu_loop2(struct pmu_wrmsr start, u64 loops1, struct pmu_wrmsr mid,
 	u64 tsc = rdtsc();
 
 	asm volatile(
-		"wrmsr\n\t"
-		"1: nop\n\t"
-		"dec %[loops]\n\t"
-		"jnz 1b\n\t"
-		"mov %[mid_msr], %%ecx\n\t"
-		"mov %[mid_lo], %%eax\n\t"
-		"mov %[mid_hi], %%edx\n\t"
-		"wrmsr\n\t"
-		"mov %[loops2], %[loops]\n\t"
-		"2: nop\n\t"
-		"dec %[loops]\n\t"
-		"jnz 2b\n\t"
-		"mov %[stop_msr], %%ecx\n\t"
-		"mov %[stop_lo], %%eax\n\t"
-		"mov %[stop_hi], %%edx\n\t"
-		"wrmsr"
+		"wrmsr\n\t" PMU_ASM_LOOP("1") PMU_ASM_WRMSR(
+			"mid") "\n\t"
+			       "mov %[loops2], %[loops]\n\t" PMU_ASM_LOOP("2")
+				       PMU_ASM_WRMSR("stop")
 		: [loops] "+r"(loops1), "+c"(ecx), "+a"(eax), "+d"(edx)
 		: [mid_msr] "rm"(mid.msr), [mid_lo] "rm"((u32)mid.value),
 		  [mid_hi] "rm"((u32)(mid.value >> 32)), [loops2] "rm"(loops2),
