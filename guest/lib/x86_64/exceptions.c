@@ -27,6 +27,11 @@ const char *exception_name(unsigned int vector)
 	return vector < 32 ? "reserved exception" : "interrupt";
 }
 
+const char *exception_text(int vector)
+{
+	return vector == EXC_NONE ? "no exception" : exception_name(vector);
+}
+
 irq_handler_t irq_set_handler(unsigned int vector, irq_handler_t handler)
 {
 	return __atomic_exchange_n(&handlers[vector & 0xff], handler,

@@ -50,6 +50,8 @@ int rdmsr_safe(u32 msr, u64 *value);
 int wrmsr_safe(u32 msr, u64 value);
 
 const char *exception_name(unsigned int vector);
+/* exception_name(), or "no exception" for EXC_NONE: for asm_safe() results. */
+const char *exception_text(int vector);
 #endif /* __ASSEMBLY__ */
 
 #endif /* GUEST_EXCEPTIONS_H */

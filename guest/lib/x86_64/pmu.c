@@ -460,11 +460,6 @@ void pmu_report_value(u64 got, u64 want, const char *fmt, ...)
 		report(false, "%s, got 0x%lx, expected 0x%lx", what, got, want);
 }
 
-static const char *vector_text(int vector)
-{
-	return vector == EXC_NONE ? "no exception" : exception_name(vector);
-}
-
 void pmu_report_vector(int got, int want, const char *fmt, ...)
 {
 	char what[160];
@@ -474,8 +469,8 @@ void pmu_report_vector(int got, int want, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	if (got == want)
-		report(true, "%s: %s", what, vector_text(want));
+		report(true, "%s: %s", what, exception_text(want));
 	else
-		report(false, "%s: %s, got %s", what, vector_text(want),
-		       vector_text(got));
+		report(false, "%s: %s, got %s", what, exception_text(want),
+		       exception_text(got));
 }

@@ -186,6 +186,20 @@ static inline bool tsc_passed(u64 deadline)
 {
 	return (s64)(rdtsc() - deadline) >= 0;
 }
+
+/*
+ * Interrupts on for a few milliseconds, then off again: lets a pending
+ * or stray interrupt show.
+ */
+static inline void irq_linger(void)
+{
+	u64 deadline = rdtsc() + TSC_CYCLES_SHORT;
+
+	irq_enable();
+	while (!tsc_passed(deadline))
+		cpu_relax();
+	irq_disable();
+}
 #endif /* __ASSEMBLY__ */
 
 #endif /* GUEST_PROCESSOR_H */

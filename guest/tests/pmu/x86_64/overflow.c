@@ -38,17 +38,6 @@ static bool wait_pmi(u64 cycles)
 	return READ_ONCE(pmis.count);
 }
 
-/* Interrupts on for a few milliseconds: lets a stray PMI show. */
-static void linger(void)
-{
-	u64 deadline = rdtsc() + TSC_CYCLES_SHORT;
-
-	irq_enable();
-	while (!tsc_passed(deadline))
-		cpu_relax();
-	irq_disable();
-}
-
 /*
  * Increments until c wraps in a measured loop: half the loop's
  * instructions, or CYCLES_BEFORE_OVERFLOW cycles.
@@ -111,7 +100,7 @@ static void check_fixed_vector(struct pmu_counter c, u64 loops)
 			 &expect, "%s counter %u wraps at 2^%u and counts on",
 			 kind, c.idx, c.fixed ? pmu.fixed_width : pmu.gp_width);
 	wait_pmi(TSC_CYCLES_LONG);
-	linger();
+	irq_linger();
 	if (pmis.count == 1 && pmis.vector == PMI_VECTOR)
 		report(true, "%s counter %u: one PMI with LVTPC's vector", kind,
 		       c.idx);
@@ -159,7 +148,7 @@ static void check_no_int(struct pmu_counter c, u64 loops)
 			 "%s counter %u: PMI bit clear, overflow still sets "
 			 "its GLOBAL_STATUS bit",
 			 pmu_counter_kind(c), c.idx);
-	linger();
+	irq_linger();
 	pmu_report_value(pmis.count, 0, "%s counter %u: PMI bit clear, no PMI",
 			 pmu_counter_kind(c), c.idx);
 }

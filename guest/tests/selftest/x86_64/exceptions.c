@@ -20,18 +20,13 @@
 
 #define APIC_BASE_ENABLE BIT(11)
 
-static const char *vector_text(int vector)
-{
-	return vector == EXC_NONE ? "no exception" : exception_name(vector);
-}
-
 static void expect_vector(int got, int want, const char *what)
 {
 	if (got == want)
-		report(true, "%s: %s", what, vector_text(want));
+		report(true, "%s: %s", what, exception_text(want));
 	else
-		report(false, "%s: %s, got %s", what, vector_text(want),
-		       vector_text(got));
+		report(false, "%s: %s, got %s", what, exception_text(want),
+		       exception_text(got));
 }
 
 static int read_at(u64 addr)
@@ -62,7 +57,7 @@ static void expect_nonexistent_msr_gp(int vector, const char *what)
 	    cpuid_hypervisor_is(CPUID_HYPERVISOR_LEAF, "TCGTCGTCGTCG"))
 		report_xfail(true, false,
 			     "%s: #GP, got %s (QEMU TCG ignores unknown MSRs)",
-			     what, vector_text(vector));
+			     what, exception_text(vector));
 	else
 		expect_vector(vector, GP_VECTOR, what);
 }

@@ -39,17 +39,6 @@ static bool wait_irqs(unsigned int n)
 	return ok;
 }
 
-/* Interrupts on for a few milliseconds: lets stray interrupts show. */
-static void linger(void)
-{
-	u64 deadline = rdtsc() + TSC_CYCLES_SHORT;
-
-	irq_enable();
-	while (!tsc_passed(deadline))
-		cpu_relax();
-	irq_disable();
-}
-
 static void check_oneshot(void)
 {
 	u32 lvt, count;
@@ -70,7 +59,7 @@ static void check_oneshot(void)
 
 	arrived = wait_irqs(1);
 	report(arrived, "one-shot interrupt arrived");
-	linger();
+	irq_linger();
 	report(arrived && READ_ONCE(timer_irqs) == 1,
 	       "one-shot timer fired exactly once");
 	report(apic_read(APIC_TMCCT) == 0, "current count is 0 after expiry");
@@ -95,9 +84,9 @@ static void check_periodic(void)
 
 	apic_write(APIC_TMICT, 0);
 	/* One interrupt may have been pending at the stop: let it in. */
-	linger();
+	irq_linger();
 	seen = READ_ONCE(timer_irqs);
-	linger();
+	irq_linger();
 	report(READ_ONCE(timer_irqs) == seen,
 	       "writing initial count 0 stops the periodic timer");
 }
@@ -119,7 +108,7 @@ static void check_masked(void)
 		cpu_relax();
 	}
 	irq_disable();
-	linger();
+	irq_linger();
 	report(expired && READ_ONCE(timer_irqs) == 0,
 	       "a masked timer counts down to 0 without an interrupt");
 }
