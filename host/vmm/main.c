@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hvcheck_abi.h"
+#include "vmm/filter_cmd.h"
 #include "vmm/run.h"
 #include "vmm/suite.h"
 
@@ -17,6 +18,8 @@ static void usage(FILE *out)
 		"                boot one guest and exit with its status\n"
 		"  suite [options]\n"
 		"                run a test manifest, one fresh VM per entry\n"
+		"  filter check|compile --policy P [options]\n"
+		"                what a PMU event-filter policy does under KVM\n"
 		"\n"
 		"'hvcheck COMMAND --help' describes a command's options.\n");
 }
@@ -31,6 +34,8 @@ int main(int argc, char **argv)
 		return run_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "suite"))
 		return suite_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "filter"))
+		return filter_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
 		return 0;
