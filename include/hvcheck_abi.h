@@ -84,21 +84,41 @@
 #define HV_VPMU_F_USER_UNSTEPPED       (1u << 2)
 
 /*
- * arm64 host-control channel (proposed for the arm64 VMM): one page of
- * 32-bit MMIO registers in the guest's device window, through which a
- * paired test asks the host to drive an SPI's input line.  Absent under
- * QEMU, where a read there aborts; the guest probes HV_HOSTCTL_MAGIC
- * and SKIPs paired checks without it (docs/gic.md).
+ * The host-control channel: 32-bit registers through which a paired
+ * test asks the hvcheck VMM to act mid-run.  The same offsets on both
+ * architectures: x86_64 reaches them as I/O ports HV_X86_HOSTCTL_PORT +
+ * offset (inl/outl), arm64 as an MMIO page at HV_ARM64_HOSTCTL_BASE.
+ * Absent under other VMMs (an x86 port read gives all-ones, an arm64
+ * read aborts under QEMU): the guest probes HV_HOSTCTL_MAGIC and SKIPs
+ * paired checks without it (docs/vmm.md).
  */
+#define HV_X86_HOSTCTL_PORT	0x0fc0
+#define HV_X86_HOSTCTL_NR_PORTS 0x40
 #define HV_ARM64_HOSTCTL_BASE	0x09ff0000
 #define HV_ARM64_HOSTCTL_SIZE	0x1000
-#define HV_HOSTCTL_MAGIC	0x000 /* RO: HV_HOSTCTL_MAGIC_VALUE */
-#define HV_HOSTCTL_VERSION	0x004 /* RO: 1 */
-#define HV_HOSTCTL_FEATURES	0x008 /* RO: HV_HOSTCTL_F_* */
-#define HV_HOSTCTL_SPI_ASSERT	0x010 /* WO: INTID; its line goes high */
-#define HV_HOSTCTL_SPI_DEASSERT 0x014 /* WO: INTID; its line goes low */
-#define HV_HOSTCTL_SPI_PULSE	0x018 /* WO: INTID; high, then low (edge) */
+
+#define HV_HOSTCTL_MAGIC	 0x000 /* RO: HV_HOSTCTL_MAGIC_VALUE */
+#define HV_HOSTCTL_VERSION	 0x004 /* RO: 1 */
+#define HV_HOSTCTL_FEATURES	 0x008 /* RO: HV_HOSTCTL_F_* */
+#define HV_HOSTCTL_SPI_ASSERT	 0x010 /* WO: INTID; its line goes high */
+#define HV_HOSTCTL_SPI_DEASSERT	 0x014 /* WO: INTID; its line goes low */
+#define HV_HOSTCTL_SPI_PULSE	 0x018 /* WO: INTID; high, then low (edge) */
+/*
+ * WO: install the host's PMU event-filter policy number N (0-based, in
+ * the order of `hvcheck run --pmu-filter` options; N = 0 is the one
+ * installed at start) for the whole VM; every vCPU's counters obey it
+ * from its next entry on.  HV_HOSTCTL_FILTER_NONE removes the filter.
+ */
+#define HV_HOSTCTL_FILTER_SELECT 0x020
+/* RO: 0 if the last FILTER_SELECT worked, else a positive errno. */
+#define HV_HOSTCTL_FILTER_STATUS 0x024
+#define HV_HOSTCTL_FILTER_COUNT	 0x028 /* RO: how many policies the host has */
+#define HV_HOSTCTL_FILTER_ACTIVE 0x02c /* RO: the installed one, or _NONE */
+#define HV_HOSTCTL_FILTER_NONE	 0xffffffffu
+
 #define HV_HOSTCTL_MAGIC_VALUE	0x4b435648 /* "HVCK" little-endian */
-#define HV_HOSTCTL_F_SPI	(1u << 0)  /* the SPI registers work */
+#define HV_HOSTCTL_VERSION_1	1
+#define HV_HOSTCTL_F_SPI	(1u << 0) /* the SPI registers work */
+#define HV_HOSTCTL_F_PMU_FILTER (1u << 1) /* the FILTER registers work */
 
 #endif /* HVCHECK_ABI_H */

@@ -218,6 +218,59 @@ static void test_pmu_bad_arguments(void **state)
 	assert_null(strchr(err, '\n'));
 }
 
+static void test_pmu_filters(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("g.elf"), 0);
+	assert_int_equal(opts.nr_pmu_filters, 0);
+	/* Both spellings, in order; the text is not parsed here. */
+	assert_int_equal(PARSE("--pmu-filter", "deny;events=instructions",
+			       "g.elf", "--pmu-filter=none",
+			       "--pmu-filter=@policy.txt", "--pmu=emulated"),
+			 0);
+	assert_int_equal(opts.nr_pmu_filters, 3);
+	assert_string_equal(opts.pmu_filters[0], "deny;events=instructions");
+	assert_string_equal(opts.pmu_filters[1], "none");
+	assert_string_equal(opts.pmu_filters[2], "@policy.txt");
+	/* A value with '=' in it keeps everything after the first. */
+	assert_int_equal(PARSE("g.elf", "--pmu-filter=raw=1,0x0,0x0"), 0);
+	assert_string_equal(opts.pmu_filters[0], "raw=1,0x0,0x0");
+	/* After "--" it is a guest word. */
+	assert_int_equal(PARSE("g.elf", "--", "--pmu-filter=none"), 0);
+	assert_int_equal(opts.nr_pmu_filters, 0);
+}
+
+static void test_pmu_filter_limits(void **state)
+{
+	char *argv[2 + 2 * (RUN_MAX_PMU_FILTERS + 1) + 1] = { "run", "g.elf" };
+	int argc = 2;
+
+	(void)state;
+	for (int i = 0; i < RUN_MAX_PMU_FILTERS; i++) {
+		argv[argc++] = "--pmu-filter";
+		argv[argc++] = "none";
+	}
+	assert_int_equal(run_parse_args(argc, argv, &opts, err, sizeof(err)),
+			 0);
+	assert_int_equal(opts.nr_pmu_filters, RUN_MAX_PMU_FILTERS);
+	argv[argc++] = "--pmu-filter";
+	argv[argc++] = "none";
+	refused(run_parse_args(argc, argv, &opts, err, sizeof(err)),
+		"--pmu-filter: at most 16 policies");
+
+	refused(PARSE("g.elf", "--pmu-filter"), "--pmu-filter needs a value");
+	/* No PMU, nothing to filter; with any other mode it is fine. */
+	refused(PARSE("g.elf", "--pmu=off", "--pmu-filter=none"),
+		"--pmu=off has no PMU to filter: drop --pmu-filter");
+	refused(PARSE("--pmu-filter=none", "g.elf", "--pmu", "off"),
+		"--pmu=off has no PMU to filter");
+	assert_int_equal(PARSE("g.elf", "--pmu=kvm", "--pmu-filter=none"), 0);
+	assert_int_equal(PARSE("g.elf", "--pmu=off", "--pmu=auto",
+			       "--pmu-filter=none"),
+			 0);
+	assert_null(strchr(err, '\n'));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +284,8 @@ int main(void)
 		cmocka_unit_test(test_pmu_modes),
 		cmocka_unit_test(test_pmu_numbers_and_stats),
 		cmocka_unit_test(test_pmu_bad_arguments),
+		cmocka_unit_test(test_pmu_filters),
+		cmocka_unit_test(test_pmu_filter_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -74,6 +74,11 @@ struct fixture {
 	struct kvm_msr_filter filter;
 	uint8_t bitmaps[KVM_MSR_FILTER_MAX_RANGES][8];
 	unsigned int rdpmc_len; /* of the RDPMC the RDPMC tests step */
+	/* the run's filter policies, see use_filters() */
+	struct vcpu_pmu_filters filters;
+	struct filter_x86_rules rules[2];
+	const struct filter_x86_rules *slots[3];
+	bool have_rules;
 };
 
 static void set_pte(struct guest_mem *mem, uint64_t table, unsigned int i,
@@ -138,6 +143,10 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	vcpu_pmu_destroy(&f->pmu);
+	if (f->have_rules) {
+		filter_x86_rules_free(&f->rules[0]);
+		filter_x86_rules_free(&f->rules[1]);
+	}
 	free(f->vcpu.run);
 	vm_mem_free(&f->mem);
 	f->vm.vm_fd = -1;
@@ -1114,6 +1123,240 @@ static void test_no_time_cycles_while_stepping(void **state)
 	assert_int_equal(model_rd(f, FIXED_CTR0 + 1), 1);
 }
 
+/* ---------------------------------------------- event filter ---- */
+
+#define SLOT_NONE	 0 /* policy "none" */
+#define SLOT_DENY_INSNS	 1 /* deny instructions, and fixed counter 0 */
+#define SLOT_ONLY_INSNS	 2 /* allow instructions alone, no fixed counter */
+#define FILTER_SLOT_NONE 0xffffffffu /* HV_HOSTCTL_FILTER_NONE */
+#define OUT_DX_EAX	 0xef
+
+static void compile(struct filter_x86_rules *rules, uint32_t action,
+		    uint32_t fixed_bitmap, uint64_t event)
+{
+	uint64_t events[] = { event };
+	struct filter_x86 f = {
+		.action = action,
+		.fixed_bitmap = fixed_bitmap,
+		.nevents = 1,
+		.events = events,
+	};
+	char why[128];
+	int bad;
+
+	assert_int_equal(filter_x86_compile(&f, FILTER_VENDOR_INTEL, rules,
+					    &bad, why, sizeof(why)),
+			 0);
+}
+
+/* The run's three policies, slot installed; the vCPU obeys them. */
+static void use_filters(struct fixture *f, uint32_t slot)
+{
+	compile(&f->rules[0], FILTER_ACTION_DENY, 0x1, 0x00c0);
+	compile(&f->rules[1], FILTER_ACTION_ALLOW, 0, 0x00c0);
+	f->have_rules = true;
+	f->slots[SLOT_NONE] = NULL;
+	f->slots[SLOT_DENY_INSNS] = &f->rules[0];
+	f->slots[SLOT_ONLY_INSNS] = &f->rules[1];
+	f->filters = (struct vcpu_pmu_filters){ .nr = 3, .slots = f->slots };
+	vcpu_pmu_filters_select(&f->filters, slot);
+	vcpu_pmu_set_filters(&f->pmu, &f->filters);
+}
+
+/* Instructions (PMC0), branches (PMC1), core cycles (fixed counter 1). */
+static void assert_counts(struct fixture *f, uint64_t insns, uint64_t branches,
+			  uint64_t cycles)
+{
+	assert_int_equal(model_rd(f, PMC0), insns);
+	assert_int_equal(model_rd(f, PMC0 + 1), branches);
+	assert_int_equal(model_rd(f, FIXED_CTR0 + 1), cycles);
+}
+
+/* The vCPU enters again after an exit of reason at rip. */
+static void enter(struct fixture *f, uint32_t reason, uint64_t rip)
+{
+	f->vcpu.run->exit_reason = reason;
+	f->vcpu.run->s.regs.regs.rip = rip;
+	vcpu_pmu_before_run(&f->vcpu);
+}
+
+/* A denied counter: its MSRs work, it does not count, needs no steps. */
+static void test_filter_denied_counters(void **state)
+{
+	struct fixture *f = *state;
+
+	init_pmu(f);
+	use_filters(f, SLOT_DENY_INSNS);
+	CODE_AT(f, CODE, 0x0f, 0x30, 0x0f, 0x30, 0x0f, 0x30, 0x0f, 0x32, 0x0f,
+		0x30);
+	assert_int_equal(msr_exit(f, true, CODE, PERFEVTSEL0, SEL_INSTRUCTIONS),
+			 0);
+	assert_int_equal(msr_exit(f, true, CODE + 2, FIXED_CTR_CTRL, 0x3), 0);
+	assert_int_equal(
+		msr_exit(f, true, CODE + 4, GLOBAL_CTRL, 0x3 | 1ULL << 32), 0);
+	assert_false(f->pmu.stepping);
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	assert_int_equal(msr_exit(f, false, CODE + 6, PERFEVTSEL0, 0), 0);
+	assert_int_equal(f->vcpu.run->msr.data, SEL_INSTRUCTIONS);
+	/* A branch counter is allowed: stepping, and it alone counts. */
+	fake_ioctl_expect(KVM_SET_GUEST_DEBUG, 0);
+	assert_int_equal(
+		msr_exit(f, true, CODE + 8, PERFEVTSEL0 + 1, SEL_BRANCHES), 0);
+	fake_ioctl_verify();
+	assert_true(f->pmu.stepping);
+	CODE_AT(f, CODE + 10, 0x74, 0x00); /* jz .+2 */
+	step(f, CODE + 10);
+	step(f, CODE + 12);
+	assert_int_equal(model_rd(f, PMC0 + 1), 1);
+	assert_int_equal(model_rd(f, PMC0), 0);
+	assert_int_equal(model_rd(f, FIXED_CTR0), 0);
+}
+
+/*
+ * Another policy installed while counters run: the vCPU goes on under
+ * the old one until its next entry.
+ */
+static void test_filter_select_at_next_entry(void **state)
+{
+	struct fixture *f = *state;
+
+	init_pmu(f);
+	use_filters(f, SLOT_NONE);
+	CODE_AT(f, CODE, 0x0f, 0x30, 0x74, 0x00, 0x74, 0x00, 0x74, 0x00, 0x74,
+		0x00);
+	start_counting(f, CODE);
+	step(f, CODE + 4);
+	assert_counts(f, 1, 1, 1);
+
+	vcpu_pmu_filters_select(&f->filters, SLOT_ONLY_INSNS);
+	step(f, CODE + 6);
+	assert_counts(f, 2, 2, 2);
+	/* Entry: instructions alone from the next one on, still stepped. */
+	enter(f, KVM_EXIT_DEBUG, CODE + 6);
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	assert_true(f->pmu.stepping);
+	step(f, CODE + 8);
+	assert_counts(f, 3, 2, 2);
+
+	/* Instructions denied, branches and cycles back: still stepped. */
+	vcpu_pmu_filters_select(&f->filters, SLOT_DENY_INSNS);
+	enter(f, KVM_EXIT_DEBUG, CODE + 8);
+	assert_true(f->pmu.stepping);
+	step(f, CODE + 10);
+	assert_counts(f, 3, 3, 3);
+
+	/* The same slot again is a new install that changes nothing. */
+	vcpu_pmu_filters_select(&f->filters, SLOT_DENY_INSNS);
+	enter(f, KVM_EXIT_INTR, CODE + 10);
+	assert_true(f->pmu.stepping);
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+}
+
+/*
+ * The OUT that installs a filter counts under the old one: it has
+ * exited but completes on the next entry.
+ */
+static void test_filter_out_counts_under_old(void **state)
+{
+	struct fixture *f = *state;
+
+	init_pmu(f);
+	use_filters(f, SLOT_NONE);
+	CODE_AT(f, CODE, 0x0f, 0x30, OUT_DX_EAX, 0x90, 0x74, 0x00);
+	start_counting(f, CODE);
+	/* The OUT exits to the host, which installs slot 1. */
+	vcpu_pmu_filters_select(&f->filters, SLOT_DENY_INSNS);
+	enter(f, KVM_EXIT_IO, CODE + 2);
+	assert_counts(f, 1, 0, 1);
+	/* Branches still count: the stepping goes on. */
+	assert_true(f->pmu.stepping);
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	step(f, CODE + 3); /* the OUT completed: already counted */
+	assert_counts(f, 1, 0, 1);
+	step(f, CODE + 4); /* nop */
+	step(f, CODE + 6); /* jz */
+	assert_counts(f, 1, 1, 3);
+}
+
+/* The reverse: an OUT that allows instructions is not counted itself. */
+static void test_filter_out_starts_stepping(void **state)
+{
+	struct fixture *f = *state;
+
+	init_pmu(f);
+	use_filters(f, SLOT_DENY_INSNS);
+	CODE_AT(f, CODE, OUT_DX_EAX, 0x90, 0x90);
+	model_wr(f, PERFEVTSEL0, SEL_INSTRUCTIONS);
+	assert_false(vpmu_needs_stepping(&f->pmu.model));
+	vcpu_pmu_filters_select(&f->filters, SLOT_NONE);
+	fake_ioctl_expect(KVM_SET_GUEST_DEBUG, 0);
+	enter(f, KVM_EXIT_IO, CODE);
+	fake_ioctl_verify();
+	assert_guest_debug(0, KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP);
+	assert_true(f->pmu.stepping);
+	step(f, CODE + 1);
+	assert_int_equal(model_rd(f, PMC0), 0);
+	step(f, CODE + 2);
+	assert_int_equal(model_rd(f, PMC0), 1);
+}
+
+/*
+ * A vCPU kicked out of KVM_RUN by another's install: the instruction at
+ * RIP has not run and counts under the new filter.
+ */
+static void test_filter_kicked_vcpu_counts_next(void **state)
+{
+	struct fixture *f = *state;
+
+	init_pmu(f);
+	use_filters(f, SLOT_DENY_INSNS);
+	CODE_AT(f, CODE, 0x90, 0x90, 0x90);
+	model_wr(f, PERFEVTSEL0, SEL_INSTRUCTIONS);
+	vcpu_pmu_filters_select(&f->filters, FILTER_SLOT_NONE);
+	fake_ioctl_expect(KVM_SET_GUEST_DEBUG, 0);
+	enter(f, KVM_EXIT_INTR, CODE);
+	fake_ioctl_verify();
+	assert_true(f->pmu.stepping);
+	step(f, CODE + 1);
+	assert_int_equal(model_rd(f, PMC0), 1);
+	step(f, CODE + 2);
+	assert_int_equal(model_rd(f, PMC0), 2);
+	/* Denied again: nothing left to step for. */
+	vcpu_pmu_filters_select(&f->filters, SLOT_DENY_INSNS);
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_SET_GUEST_DEBUG, 0);
+	enter(f, KVM_EXIT_INTR, CODE + 2);
+	fake_ioctl_verify();
+	assert_guest_debug(0, 0);
+	assert_false(f->pmu.stepping);
+	assert_int_equal(model_rd(f, PMC0), 2);
+}
+
+/* A denied cycle counter gets neither time nor a deadline. */
+static void test_filter_denied_cycles(void **state)
+{
+	struct fixture *f = *state;
+	const struct timespec ms = { .tv_nsec = 2000000 };
+
+	init_pmu(f);
+	use_filters(f, SLOT_ONLY_INSNS);
+	f->pmu.tsc_khz = 1000;
+	model_wr(f, PERFEVTSEL0, SEL_CYCLES | VPMU_EVTSEL_INT);
+	model_wr(f, VPMU_MSR_A_PMC0, MASK48 - 9);
+	vcpu_pmu_before_run(&f->vcpu);
+	nanosleep(&ms, NULL);
+	vcpu_pmu_after_run(&f->vcpu);
+	assert_int_equal(model_rd(f, PMC0), MASK48 - 9);
+	assert_false(kick_within(20000000));
+	/* Allowed from the next entry: the deadline kicks, time counts. */
+	vcpu_pmu_filters_select(&f->filters, SLOT_NONE);
+	vcpu_pmu_before_run(&f->vcpu);
+	assert_true(kick_within(2000000000ULL));
+	vcpu_pmu_after_run(&f->vcpu);
+	assert_true(model_rd(f, PMC0) < MASK48 - 9);
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+}
+
 /* ------------------------------------------ CPL3 stepping probe ---- */
 
 #define PROBE_RUN_SIZE 12288
@@ -1324,6 +1567,12 @@ int main(void)
 		T(test_cycle_deadline),
 		T(test_cycles_follow_time),
 		T(test_no_time_cycles_while_stepping),
+		T(test_filter_denied_counters),
+		T(test_filter_select_at_next_entry),
+		T(test_filter_out_counts_under_old),
+		T(test_filter_out_starts_stepping),
+		T(test_filter_kicked_vcpu_counts_next),
+		T(test_filter_denied_cycles),
 		T(test_probe_user_stepping),
 		T(test_probe_user_stepping_broken),
 		T(test_probe_user_stepping_fails),

@@ -775,11 +775,17 @@ static void test_rdpmc(void **state)
 			 -EINVAL);
 }
 
+/*
+ * A filter whose answers the test changes at will, as the VMM's changes
+ * when another policy is installed; it logs every question.
+ */
 struct filter_log {
 	uint64_t denied_sel; /* GP eventsel code to refuse */
 	int denied_fixed;
 	unsigned int calls;
-	int last_fixed_idx;
+	unsigned int gp_calls[VPMU_MAX_GP];
+	unsigned int fixed_calls[VPMU_MAX_FIXED];
+	uint64_t last_sel;
 };
 
 static bool filter(void *ctx, uint64_t eventsel, int fixed_idx)
@@ -787,10 +793,21 @@ static bool filter(void *ctx, uint64_t eventsel, int fixed_idx)
 	struct filter_log *log = ctx;
 
 	log->calls++;
-	log->last_fixed_idx = fixed_idx;
-	if (fixed_idx >= 0)
+	if (fixed_idx >= 0) {
+		assert_int_equal(eventsel, 0);
+		assert_true(fixed_idx < VPMU_MAX_FIXED);
+		log->fixed_calls[fixed_idx]++;
 		return fixed_idx != log->denied_fixed;
+	}
+	log->last_sel = eventsel;
 	return (eventsel & 0xffff) != log->denied_sel;
+}
+
+static void reset_log(struct filter_log *log)
+{
+	log->calls = 0;
+	memset(log->gp_calls, 0, sizeof(log->gp_calls));
+	memset(log->fixed_calls, 0, sizeof(log->fixed_calls));
 }
 
 static void test_filter_hook(void **state)
@@ -800,6 +817,8 @@ static void test_filter_hook(void **state)
 				  .denied_fixed = 1 };
 
 	vpmu_set_filter(pmu, filter, &log);
+	/* Installing it asks about every counter: 4 GP, 3 fixed. */
+	assert_int_equal(log.calls, 4 + 3);
 	wr(pmu, VPMU_MSR_PERFEVTSEL0, SEL_ALL | EV_BRANCHES);
 	wr(pmu, VPMU_MSR_PERFEVTSEL0 + 1, SEL_ALL | EV_INSTRUCTIONS);
 	wr(pmu, VPMU_MSR_GLOBAL_CTRL, 0x3 | 0x3ULL << 32);
@@ -808,6 +827,7 @@ static void test_filter_hook(void **state)
 	assert_false(vpmu_counting(pmu, VPMU_EV_BRANCHES));
 	assert_false(vpmu_counting(pmu, VPMU_EV_CORE_CYCLES));
 	assert_true(vpmu_counting(pmu, VPMU_EV_INSTRUCTIONS));
+	reset_log(&log);
 	vpmu_count(pmu, VPMU_EV_BRANCHES, 0, 10);
 	vpmu_count(pmu, VPMU_EV_INSTRUCTIONS, 0, 20);
 	vpmu_count(pmu, VPMU_EV_CORE_CYCLES, 0, 30);
@@ -815,16 +835,214 @@ static void test_filter_hook(void **state)
 	assert_int_equal(rd(pmu, VPMU_MSR_PMC0 + 1), 20);
 	assert_int_equal(rd(pmu, VPMU_MSR_FIXED_CTR0), 20);
 	assert_int_equal(rd(pmu, VPMU_MSR_FIXED_CTR0 + 1), 0);
-	assert_true(log.calls > 0);
+	/* Decided when programmed: counting asks nothing. */
+	assert_int_equal(log.calls, 0);
 
 	/* Without the hook everything counts again. */
 	vpmu_set_filter(pmu, NULL, NULL);
-	log.calls = 0;
 	vpmu_count(pmu, VPMU_EV_BRANCHES, 0, 10);
 	vpmu_count(pmu, VPMU_EV_CORE_CYCLES, 0, 30);
 	assert_int_equal(rd(pmu, VPMU_MSR_PMC0), 10);
 	assert_int_equal(rd(pmu, VPMU_MSR_FIXED_CTR0 + 1), 30);
 	assert_int_equal(log.calls, 0);
+}
+
+/* A denied counter is only silent: its MSRs work, nothing faults. */
+static void test_filter_denied_counter_msrs(void **state)
+{
+	struct vpmu *pmu = *state;
+	struct filter_log log = { .denied_sel = EV_INSTRUCTIONS,
+				  .denied_fixed = 0 };
+	uint64_t val;
+
+	vpmu_set_filter(pmu, filter, &log);
+	wr(pmu, VPMU_MSR_PERFEVTSEL0,
+	   SEL_ALL | VPMU_EVTSEL_INT | EV_INSTRUCTIONS);
+	wr(pmu, VPMU_MSR_PMC0, 0xfffffffe);
+	wr(pmu, VPMU_MSR_FIXED_CTR0, MASK48 - 1);
+	wr(pmu, VPMU_MSR_FIXED_CTR_CTRL, VPMU_FIXED_CTRL(0, 0xb));
+	wr(pmu, VPMU_MSR_GLOBAL_CTRL, 0x1 | 0x1ULL << 32);
+	assert_int_equal(rd(pmu, VPMU_MSR_PERFEVTSEL0),
+			 SEL_ALL | VPMU_EVTSEL_INT | EV_INSTRUCTIONS);
+	assert_int_equal(rd(pmu, VPMU_MSR_FIXED_CTR_CTRL),
+			 VPMU_FIXED_CTRL(0, 0xb));
+	assert_int_equal(rd(pmu, VPMU_MSR_GLOBAL_CTRL), 0x1 | 0x1ULL << 32);
+
+	/* Past both tops, yet no count, no overflow, no PMI. */
+	vpmu_count(pmu, VPMU_EV_INSTRUCTIONS, 0, 5);
+	vpmu_count(pmu, VPMU_EV_INSTRUCTIONS, 3, 5);
+	assert_int_equal(rd(pmu, VPMU_MSR_PMC0), MASK48 - 1);
+	assert_int_equal(rd(pmu, VPMU_MSR_FIXED_CTR0), MASK48 - 1);
+	assert_int_equal(rd(pmu, VPMU_MSR_GLOBAL_STATUS), 0);
+	assert_false(vpmu_take_pmi(pmu));
+	assert_int_equal(vpmu_rdpmc(pmu, 0, &val), 0);
+	assert_int_equal(val, MASK48 - 1);
+	assert_int_equal(vpmu_rdpmc(pmu, VPMU_RDPMC_FIXED, &val), 0);
+	assert_int_equal(val, MASK48 - 1);
+	/* Writes still land in a denied counter. */
+	wr(pmu, VPMU_MSR_A_PMC0, 7);
+	assert_int_equal(rd(pmu, VPMU_MSR_PMC0), 7);
+	/* The same counters, allowed, count and overflow. */
+	log.denied_sel = 0;
+	log.denied_fixed = -1;
+	vpmu_refilter(pmu);
+	wr(pmu, VPMU_MSR_PMC0, 0xffffffff);
+	vpmu_count(pmu, VPMU_EV_INSTRUCTIONS, 0, 2);
+	assert_int_equal(rd(pmu, VPMU_MSR_PMC0), 1);
+	assert_int_equal(rd(pmu, VPMU_MSR_FIXED_CTR0), 0);
+	assert_int_equal(rd(pmu, VPMU_MSR_GLOBAL_STATUS), 0x1 | 0x1ULL << 32);
+	assert_true(vpmu_take_pmi(pmu));
+}
+
+/*
+ * A filter that changes under counters already programmed: those keep
+ * the decision they had until vpmu_refilter() (the VMM's next entry) or
+ * until the guest reprograms them.
+ */
+static void test_filter_change_needs_refilter(void **state)
+{
+	struct vpmu *pmu = *state;
+	struct filter_log log = { .denied_fixed = -1 };
+
+	vpmu_set_filter(pmu, filter, &log);
+	wr(pmu, VPMU_MSR_PERFEVTSEL0, SEL_ALL | EV_INSTRUCTIONS);
+	wr(pmu, VPMU_MSR_PERFEVTSEL0 + 1, SEL_ALL | EV_INSTRUCTIONS);
+	wr(pmu, VPMU_MSR_FIXED_CTR_CTRL, 0x33);
+	wr(pmu, VPMU_MSR_GLOBAL_CTRL, 0x3 | 0x3ULL << 32);
+	vpmu_count(pmu, VPMU_EV_INSTRUCTIONS, 0, 10);
+
+	log.denied_sel = EV_INSTRUCTIONS;
+	log.denied_fixed = 0;
+	vpmu_count(pmu, VPMU_EV_INSTRUCTIONS, 0, 10);
+	assert_int_equal(rd(pmu, VPMU_MSR_PMC0), 20);
+	assert_int_equal(rd(pmu, VPMU_MSR_FIXED_CTR0), 20);
+	assert_true(vpmu_needs_stepping(pmu));
+
+	/* Reprogramming counter 1 alone makes it obey now. */
+	wr(pmu, VPMU_MSR_PERFEVTSEL0 + 1, SEL_ALL | EV_INSTRUCTIONS);
+	vpmu_count(pmu, VPMU_EV_INSTRUCTIONS, 0, 10);
+	assert_int_equal(rd(pmu, VPMU_MSR_PMC0), 30);
+	assert_int_equal(rd(pmu, VPMU_MSR_PMC0 + 1), 20);
+	assert_int_equal(rd(pmu, VPMU_MSR_FIXED_CTR0), 30);
+
+	vpmu_refilter(pmu);
+	vpmu_count(pmu, VPMU_EV_INSTRUCTIONS, 0, 10);
+	assert_int_equal(rd(pmu, VPMU_MSR_PMC0), 30);
+	assert_int_equal(rd(pmu, VPMU_MSR_PMC0 + 1), 20);
+	assert_int_equal(rd(pmu, VPMU_MSR_FIXED_CTR0), 30);
+	assert_false(vpmu_counting(pmu, VPMU_EV_INSTRUCTIONS));
+	assert_false(vpmu_needs_stepping(pmu));
+
+	/* And back: allowed again from the next refilter on. */
+	log.denied_sel = 0;
+	log.denied_fixed = -1;
+	vpmu_count(pmu, VPMU_EV_INSTRUCTIONS, 0, 10);
+	assert_int_equal(rd(pmu, VPMU_MSR_PMC0), 30);
+	vpmu_refilter(pmu);
+	vpmu_count(pmu, VPMU_EV_INSTRUCTIONS, 0, 10);
+	assert_int_equal(rd(pmu, VPMU_MSR_PMC0), 40);
+	assert_int_equal(rd(pmu, VPMU_MSR_PMC0 + 1), 30);
+	assert_int_equal(rd(pmu, VPMU_MSR_FIXED_CTR0), 40);
+}
+
+/* Which writes ask the filter again, and about which counters. */
+static void test_filter_asked_on_reprogramming(void **state)
+{
+	struct vpmu *pmu = *state;
+	struct filter_log log = { .denied_fixed = -1 };
+	uint64_t val;
+
+	vpmu_set_filter(pmu, filter, &log);
+	reset_log(&log);
+	wr(pmu, VPMU_MSR_PERFEVTSEL0 + 2, SEL_ALL | EV_BRANCHES);
+	assert_int_equal(log.calls, 1);
+	assert_int_equal(log.last_sel, SEL_ALL | EV_BRANCHES);
+
+	/* FIXED_CTR_CTRL: the counters whose field changed. */
+	reset_log(&log);
+	wr(pmu, VPMU_MSR_FIXED_CTR_CTRL, VPMU_FIXED_CTRL(2, VPMU_FIXED_OS));
+	assert_int_equal(log.calls, 1);
+	assert_int_equal(log.fixed_calls[2], 1);
+	wr(pmu, VPMU_MSR_FIXED_CTR_CTRL,
+	   VPMU_FIXED_CTRL(2, VPMU_FIXED_OS) |
+		   VPMU_FIXED_CTRL(0, VPMU_FIXED_PMI));
+	assert_int_equal(log.calls, 2);
+	assert_int_equal(log.fixed_calls[0], 1);
+
+	/* GLOBAL_CTRL: the counters whose bit changed (reset: 0xf). */
+	reset_log(&log);
+	wr(pmu, VPMU_MSR_GLOBAL_CTRL, 0x7 | 0x2ULL << 32);
+	assert_int_equal(log.calls, 2);
+	assert_int_equal(log.fixed_calls[1], 1);
+	assert_int_equal(log.last_sel, 0); /* GP 3's PERFEVTSEL */
+
+	/* Nothing else asks: counters, status, reads, RDPMC. */
+	reset_log(&log);
+	wr(pmu, VPMU_MSR_PMC0, 5);
+	wr(pmu, VPMU_MSR_FIXED_CTR0, 5);
+	wr(pmu, VPMU_MSR_GLOBAL_OVF_CTRL, 1);
+	rd(pmu, VPMU_MSR_PERFEVTSEL0);
+	vpmu_rdpmc(pmu, 0, &val);
+	vpmu_count(pmu, VPMU_EV_BRANCHES, 0, 1);
+	vpmu_counting(pmu, VPMU_EV_BRANCHES);
+	vpmu_needs_stepping(pmu);
+	vpmu_until_pmi(pmu, VPMU_EV_CORE_CYCLES);
+	assert_int_equal(log.calls, 0);
+	/* A refused write asks nothing either. */
+	assert_wr_gp(pmu, VPMU_MSR_PERFEVTSEL0, VPMU_EVTSEL_ANY);
+	assert_int_equal(log.calls, 0);
+
+	/* Reset and refilter: every counter. */
+	vpmu_reset(pmu);
+	assert_int_equal(log.calls, 4 + 3);
+	vpmu_refilter(pmu);
+	assert_int_equal(log.calls, 2 * (4 + 3));
+}
+
+/* Instructions counted only by denied counters need no stepping. */
+static void test_filter_denied_needs_no_stepping(void **state)
+{
+	struct vpmu *pmu = *state;
+	struct filter_log log = { .denied_sel = EV_INSTRUCTIONS,
+				  .denied_fixed = 0 };
+
+	vpmu_set_filter(pmu, filter, &log);
+	wr(pmu, VPMU_MSR_PERFEVTSEL0, SEL_ALL | EV_INSTRUCTIONS);
+	wr(pmu, VPMU_MSR_FIXED_CTR_CTRL, 0x3);
+	wr(pmu, VPMU_MSR_GLOBAL_CTRL, 0xf | 0x7ULL << 32);
+	assert_false(vpmu_counting(pmu, VPMU_EV_INSTRUCTIONS));
+	assert_false(vpmu_needs_stepping(pmu));
+	/* Branches are allowed: they do. */
+	wr(pmu, VPMU_MSR_PERFEVTSEL0 + 1, SEL_ALL | EV_BRANCHES);
+	assert_true(vpmu_needs_stepping(pmu));
+	wr(pmu, VPMU_MSR_PERFEVTSEL0 + 1, 0);
+	assert_false(vpmu_needs_stepping(pmu));
+	/* The fixed counter alone, allowed, does. */
+	log.denied_fixed = -1;
+	vpmu_refilter(pmu);
+	assert_true(vpmu_needs_stepping(pmu));
+}
+
+/* A denied cycle counter sets no overflow deadline. */
+static void test_filter_denied_no_deadline(void **state)
+{
+	struct vpmu *pmu = *state;
+	struct filter_log log = { .denied_sel = EV_CORE_CYCLES,
+				  .denied_fixed = 1 };
+
+	vpmu_set_filter(pmu, filter, &log);
+	wr(pmu, VPMU_MSR_PERFEVTSEL0,
+	   SEL_ALL | VPMU_EVTSEL_INT | EV_CORE_CYCLES);
+	wr(pmu, VPMU_MSR_PMC0, 0xffffff00);
+	wr(pmu, VPMU_MSR_FIXED_CTR_CTRL, VPMU_FIXED_CTRL(1, 0xb));
+	wr(pmu, VPMU_MSR_GLOBAL_CTRL, 0xf | 0x7ULL << 32);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_CORE_CYCLES), 0);
+	log.denied_fixed = -1;
+	vpmu_refilter(pmu);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_CORE_CYCLES), MASK48 + 1);
+	log.denied_sel = 0;
+	vpmu_refilter(pmu);
+	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_CORE_CYCLES), 0x100);
 }
 
 static void test_needs_stepping(void **state)
@@ -1009,6 +1227,14 @@ int main(void)
 		cmocka_unit_test_setup(test_huge_count_overflows_once, setup),
 		cmocka_unit_test_setup(test_rdpmc, setup),
 		cmocka_unit_test_setup(test_filter_hook, setup),
+		cmocka_unit_test_setup(test_filter_denied_counter_msrs, setup),
+		cmocka_unit_test_setup(test_filter_change_needs_refilter,
+				       setup),
+		cmocka_unit_test_setup(test_filter_asked_on_reprogramming,
+				       setup),
+		cmocka_unit_test_setup(test_filter_denied_needs_no_stepping,
+				       setup),
+		cmocka_unit_test_setup(test_filter_denied_no_deadline, setup),
 		cmocka_unit_test_setup(test_needs_stepping, setup),
 		cmocka_unit_test_setup(test_until_pmi_gp, setup),
 		cmocka_unit_test_setup(test_until_pmi_disabled_counters, setup),

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "fake_ioctl.h"
+#include "le_bytes.h"
 #include "vpmu/vpmu_kvm.h"
 
 #define KVM_FD	100
@@ -21,6 +22,9 @@
 /* The uAPI numbers, spelled out so that a wrong constant shows. */
 #define CAP_GET_MSR_FEATURES 153
 #define CAP_PMU_CAPABILITY   212
+#define CAP_PMU_EVENT_FILTER 173
+#define CAP_MASKED_EVENTS    226
+#define SET_PMU_EVENT_FILTER 0x4020aeb2 /* _IOW(KVMIO, 0xb2, 32 bytes) */
 #define PMU_CAP_DISABLE	     1
 #define MSR_PERF_CAPS	     0x345
 
@@ -767,6 +771,278 @@ static void test_disable_errors(void **state)
 	cpuid_free(&c);
 }
 
+static void test_vendor(void **state)
+{
+	/* Leaf 0 names the vendor in EBX, EDX, ECX. */
+	static const struct {
+		uint32_t ebx, edx, ecx;
+		enum filter_vendor vendor;
+	} cases[] = {
+		{ 0x756e6547, 0x49656e69, 0x6c65746e, FILTER_VENDOR_INTEL },
+		{ 0x68747541, 0x69746e65, 0x444d4163, FILTER_VENDOR_AMD },
+		{ 0x6f677948, 0x6e65476e, 0x656e6975, FILTER_VENDOR_AMD },
+		/* Only the whole string counts. */
+		{ 0x68747541, 0x69746e65, 0x00000000, FILTER_VENDOR_INTEL },
+	};
+	struct cpuid c = make_cpuid(LEAF1_ECX, NO_LEAF_A);
+	struct kvm_cpuid_entry2 *leaf0 = cpuid_find(&c, 0, 0);
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		leaf0->ebx = cases[i].ebx;
+		leaf0->edx = cases[i].edx;
+		leaf0->ecx = cases[i].ecx;
+		assert_int_equal(vpmu_kvm_vendor(&c), cases[i].vendor);
+	}
+	cpuid_free(&c);
+}
+
+/* What KVM_SET_PMU_EVENT_FILTER was given: the header and every event. */
+struct filter_call {
+	int ret_errno; /* 0: success */
+	int fd;
+	unsigned char bytes[32 + 8 * 8];
+	size_t len;
+};
+
+static int fake_set_filter(int fd, unsigned long request, void *arg, void *ctx)
+{
+	struct filter_call *fc = ctx;
+	uint32_t nevents;
+
+	assert_int_equal(request, SET_PMU_EVENT_FILTER);
+	fc->fd = fd;
+	/* As KVM does: the header first, then nevents entries. */
+	nevents = get32((const unsigned char *)arg + 4);
+	assert_true(nevents <= 8);
+	fc->len = 32 + 8 * nevents;
+	memcpy(fc->bytes, arg, fc->len);
+	if (fc->ret_errno) {
+		errno = fc->ret_errno;
+		return -1;
+	}
+	return 0;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+static void assert_check_extension(unsigned int nth, long cap)
+{
+	const struct fake_ioctl_call *c = fake_ioctl_call(nth);
+
+	assert_non_null(c);
+	assert_int_equal(c->request, KVM_CHECK_EXTENSION);
+	assert_int_equal(c->fd, VM_FD);
+	assert_int_equal(c->arg, cap);
+}
+
+static void test_set_filter_plain(void **state)
+{
+	uint64_t events[] = { 0x00c0, 0x01003c, 0x4f2e };
+	struct filter_x86 f = {
+		.action = FILTER_ACTION_DENY,
+		.fixed_bitmap = 0x5,
+		.nevents = 3,
+		.events = events,
+	};
+	struct vm vm = { .kvm_fd = KVM_FD, .vm_fd = VM_FD };
+	struct filter_call fc = { 0 };
+	unsigned char want[32 + 3 * 8] = { 0 };
+	char err[128] = "";
+
+	(void)state;
+	put32(want, 1);	     /* action: DENY */
+	put32(want + 4, 3);  /* nevents */
+	put32(want + 8, 5);  /* fixed_counter_bitmap */
+	put32(want + 12, 0); /* flags; pad[4] stays 0 */
+	put64(want + 32, 0x00c0);
+	put64(want + 40, 0x01003c);
+	put64(want + 48, 0x4f2e);
+
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_expect_fn(KVM_SET_PMU_EVENT_FILTER, fake_set_filter, &fc);
+	assert_int_equal(vpmu_kvm_set_filter(&vm, &f, err, sizeof(err)), 0);
+	fake_ioctl_verify();
+	assert_string_equal(err, "");
+	/* A plain filter needs no masked-events capability. */
+	assert_int_equal(fake_ioctl_nr_calls(), 2);
+	assert_check_extension(0, CAP_PMU_EVENT_FILTER);
+	assert_int_equal(fc.fd, VM_FD);
+	assert_int_equal(fc.len, sizeof(want));
+	assert_memory_equal(fc.bytes, want, sizeof(want));
+}
+
+static void test_set_filter_masked(void **state)
+{
+	uint64_t events[] = {
+		FILTER_MASKED_ENTRY(0xc0, 0xff, 0x00, false),
+		FILTER_MASKED_ENTRY(0x2e, 0xf0, 0x40, true),
+	};
+	struct filter_x86 f = {
+		.action = FILTER_ACTION_ALLOW,
+		.flags = FILTER_FLAG_MASKED_EVENTS,
+		.fixed_bitmap = 0x2,
+		.nevents = 2,
+		.events = events,
+	};
+	struct vm vm = { .kvm_fd = KVM_FD, .vm_fd = VM_FD };
+	struct filter_call fc = { 0 };
+	unsigned char want[32 + 2 * 8] = { 0 };
+	char err[128] = "";
+
+	(void)state;
+	put32(want, 0); /* ALLOW */
+	put32(want + 4, 2);
+	put32(want + 8, 2);
+	put32(want + 12, 1); /* KVM_PMU_EVENT_FLAG_MASKED_EVENTS */
+	put64(want + 32, 0xff000000000000c0ULL);
+	put64(want + 40, 0xf08000000000402eULL);
+
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_expect_fn(KVM_SET_PMU_EVENT_FILTER, fake_set_filter, &fc);
+	assert_int_equal(vpmu_kvm_set_filter(&vm, &f, err, sizeof(err)), 0);
+	fake_ioctl_verify();
+	assert_check_extension(0, CAP_PMU_EVENT_FILTER);
+	assert_check_extension(1, CAP_MASKED_EVENTS);
+	assert_int_equal(fc.len, sizeof(want));
+	assert_memory_equal(fc.bytes, want, sizeof(want));
+}
+
+/* No filter: a DENY list of nothing, which denies nothing. */
+static void test_set_filter_none(void **state)
+{
+	struct vm vm = { .kvm_fd = KVM_FD, .vm_fd = VM_FD };
+	struct filter_call fc = { 0 };
+	unsigned char want[32] = { 0 };
+	char err[128] = "";
+
+	(void)state;
+	put32(want, 1);
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_expect_fn(KVM_SET_PMU_EVENT_FILTER, fake_set_filter, &fc);
+	assert_int_equal(vpmu_kvm_set_filter(&vm, NULL, err, sizeof(err)), 0);
+	fake_ioctl_verify();
+	assert_int_equal(fc.len, 32);
+	assert_memory_equal(fc.bytes, want, sizeof(want));
+	/* A filter of no events is the same structure. */
+	{
+		struct filter_x86 empty = { .action = FILTER_ACTION_DENY };
+
+		fake_ioctl_reset();
+		fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+		fake_ioctl_expect_fn(KVM_SET_PMU_EVENT_FILTER, fake_set_filter,
+				     &fc);
+		assert_int_equal(
+			vpmu_kvm_set_filter(&vm, &empty, err, sizeof(err)), 0);
+		fake_ioctl_verify();
+		assert_int_equal(fc.len, 32);
+		assert_memory_equal(fc.bytes, want, sizeof(want));
+	}
+}
+
+static void test_set_filter_without_capability(void **state)
+{
+	uint64_t events[] = { FILTER_MASKED_ENTRY(0xc0, 0xff, 0, false) };
+	struct filter_x86 masked = {
+		.flags = FILTER_FLAG_MASKED_EVENTS,
+		.nevents = 1,
+		.events = events,
+	};
+	struct vm vm = { .kvm_fd = KVM_FD, .vm_fd = VM_FD };
+	char err[128] = "";
+
+	(void)state;
+	/* No filter at all: not even "no filter" can be installed. */
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 0);
+	assert_int_equal(vpmu_kvm_set_filter(&vm, NULL, err, sizeof(err)),
+			 -EOPNOTSUPP);
+	fake_ioctl_verify();
+	assert_int_equal(fake_ioctl_nr_calls(), 1);
+	assert_string_equal(
+		err,
+		"this KVM has no PMU event filter (no KVM_CAP_PMU_EVENT_FILTER)");
+
+	/* The filter but not masked events: refused before the ioctl. */
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 0);
+	assert_int_equal(vpmu_kvm_set_filter(&vm, &masked, err, sizeof(err)),
+			 -EOPNOTSUPP);
+	fake_ioctl_verify();
+	assert_int_equal(fake_ioctl_nr_calls(), 2);
+	assert_check_extension(1, CAP_MASKED_EVENTS);
+	assert_string_equal(
+		err,
+		"this KVM does not take masked events (no KVM_CAP_PMU_EVENT_MASKED_EVENTS)");
+
+	/* The same question alone, as run.c asks it for every policy. */
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 0);
+	assert_int_equal(vpmu_kvm_filter_supported(&vm, &masked, err,
+						   sizeof(err)),
+			 -EOPNOTSUPP);
+	fake_ioctl_verify();
+	assert_int_equal(fake_ioctl_nr_calls(), 2);
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	assert_int_equal(
+		vpmu_kvm_filter_supported(&vm, &masked, err, sizeof(err)), 0);
+	fake_ioctl_verify();
+	assert_int_equal(fake_ioctl_nr_calls(), 2);
+}
+
+static void test_set_filter_errors(void **state)
+{
+	uint64_t events[] = { 0xc0 };
+	struct filter_x86 f = { .nevents = 1, .events = events };
+	struct vm vm = { .kvm_fd = KVM_FD, .vm_fd = VM_FD };
+	struct filter_call fc = { .ret_errno = E2BIG };
+	char err[128] = "";
+
+	(void)state;
+	fake_ioctl_reset();
+	fake_ioctl_expect_fail(KVM_CHECK_EXTENSION, EBADF);
+	assert_int_equal(vpmu_kvm_set_filter(&vm, &f, err, sizeof(err)),
+			 -EBADF);
+	fake_ioctl_verify();
+	assert_string_equal(
+		err,
+		"KVM_CHECK_EXTENSION(KVM_CAP_PMU_EVENT_FILTER): Bad file descriptor");
+
+	/* KVM's own verdict comes back as it is. */
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_expect_fn(KVM_SET_PMU_EVENT_FILTER, fake_set_filter, &fc);
+	assert_int_equal(vpmu_kvm_set_filter(&vm, &f, err, sizeof(err)),
+			 -E2BIG);
+	fake_ioctl_verify();
+	assert_string_equal(err,
+			    "KVM_SET_PMU_EVENT_FILTER: Argument list too long");
+	fc.ret_errno = EINVAL;
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_expect_fn(KVM_SET_PMU_EVENT_FILTER, fake_set_filter, &fc);
+	assert_int_equal(vpmu_kvm_set_filter(&vm, &f, err, sizeof(err)),
+			 -EINVAL);
+	fake_ioctl_verify();
+	assert_string_equal(err, "KVM_SET_PMU_EVENT_FILTER: Invalid argument");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -788,6 +1064,12 @@ int main(void)
 		cmocka_unit_test(test_disable_without_vpmu),
 		cmocka_unit_test(test_disable_impossible),
 		cmocka_unit_test(test_disable_errors),
+		cmocka_unit_test(test_vendor),
+		cmocka_unit_test(test_set_filter_plain),
+		cmocka_unit_test(test_set_filter_masked),
+		cmocka_unit_test(test_set_filter_none),
+		cmocka_unit_test(test_set_filter_without_capability),
+		cmocka_unit_test(test_set_filter_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

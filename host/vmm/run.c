@@ -2,6 +2,7 @@
 /* hvcheck run: boot one guest on KVM and exit with its status. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,12 +17,14 @@
 #include "vmm/bus.h"
 #include "vmm/cpuid.h"
 #include "vmm/exitdev.h"
+#include "vmm/hostctl.h"
 #include "vmm/mb2.h"
 #include "vmm/run.h"
 #include "vmm/uart.h"
 #include "vmm/vcpu.h"
 #include "vmm/vcpu_pmu.h"
 #include "vmm/vm.h"
+#include "vpmu/filter_policy.h"
 
 #define RUN_KVM_PATH "/dev/kvm"
 #define RUN_UART_IRQ 4 /* COM1's ISA IRQ */
@@ -51,6 +54,11 @@ static const char run_help[] =
 	"  --pmu-fixed-counters N  fixed counters (emulated: 0..3); under kvm\n"
 	"                   both up to what KVM supports\n"
 	"  --pmu-stats      print the emulated vPMU's exit counts to stderr\n"
+	"  --pmu-filter POLICY  a PMU event filter (docs/filter.md): policy\n"
+	"                   text, or @FILE; repeatable, up to 16.  The first\n"
+	"                   is installed before the guest starts; the guest\n"
+	"                   can switch to another by its number (0, 1, ...)\n"
+	"                   through the host-control channel (docs/vmm.md)\n"
 	"  -h, --help       this text\n";
 
 static int run_arg_error(char *err, size_t errlen, const char *fmt, ...)
@@ -132,6 +140,7 @@ int run_parse_args(int argc, char **argv, struct run_options *opts, char *err,
 		"--pmu-version",
 		"--pmu-gp-counters",
 		"--pmu-fixed-counters",
+		"--pmu-filter",
 	};
 	static const char *const pmu_modes[] = {
 		[RUN_PMU_AUTO] = "auto",
@@ -239,6 +248,16 @@ int run_parse_args(int argc, char **argv, struct run_options *opts, char *err,
 		} else if (!strcmp(name, "--pmu-fixed-counters")) {
 			ret = run_parse_int(name, value, &opts->pmu_fixed, err,
 					    errlen);
+		} else if (!strcmp(name, "--pmu-filter")) {
+			ret = 0;
+			if (opts->nr_pmu_filters == RUN_MAX_PMU_FILTERS)
+				ret = run_arg_error(
+					err, errlen,
+					"--pmu-filter: at most %d policies",
+					RUN_MAX_PMU_FILTERS);
+			else
+				opts->pmu_filters[opts->nr_pmu_filters++] =
+					value;
 		} else if (!*value) {
 			ret = run_arg_error(err, errlen,
 					    "--serial needs a file name");
@@ -251,6 +270,10 @@ int run_parse_args(int argc, char **argv, struct run_options *opts, char *err,
 	}
 	if (!opts->guest)
 		return run_arg_error(err, errlen, "no guest image given");
+	if (opts->pmu == RUN_PMU_OFF && opts->nr_pmu_filters)
+		return run_arg_error(
+			err, errlen,
+			"--pmu=off has no PMU to filter: drop --pmu-filter");
 	return run_join_cmdline(opts, argc - i, argv + i, err, errlen);
 }
 
@@ -273,8 +296,21 @@ struct run {
 	struct vcpu_pmu *pmus;	    /* one per vCPU when emulated */
 	uint64_t tsc_khz;
 	uint64_t perf_caps; /* IA32_PERF_CAPABILITIES under --pmu=kvm */
+	struct filter_policy *policies; /* one per --pmu-filter */
+	/* emulated: the policies compiled, and the slots the vCPUs see */
+	struct filter_x86_rules *filter_rules;
+	const struct filter_x86_rules **filter_slots;
+	struct vcpu_pmu_filters filters;
+	struct hostctl hostctl;
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus; /* created so far */
+	/*
+	 * vCPU threads an installed filter may kick: those started, until
+	 * the main thread starts joining them (a joined thread's id is
+	 * gone).
+	 */
+	pthread_mutex_t kick_lock;
+	unsigned int nr_kickable;
 	uint32_t entry;
 	uint64_t start_ns;
 	uint64_t first_byte_ns;
@@ -412,6 +448,206 @@ static int run_prepare_memory(struct run *r)
 	return 0;
 }
 
+/* Reads every --pmu-filter policy: one that does not parse is bad. */
+static int run_load_filters(struct run *r)
+{
+	const struct run_options *o = r->opts;
+	char err[RUN_ERR_SIZE];
+	int ret;
+
+	if (!o->nr_pmu_filters)
+		return 0;
+	r->policies = calloc(o->nr_pmu_filters, sizeof(*r->policies));
+	if (!r->policies)
+		return run_fail(HV_EXIT_VMM_ERROR, "out of memory");
+	for (unsigned int i = 0; i < o->nr_pmu_filters; i++) {
+		ret = filter_policy_load(o->pmu_filters[i], FILTER_ARCH_X86,
+					 &r->policies[i], err, sizeof(err));
+		if (ret)
+			return run_fail(ret == -ENOMEM ? HV_EXIT_VMM_ERROR :
+							 HV_EXIT_USAGE,
+					"run: --pmu-filter %u: %s", i, err);
+	}
+	return 0;
+}
+
+/*
+ * Every policy judged as KVM would judge it for the vPMU's vendor: one
+ * KVM would refuse is a bad argument, found before the guest starts
+ * rather than when a test selects it.
+ */
+static int run_check_filters(struct run *r, enum filter_vendor vendor)
+{
+	char why[RUN_ERR_SIZE];
+	int ret;
+
+	for (unsigned int i = 0; i < r->opts->nr_pmu_filters; i++) {
+		const struct filter_policy *p = &r->policies[i];
+
+		if (p->none)
+			continue;
+		/*
+		 * A policy is Intel's unless it says otherwise, so only an
+		 * AMD one can be told apart from the vPMU's vendor.
+		 */
+		if (p->vendor == FILTER_VENDOR_AMD &&
+		    vendor != FILTER_VENDOR_AMD)
+			return run_fail(
+				HV_EXIT_USAGE,
+				"run: --pmu-filter %u: the policy is for AMD, the vPMU is Intel's",
+				i);
+		ret = filter_x86_validate(&p->x86, vendor, NULL, why,
+					  sizeof(why));
+		if (ret)
+			return run_fail(
+				HV_EXIT_USAGE,
+				"run: --pmu-filter %u: KVM would refuse it: %s: %s",
+				i, strerrorname_np(-ret), why);
+	}
+	return 0;
+}
+
+/* The initial slot: the first policy, or none without --pmu-filter. */
+static uint32_t run_first_filter(const struct run *r)
+{
+	return r->opts->nr_pmu_filters ? 0 : HV_HOSTCTL_FILTER_NONE;
+}
+
+/*
+ * The emulated vPMU's filter slots: each policy compiled, kept until
+ * the VM ends; the first installed.
+ */
+static int run_compile_filters(struct run *r)
+{
+	unsigned int nr = r->opts->nr_pmu_filters;
+	char why[RUN_ERR_SIZE];
+	int ret;
+
+	r->filters.nr = nr;
+	if (nr) {
+		r->filter_rules = calloc(nr, sizeof(*r->filter_rules));
+		r->filter_slots = calloc(nr, sizeof(*r->filter_slots));
+		if (!r->filter_rules || !r->filter_slots)
+			return run_fail(HV_EXIT_VMM_ERROR, "out of memory");
+	}
+	for (unsigned int i = 0; i < nr; i++) {
+		if (r->policies[i].none)
+			continue;
+		ret = filter_x86_compile(&r->policies[i].x86,
+					 FILTER_VENDOR_INTEL,
+					 &r->filter_rules[i], NULL, why,
+					 sizeof(why));
+		if (ret)
+			return run_fail(HV_EXIT_VMM_ERROR,
+					"--pmu-filter %u: %s", i,
+					strerror(-ret));
+		r->filter_slots[i] = &r->filter_rules[i];
+	}
+	r->filters.slots = r->filter_slots;
+	vcpu_pmu_filters_select(&r->filters, run_first_filter(r));
+	return 0;
+}
+
+/* The policy in slot, as KVM takes it: NULL for no filter. */
+static const struct filter_x86 *run_kvm_filter(const struct run *r,
+					       uint32_t slot)
+{
+	if (slot == HV_HOSTCTL_FILTER_NONE || r->policies[slot].none)
+		return NULL;
+	return &r->policies[slot].x86;
+}
+
+/*
+ * The other vCPUs leave KVM_RUN and pick the new filter up on their way
+ * back in, as KVM kicks every vCPU when its filter changes.
+ */
+static void run_kick_other_vcpus(struct run *r)
+{
+	pthread_mutex_lock(&r->kick_lock);
+	for (unsigned int i = 0; i < r->nr_kickable; i++)
+		if (!pthread_equal(r->vcpus[i].thread, pthread_self()))
+			pthread_kill(r->vcpus[i].thread, VCPU_KICK_SIGNAL);
+	pthread_mutex_unlock(&r->kick_lock);
+}
+
+/*
+ * The host-control channel's FILTER_SELECT, on the asking vCPU's thread
+ * while the others run: slot is below the number of policies, or none.
+ */
+static int run_filter_select(void *opaque, uint32_t slot)
+{
+	struct run *r = opaque;
+	char err[RUN_ERR_SIZE];
+
+	if (r->pmu_mode == RUN_PMU_KVM)
+		return vpmu_kvm_set_filter(&r->vm, run_kvm_filter(r, slot), err,
+					   sizeof(err));
+	vcpu_pmu_filters_select(&r->filters, slot);
+	run_kick_other_vcpus(r);
+	return 0;
+}
+
+/*
+ * --pmu=kvm: whether this KVM takes filters at all (without
+ * --pmu-filter, that only decides whether the guest may select "no
+ * filter"), every policy's capabilities, and the first policy
+ * installed.  *can_filter says whether FILTER_SELECT can work.
+ */
+static int run_kvm_filters(struct run *r, bool *can_filter)
+{
+	unsigned int nr = r->opts->nr_pmu_filters;
+	char err[RUN_ERR_SIZE];
+	int ret;
+
+	ret = vpmu_kvm_filter_supported(&r->vm, NULL, err, sizeof(err));
+	*can_filter = !ret;
+	if (ret == -EOPNOTSUPP && !nr)
+		return 0;
+	for (unsigned int i = 0; !ret && i < nr; i++) {
+		ret = vpmu_kvm_filter_supported(&r->vm, run_kvm_filter(r, i),
+						err, sizeof(err));
+		if (ret == -EOPNOTSUPP)
+			return run_fail(HV_EXIT_USAGE,
+					"run: --pmu-filter %u: %s", i, err);
+	}
+	if (!ret && nr)
+		ret = vpmu_kvm_set_filter(&r->vm, run_kvm_filter(r, 0), err,
+					  sizeof(err));
+	if (ret)
+		return run_fail(ret == -EOPNOTSUPP ? HV_EXIT_USAGE :
+						     HV_EXIT_VMM_ERROR,
+				"--pmu=kvm: %s", err);
+	return 0;
+}
+
+/*
+ * ", filter: deny 4 events, fixed bitmap 0x0" for the vPMU line: the
+ * policy installed at start (and how many there are), or nothing.
+ */
+static void run_filter_desc(const struct run *r, char *buf, size_t len)
+{
+	unsigned int nr = r->opts->nr_pmu_filters;
+	const struct filter_x86 *f;
+	int n;
+
+	buf[0] = '\0';
+	if (!nr)
+		return;
+	f = &r->policies[0].x86;
+	if (r->policies[0].none)
+		n = snprintf(buf, len, ", filter: none");
+	else
+		n = snprintf(
+			buf, len,
+			", filter: %s %u %sevent%s, fixed bitmap 0x%x",
+			f->action == FILTER_ACTION_ALLOW ? "allow" : "deny",
+			f->nevents,
+			f->flags & FILTER_FLAG_MASKED_EVENTS ? "masked " : "",
+			f->nevents == 1 ? "" : "s", f->fixed_bitmap);
+	if (nr > 1 && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, " (policy 0 of %u)", nr);
+}
+
 /* The emulated vPMU the options describe, or -EINVAL and why. */
 static int run_emulated_pmu_config(const struct run_options *o,
 				   struct vpmu_config *cfg, char *err,
@@ -464,6 +700,12 @@ static int run_setup_emulated_pmu(struct run *r)
 
 	if (run_emulated_pmu_config(r->opts, &r->pmu_cfg, err, sizeof(err)))
 		return run_fail(HV_EXIT_USAGE, "run: %s", err);
+	/* The model is an Intel PMU, whatever the host. */
+	ret = run_check_filters(r, FILTER_VENDOR_INTEL);
+	if (!ret)
+		ret = run_compile_filters(r);
+	if (ret)
+		return ret;
 	ret = vcpu_pmu_vm_setup(&r->vm, &r->tsc_khz);
 	if (ret)
 		return run_fail(HV_EXIT_VMM_ERROR, "emulated vPMU: %s: %s",
@@ -481,11 +723,13 @@ static int run_setup_emulated_pmu(struct run *r)
 	r->pmus = calloc(r->opts->smp, sizeof(*r->pmus));
 	if (!r->pmus)
 		return run_fail(HV_EXIT_VMM_ERROR, "out of memory");
+	r->hostctl.filter_select = run_filter_select;
+	run_filter_desc(r, err, sizeof(err));
 	fprintf(stderr,
-		"hvcheck: vpmu: emulated, version %u, %u GP and %u fixed counters of %u bits%s\n",
+		"hvcheck: vpmu: emulated, version %u, %u GP and %u fixed counters of %u bits%s%s\n",
 		r->pmu_cfg.version, r->pmu_cfg.nr_gp, r->pmu_cfg.nr_fixed,
 		r->pmu_cfg.width,
-		user_stepping ? "" : ", CPL3 not stepped by this KVM");
+		user_stepping ? "" : ", CPL3 not stepped by this KVM", err);
 	return 0;
 }
 
@@ -500,19 +744,29 @@ static int run_setup_kvm_pmu(struct run *r)
 	};
 	const struct kvm_cpuid_entry2 *leaf;
 	char err[RUN_ERR_SIZE];
+	bool can_filter;
 	int ret;
 
+	ret = run_check_filters(r, vpmu_kvm_vendor(&r->cpuid));
+	if (ret)
+		return ret;
 	if (vpmu_kvm_narrow_cpuid(&r->cpuid, &lim, err, sizeof(err)))
 		return run_fail(HV_EXIT_USAGE, "run: %s", err);
 	ret = vpmu_kvm_perf_capabilities(&r->vm, &r->cpuid, &r->perf_caps);
 	if (ret)
 		return run_fail(HV_EXIT_VMM_ERROR, "--pmu=kvm: %s: %s",
 				r->vm.failed, strerror(-ret));
+	ret = run_kvm_filters(r, &can_filter);
+	if (ret)
+		return ret;
+	if (can_filter)
+		r->hostctl.filter_select = run_filter_select;
 	leaf = cpuid_find(&r->cpuid, 0xa, 0);
+	run_filter_desc(r, err, sizeof(err));
 	fprintf(stderr,
-		"hvcheck: vpmu: kvm, version %u, %u GP and %u fixed counters\n",
+		"hvcheck: vpmu: kvm, version %u, %u GP and %u fixed counters%s\n",
 		leaf ? leaf->eax & 0xff : 0, leaf ? (leaf->eax >> 8) & 0xff : 0,
-		leaf ? leaf->edx & 0x1f : 0);
+		leaf ? leaf->edx & 0x1f : 0, err);
 	return 0;
 }
 
@@ -620,6 +874,23 @@ static int run_create_machine(struct run *r)
 	ret = run_setup_pmu(r);
 	if (ret)
 		return ret;
+	/* Every run has the channel; its features say what works. */
+	r->hostctl.opaque = r;
+	r->hostctl.filter_count = o->nr_pmu_filters;
+	hostctl_init(&r->hostctl, run_first_filter(r));
+	ret = bus_register(&r->bus, BUS_PIO,
+			   &(struct bus_region){
+				   .base = HV_X86_HOSTCTL_PORT,
+				   .len = HV_X86_HOSTCTL_NR_PORTS,
+				   .max_access = 4,
+				   .ops = &hostctl_bus_ops,
+				   .opaque = &r->hostctl,
+				   .name = "hostctl",
+			   });
+	if (ret)
+		return run_fail(HV_EXIT_VMM_ERROR,
+				"cannot register the host-control channel: %s",
+				strerror(-ret));
 	r->vcpus = calloc(o->smp, sizeof(*r->vcpus));
 	if (!r->vcpus)
 		return run_fail(HV_EXIT_VMM_ERROR, "out of memory");
@@ -633,10 +904,12 @@ static int run_create_machine(struct run *r)
 		if (ret)
 			goto err_kvm;
 		r->nr_vcpus++;
-		if (r->pmus)
+		if (r->pmus) {
 			ret = vcpu_pmu_init(&r->vcpus[i], &r->pmus[i],
 					    &r->pmu_cfg, &r->mem, r->tsc_khz);
-		else if (r->pmu_mode == RUN_PMU_KVM)
+			if (!ret)
+				vcpu_pmu_set_filters(&r->pmus[i], &r->filters);
+		} else if (r->pmu_mode == RUN_PMU_KVM)
 			ret = vpmu_kvm_set_perf_capabilities(vm, r->vcpus[i].fd,
 							     r->perf_caps);
 		if (ret)
@@ -664,6 +937,9 @@ static int run_vcpus(struct run *r)
 		ret = vcpu_start(&r->vcpus[started]);
 		if (ret)
 			break;
+		pthread_mutex_lock(&r->kick_lock);
+		r->nr_kickable = started + 1;
+		pthread_mutex_unlock(&r->kick_lock);
 	}
 	if (ret)
 		vm_stop(vm, HV_EXIT_VMM_ERROR, VM_NO_VCPU, "%s: %s", vm->failed,
@@ -672,6 +948,9 @@ static int run_vcpus(struct run *r)
 		vm_stop(vm, HV_EXIT_TIMEOUT, 0,
 			"timeout: the guest did not exit within %u s",
 			o->timeout_s);
+	pthread_mutex_lock(&r->kick_lock);
+	r->nr_kickable = 0;
+	pthread_mutex_unlock(&r->kick_lock);
 	for (unsigned int i = 0; i < started; i++)
 		vcpu_stop(&r->vcpus[i]);
 	fflush(stdout);
@@ -694,6 +973,15 @@ static void run_teardown(struct run *r)
 	}
 	free(r->pmus);
 	free(r->vcpus);
+	for (unsigned int i = 0; r->filter_slots && i < r->filters.nr; i++)
+		if (r->filter_slots[i])
+			filter_x86_rules_free(&r->filter_rules[i]);
+	free(r->filter_slots);
+	free(r->filter_rules);
+	for (unsigned int i = 0; r->policies && i < r->opts->nr_pmu_filters;
+	     i++)
+		filter_policy_free(&r->policies[i]);
+	free(r->policies);
 	cpuid_free(&r->cpuid);
 	if (r->bus_ready)
 		bus_destroy(&r->bus);
@@ -716,7 +1004,11 @@ static void run_timestamp(const struct run *r, const char *phase, uint64_t ns)
 int run_main(int argc, char **argv)
 {
 	struct run_options opts;
-	struct run r = { .opts = &opts, .start_ns = vm_now_ns() };
+	struct run r = {
+		.opts = &opts,
+		.start_ns = vm_now_ns(),
+		.kick_lock = PTHREAD_MUTEX_INITIALIZER,
+	};
 	char err[RUN_ERR_SIZE];
 	uint64_t entry_ns = 0, stop_ns = 0;
 	int status;
@@ -738,7 +1030,9 @@ int run_main(int argc, char **argv)
 					opts.serial_path, strerror(errno));
 	}
 
-	status = run_prepare_memory(&r);
+	status = run_load_filters(&r);
+	if (!status)
+		status = run_prepare_memory(&r);
 	if (!status)
 		status = run_create_machine(&r);
 	if (!status) {

@@ -14,6 +14,7 @@
 #define RUN_DEFAULT_TIMEOUT 30 /* seconds */
 #define RUN_MAX_TIMEOUT	    86400
 #define RUN_MAX_CMDLINE	    4096 /* bytes, with the terminating NUL */
+#define RUN_MAX_PMU_FILTERS 16	 /* --pmu-filter policies */
 
 enum run_pmu_mode {
 	RUN_PMU_AUTO, /* kvm when KVM offers a vPMU, else emulated */
@@ -39,6 +40,9 @@ struct run_options {
 	int pmu_gp;
 	int pmu_fixed;
 	bool pmu_stats;
+	/* --pmu-filter arguments as given: policy text or @FILE */
+	const char *pmu_filters[RUN_MAX_PMU_FILTERS];
+	unsigned int nr_pmu_filters;
 	char cmdline[RUN_MAX_CMDLINE]; /* the words after "--", space-joined */
 };
 

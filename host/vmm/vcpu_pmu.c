@@ -276,6 +276,40 @@ int vcpu_pmu_init(struct vcpu *vcpu, struct vcpu_pmu *pmu,
 	return 0;
 }
 
+void vcpu_pmu_filters_select(struct vcpu_pmu_filters *fs, uint32_t slot)
+{
+	uint64_t installed = __atomic_load_n(&fs->installed, __ATOMIC_RELAXED);
+	uint64_t gen = (installed >> 32) + 1;
+
+	__atomic_store_n(&fs->installed, gen << 32 | slot, __ATOMIC_RELEASE);
+}
+
+static const struct filter_x86_rules *
+vcpu_pmu_filters_rules(const struct vcpu_pmu_filters *fs, uint64_t installed)
+{
+	uint32_t slot = (uint32_t)installed;
+
+	return slot < fs->nr ? fs->slots[slot] : NULL;
+}
+
+/* The model's question: what the rules of the slot last picked up say. */
+static bool vcpu_pmu_filter_allows(void *ctx, uint64_t eventsel, int fixed_idx)
+{
+	const struct vcpu_pmu *pmu = ctx;
+
+	if (fixed_idx < 0)
+		return filter_x86_gp_allowed(pmu->rules, eventsel);
+	return filter_x86_fixed_allowed(pmu->rules, fixed_idx);
+}
+
+void vcpu_pmu_set_filters(struct vcpu_pmu *pmu, struct vcpu_pmu_filters *fs)
+{
+	pmu->filters = fs;
+	pmu->filter_seen = __atomic_load_n(&fs->installed, __ATOMIC_ACQUIRE);
+	pmu->rules = vcpu_pmu_filters_rules(fs, pmu->filter_seen);
+	vpmu_set_filter(&pmu->model, vcpu_pmu_filter_allows, pmu);
+}
+
 void vcpu_pmu_destroy(struct vcpu_pmu *pmu)
 {
 	if (pmu->have_timer)
@@ -526,6 +560,49 @@ static void vcpu_pmu_arm_deadline(struct vcpu_pmu *pmu)
 	pmu->deadline_armed = cycles != 0;
 }
 
+/*
+ * A filter installed since the last entry, as KVM applies one: every
+ * counter is decided again before the guest runs on.  The instruction
+ * that exited counts under the old filter, even when it completes on
+ * this entry (the OUT that installed the new filter, an MMIO access);
+ * everything after it under the new one.
+ */
+static void vcpu_pmu_pick_up_filter(struct vcpu *vcpu)
+{
+	struct vcpu_pmu *pmu = vcpu->pmu;
+	struct kvm_run *run = vcpu->run;
+	uint64_t installed;
+	bool step;
+
+	if (!pmu->filters)
+		return;
+	installed = __atomic_load_n(&pmu->filters->installed, __ATOMIC_ACQUIRE);
+	if (installed == pmu->filter_seen)
+		return;
+	if (pmu->stepping && pmu->next.valid &&
+	    (run->exit_reason == KVM_EXIT_IO ||
+	     run->exit_reason == KVM_EXIT_MMIO) &&
+	    pmu->next.rip == run->s.regs.regs.rip) {
+		vcpu_pmu_retire(pmu, pmu->next.cpl, pmu->next.kind);
+		/* so its debug exit, after it completed, counts nothing */
+		pmu->next.valid = false;
+	}
+	pmu->filter_seen = installed;
+	pmu->rules = vcpu_pmu_filters_rules(pmu->filters, installed);
+	vpmu_refilter(&pmu->model);
+	step = vpmu_needs_stepping(&pmu->model);
+	if (step == pmu->stepping)
+		return;
+	vcpu_pmu_set_stepping(vcpu, step);
+	/*
+	 * After a kick the instruction at RIP has not started: it counts,
+	 * under the new filter.  After an I/O or MSR exit RIP is still at
+	 * the instruction that exited, which counts under the old one.
+	 */
+	if (step && run->exit_reason == KVM_EXIT_INTR)
+		vcpu_pmu_decode_next(vcpu, run->s.regs.regs.rip, false);
+}
+
 void vcpu_pmu_before_run(struct vcpu *vcpu)
 {
 	struct vcpu_pmu *pmu = vcpu->pmu;
@@ -535,6 +612,7 @@ void vcpu_pmu_before_run(struct vcpu *vcpu)
 		if (!pmu->have_timer)
 			return;
 	}
+	vcpu_pmu_pick_up_filter(vcpu);
 	if (vpmu_take_pmi(&pmu->model))
 		vcpu_pmu_deliver_pmi(vcpu);
 	vcpu_pmu_arm_deadline(pmu);

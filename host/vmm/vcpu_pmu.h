@@ -10,6 +10,7 @@
 
 #include "vmm/cpuid.h"
 #include "vmm/vm.h"
+#include "vpmu/filter.h"
 #include "vpmu/vpmu.h"
 #include "vpmu/x86_insn.h"
 
@@ -38,8 +39,28 @@ struct vcpu_pmu_stats {
 	uint64_t pmis;
 };
 
+/*
+ * The event-filter policies of a run (--pmu-filter), shared by every
+ * vCPU: compiled before the guest starts and kept until the VM ends, so
+ * a vCPU uses a slot's rules without a lock.  A NULL slot is a policy of
+ * no filter.
+ */
+struct vcpu_pmu_filters {
+	unsigned int nr;
+	const struct filter_x86_rules *const *slots;
+	/*
+	 * The installed slot (or HV_HOSTCTL_FILTER_NONE) in bits 31:0 and a
+	 * generation, bumped by every install, in bits 63:32: one word, so
+	 * that one atomic load gives a vCPU both.
+	 */
+	uint64_t installed;
+};
+
 struct vcpu_pmu {
 	struct vpmu model;
+	struct vcpu_pmu_filters *filters; /* NULL: no filter ever */
+	uint64_t filter_seen; /* filters->installed at the last pick-up */
+	const struct filter_x86_rules *rules; /* what the model obeys */
 	const struct guest_mem *mem;
 	uint64_t tsc_khz;    /* the rate of the cycle model */
 	bool stepping;	     /* KVM_SET_GUEST_DEBUG single-step is on */
@@ -62,7 +83,8 @@ int vcpu_pmu_vm_setup(struct vm *vm, uint64_t *tsc_khz);
 /*
  * The guest CPUID of a model: leaf 0xA, CPUID.1:ECX.PDCM and the
  * hvcheck vPMU leaves (include/hvcheck_abi.h), which give the guest the
- * cycle rate too, and whether CPL3 code is stepped.  0, -EINVAL for a bad cfg, or -ENOSPC.
+ * cycle rate too, and whether CPL3 code is stepped.  0, -EINVAL for a
+ * bad cfg, or -ENOSPC.
  */
 int vcpu_pmu_set_cpuid(struct cpuid *cpuid, const struct vpmu_config *cfg,
 		       uint64_t tsc_khz, bool user_stepping);
@@ -82,10 +104,26 @@ int vcpu_pmu_init(struct vcpu *vcpu, struct vcpu_pmu *pmu,
 		  const struct vpmu_config *cfg, const struct guest_mem *mem,
 		  uint64_t tsc_khz);
 
+/*
+ * Installs slot (below fs->nr, or HV_HOSTCTL_FILTER_NONE) for the whole
+ * VM: each vCPU obeys it from its next entry on (vcpu_pmu_before_run()).
+ * Safe while vCPUs run; callers of it must not race each other.
+ */
+void vcpu_pmu_filters_select(struct vcpu_pmu_filters *fs, uint32_t slot);
+
+/*
+ * Before the vCPU's first entry: its model obeys fs, starting with the
+ * slot installed now.
+ */
+void vcpu_pmu_set_filters(struct vcpu_pmu *pmu, struct vcpu_pmu_filters *fs);
+
 /* Releases the overflow timer; the vCPU thread must have ended. */
 void vcpu_pmu_destroy(struct vcpu_pmu *pmu);
 
-/* Before each KVM_RUN: cycles, a pending PMI, the overflow deadline. */
+/*
+ * Before each KVM_RUN: a filter installed since the last entry, a
+ * pending PMI, the overflow deadline.
+ */
 void vcpu_pmu_before_run(struct vcpu *vcpu);
 
 /* After each KVM_RUN: the cycles of the time spent in the guest. */

@@ -102,12 +102,55 @@ void vpmu_reset(struct vpmu *pmu)
 	pmu->global_status = 0;
 	pmu->global_ctrl = (1ULL << pmu->cfg.nr_gp) - 1;
 	pmu->pmi_pending = false;
+	vpmu_refilter(pmu);
+}
+
+/* Asks the filter about one counter; bit is its GLOBAL_CTRL bit. */
+static void refilter_counter(struct vpmu *pmu, uint64_t bit, uint64_t eventsel,
+			     int fixed_idx)
+{
+	if (!pmu->allowed ||
+	    pmu->allowed(pmu->allowed_ctx, eventsel, fixed_idx))
+		pmu->filter_allows |= bit;
+	else
+		pmu->filter_allows &= ~bit;
+}
+
+/* Asks the filter about the counters in mask (GLOBAL_CTRL's layout). */
+static void refilter_counters(struct vpmu *pmu, uint64_t mask)
+{
+	unsigned int i;
+
+	for (i = 0; i < pmu->cfg.nr_gp; i++)
+		if (mask & (1ULL << i))
+			refilter_counter(pmu, 1ULL << i, pmu->evtsel[i], -1);
+	for (i = 0; i < pmu->cfg.nr_fixed; i++)
+		if (mask & VPMU_GLOBAL_FIXED(i))
+			refilter_counter(pmu, VPMU_GLOBAL_FIXED(i), 0, (int)i);
 }
 
 void vpmu_set_filter(struct vpmu *pmu, vpmu_allowed_fn allowed, void *ctx)
 {
 	pmu->allowed = allowed;
 	pmu->allowed_ctx = ctx;
+	vpmu_refilter(pmu);
+}
+
+void vpmu_refilter(struct vpmu *pmu)
+{
+	refilter_counters(pmu, ~0ULL);
+}
+
+/* The GLOBAL_CTRL-layout bits of the fixed counters whose fields differ. */
+static uint64_t fixed_fields_changed(uint64_t old_ctrl, uint64_t new_ctrl)
+{
+	uint64_t diff = old_ctrl ^ new_ctrl, changed = 0;
+	unsigned int i;
+
+	for (i = 0; i < VPMU_MAX_FIXED; i++)
+		if (diff & VPMU_FIXED_CTRL(i, 0xf))
+			changed |= VPMU_GLOBAL_FIXED(i);
+	return changed;
 }
 
 struct vpmu_cpuid vpmu_cpuid_0a(const struct vpmu *pmu)
@@ -192,6 +235,7 @@ int vpmu_rdmsr(struct vpmu *pmu, uint32_t msr, uint64_t *val)
 int vpmu_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val)
 {
 	const struct vpmu_config *cfg = &pmu->cfg;
+	uint64_t changed; /* counters to reprogram, as GLOBAL_CTRL bits */
 	int i;
 
 	if ((i = msr_index(msr, VPMU_MSR_PMC0, cfg->nr_gp)) >= 0) {
@@ -211,6 +255,7 @@ int vpmu_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val)
 		if (val & ~EVTSEL_VALID)
 			return -EINVAL;
 		pmu->evtsel[i] = val;
+		refilter_counters(pmu, 1ULL << i);
 	} else if ((i = msr_index(msr, VPMU_MSR_FIXED_CTR0, cfg->nr_fixed)) >=
 		   0) {
 		/* As KVM does: the bits above the width are dropped. */
@@ -220,11 +265,15 @@ int vpmu_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val)
 	} else if (msr == VPMU_MSR_FIXED_CTR_CTRL) {
 		if (val & ~pmu->fixed_ctrl_valid)
 			return -EINVAL;
+		changed = fixed_fields_changed(pmu->fixed_ctrl, val);
 		pmu->fixed_ctrl = val;
+		refilter_counters(pmu, changed);
 	} else if (msr == VPMU_MSR_GLOBAL_CTRL) {
 		if (val & ~pmu->global_ctrl_valid)
 			return -EINVAL;
+		changed = pmu->global_ctrl ^ val;
 		pmu->global_ctrl = val;
+		refilter_counters(pmu, changed);
 	} else if (msr == VPMU_MSR_GLOBAL_OVF_CTRL) {
 		if (val & ~pmu->ovf_ctrl_valid)
 			return -EINVAL;
@@ -261,13 +310,6 @@ static bool globally_enabled(const struct vpmu *pmu, uint64_t global_bit)
 	return !has_global_msrs(pmu) || (pmu->global_ctrl & global_bit);
 }
 
-static bool filter_allows(const struct vpmu *pmu, uint64_t eventsel,
-			  int fixed_idx)
-{
-	return !pmu->allowed ||
-	       pmu->allowed(pmu->allowed_ctx, eventsel, fixed_idx);
-}
-
 /* Whether GP counter i counts ev at a privilege level in priv (USR, OS). */
 static bool gp_counts(const struct vpmu *pmu, unsigned int i,
 		      const struct event_desc *ev, uint64_t priv)
@@ -277,7 +319,8 @@ static bool gp_counts(const struct vpmu *pmu, unsigned int i,
 	return (sel & VPMU_EVTSEL_EN) && (sel & priv) &&
 	       (sel & EVTSEL_CODE) == ev->code && !(sel & EVTSEL_UNMODELLED) &&
 	       (pmu->cfg.events & (1U << ev->arch)) &&
-	       globally_enabled(pmu, 1ULL << i) && filter_allows(pmu, sel, -1);
+	       globally_enabled(pmu, 1ULL << i) &&
+	       (pmu->filter_allows & (1ULL << i));
 }
 
 /* Whether ev's fixed counter counts at a privilege level in priv. */
@@ -289,7 +332,7 @@ static bool fixed_counts(const struct vpmu *pmu, const struct event_desc *ev,
 	return i >= 0 && (unsigned int)i < pmu->cfg.nr_fixed &&
 	       (pmu->fixed_ctrl & VPMU_FIXED_CTRL(i, priv)) &&
 	       globally_enabled(pmu, VPMU_GLOBAL_FIXED(i)) &&
-	       filter_allows(pmu, 0, i);
+	       (pmu->filter_allows & VPMU_GLOBAL_FIXED(i));
 }
 
 /* Occurrences until *counter passes its top: at least 1. */

@@ -86,10 +86,11 @@ enum vpmu_event {
 	 (1U << VPMU_ARCH_REF_CYCLES) | (1U << VPMU_ARCH_BRANCHES))
 
 /*
- * The event filter (issue 4 plugs its engine in here).  For a GP counter
+ * The event filter's decision for one counter: for a GP counter
  * fixed_idx is -1 and eventsel its whole IA32_PERFEVTSELx; for fixed
- * counter i, fixed_idx is i and eventsel 0.  Asked whenever the counter
- * would count; false means the counter does not count.
+ * counter i, fixed_idx is i and eventsel 0.  false: the counter does not
+ * count.  Asked as KVM asks its filter: when the guest (re)programs the
+ * counter and on vpmu_refilter(), never per counted event.
  */
 typedef bool (*vpmu_allowed_fn)(void *ctx, uint64_t eventsel, int fixed_idx);
 
@@ -120,6 +121,11 @@ struct vpmu {
 
 	vpmu_allowed_fn allowed;
 	void *allowed_ctx;
+	/*
+	 * The filter's last decision per counter, laid out as GLOBAL_CTRL:
+	 * GP counter i at bit i, fixed counter i at bit 32 + i.
+	 */
+	uint64_t filter_allows;
 };
 
 struct vpmu_cpuid {
@@ -144,7 +150,19 @@ int vpmu_init(struct vpmu *pmu, const struct vpmu_config *cfg);
 /* Power-on/INIT state: counters and controls 0, GLOBAL_CTRL = GP bits. */
 void vpmu_reset(struct vpmu *pmu);
 
+/*
+ * Installs the event filter (NULL: every counter may count) and asks it
+ * about every counter.  Later it is asked again about a counter when the
+ * guest writes its PERFEVTSELx, its FIXED_CTR_CTRL field or its
+ * GLOBAL_CTRL bit, the writes that make KVM reprogram a counter.
+ */
 void vpmu_set_filter(struct vpmu *pmu, vpmu_allowed_fn allowed, void *ctx);
+
+/*
+ * Asks the filter about every counter again: the VMM calls it at the
+ * vCPU's next entry after the filter's answers changed.
+ */
+void vpmu_refilter(struct vpmu *pmu);
 
 struct vpmu_cpuid vpmu_cpuid_0a(const struct vpmu *pmu);
 
@@ -164,7 +182,10 @@ int vpmu_rdpmc(struct vpmu *pmu, uint32_t ecx, uint64_t *val);
 void vpmu_count(struct vpmu *pmu, enum vpmu_event ev, unsigned int cpl,
 		uint64_t n);
 
-/* Whether some counter would count ev at some CPL now. */
+/*
+ * Whether some counter would count ev at some CPL now; a counter the
+ * filter denies does not.
+ */
 bool vpmu_counting(const struct vpmu *pmu, enum vpmu_event ev);
 
 /* Whether instructions or branches are counted: the VMM must step. */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* KVM's in-kernel vPMU: the --pmu=kvm and --pmu=off set-up. */
+/* KVM's in-kernel vPMU: the --pmu=kvm and --pmu=off set-up, its filter. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +15,11 @@
 #define CPUID_0A_EAX_NR_GP_SHIFT 8
 #define CPUID_0A_EDX_NR_FIXED	 0x0000001fu
 #define CPUID_0A_EDX_FIXED	 0x00001fffu /* the count and the width */
+
+/* Linux 6.3; Debian 12's headers are 6.1. */
+#ifndef KVM_CAP_PMU_EVENT_MASKED_EVENTS
+#define KVM_CAP_PMU_EVENT_MASKED_EVENTS 226
+#endif
 
 /* The first versions with fixed counters and with the ECX bitmap. */
 #define PMU_VERSION_FIXED     2
@@ -254,4 +259,89 @@ int vpmu_kvm_disable(struct vm *vm, struct cpuid *cpuid, char *err,
 err_ioctl:
 	return vpmu_kvm_error(err, errlen, ret, "%s: %s", vm->failed,
 			      strerror(-ret));
+}
+
+enum filter_vendor vpmu_kvm_vendor(const struct cpuid *supported)
+{
+	const struct kvm_cpuid_entry2 *e = cpuid_find(supported, 0, 0);
+	char vendor[13] = "";
+
+	if (e) {
+		memcpy(vendor, &e->ebx, 4);
+		memcpy(vendor + 4, &e->edx, 4);
+		memcpy(vendor + 8, &e->ecx, 4);
+	}
+	if (!strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine"))
+		return FILTER_VENDOR_AMD;
+	return FILTER_VENDOR_INTEL;
+}
+
+/* KVM_CHECK_EXTENSION(cap) on the VM: 0 when absent, -EOPNOTSUPP then. */
+static int vpmu_kvm_need_cap(struct vm *vm, long cap, const char *what,
+			     const char *missing, char *err, size_t errlen)
+{
+	int ret =
+		vm_ioctl(vm, vm->vm_fd, KVM_CHECK_EXTENSION, (void *)cap, what);
+
+	if (ret < 0)
+		return vpmu_kvm_error(err, errlen, ret, "%s: %s", what,
+				      strerror(-ret));
+	if (!ret)
+		return vpmu_kvm_error(err, errlen, -EOPNOTSUPP, "%s", missing);
+	return 0;
+}
+
+int vpmu_kvm_filter_supported(struct vm *vm, const struct filter_x86 *f,
+			      char *err, size_t errlen)
+{
+	int ret;
+
+	ret = vpmu_kvm_need_cap(
+		vm, KVM_CAP_PMU_EVENT_FILTER,
+		"KVM_CHECK_EXTENSION(KVM_CAP_PMU_EVENT_FILTER)",
+		"this KVM has no PMU event filter (no KVM_CAP_PMU_EVENT_FILTER)",
+		err, errlen);
+	if (ret || !f || !(f->flags & FILTER_FLAG_MASKED_EVENTS))
+		return ret;
+	return vpmu_kvm_need_cap(
+		vm, KVM_CAP_PMU_EVENT_MASKED_EVENTS,
+		"KVM_CHECK_EXTENSION(KVM_CAP_PMU_EVENT_MASKED_EVENTS)",
+		"this KVM does not take masked events (no KVM_CAP_PMU_EVENT_MASKED_EVENTS)",
+		err, errlen);
+}
+
+int vpmu_kvm_set_filter(struct vm *vm, const struct filter_x86 *f, char *err,
+			size_t errlen)
+{
+	uint32_t nevents = f ? f->nevents : 0;
+	struct kvm_pmu_event_filter *kf;
+	int ret;
+
+	ret = vpmu_kvm_filter_supported(vm, f, err, errlen);
+	if (ret)
+		return ret;
+	kf = calloc(1, sizeof(*kf) + (size_t)nevents * sizeof(kf->events[0]));
+	if (!kf)
+		return vpmu_kvm_error(err, errlen, -ENOMEM,
+				      "KVM_SET_PMU_EVENT_FILTER: %s",
+				      strerror(ENOMEM));
+	if (f) {
+		kf->action = f->action;
+		kf->nevents = nevents;
+		kf->fixed_counter_bitmap = f->fixed_bitmap;
+		kf->flags = f->flags;
+		if (nevents)
+			memcpy(kf->events, f->events,
+			       nevents * sizeof(kf->events[0]));
+	} else {
+		kf->action = KVM_PMU_EVENT_DENY;
+	}
+	ret = vm_ioctl(vm, vm->vm_fd, KVM_SET_PMU_EVENT_FILTER, kf,
+		       "KVM_SET_PMU_EVENT_FILTER");
+	free(kf);
+	if (ret < 0)
+		return vpmu_kvm_error(err, errlen, ret,
+				      "KVM_SET_PMU_EVENT_FILTER: %s",
+				      strerror(-ret));
+	return 0;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* KVM's in-kernel vPMU: the --pmu=kvm and --pmu=off set-up. */
+/* KVM's in-kernel vPMU: the --pmu=kvm and --pmu=off set-up, its filter. */
 #ifndef VPMU_VPMU_KVM_H
 #define VPMU_VPMU_KVM_H
 
@@ -9,6 +9,7 @@
 
 #include "vmm/cpuid.h"
 #include "vmm/vm.h"
+#include "vpmu/filter.h"
 
 /* A limit that was not given: keep what KVM supports. */
 #define VPMU_KVM_AS_SUPPORTED (-1)
@@ -61,5 +62,31 @@ int vpmu_kvm_set_perf_capabilities(struct vm *vm, int vcpu_fd, uint64_t caps);
  */
 int vpmu_kvm_disable(struct vm *vm, struct cpuid *cpuid, char *err,
 		     size_t errlen);
+
+/*
+ * Whose event select KVM's filter matches: the host CPU's vendor, from
+ * leaf 0 of KVM's supported CPUID (AuthenticAMD and HygonGenuine: AMD).
+ */
+enum filter_vendor vpmu_kvm_vendor(const struct cpuid *supported);
+
+/*
+ * Whether this KVM takes f (NULL: no filter) at all:
+ * KVM_CAP_PMU_EVENT_FILTER, and KVM_CAP_PMU_EVENT_MASKED_EVENTS for a
+ * masked filter.  0; -EOPNOTSUPP when one is missing, or the ioctl's
+ * -errno; err then says why in one line.  Whether KVM accepts f's
+ * contents is filter_x86_validate()'s question.
+ */
+int vpmu_kvm_filter_supported(struct vm *vm, const struct filter_x86 *f,
+			      char *err, size_t errlen);
+
+/*
+ * vpmu_kvm_filter_supported(), then KVM_SET_PMU_EVENT_FILTER of f on the
+ * VM, which replaces the filter for every vCPU.  f NULL is no filter:
+ * KVM has no call that removes one, so it gets a DENY filter of no
+ * events and fixed-counter bitmap 0, which denies nothing.  0 or -errno
+ * with err saying why; safe while vCPUs run.
+ */
+int vpmu_kvm_set_filter(struct vm *vm, const struct filter_x86 *f, char *err,
+			size_t errlen);
 
 #endif /* VPMU_VPMU_KVM_H */
