@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* gic.host_spi: SPIs whose line the host drives (host-control channel). */
-#include "arch.h"
-#include "exceptions.h"
 #include "gic_test.h"
+#include "hostctl.h"
 #include "hvcheck_abi.h"
-#include "printf.h"
-#include "processor.h"
 #include "report.h"
 #include "test.h"
 
@@ -13,43 +10,12 @@
 
 static unsigned int spi;
 
-static void host_write(u32 reg, u32 value)
-{
-	writel(value, HV_ARM64_HOSTCTL_BASE + reg);
-}
-
 /* The host keeps the line high until the handler's HELD_DELIVERIES-th run. */
 static void held_line_handler(struct gic_irq *irq)
 {
 	if (delivered(0, irq->intid) + 1 >= HELD_DELIVERIES)
-		host_write(HV_HOSTCTL_SPI_DEASSERT, irq->intid);
+		hostctl_write(HV_HOSTCTL_SPI_DEASSERT, irq->intid);
 	log_irq(irq);
-}
-
-/* Why there is no usable channel, or NULL when there is one. */
-static const char *probe(char *buf, size_t size)
-{
-	u64 base = HV_ARM64_HOSTCTL_BASE;
-	u32 magic = 0;
-	int ec;
-
-	ec = asm_safe("ldr %w0, [%1]", : "+r"(magic) : "r"(base));
-	if (ec != EXC_NONE) {
-		snprintf(buf, size,
-			 "no host-control page at 0x%lx (%s): not under the "
-			 "hvcheck VMM",
-			 base, exception_name(ec));
-		return buf;
-	}
-	if (magic != HV_HOSTCTL_MAGIC_VALUE) {
-		snprintf(buf, size,
-			 "0x%lx reads 0x%08x, not the host-control magic", base,
-			 magic);
-		return buf;
-	}
-	if (!(readl(base + HV_HOSTCTL_FEATURES) & HV_HOSTCTL_F_SPI))
-		return "the host-control channel cannot drive SPIs";
-	return NULL;
 }
 
 static void configure(bool level)
@@ -65,7 +31,7 @@ static void check_edge(void)
 {
 	configure(false);
 	handle_irqs_of(spi, log_irq);
-	host_write(HV_HOSTCTL_SPI_PULSE, spi);
+	hostctl_write(HV_HOSTCTL_SPI_PULSE, spi);
 	irq_wait(&irq_log[0].count[spi], 1);
 	report(delivered(0, spi) == 1,
 	       "an edge the host pulses on SPI %u is delivered once (%u)", spi,
@@ -76,16 +42,16 @@ static void check_level(void)
 {
 	configure(true);
 	gic_irq_disable(spi);
-	host_write(HV_HOSTCTL_SPI_ASSERT, spi);
+	hostctl_write(HV_HOSTCTL_SPI_ASSERT, spi);
 	report(gic_irq_pending(spi),
 	       "a disabled level SPI reads pending while the host holds its "
 	       "line high");
-	host_write(HV_HOSTCTL_SPI_DEASSERT, spi);
+	hostctl_write(HV_HOSTCTL_SPI_DEASSERT, spi);
 	report(!gic_irq_pending(spi), "and not pending once the line drops");
 
 	handle_irqs_of(spi, held_line_handler);
 	gic_irq_enable(spi);
-	host_write(HV_HOSTCTL_SPI_ASSERT, spi);
+	hostctl_write(HV_HOSTCTL_SPI_ASSERT, spi);
 	irq_wait(&irq_log[0].count[spi], HELD_DELIVERIES);
 	report(delivered(0, spi) == HELD_DELIVERIES,
 	       "a level SPI the host holds high is re-presented after each "
@@ -103,7 +69,8 @@ static void test_host_spi(void)
 		return;
 	report_prefix_pushf("GICv%u", gic_version());
 	/* Only the SKIP line, so that the whole test reads as skipped. */
-	absent = probe(why, sizeof(why));
+	absent =
+		hostctl_probe(HV_HOSTCTL_F_SPI, "drive SPIs", why, sizeof(why));
 	if (absent) {
 		report_skip("host-asserted SPIs: %s", absent);
 		report_prefix_pop();
