@@ -4,6 +4,7 @@
 #define GUEST_GIC_H
 
 #include "types.h"
+#include "gic_regs.h"
 
 /* INTID ranges. */
 #define GIC_NR_SGIS	     16
@@ -14,24 +15,7 @@
 #define GIC_PRIORITY_IDLE    0xff /* running priority with nothing active */
 #define GIC_PRIORITY_DEFAULT 0xa0 /* what gic_init() gives every INTID */
 
-/*
- * Distributor registers, shared by GICv2 and GICv3.  On GICv3 the
- * SGI/PPI bank (INTIDs 0-31) of the per-INTID registers lives at the
- * same offsets in each CPU's redistributor SGI frame instead.
- */
-#define GICD_CTLR	 0x000
-#define GICD_TYPER	 0x004
-#define GICD_IIDR	 0x008
-#define GICD_IGROUPR	 0x080
-#define GICD_ISENABLER	 0x100
-#define GICD_ICENABLER	 0x180
-#define GICD_ISPENDR	 0x200
-#define GICD_ICPENDR	 0x280
-#define GICD_ISACTIVER	 0x300
-#define GICD_ICACTIVER	 0x380
-#define GICD_IPRIORITYR	 0x400
-#define GICD_ITARGETSR	 0x800
-#define GICD_ICFGR	 0xc00
+/* Distributor register fields (offsets: gic_regs.h). */
 #define GICD_ICFGR_EDGE	 2	    /* of a 2-bit field; 0 is level-sensitive */
 #define GICD_ICFGR_SGI	 0xaaaaaaaa /* SGIs: read-only, all edge */
 #define GICD_TYPER_LINES 0x1f	    /* ITLinesNumber: 32 * (N + 1) INTIDs */
