@@ -41,6 +41,15 @@
 #define HV_ARM64_IMAGE_OFFSET 0x200000
 #define HV_ARM64_MAX_RAM_MIB  3072 /* the guest maps RAM up to 4 GiB */
 
+/*
+ * arm64 exit register of the hvcheck VMM: a 32-bit write ends the run
+ * with the low 8 bits as status, as HV_X86_EXIT_PORT does on x86.  PSCI
+ * SYSTEM_OFF cannot carry the status: it has no argument, and KVM
+ * zeroes x1-x3 (the SMCCC results) before userspace sees the exit.
+ * Absent under QEMU, where the write aborts (docs/arm64.md).
+ */
+#define HV_ARM64_EXIT_BASE 0x09fe0000
+
 /* Guest exit statuses written to HV_X86_EXIT_PORT (0..63). */
 #define HV_STATUS_PASS 0
 #define HV_STATUS_FAIL 1

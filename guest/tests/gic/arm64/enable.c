@@ -72,8 +72,16 @@ static void check_distributor(void)
 	       "with the distributor disabled a pending SPI is not forwarded");
 	dist_enable(true);
 	irq_wait(&irq_log[0].count[spi], 1);
-	report(delivered(0, spi) == 1, "re-enabled, it is delivered once (%u)",
-	       delivered(0, spi));
+	/*
+	 * KVM's vGICv3 (Linux 6.1 in the nested bed) kicks the vCPUs when
+	 * the distributor is enabled but does not queue an SPI made
+	 * pending while it was off (docs/gic.md).
+	 */
+	report_xfail(gic_iidr_is(3, GIC_IIDR_PRODUCT | GIC_IIDR_IMPLEMENTER,
+				 GIC_IIDR_KVM),
+		     delivered(0, spi) == 1,
+		     "re-enabled, it is delivered once (%u)",
+		     delivered(0, spi));
 }
 
 static void check_cpu_interface(void)

@@ -186,3 +186,9 @@ bool need_cpus(unsigned int n, const char *what)
 	report_skip("%s: needs %u CPUs online, %u are", what, n, online);
 	return false;
 }
+
+bool gic_iidr_is(unsigned int version, u32 mask, u32 value)
+{
+	return gic_version() == version &&
+	       (readl(gic_dist_base() + GICD_IIDR) & mask) == value;
+}

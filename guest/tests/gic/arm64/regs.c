@@ -80,14 +80,12 @@ static void check_typer(void)
 }
 
 /*
- * QEMU's GICv3 model (IIDR 0x43b: Arm, product 0, where KVM's says
- * product 'K') reports one SPI bank fewer in ITLinesNumber than it
+ * QEMU's GICv3 model reports one SPI bank fewer in ITLinesNumber than it
  * implements (QEMU 7.2: 256 INTIDs in GICD_TYPER, 288 implemented).
  */
 static bool qemu_gicv3(void)
 {
-	return gic_version() == 3 &&
-	       readl(gic_dist_base() + GICD_IIDR) == 0x43b;
+	return gic_iidr_is(3, ~0u, GIC_IIDR_IMPLEMENTER_ARM);
 }
 
 static void check_raz_wi(void)
