@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Unit tests of `hvcheck run` command-line parsing. */
+/* Unit tests of `hvcheck run`: command line, serial sink, vCPU driving. */
 #include <errno.h>
+#include <linux/kvm.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "fake_ioctl.h"
 #include "hvcheck_abi.h"
 #include "vmm/run.h"
 
@@ -271,6 +274,151 @@ static void test_pmu_filter_limits(void **state)
 	assert_null(strchr(err, '\n'));
 }
 
+static void test_arch_options(void **state)
+{
+	(void)state;
+	/* This is the x86_64 machine: arm64's --irqchip is refused. */
+	refused(PARSE("g.elf", "--irqchip=user-gicv2"),
+		"--irqchip is an arm64 option");
+	refused(PARSE("--irqchip", "kvm-gicv3", "g.elf"),
+		"--irqchip is an arm64 option");
+	assert_null(strchr(err, '\n'));
+	refused(PARSE("g.elf", "--irqchip"), "--irqchip needs a value");
+	assert_int_equal(PARSE("g.elf", "--", "--irqchip=kvm-gicv2"), 0);
+	assert_null(opts.irqchip);
+	/* The last --pmu* option is kept for arm64 to name when refusing. */
+	assert_int_equal(PARSE("g.elf"), 0);
+	assert_null(opts.pmu_opt);
+	assert_int_equal(PARSE("g.elf", "--pmu=kvm"), 0);
+	assert_string_equal(opts.pmu_opt, "--pmu");
+	assert_int_equal(PARSE("g.elf", "--pmu-filter=none", "--pmu-stats"), 0);
+	assert_string_equal(opts.pmu_opt, "--pmu-stats");
+	assert_int_equal(PARSE("g.elf", "--pmu-stats", "--pmu-version", "1"),
+			 0);
+	assert_string_equal(opts.pmu_opt, "--pmu-version");
+	assert_int_equal(PARSE("g.elf", "--pmu-fixed-counters=1"), 0);
+	assert_string_equal(opts.pmu_opt, "--pmu-fixed-counters");
+}
+
+static void test_serial_out(void **state)
+{
+	struct run_serial serial = { .quiet = true, .file = tmpfile() };
+	char buf[16] = { 0 };
+	uint64_t first;
+
+	(void)state;
+	assert_non_null(serial.file);
+	run_serial_out(&serial, 'o');
+	first = serial.first_byte_ns;
+	assert_true(first > 0);
+	run_serial_out(&serial, 'k');
+	run_serial_out(&serial, '\n');
+	assert_int_equal(serial.first_byte_ns, first);
+	rewind(serial.file);
+	assert_int_equal(fread(buf, 1, sizeof(buf), serial.file), 3);
+	assert_string_equal(buf, "ok\n");
+	fclose(serial.file);
+}
+
+/* A machine of fake vCPUs for run_vcpus(). */
+struct fake_machine {
+	struct vm *vm;
+	unsigned int fail_start; /* this one's start fails */
+	unsigned int stop_on;	 /* this one's start decides the run */
+	unsigned int nr_started;
+	unsigned int stopped[8]; /* stop order */
+	unsigned int nr_stopped;
+	int dumped;
+};
+
+#define FAKE_NONE 99
+
+static int fake_start(void *machine, unsigned int i)
+{
+	struct fake_machine *m = machine;
+
+	if (i == m->fail_start) {
+		m->vm->failed = "KVM_RUN";
+		return -EAGAIN;
+	}
+	m->nr_started++;
+	if (i == m->stop_on)
+		vm_stop(m->vm, 5, i, "vCPU %u: the guest is done", i);
+	return 0;
+}
+
+static void fake_stop(void *machine, unsigned int i)
+{
+	struct fake_machine *m = machine;
+
+	m->stopped[m->nr_stopped++] = i;
+}
+
+static int fake_dump_regs(void *machine, unsigned int i, FILE *out)
+{
+	struct fake_machine *m = machine;
+
+	(void)out;
+	m->dumped = i;
+	return 0;
+}
+
+static const struct run_vcpu_ops fake_ops = {
+	.start = fake_start,
+	.stop = fake_stop,
+	.dump_regs = fake_dump_regs,
+};
+
+static void open_vm(struct vm *vm, struct fake_machine *m,
+		    unsigned int fail_start, unsigned int stop_on)
+{
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_GET_API_VERSION, KVM_API_VERSION);
+	assert_int_equal(vm_open(vm, "/dev/null"), 0);
+	*m = (struct fake_machine){
+		.vm = vm,
+		.fail_start = fail_start,
+		.stop_on = stop_on,
+		.dumped = -1,
+	};
+}
+
+static void test_run_vcpus(void **state)
+{
+	struct fake_machine m;
+	struct vm vm;
+
+	(void)state;
+	/* The guest's verdict: every vCPU started, stopped, culprit dumped. */
+	open_vm(&vm, &m, FAKE_NONE, 3);
+	assert_int_equal(run_vcpus(&vm, 4, 30, &fake_ops, &m), 5);
+	assert_int_equal(m.nr_started, 4);
+	assert_int_equal(m.nr_stopped, 4);
+	for (unsigned int i = 0; i < 4; i++)
+		assert_int_equal(m.stopped[i], i);
+	assert_int_equal(m.dumped, 3);
+	vm_destroy(&vm);
+
+	/* A vCPU that cannot start: only those before it are stopped. */
+	open_vm(&vm, &m, 2, FAKE_NONE);
+	assert_int_equal(run_vcpus(&vm, 4, 30, &fake_ops, &m),
+			 HV_EXIT_VMM_ERROR);
+	assert_int_equal(m.nr_stopped, 2);
+	assert_string_equal(vm.why,
+			    "KVM_RUN: Resource temporarily unavailable");
+	assert_int_equal(m.dumped, -1);
+	vm_destroy(&vm);
+
+	/* Nobody decides: the timeout does, with vCPU 0's registers. */
+	open_vm(&vm, &m, FAKE_NONE, FAKE_NONE);
+	assert_int_equal(run_vcpus(&vm, 2, 1, &fake_ops, &m), HV_EXIT_TIMEOUT);
+	assert_int_equal(m.nr_stopped, 2);
+	assert_string_equal(vm.why,
+			    "timeout: the guest did not exit within 1 s");
+	assert_int_equal(m.dumped, 0);
+	vm_destroy(&vm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +434,9 @@ int main(void)
 		cmocka_unit_test(test_pmu_bad_arguments),
 		cmocka_unit_test(test_pmu_filters),
 		cmocka_unit_test(test_pmu_filter_limits),
+		cmocka_unit_test(test_arch_options),
+		cmocka_unit_test(test_serial_out),
+		cmocka_unit_test(test_run_vcpus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,7 +50,10 @@ static int make_fixtures(void **state)
 	write_file(arm64_cfg, "[gic.sgi]\n"
 			      "smp = 2\n"
 			      "[gic.its]\n"
-			      "gic = 3\n");
+			      "gic = 3\n"
+			      "[gic.v2m]\n"
+			      "gic = 2\n"
+			      "groups = nodefault\n");
 	return 0;
 }
 
@@ -162,6 +165,30 @@ static void test_bad_options(void **state)
 	assert_string_equal(out_text, "");
 }
 
+static void test_bad_irqchip(void **state)
+{
+	(void)state;
+	assert_int_equal(suite("--irqchip", "kvm-gicv4", NULL), HV_EXIT_USAGE);
+	assert_contains(err_text, "--irqchip: 'kvm-gicv4' is not a list of "
+				  "irqchip modes (kvm-gicv3, kvm-gicv2, "
+				  "user-gicv2)");
+	assert_int_equal(suite("--irqchip", "", NULL), HV_EXIT_USAGE);
+	assert_int_equal(suite("--irqchip", "kvm-gicv3,gicv2", NULL),
+			 HV_EXIT_USAGE);
+	/* the irqchip is the arm64 VMM's */
+	assert_int_equal(suite("--irqchip", "kvm-gicv3", "--manifest", good_cfg,
+			       NULL),
+			 HV_EXIT_USAGE);
+	assert_contains(err_text, "--irqchip: only for --arch arm64\n");
+	assert_int_equal(suite("--arch", "arm64", "--manifest", arm64_cfg,
+			       "--target", "qemu", "--irqchip", "user-gicv2",
+			       "--list", NULL),
+			 HV_EXIT_USAGE);
+	assert_contains(err_text, "--irqchip: only for --target vmm (QEMU's "
+				  "GIC is chosen with --gic)\n");
+	assert_string_equal(out_text, "");
+}
+
 static void test_manifest_errors(void **state)
 {
 	(void)state;
@@ -206,9 +233,9 @@ static void test_list(void **state)
 static void test_list_arm64(void **state)
 {
 	(void)state;
-	/* one run per GIC version, named after it; gic = 3 keeps to v3 */
+	/* QEMU: one run per GIC version, named after it; gic = 3 keeps to v3 */
 	assert_int_equal(suite("--arch", "arm64", "--manifest", arm64_cfg,
-			       "--list", NULL),
+			       "--target", "qemu", "--list", NULL),
 			 0);
 	assert_string_equal(out_text,
 			    "gic.sgi@gicv2: tests=gic.sgi smp=2 mem=64 "
@@ -218,15 +245,64 @@ static void test_list_arm64(void **state)
 			    "gic.its@gicv3: tests=gic.its smp=1 mem=64 "
 			    "timeout=20 targets=vmm,qemu\n");
 	assert_int_equal(suite("--arch", "arm64", "--manifest", arm64_cfg,
-			       "--gic", "2", "--list", NULL),
+			       "--target", "qemu", "--gic", "2", "--list",
+			       NULL),
 			 0);
 	assert_string_equal(out_text,
 			    "gic.sgi@gicv2: tests=gic.sgi smp=2 mem=64 "
 			    "timeout=20 targets=vmm,qemu\n");
 	/* an entry with no run left selects nothing */
 	assert_int_equal(suite("--arch", "arm64", "--manifest", arm64_cfg,
-			       "--gic", "2", "--tests", "gic.its", "--list",
-			       NULL),
+			       "--target", "qemu", "--gic", "2", "--tests",
+			       "gic.its", "--list", NULL),
+			 HV_EXIT_USAGE);
+	assert_contains(err_text, "no tests selected from ");
+}
+
+static void test_list_arm64_vmm(void **state)
+{
+	(void)state;
+	/*
+	 * The VMM: one run per irqchip mode, kvm-gicv3 and user-gicv2 by
+	 * default; gic = 3 keeps to kvm-gicv3.  --list shows the target
+	 * asked for, even on a host that would fall back to QEMU.
+	 */
+	assert_int_equal(suite("--arch", "arm64", "--manifest", arm64_cfg,
+			       "--list", NULL),
+			 0);
+	assert_string_equal(out_text,
+			    "gic.sgi@kvm-gicv3: tests=gic.sgi smp=2 mem=64 "
+			    "timeout=20 targets=vmm,qemu\n"
+			    "gic.sgi@user-gicv2: tests=gic.sgi smp=2 mem=64 "
+			    "timeout=20 targets=vmm,qemu\n"
+			    "gic.its@kvm-gicv3: tests=gic.its smp=1 mem=64 "
+			    "timeout=20 targets=vmm,qemu\n");
+	assert_int_equal(suite("--arch", "arm64", "--manifest", arm64_cfg,
+			       "--irqchip", "user-gicv2,kvm-gicv2,kvm-gicv3",
+			       "--tests", "gic.sgi,gic.v2m", "--list", NULL),
+			 0);
+	assert_string_equal(out_text,
+			    "gic.sgi@kvm-gicv3: tests=gic.sgi smp=2 mem=64 "
+			    "timeout=20 targets=vmm,qemu\n"
+			    "gic.sgi@kvm-gicv2: tests=gic.sgi smp=2 mem=64 "
+			    "timeout=20 targets=vmm,qemu\n"
+			    "gic.sgi@user-gicv2: tests=gic.sgi smp=2 mem=64 "
+			    "timeout=20 targets=vmm,qemu\n"
+			    "gic.v2m@kvm-gicv2: tests=gic.v2m smp=1 mem=64 "
+			    "timeout=20 targets=vmm,qemu groups=nodefault\n"
+			    "gic.v2m@user-gicv2: tests=gic.v2m smp=1 mem=64 "
+			    "timeout=20 targets=vmm,qemu groups=nodefault\n");
+	/* --gic narrows the modes by the GIC version they give */
+	assert_int_equal(suite("--arch", "arm64", "--manifest", arm64_cfg,
+			       "--gic", "2", "--list", NULL),
+			 0);
+	assert_string_equal(out_text,
+			    "gic.sgi@user-gicv2: tests=gic.sgi smp=2 mem=64 "
+			    "timeout=20 targets=vmm,qemu\n");
+	/* a GICv3-only entry has no run on GICv2 modes */
+	assert_int_equal(suite("--arch", "arm64", "--manifest", arm64_cfg,
+			       "--irqchip", "kvm-gicv2,user-gicv2", "--tests",
+			       "gic.its", "--list", NULL),
 			 HV_EXIT_USAGE);
 	assert_contains(err_text, "no tests selected from ");
 }
@@ -261,9 +337,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_bad_irqchip),
 		cmocka_unit_test(test_manifest_errors),
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_list_arm64),
+		cmocka_unit_test(test_list_arm64_vmm),
 		cmocka_unit_test(test_missing_images),
 	};
 

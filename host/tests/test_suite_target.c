@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of the per-target command lines and exit decoding. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +16,10 @@
 
 static struct manifest manifest;
 
-/* [full] sets every key the command lines use; [bare] none. */
+/*
+ * [full] sets every key the command lines use; [bare] none; [v3only] and
+ * [v2only] narrow the GIC versions.
+ */
 static int load_manifest(void **state)
 {
 	static const char text[] = "[full]\n"
@@ -26,7 +30,11 @@ static int load_manifest(void **state)
 				   "timeout = 7\n"
 				   "vmm_opts = --pmu=off --timestamps\n"
 				   "qemu_opts = -cpu max\n"
-				   "[bare]\n";
+				   "[bare]\n"
+				   "[v3only]\n"
+				   "gic = 3\n"
+				   "[v2only]\n"
+				   "gic = 2\n";
 	FILE *in = fmemopen((void *)text, sizeof(text) - 1, "r");
 	char err[128];
 	int ret = manifest_parse(in, "t.cfg", &manifest, err, sizeof(err));
@@ -115,15 +123,126 @@ static void test_grub_script(void **state)
 static void test_vmm_argv(void **state)
 {
 	(void)state;
-	assert_argv(suite_vmm_argv(&vmm_setup, entry("full"),
+	assert_argv(suite_vmm_argv(&vmm_setup, entry("full"), NULL,
 				   "out/logs/full.log"),
 		    "/opt/hvcheck run build/x86_64/guest.elf --smp 2 --mem 128 "
 		    "--timeout 7 --quiet --serial out/logs/full.log --pmu=off "
 		    "--timestamps -- tests=selftest.ipi,selftest.timer x=1 "
 		    "selftest.loops=3");
-	assert_argv(suite_vmm_argv(&vmm_setup, entry("bare"), "l.log"),
+	assert_argv(suite_vmm_argv(&vmm_setup, entry("bare"), NULL, "l.log"),
 		    "/opt/hvcheck run build/x86_64/guest.elf --smp 1 --mem 64 "
 		    "--timeout 20 --quiet --serial l.log -- tests=bare");
+}
+
+static const struct suite_setup arm64_vmm_setup = {
+	.target = MANIFEST_TARGET_VMM,
+	.self = "/payload/hvcheck",
+	.guest = "guest.elf",
+	.qemu = "qemu-system-aarch64",
+	.arm64 = true,
+};
+
+static void test_vmm_argv_irqchip(void **state)
+{
+	(void)state;
+	/* the mode before vmm_opts, so an entry's options come last */
+	assert_argv(suite_vmm_argv(&arm64_vmm_setup, entry("full"),
+				   "user-gicv2",
+				   "out/logs/full@user-gicv2.log"),
+		    "/payload/hvcheck run guest.elf --smp 2 --mem 128 "
+		    "--timeout 7 --quiet --serial out/logs/full@user-gicv2.log "
+		    "--irqchip=user-gicv2 --pmu=off --timestamps -- "
+		    "tests=selftest.ipi,selftest.timer x=1 selftest.loops=3");
+	assert_argv(suite_vmm_argv(&arm64_vmm_setup, entry("bare"),
+				   suite_irqchip_name(SUITE_IRQCHIP_KVM_GICV3),
+				   "l.log"),
+		    "/payload/hvcheck run guest.elf --smp 1 --mem 64 "
+		    "--timeout 20 --quiet --serial l.log --irqchip=kvm-gicv3 "
+		    "-- tests=bare");
+}
+
+#define BIT(chip) SUITE_IRQCHIP_BIT(SUITE_IRQCHIP_##chip)
+
+static void test_irqchip_names(void **state)
+{
+	(void)state;
+	assert_string_equal(suite_irqchip_name(SUITE_IRQCHIP_KVM_GICV3),
+			    "kvm-gicv3");
+	assert_string_equal(suite_irqchip_name(SUITE_IRQCHIP_KVM_GICV2),
+			    "kvm-gicv2");
+	assert_string_equal(suite_irqchip_name(SUITE_IRQCHIP_USER_GICV2),
+			    "user-gicv2");
+	assert_int_equal(suite_irqchip_gic_version(SUITE_IRQCHIP_KVM_GICV3), 3);
+	assert_int_equal(suite_irqchip_gic_version(SUITE_IRQCHIP_KVM_GICV2), 2);
+	assert_int_equal(suite_irqchip_gic_version(SUITE_IRQCHIP_USER_GICV2),
+			 2);
+	assert_int_equal(SUITE_IRQCHIPS_DEFAULT,
+			 BIT(KVM_GICV3) | BIT(USER_GICV2));
+}
+
+static void test_irqchip_list(void **state)
+{
+	static const struct {
+		const char *list;
+		int ret;
+		unsigned int chips;
+	} cases[] = {
+		{ "kvm-gicv3", 0, BIT(KVM_GICV3) },
+		{ "kvm-gicv2", 0, BIT(KVM_GICV2) },
+		{ "user-gicv2", 0, BIT(USER_GICV2) },
+		{ "kvm-gicv3,user-gicv2", 0, BIT(KVM_GICV3) | BIT(USER_GICV2) },
+		{ " user-gicv2 \tkvm-gicv2,,kvm-gicv3 ", 0,
+		  BIT(KVM_GICV3) | BIT(KVM_GICV2) | BIT(USER_GICV2) },
+		{ "kvm-gicv3,kvm-gicv3", 0, BIT(KVM_GICV3) },
+		{ "", -EINVAL, 0 },
+		{ " , ", -EINVAL, 0 },
+		{ "kvm-gicv4", -EINVAL, 0 },
+		{ "kvm-gicv3,gicv2", -EINVAL, 0 },
+		{ "KVM-GICV3", -EINVAL, 0 },
+		{ "kvm", -EINVAL, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		unsigned int chips = 0xdead;
+		int ret = suite_irqchip_list(cases[i].list, &chips);
+
+		if (ret != cases[i].ret || (!ret && chips != cases[i].chips))
+			fail_msg("'%s': got %d chips %#x", cases[i].list, ret,
+				 chips);
+	}
+}
+
+/* The gic key, and --gic, pick the modes by the GIC the guest sees. */
+static void test_irqchips_of(void **state)
+{
+	const unsigned int all = BIT(KVM_GICV3) | BIT(KVM_GICV2) |
+				 BIT(USER_GICV2);
+
+	(void)state;
+	assert_int_equal(
+		suite_irqchips_of(entry("bare"), all, MANIFEST_GIC_ALL), all);
+	assert_int_equal(suite_irqchips_of(entry("v3only"), all,
+					   MANIFEST_GIC_ALL),
+			 BIT(KVM_GICV3));
+	assert_int_equal(suite_irqchips_of(entry("v2only"), all,
+					   MANIFEST_GIC_ALL),
+			 BIT(KVM_GICV2) | BIT(USER_GICV2));
+	assert_int_equal(suite_irqchips_of(entry("v2only"),
+					   SUITE_IRQCHIPS_DEFAULT,
+					   MANIFEST_GIC_ALL),
+			 BIT(USER_GICV2));
+	assert_int_equal(suite_irqchips_of(entry("bare"), all, MANIFEST_GIC_V3),
+			 BIT(KVM_GICV3));
+	assert_int_equal(suite_irqchips_of(entry("bare"), all, MANIFEST_GIC_V2),
+			 BIT(KVM_GICV2) | BIT(USER_GICV2));
+	/* nothing left: the entry does not run */
+	assert_int_equal(
+		suite_irqchips_of(entry("v3only"), all, MANIFEST_GIC_V2), 0);
+	assert_int_equal(suite_irqchips_of(entry("v3only"),
+					   BIT(KVM_GICV2) | BIT(USER_GICV2),
+					   MANIFEST_GIC_ALL),
+			 0);
 }
 
 static void test_qemu_argv(void **state)
@@ -217,6 +336,12 @@ static void test_run_name(void **state)
 
 	(void)state;
 	assert_string_equal(name, "gic.sgi@gicv3");
+	free(name);
+	name = suite_irqchip_run_name("gic.sgi", SUITE_IRQCHIP_KVM_GICV3);
+	assert_string_equal(name, "gic.sgi@kvm-gicv3");
+	free(name);
+	name = suite_irqchip_run_name("gic.spi", SUITE_IRQCHIP_USER_GICV2);
+	assert_string_equal(name, "gic.spi@user-gicv2");
 	free(name);
 }
 
@@ -370,17 +495,81 @@ static void test_decode_end(void **state)
 	}
 }
 
+static void test_irqchip_unavailable(void **state)
+{
+	const struct suite_child_end no_kvm = EXITED(HV_EXIT_NO_KVM);
+	const struct suite_child_end others[] = {
+		EXITED(0),
+		EXITED(1),
+		EXITED(HV_EXIT_USAGE),
+		EXITED(HV_EXIT_VMM_ERROR),
+		SIGNALED(9),
+		KILLED(false),
+	};
+	char reason[RESULTS_REASON_MAX];
+
+	(void)state;
+	assert_true(suite_irqchip_unavailable(
+		SUITE_IRQCHIP_KVM_GICV2, &no_kvm,
+		"hvcheck: kvm-gicv2: this KVM cannot emulate a GICv2 "
+		"(KVM_CREATE_DEVICE: No such device); use user-gicv2",
+		reason, sizeof(reason)));
+	assert_string_equal(reason,
+			    "kvm-gicv2 unavailable on this host: this KVM "
+			    "cannot emulate a GICv2 (KVM_CREATE_DEVICE: No "
+			    "such device); use user-gicv2");
+	assert_true(suite_irqchip_unavailable(
+		SUITE_IRQCHIP_USER_GICV2, &no_kvm,
+		"hvcheck: user-gicv2: this KVM does not report the timers' "
+		"interrupt levels to userspace (no KVM_CAP_ARM_USER_IRQ)",
+		reason, sizeof(reason)));
+	assert_string_equal(reason,
+			    "user-gicv2 unavailable on this host: this KVM "
+			    "does not report the timers' interrupt levels to "
+			    "userspace (no KVM_CAP_ARM_USER_IRQ)");
+	/* without the mode's prefix the message is quoted whole */
+	assert_true(suite_irqchip_unavailable(
+		SUITE_IRQCHIP_KVM_GICV3, &no_kvm,
+		"hvcheck: cannot use KVM: KVM_CREATE_VM: Invalid argument",
+		reason, sizeof(reason)));
+	assert_string_equal(reason, "kvm-gicv3 unavailable on this host: "
+				    "cannot use KVM: KVM_CREATE_VM: Invalid "
+				    "argument");
+	assert_true(suite_irqchip_unavailable(SUITE_IRQCHIP_KVM_GICV3, &no_kvm,
+					      NULL, reason, sizeof(reason)));
+	assert_string_equal(reason, "kvm-gicv3 unavailable on this host: "
+				    "hvcheck run exited 69 without saying why");
+	assert_true(suite_irqchip_unavailable(SUITE_IRQCHIP_KVM_GICV3, &no_kvm,
+					      "", reason, sizeof(reason)));
+	assert_string_equal(reason, "kvm-gicv3 unavailable on this host: "
+				    "hvcheck run exited 69 without saying why");
+	/* a guest's status, another VMM failure or a kill is no verdict */
+	for (size_t i = 0; i < sizeof(others) / sizeof(*others); i++) {
+		strcpy(reason, "untouched");
+		if (suite_irqchip_unavailable(SUITE_IRQCHIP_KVM_GICV2,
+					      &others[i], "hvcheck: x", reason,
+					      sizeof(reason)))
+			fail_msg("case %zu taken for an unavailable mode", i);
+		assert_string_equal(reason, "untouched");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_guest_cmdline),
 		cmocka_unit_test(test_grub_script),
 		cmocka_unit_test(test_vmm_argv),
+		cmocka_unit_test(test_vmm_argv_irqchip),
+		cmocka_unit_test(test_irqchip_names),
+		cmocka_unit_test(test_irqchip_list),
+		cmocka_unit_test(test_irqchips_of),
 		cmocka_unit_test(test_qemu_argv),
 		cmocka_unit_test(test_qemu_arm64_argv),
 		cmocka_unit_test(test_run_name),
 		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_decode_end),
+		cmocka_unit_test(test_irqchip_unavailable),
 	};
 
 	return cmocka_run_group_tests(tests, load_manifest, free_manifest);

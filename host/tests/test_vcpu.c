@@ -877,6 +877,59 @@ static void test_thread_guest_exit_wakes_waiter(void **state)
 	check_sigmask(f, 0);
 }
 
+/*
+ * Stays in "KVM_RUN" until the kick is pending on the vCPU thread (KVM
+ * would return -EINTR), then, on the next entry, ends the run.
+ */
+static unsigned int kicked_runs;
+
+static int kickable_run(int fd, unsigned long request, void *arg, void *ctx)
+{
+	struct fixture *f = ctx;
+	sigset_t pending;
+
+	(void)fd;
+	(void)request;
+	(void)arg;
+	if (kicked_runs++) {
+		vm_stop(&f->vm, 5, VM_NO_VCPU, "%s", "");
+		errno = EINTR;
+		return -1;
+	}
+	/* immediate_exit too, so that a lost kick fails, not hangs. */
+	while (!__atomic_load_n(&f->vcpu.run->immediate_exit,
+				__ATOMIC_SEQ_CST)) {
+		sigpending(&pending);
+		if (sigismember(&pending, KICK))
+			break;
+		usleep(1000);
+	}
+	errno = EINTR;
+	return -1;
+}
+
+/* A kick makes the vCPU leave KVM_RUN once and go back in. */
+static void test_thread_kick(void **state)
+{
+	struct fixture *f = *state;
+
+	create_vcpu(f, 1);
+	fake_ioctl_reset();
+	fake_ioctl_on(KVM_SET_SIGNAL_MASK, record_sigmask, f);
+	fake_ioctl_on(KVM_RUN, kickable_run, f);
+	kicked_runs = 0;
+	assert_int_equal(vcpu_start(&f->vcpu), 0);
+	/* Not even a kick ends the run by itself. */
+	assert_false(vm_wait_stop(&f->vm, 20 * 1000000));
+	vcpu_kick(&f->vcpu);
+	assert_true(vm_wait_stop(&f->vm, 5000000000ULL));
+	vcpu_stop(&f->vcpu);
+	assert_int_equal(kicked_runs, 2);
+	assert_int_equal(f->vm.exit_status, 5);
+	/* A stopped vCPU's thread is gone: a kick must not reach for it. */
+	vcpu_kick(&f->vcpu);
+}
+
 static int fail_sigmask(int fd, unsigned long request, void *arg, void *ctx)
 {
 	(void)fd;
@@ -1052,6 +1105,7 @@ int main(void)
 		T(test_run_debug_exit_unhandled),
 		T(test_run_eintr_takes_pending_kick),
 		T(test_thread_stops_on_kick),
+		T(test_thread_kick),
 		T(test_thread_guest_exit_wakes_waiter),
 		T(test_thread_signal_mask_fails),
 		T(test_print_regs),

@@ -15,6 +15,7 @@
 #include "fake_ioctl.h"
 #include "hvcheck_abi.h"
 #include "vmm/vm.h"
+#include "vmm/vm_x86.h"
 
 #define RAM_SIZE  (16 << 20)
 #define MMAP_SIZE 12288
@@ -252,7 +253,7 @@ static void test_create_sequence(void **state)
 	fake_ioctl_expect(KVM_GET_API_VERSION, KVM_API_VERSION);
 	script_create();
 	assert_int_equal(vm_open(&vm, "/dev/null"), 0);
-	assert_int_equal(vm_create(&vm, &mem), 0);
+	assert_int_equal(vm_x86_create(&vm, &mem), 0);
 	fake_ioctl_verify();
 	assert_int_equal(fake_ioctl_nr_calls(), 7);
 	assert_int_equal(vm.run_mmap_size, MMAP_SIZE);
@@ -346,7 +347,7 @@ static void test_create_unwinds(void **state)
 					  i ? 0 : FAKE_NEW_FD);
 		fake_ioctl_expect_fail(steps[k].request, EINVAL);
 		assert_int_equal(vm_open(&vm, "/dev/null"), 0);
-		assert_int_equal(vm_create(&vm, &mem), -EINVAL);
+		assert_int_equal(vm_x86_create(&vm, &mem), -EINVAL);
 		fake_ioctl_verify();
 		assert_string_equal(vm.failed, steps[k].name);
 		assert_int_equal(vm.vm_fd, -1);
@@ -358,6 +359,15 @@ static void test_create_unwinds(void **state)
 	vm_mem_free(&mem);
 }
 
+/* A fresh script: vm_open(), then the two steps every VM starts with. */
+static void script_open_and_slot(void)
+{
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_GET_API_VERSION, KVM_API_VERSION);
+	fake_ioctl_expect(KVM_CREATE_VM, FAKE_NEW_FD);
+	fake_ioctl_expect(KVM_SET_USER_MEMORY_REGION, 0);
+}
+
 static void test_create_mmap_size_too_small(void **state)
 {
 	int fds = fake_count_open_fds();
@@ -366,19 +376,78 @@ static void test_create_mmap_size_too_small(void **state)
 
 	(void)state;
 	assert_int_equal(vm_mem_alloc(&mem, RAM_SIZE), 0);
-	fake_ioctl_reset();
-	fake_ioctl_expect(KVM_GET_API_VERSION, KVM_API_VERSION);
-	fake_ioctl_expect(KVM_CREATE_VM, FAKE_NEW_FD);
-	fake_ioctl_expect(KVM_SET_USER_MEMORY_REGION, 0);
+	script_open_and_slot();
 	fake_ioctl_expect(KVM_SET_TSS_ADDR, 0);
 	fake_ioctl_expect(KVM_SET_IDENTITY_MAP_ADDR, 0);
 	fake_ioctl_expect(KVM_CREATE_IRQCHIP, 0);
 	fake_ioctl_expect(KVM_GET_VCPU_MMAP_SIZE, 64);
 	assert_int_equal(vm_open(&vm, "/dev/null"), 0);
-	assert_int_equal(vm_create(&vm, &mem), -EPROTO);
+	assert_int_equal(vm_x86_create(&vm, &mem), -EPROTO);
 	vm_destroy(&vm);
 	vm_mem_free(&mem);
 	assert_int_equal(fake_count_open_fds(), fds);
+}
+
+/*
+ * Another machine's shape: RAM's slot where the shape puts it, its own
+ * set-up between the slot and the mmap size, and a failing set-up
+ * unwinds like any other step.
+ */
+#define SHAPE_RAM_GPA 0x40000000ULL
+
+static int shape_setup_calls;
+
+static int shape_setup(struct vm *vm)
+{
+	shape_setup_calls++;
+	/* The slot is in: the set-up sees the VM fd and every call so far. */
+	assert_int_equal(fake_ioctl_nr_calls(), 3);
+	assert_true(vm->vm_fd >= 0);
+	return vm_ioctl(vm, vm->vm_fd, KVM_CREATE_IRQCHIP, NULL,
+			"shape set-up");
+}
+
+static void test_create_shape(void **state)
+{
+	static const struct vm_shape bare = { .ram_gpa = SHAPE_RAM_GPA };
+	static const struct vm_shape with_setup = {
+		.ram_gpa = SHAPE_RAM_GPA,
+		.setup = shape_setup,
+	};
+	const struct kvm_userspace_memory_region *slot;
+	int fds = fake_count_open_fds();
+	struct guest_mem mem;
+	struct vm vm;
+
+	(void)state;
+	assert_int_equal(vm_mem_alloc(&mem, RAM_SIZE), 0);
+	script_open_and_slot();
+	fake_ioctl_expect(KVM_GET_VCPU_MMAP_SIZE, MMAP_SIZE);
+	assert_int_equal(vm_open(&vm, "/dev/null"), 0);
+	assert_int_equal(vm_create(&vm, &mem, &bare), 0);
+	fake_ioctl_verify();
+	assert_int_equal(fake_ioctl_nr_calls(), 4);
+	assert_int_equal(vm.run_mmap_size, MMAP_SIZE);
+	slot = (const void *)fake_ioctl_find(KVM_SET_USER_MEMORY_REGION, 0)
+		       ->data;
+	assert_int_equal(slot->guest_phys_addr, SHAPE_RAM_GPA);
+	assert_int_equal(slot->memory_size, RAM_SIZE);
+	assert_int_equal(slot->userspace_addr, (uintptr_t)mem.base);
+	vm_destroy(&vm);
+	assert_int_equal(fake_count_open_fds(), fds);
+
+	script_open_and_slot();
+	fake_ioctl_expect_fail(KVM_CREATE_IRQCHIP, ENODEV);
+	shape_setup_calls = 0;
+	assert_int_equal(vm_open(&vm, "/dev/null"), 0);
+	assert_int_equal(vm_create(&vm, &mem, &with_setup), -ENODEV);
+	fake_ioctl_verify();
+	assert_int_equal(shape_setup_calls, 1);
+	assert_string_equal(vm.failed, "shape set-up");
+	assert_int_equal(vm.vm_fd, -1);
+	vm_destroy(&vm);
+	assert_int_equal(fake_count_open_fds(), fds);
+	vm_mem_free(&mem);
 }
 
 static void test_irq_line(void **state)
@@ -487,6 +556,7 @@ int main(void)
 		cmocka_unit_test(test_open_wrong_api),
 		cmocka_unit_test(test_create_unwinds),
 		cmocka_unit_test(test_create_mmap_size_too_small),
+		cmocka_unit_test(test_create_shape),
 		cmocka_unit_test(test_irq_line),
 		cmocka_unit_test(test_stop_first_wins),
 		cmocka_unit_test(test_wait_times_out),

@@ -47,6 +47,7 @@ struct suite_options {
 	const char *out;
 	const char *tests;	   /* NULL: the default selection */
 	unsigned int gic_versions; /* arm64: MANIFEST_GIC_* to run on */
+	unsigned int irqchips;	   /* SUITE_IRQCHIP_BIT()s, 0: unset */
 	enum manifest_target target;
 	enum qemu_accel accel;
 	unsigned int jobs; /* 0: by target */
@@ -57,8 +58,9 @@ struct suite_options {
 /* One selected manifest entry and its run. */
 struct test_run {
 	const struct manifest_entry *entry;
-	unsigned int gic; /* arm64: the GIC version of this run, else 0 */
-	char *name;	  /* the entry's name, "NAME@gicvN" on arm64 */
+	unsigned int gic; /* arm64 on QEMU: its GIC version, else 0 */
+	int irqchip;	  /* arm64 on the VMM: enum suite_irqchip, else -1 */
+	char *name;	  /* "NAME", or on arm64 "NAME@gicvN", "NAME@MODE" */
 	struct results_test result;
 	char *cmdline;
 	char *log_path;	   /* OUT/logs/NAME.log */
@@ -83,6 +85,12 @@ struct suite {
 	size_t count;
 	unsigned int jobs;
 	bool arm64; /* --arch arm64 */
+	/*
+	 * Why each irqchip mode cannot run on this host, found by its first
+	 * run; empty while it can.  Its later runs are skipped, and counted.
+	 */
+	char unavailable[SUITE_NR_IRQCHIPS][RESULTS_REASON_MAX];
+	unsigned int unavailable_runs[SUITE_NR_IRQCHIPS];
 	char *workdir;
 	char self[PATH_MAX];
 	int sigfd;
@@ -112,6 +120,10 @@ static void usage(FILE *out)
 		"                        commas (default: all but group nodefault)\n"
 		"  --gic LIST            arm64: GIC versions to run each entry on,\n"
 		"                        2, 3 or 2,3 (default: the entry's gic key)\n"
+		"  --irqchip LIST        arm64 on vmm: irqchip modes to run each entry\n"
+		"                        on, of kvm-gicv3, kvm-gicv2, user-gicv2\n"
+		"                        (default kvm-gicv3,user-gicv2); a mode the\n"
+		"                        host's KVM cannot give is skipped\n"
 		"  --jobs N              tests run at once (default 1 on vmm, 2 on qemu)\n"
 		"  --qemu-accel kvm|tcg  default kvm when /dev/kvm opens, else tcg\n"
 		"  --list                print the selected tests and exit\n"
@@ -140,6 +152,7 @@ enum {
 	OPT_OUT,
 	OPT_TESTS,
 	OPT_GIC,
+	OPT_IRQCHIP,
 	OPT_JOBS,
 	OPT_QEMU_ACCEL,
 	OPT_LIST,
@@ -154,6 +167,7 @@ static const struct option long_options[] = {
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "tests", required_argument, NULL, OPT_TESTS },
 	{ "gic", required_argument, NULL, OPT_GIC },
+	{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "qemu-accel", required_argument, NULL, OPT_QEMU_ACCEL },
 	{ "list", no_argument, NULL, OPT_LIST },
@@ -212,6 +226,12 @@ static int parse_options(struct suite_options *opt, int argc, char **argv)
 			if (manifest_gic_versions(optarg, &opt->gic_versions))
 				return usage_error(
 					"--gic: '%s' is not a list of GIC versions (2, 3)",
+					optarg);
+			break;
+		case OPT_IRQCHIP:
+			if (suite_irqchip_list(optarg, &opt->irqchips))
+				return usage_error(
+					"--irqchip: '%s' is not a list of irqchip modes (kvm-gicv3, kvm-gicv2, user-gicv2)",
 					optarg);
 			break;
 		case OPT_JOBS:
@@ -421,6 +441,12 @@ static bool start_test(struct suite *s, struct test_run *r)
 			 manifest_target_name(target));
 		return false;
 	}
+	if (r->irqchip >= 0 && s->unavailable[r->irqchip][0]) {
+		r->result.log = NULL;
+		s->unavailable_runs[r->irqchip]++;
+		end_test(r, RESULTS_SKIP, "%s", s->unavailable[r->irqchip]);
+		return false;
+	}
 	/* an old log must not pass for this run's when the child fails */
 	fd = open(r->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
@@ -437,7 +463,10 @@ static bool start_test(struct suite *s, struct test_run *r)
 			return false;
 		argv = suite_qemu_argv(&s->setup, e, r->disk_path, r->log_path);
 	} else {
-		argv = suite_vmm_argv(&s->setup, e, r->log_path);
+		argv = suite_vmm_argv(
+			&s->setup, e,
+			r->irqchip >= 0 ? suite_irqchip_name(r->irqchip) : NULL,
+			r->log_path);
 	}
 	if (!argv) {
 		end_test(r, RESULTS_FAIL, "out of memory");
@@ -480,6 +509,18 @@ static void finish_test(struct suite *s, struct test_run *r, int error_no,
 	end.code = end.signaled ? WTERMSIG(wstatus) : WEXITSTATUS(wstatus);
 	t->has_exit_status = !end.signaled;
 	t->exit_status = end.code;
+	first_output_line(r->output_path, line, sizeof(line));
+	if (r->irqchip >= 0 &&
+	    suite_irqchip_unavailable(r->irqchip, &end, line, t->reason,
+				      sizeof(t->reason))) {
+		snprintf(s->unavailable[r->irqchip], RESULTS_REASON_MAX, "%s",
+			 t->reason);
+		s->unavailable_runs[r->irqchip]++;
+		t->status = RESULTS_SKIP;
+		append_output(s, r);
+		print_result(r);
+		return;
+	}
 
 	ret = guest_log_parse_file(r->log_path, &log);
 	if (ret) {
@@ -487,7 +528,6 @@ static void finish_test(struct suite *s, struct test_run *r, int error_no,
 			 strerror(-ret));
 		return;
 	}
-	first_output_line(r->output_path, line, sizeof(line));
 	t->has_guest_status = suite_decode_end(&s->setup, r->entry, &end, &log,
 					       line, &t->guest_status, error,
 					       sizeof(error));
@@ -691,6 +731,13 @@ static int run_tests(struct suite *s)
 	ret = results_write_files(s->opt.out, &run, err, sizeof(err));
 	sum = results_summarize(&run);
 	free(tests);
+	/* Said once more, next to the counts it explains. */
+	for (int chip = 0; chip < SUITE_NR_IRQCHIPS; chip++) {
+		if (s->unavailable[chip][0])
+			printf("hvcheck suite: %s (%u run%s skipped)\n",
+			       s->unavailable[chip], s->unavailable_runs[chip],
+			       s->unavailable_runs[chip] == 1 ? "" : "s");
+	}
 	printf("%u passed, %u failed, %u skipped\n", sum.pass, sum.fail,
 	       sum.skip);
 	if (ret) {
@@ -763,28 +810,46 @@ static int apply_defaults(struct suite *s)
 	return 0;
 }
 
-/* The run or runs of entry @e: one per GIC version on arm64. */
+static void add_run(struct suite *s, const struct manifest_entry *e,
+		    unsigned int gic, int irqchip)
+{
+	s->run[s->count++] =
+		(struct test_run){ .entry = e, .gic = gic, .irqchip = irqchip };
+}
+
+/*
+ * The run or runs of entry @e: on arm64 one per irqchip mode on the VMM,
+ * one per GIC version on QEMU.
+ */
 static void add_runs(struct suite *s, const struct manifest_entry *e)
 {
 	unsigned int versions = e->gic_versions ?: MANIFEST_GIC_ALL;
+	unsigned int chips;
 
 	if (!s->arm64) {
-		s->run[s->count++].entry = e;
+		add_run(s, e, 0, -1);
+		return;
+	}
+	if (s->setup.target == MANIFEST_TARGET_VMM) {
+		chips = suite_irqchips_of(
+			e, s->opt.irqchips ?: SUITE_IRQCHIPS_DEFAULT,
+			s->opt.gic_versions);
+		for (int chip = 0; chip < SUITE_NR_IRQCHIPS; chip++) {
+			if (chips & SUITE_IRQCHIP_BIT(chip))
+				add_run(s, e, 0, chip);
+		}
 		return;
 	}
 	versions &= s->opt.gic_versions;
 	for (unsigned int gic = 2; gic <= 3; gic++) {
-		if (!(versions &
-		      (gic == 2 ? MANIFEST_GIC_V2 : MANIFEST_GIC_V3)))
-			continue;
-		s->run[s->count].entry = e;
-		s->run[s->count++].gic = gic;
+		if (versions & (gic == 2 ? MANIFEST_GIC_V2 : MANIFEST_GIC_V3))
+			add_run(s, e, gic, -1);
 	}
 }
 
 /*
  * Fills s->run with the entries the options select, in manifest order;
- * on arm64 each entry once per GIC version.
+ * on arm64 each entry once per irqchip mode or GIC version.
  */
 static int select_tests(struct suite *s)
 {
@@ -801,8 +866,9 @@ static int select_tests(struct suite *s)
 			s->opt.manifest);
 		goto out;
 	}
-	/* arm64 entries run once per GIC version */
-	s->run = calloc(2 * s->manifest.count + 1, sizeof(*s->run));
+	/* arm64 entries run once per irqchip mode or GIC version */
+	s->run = calloc(SUITE_NR_IRQCHIPS * s->manifest.count + 1,
+			sizeof(*s->run));
 	if (!s->run) {
 		ret = -ENOMEM;
 		goto out;
@@ -891,8 +957,12 @@ static int init_test(struct suite *s, struct test_run *r, size_t index,
 	const char *name;
 
 	r->pid = -1;
-	r->name = r->gic ? suite_run_name(r->entry->name, r->gic) :
-			   strdup(r->entry->name);
+	if (r->irqchip >= 0)
+		r->name = suite_irqchip_run_name(r->entry->name, r->irqchip);
+	else if (r->gic)
+		r->name = suite_run_name(r->entry->name, r->gic);
+	else
+		r->name = strdup(r->entry->name);
 	r->cmdline = suite_guest_cmdline(r->entry);
 	if (!r->name || !r->cmdline)
 		return -ENOMEM;
@@ -973,9 +1043,22 @@ static int make_work_dirs(struct suite *s)
 	return ret;
 }
 
-/* The gic key and --gic only mean something to arm64 guests. */
-static int check_gic_keys(const struct suite *s)
+/*
+ * The gic key and --gic only mean something to arm64 guests, --irqchip
+ * only to arm64 guests on the VMM.
+ */
+static int check_arm64_options(const struct suite *s)
 {
+	if (s->opt.irqchips && !s->arm64) {
+		fprintf(stderr,
+			"hvcheck suite: --irqchip: only for --arch arm64\n");
+		return HV_EXIT_USAGE;
+	}
+	if (s->opt.irqchips && s->opt.target != MANIFEST_TARGET_VMM) {
+		fprintf(stderr,
+			"hvcheck suite: --irqchip: only for --target vmm (QEMU's GIC is chosen with --gic)\n");
+		return HV_EXIT_USAGE;
+	}
 	if (s->arm64)
 		return 0;
 	if (s->opt.gic_versions != MANIFEST_GIC_ALL) {
@@ -1016,14 +1099,18 @@ static int prepare(struct suite *s)
 		fprintf(stderr, "hvcheck suite: %s\n", err);
 		return ret == -ENOMEM ? HV_EXIT_VMM_ERROR : HV_EXIT_USAGE;
 	}
-	ret = check_gic_keys(s);
+	ret = check_arm64_options(s);
 	if (ret)
 		return ret;
+	/* --list shows the runs of the target asked for: no host probing */
+	if (s->opt.list)
+		s->setup.target = s->opt.target;
+	else
+		choose_target(s);
 	ret = select_tests(s);
 	if (ret)
 		return ret == -ENOMEM ? HV_EXIT_VMM_ERROR : HV_EXIT_USAGE;
 	if (!s->opt.list) {
-		choose_target(s);
 		ret = check_inputs(s);
 		if (ret)
 			return ret;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Per-target command lines of a suite test and decoding of their ends. */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,8 +111,74 @@ char *suite_grub_script(const char *cmdline)
 	return script;
 }
 
+static const char *const irqchip_names[SUITE_NR_IRQCHIPS] = {
+	[SUITE_IRQCHIP_KVM_GICV3] = "kvm-gicv3",
+	[SUITE_IRQCHIP_KVM_GICV2] = "kvm-gicv2",
+	[SUITE_IRQCHIP_USER_GICV2] = "user-gicv2",
+};
+
+const char *suite_irqchip_name(enum suite_irqchip chip)
+{
+	return irqchip_names[chip];
+}
+
+unsigned int suite_irqchip_gic_version(enum suite_irqchip chip)
+{
+	return chip == SUITE_IRQCHIP_KVM_GICV3 ? 3 : 2;
+}
+
+/* The mode named @name, or -1. */
+static int irqchip_from_name(const char *name)
+{
+	for (int chip = 0; chip < SUITE_NR_IRQCHIPS; chip++) {
+		if (!strcmp(name, irqchip_names[chip]))
+			return chip;
+	}
+	return -1;
+}
+
+int suite_irqchip_list(const char *list, unsigned int *chips)
+{
+	char *copy = strdup(list), *word, *save;
+	int ret = 0;
+
+	*chips = 0;
+	if (!copy)
+		return -ENOMEM;
+	for (word = strtok_r(copy, ", \t", &save); word && !ret;
+	     word = strtok_r(NULL, ", \t", &save)) {
+		int chip = irqchip_from_name(word);
+
+		if (chip < 0)
+			ret = -EINVAL;
+		else
+			*chips |= SUITE_IRQCHIP_BIT(chip);
+	}
+	free(copy);
+	if (!ret && !*chips)
+		ret = -EINVAL;
+	return ret;
+}
+
+unsigned int suite_irqchips_of(const struct manifest_entry *e,
+			       unsigned int chips, unsigned int gic_versions)
+{
+	unsigned int versions = (e->gic_versions ?: MANIFEST_GIC_ALL) &
+				gic_versions;
+	unsigned int of = 0;
+
+	/* MANIFEST_GIC_V2 and _V3 are bits 2 and 3 */
+	for (int chip = 0; chip < SUITE_NR_IRQCHIPS; chip++) {
+		if ((chips & SUITE_IRQCHIP_BIT(chip)) &&
+		    (versions & (1u << suite_irqchip_gic_version(chip))))
+			of |= SUITE_IRQCHIP_BIT(chip);
+	}
+	return of;
+}
+
 char **suite_vmm_argv(const struct suite_setup *s,
-		      const struct manifest_entry *e, const char *log)
+		      const struct manifest_entry *e, const char *irqchip,
+		      const char *log)
 {
 	struct argv_builder b = { 0 };
 
@@ -126,6 +194,8 @@ char **suite_vmm_argv(const struct suite_setup *s,
 	argv_add(&b, "--quiet");
 	argv_add(&b, "--serial");
 	argv_add(&b, log);
+	if (irqchip)
+		argv_addf(&b, "--irqchip=%s", irqchip);
 	argv_add_words(&b, &e->vmm_opts);
 	argv_add(&b, "--");
 	argv_addf(&b, "tests=%s", e->tests);
@@ -245,6 +315,15 @@ char *suite_run_name(const char *name, unsigned int gic)
 	char *run = NULL;
 
 	if (asprintf(&run, "%s@gicv%u", name, gic) < 0)
+		return NULL;
+	return run;
+}
+
+char *suite_irqchip_run_name(const char *name, enum suite_irqchip chip)
+{
+	char *run = NULL;
+
+	if (asprintf(&run, "%s@%s", name, irqchip_names[chip]) < 0)
 		return NULL;
 	return run;
 }
@@ -414,4 +493,37 @@ bool suite_decode_end(const struct suite_setup *s,
 				   error, error_size);
 	return decode_vmm(e, end->code, output_line, guest_status, error,
 			  error_size);
+}
+
+/* @text without @prefix, when it starts with it. */
+static const char *skip_prefix(const char *text, const char *prefix)
+{
+	size_t len = strlen(prefix);
+
+	return strncmp(text, prefix, len) ? text : text + len;
+}
+
+bool suite_irqchip_unavailable(enum suite_irqchip chip,
+			       const struct suite_child_end *end,
+			       const char *output_line, char *reason,
+			       size_t reason_size)
+{
+	const char *name = irqchip_names[chip], *why;
+	char mode_prefix[32];
+
+	if (end->killed_by_runner || end->signaled ||
+	    end->code != HV_EXIT_NO_KVM)
+		return false;
+	if (!output_line || !*output_line) {
+		snprintf(
+			reason, reason_size,
+			"%s unavailable on this host: hvcheck run exited %d without saying why",
+			name, HV_EXIT_NO_KVM);
+		return true;
+	}
+	snprintf(mode_prefix, sizeof(mode_prefix), "%s: ", name);
+	why = skip_prefix(skip_prefix(output_line, "hvcheck: "), mode_prefix);
+	snprintf(reason, reason_size, "%s unavailable on this host: %s", name,
+		 why);
+	return true;
 }

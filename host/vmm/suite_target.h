@@ -53,9 +53,53 @@ char *suite_guest_cmdline(const struct manifest_entry *e);
  */
 char *suite_grub_script(const char *cmdline);
 
-/* NULL-terminated argv of `hvcheck run` for @e; NULL when out of memory. */
+/*
+ * The arm64 VMM's interrupt controllers, `hvcheck run --irqchip=MODE`:
+ * KVM's in-kernel vGICv3 or vGICv2, or hvcheck's userspace GICv2 model.
+ */
+enum suite_irqchip {
+	SUITE_IRQCHIP_KVM_GICV3,
+	SUITE_IRQCHIP_KVM_GICV2,
+	SUITE_IRQCHIP_USER_GICV2,
+	SUITE_NR_IRQCHIPS,
+};
+
+#define SUITE_IRQCHIP_BIT(chip) (1u << (chip))
+/*
+ * --irqchip's default: kvm-gicv2 is left out because most GICv3 hosts
+ * cannot emulate a GICv2 (no GICv2-compatible CPU interface).
+ */
+#define SUITE_IRQCHIPS_DEFAULT                        \
+	(SUITE_IRQCHIP_BIT(SUITE_IRQCHIP_KVM_GICV3) | \
+	 SUITE_IRQCHIP_BIT(SUITE_IRQCHIP_USER_GICV2))
+
+/* "kvm-gicv3", "kvm-gicv2" or "user-gicv2". */
+const char *suite_irqchip_name(enum suite_irqchip chip);
+
+/* The GIC version the guest sees under @chip: 2 or 3. */
+unsigned int suite_irqchip_gic_version(enum suite_irqchip chip);
+
+/*
+ * Parses a list of irqchip modes, separated by commas or blanks, into
+ * SUITE_IRQCHIP_BIT()s.  Returns 0, -EINVAL when the list is empty or a
+ * word names no mode, or -ENOMEM.
+ */
+int suite_irqchip_list(const char *list, unsigned int *chips);
+
+/*
+ * The modes of @chips that entry @e runs on: those whose GIC version is
+ * both in the entry's gic key and in @gic_versions (MANIFEST_GIC_* bits).
+ */
+unsigned int suite_irqchips_of(const struct manifest_entry *e,
+			       unsigned int chips, unsigned int gic_versions);
+
+/*
+ * NULL-terminated argv of `hvcheck run` for @e, with --irqchip=@irqchip
+ * unless it is NULL (x86_64); NULL when out of memory.
+ */
 char **suite_vmm_argv(const struct suite_setup *s,
-		      const struct manifest_entry *e, const char *log);
+		      const struct manifest_entry *e, const char *irqchip,
+		      const char *log);
 
 /* NULL-terminated argv of QEMU booting the ISO with the test disk @disk. */
 char **suite_qemu_argv(const struct suite_setup *s,
@@ -73,6 +117,9 @@ char **suite_qemu_arm64_argv(const struct suite_setup *s,
 
 /* "NAME@gicvN", the name of entry @name's run on GIC version @gic. */
 char *suite_run_name(const char *name, unsigned int gic);
+
+/* "NAME@MODE", the name of entry @name's run on the VMM's @chip. */
+char *suite_irqchip_run_name(const char *name, enum suite_irqchip chip);
 
 void suite_argv_free(char **argv);
 
@@ -96,5 +143,18 @@ bool suite_decode_end(const struct suite_setup *s,
 		      const struct suite_child_end *end,
 		      const struct guest_log *log, const char *output_line,
 		      int *guest_status, char *error, size_t error_size);
+
+/*
+ * Whether a run on @chip ended by finding that mode unavailable on this
+ * host: hvcheck run exits HV_EXIT_NO_KVM when KVM cannot give the guest
+ * that irqchip (no vGICv2 on a GICv3 host without GICv2 compatibility,
+ * no KVM_CAP_ARM_USER_IRQ...).  Then "MODE unavailable on this host:
+ * why" goes into @reason, why being @output_line, the child's first
+ * line, less its "hvcheck: MODE: " prefix.
+ */
+bool suite_irqchip_unavailable(enum suite_irqchip chip,
+			       const struct suite_child_end *end,
+			       const char *output_line, char *reason,
+			       size_t reason_size);
 
 #endif

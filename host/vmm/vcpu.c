@@ -1,12 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* KVM vCPUs: set-up, the run loop on one thread each, exits, registers. */
-#include <errno.h>
-#include <signal.h>
+/* x86 vCPUs on the shared core: set-up, entry state, exits, registers. */
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "hvcheck_abi.h"
 #include "vmm/mb2.h"
@@ -56,64 +50,6 @@ static const char *const vcpu_internal_error_names[] = {
 };
 
 #define VCPU_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *vcpu_exit_name(uint32_t reason)
-{
-	if (reason < VCPU_ARRAY_SIZE(vcpu_exit_names) &&
-	    vcpu_exit_names[reason])
-		return vcpu_exit_names[reason];
-	return "unknown to hvcheck";
-}
-
-int vcpu_create(struct vcpu *vcpu, struct vm *vm, struct bus *bus, int id,
-		const struct cpuid *cpuid)
-{
-	void *run;
-	int ret;
-
-	memset(vcpu, 0, sizeof(*vcpu));
-	vcpu->vm = vm;
-	vcpu->bus = bus;
-	vcpu->id = id;
-	vcpu->fd = -1;
-
-	ret = vm_ioctl(vm, vm->vm_fd, KVM_CREATE_VCPU, (void *)(long)id,
-		       "KVM_CREATE_VCPU");
-	if (ret < 0)
-		return ret;
-	vcpu->fd = ret;
-	run = mmap(NULL, vm->run_mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		   vcpu->fd, 0);
-	if (run == MAP_FAILED) {
-		ret = -errno;
-		vm->failed = "mmap of kvm_run";
-		goto err_close;
-	}
-	vcpu->run = run;
-	ret = vm_ioctl(vm, vcpu->fd, KVM_SET_CPUID2, cpuid->table,
-		       "KVM_SET_CPUID2");
-	if (ret < 0)
-		goto err_unmap;
-	return 0;
-
-err_unmap:
-	munmap(vcpu->run, vm->run_mmap_size);
-	vcpu->run = NULL;
-err_close:
-	close(vcpu->fd);
-	vcpu->fd = -1;
-	return ret;
-}
-
-void vcpu_destroy(struct vcpu *vcpu)
-{
-	if (vcpu->run)
-		munmap(vcpu->run, vcpu->vm->run_mmap_size);
-	if (vcpu->fd >= 0)
-		close(vcpu->fd);
-	vcpu->run = NULL;
-	vcpu->fd = -1;
-}
 
 static void vcpu_flat_segment(struct kvm_segment *seg, uint16_t selector,
 			      uint8_t type)
@@ -193,28 +129,6 @@ static void vcpu_io(struct vcpu *vcpu)
 	}
 }
 
-static void vcpu_mmio(struct vcpu *vcpu)
-{
-	struct kvm_run *run = vcpu->run;
-	uint64_t val = 0;
-
-	if (run->mmio.len > sizeof(run->mmio.data)) {
-		vm_stop(vcpu->vm, HV_EXIT_VMM_ERROR, VM_NO_VCPU,
-			"vCPU %d: KVM_EXIT_MMIO of %u bytes", vcpu->id,
-			run->mmio.len);
-		return;
-	}
-	if (run->mmio.is_write) {
-		memcpy(&val, run->mmio.data, run->mmio.len);
-		bus_write(vcpu->bus, BUS_MMIO, run->mmio.phys_addr,
-			  run->mmio.len, val);
-	} else {
-		bus_read(vcpu->bus, BUS_MMIO, run->mmio.phys_addr,
-			 run->mmio.len, &val);
-		memcpy(run->mmio.data, &val, run->mmio.len);
-	}
-}
-
 /*
  * The emulated vPMU's MSRs go to the vCPU's own model; any other MSR
  * that exits (none unless a device registers one) to the bus.
@@ -270,7 +184,7 @@ static void vcpu_handle_exit(struct vcpu *vcpu)
 		vcpu_io(vcpu);
 		break;
 	case KVM_EXIT_MMIO:
-		vcpu_mmio(vcpu);
+		vcpu_mmio_exit(vcpu);
 		break;
 	case KVM_EXIT_X86_RDMSR:
 		vcpu_msr(vcpu, false);
@@ -300,136 +214,43 @@ static void vcpu_handle_exit(struct vcpu *vcpu)
 		break;
 	default:
 unhandled:
-		vm_stop(vcpu->vm, HV_EXIT_UNHANDLED, vcpu->id,
-			"vCPU %d: unhandled exit %u (%s)", vcpu->id,
-			run->exit_reason, vcpu_exit_name(run->exit_reason));
+		vcpu_unhandled_exit(vcpu, vcpu_exit_names,
+				    VCPU_ARRAY_SIZE(vcpu_exit_names));
 		break;
 	}
 }
 
-/*
- * A kick that made KVM_RUN return stays pending once the signal is
- * blocked again (see vcpu_block_kick_outside_run()); take it, or every
- * later KVM_RUN would return at once.
- */
-static void vcpu_take_kick(void)
+static void vcpu_x86_before_run(struct vcpu *vcpu)
 {
-	static const struct timespec now;
-	sigset_t kick;
-
-	sigemptyset(&kick);
-	sigaddset(&kick, VCPU_KICK_SIGNAL);
-	sigtimedwait(&kick, NULL, &now);
+	if (vcpu->pmu)
+		vcpu_pmu_before_run(vcpu);
 }
 
-void vcpu_run_loop(struct vcpu *vcpu)
+static void vcpu_x86_after_run(struct vcpu *vcpu)
 {
-	while (!vm_stopping(vcpu->vm)) {
-		int ret;
-
-		if (!vcpu->entry_ns)
-			vcpu->entry_ns = vm_now_ns();
-		if (vcpu->pmu)
-			vcpu_pmu_before_run(vcpu);
-		ret = ioctl(vcpu->fd, KVM_RUN, NULL);
-		if (vcpu->pmu)
-			vcpu_pmu_after_run(vcpu);
-		if (ret < 0) {
-			/* A kick, or a signal meant for someone else. */
-			if (errno == EINTR || errno == EAGAIN) {
-				vcpu_take_kick();
-				continue;
-			}
-			vm_stop(vcpu->vm, HV_EXIT_VMM_ERROR, VM_NO_VCPU,
-				"vCPU %d: KVM_RUN: %s", vcpu->id,
-				strerror(errno));
-			return;
-		}
-		vcpu_handle_exit(vcpu);
-	}
+	if (vcpu->pmu)
+		vcpu_pmu_after_run(vcpu);
 }
 
-static void vcpu_kick_handler(int sig)
+static const struct vcpu_arch_ops vcpu_x86_ops = {
+	.before_run = vcpu_x86_before_run,
+	.after_run = vcpu_x86_after_run,
+	.handle_exit = vcpu_handle_exit,
+	.dump_regs = vcpu_dump_regs,
+};
+
+int vcpu_create(struct vcpu *vcpu, struct vm *vm, struct bus *bus, int id,
+		const struct cpuid *cpuid)
 {
-	(void)sig;
-}
+	int ret = vcpu_open(vcpu, vm, bus, id, &vcpu_x86_ops);
 
-/*
- * A handler without SA_RESTART, so that the signal makes a blocking
- * KVM_RUN return -EINTR instead of killing the process.
- */
-static void vcpu_install_kick_handler(void)
-{
-	struct sigaction sa = { .sa_handler = vcpu_kick_handler };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(VCPU_KICK_SIGNAL, &sa, NULL);
-}
-
-/*
- * The kick signal stays blocked outside KVM_RUN and is unblocked inside
- * it (KVM_SET_SIGNAL_MASK), so one sent just before KVM_RUN (a stop, an
- * emulated vPMU deadline) still interrupts it instead of being lost.
- */
-static int vcpu_block_kick_outside_run(struct vcpu *vcpu)
-{
-	struct {
-		struct kvm_signal_mask hdr;
-		uint8_t set[8]; /* the kernel's sigset: 64 signals */
-	} mask = { .hdr.len = sizeof(mask.set) };
-	sigset_t kick, during_run;
-
-	sigemptyset(&kick);
-	sigaddset(&kick, VCPU_KICK_SIGNAL);
-	pthread_sigmask(SIG_BLOCK, &kick, &during_run);
-	sigdelset(&during_run, VCPU_KICK_SIGNAL);
-	memcpy(mask.set, &during_run, sizeof(mask.set));
-	return vm_ioctl(vcpu->vm, vcpu->fd, KVM_SET_SIGNAL_MASK, &mask,
-			"KVM_SET_SIGNAL_MASK");
-}
-
-static void *vcpu_thread(void *arg)
-{
-	struct vcpu *vcpu = arg;
-	int ret = vcpu_block_kick_outside_run(vcpu);
-
-	if (ret < 0) {
-		vm_stop(vcpu->vm, HV_EXIT_VMM_ERROR, VM_NO_VCPU,
-			"vCPU %d: %s: %s", vcpu->id, vcpu->vm->failed,
-			strerror(-ret));
-		return NULL;
-	}
-	vcpu_run_loop(vcpu);
-	return NULL;
-}
-
-int vcpu_start(struct vcpu *vcpu)
-{
-	static pthread_once_t kick_once = PTHREAD_ONCE_INIT;
-	int ret;
-
-	pthread_once(&kick_once, vcpu_install_kick_handler);
-	ret = pthread_create(&vcpu->thread, NULL, vcpu_thread, vcpu);
-	if (ret) {
-		vcpu->vm->failed = "pthread_create";
-		return -ret;
-	}
-	vcpu->started = true;
-	return 0;
-}
-
-void vcpu_stop(struct vcpu *vcpu)
-{
-	if (!vcpu->started)
-		return;
-	/*
-	 * immediate_exit covers a thread about to enter KVM_RUN; the signal
-	 * one already inside it (an AP waiting for SIPI, a halted CPU).
-	 */
-	__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
-	pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
-	pthread_join(vcpu->thread, NULL);
-	vcpu->started = false;
+	if (ret < 0)
+		return ret;
+	ret = vm_ioctl(vm, vcpu->fd, KVM_SET_CPUID2, cpuid->table,
+		       "KVM_SET_CPUID2");
+	if (ret < 0)
+		vcpu_destroy(vcpu);
+	return ret;
 }
 
 const char *vcpu_mode_name(const struct kvm_regs *regs,

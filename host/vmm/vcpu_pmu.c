@@ -10,6 +10,7 @@
 #include "hvcheck_abi.h"
 #include "vmm/vcpu.h"
 #include "vmm/vcpu_pmu.h"
+#include "vmm/vm_x86.h"
 #include "vmm/x86.h"
 
 #define APIC_LVTPC	    0x340

@@ -23,20 +23,6 @@ struct guest_mem {
  */
 void *vm_gpa_to_hva(const struct guest_mem *mem, uint64_t gpa, uint64_t len);
 
-/* The registers that decide how a vCPU translates addresses. */
-struct vm_paging {
-	uint64_t cr0, cr3, cr4, efer;
-};
-
-/*
- * Walks the guest's page tables (paging off, or 4-level long mode) for
- * gva.  -EOPNOTSUPP for other paging modes, -EFAULT when a table lies
- * outside RAM or the address is not mapped.  Access rights are not
- * checked: the VMM only reads code the vCPU is executing.
- */
-int vm_gva_to_gpa(const struct guest_mem *mem, const struct vm_paging *pg,
-		  uint64_t gva, uint64_t *gpa);
-
 /* Zero-filled, lazily backed guest RAM; returns 0 or -errno. */
 int vm_mem_alloc(struct guest_mem *mem, uint64_t size);
 void vm_mem_free(struct guest_mem *mem);
@@ -51,7 +37,7 @@ struct vm {
 	const char *failed; /* the KVM call that failed, for the message */
 
 	/* How the run ended; the first vm_stop() decides. */
-	pthread_mutex_t lock;
+	pthread_mutex_t lock; /* also orders vcpu_kick() with vcpu_stop() */
 	pthread_cond_t stopped_cond;
 	bool stopping;
 	int exit_status;
@@ -67,12 +53,27 @@ struct vm {
  */
 int vm_open(struct vm *vm, const char *kvm_path);
 
+/* What sets one machine's VM apart from the other's at creation. */
+struct vm_shape {
+	uint64_t ram_gpa; /* where the one memslot puts guest RAM */
+	/*
+	 * VM-wide set-up after the memslot and before any vCPU, or NULL;
+	 * returns 0 or -errno with vm->failed naming the call.
+	 */
+	int (*setup)(struct vm *vm);
+};
+
 /*
- * Creates the VM with RAM from mem (one memslot at guest-physical 0) and
- * the in-kernel PIC, IOAPIC and LAPICs.  On failure nothing it made is
- * left behind and vm->failed names the step.
+ * Creates the VM (of the default type) with RAM from mem as one memslot
+ * at shape->ram_gpa, runs shape->setup and learns the size of the vCPUs'
+ * kvm_run mapping.  On failure nothing it made is left behind and
+ * vm->failed names the step.
  */
-int vm_create(struct vm *vm, const struct guest_mem *mem);
+int vm_create(struct vm *vm, const struct guest_mem *mem,
+	      const struct vm_shape *shape);
+
+/* Closes the VM fd vm_create() made; vm_destroy() is still safe after. */
+void vm_close(struct vm *vm);
 
 /* Closes everything vm_open() and vm_create() made. */
 void vm_destroy(struct vm *vm);

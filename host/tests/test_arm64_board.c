@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit tests of the arm64 board: irqchip modes, RAM view, system events. */
+#include <errno.h>
+#include <linux/kvm.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "hvcheck_abi.h"
+#include "vmm/arm64/board.h"
+
+static void test_irqchip_names(void **state)
+{
+	static const char *const names[] = { "kvm-gicv3", "kvm-gicv2",
+					     "user-gicv2" };
+	enum board_irqchip chip = BOARD_NR_IRQCHIPS;
+
+	(void)state;
+	for (int i = 0; i < BOARD_NR_IRQCHIPS; i++) {
+		assert_int_equal(board_irqchip_parse(names[i], &chip), 0);
+		assert_int_equal(chip, i);
+		assert_string_equal(board_irqchip_name(chip), names[i]);
+	}
+	chip = BOARD_IRQCHIP_USER_GICV2;
+	assert_int_equal(board_irqchip_parse("kvm-gicv4", &chip), -EINVAL);
+	assert_int_equal(board_irqchip_parse("", &chip), -EINVAL);
+	assert_int_equal(board_irqchip_parse("KVM-GICV3", &chip), -EINVAL);
+	assert_int_equal(board_irqchip_parse("kvm-gicv3 ", &chip), -EINVAL);
+	assert_int_equal(chip, BOARD_IRQCHIP_USER_GICV2);
+}
+
+static void test_irqchip_limits(void **state)
+{
+	(void)state;
+	assert_int_equal(board_irqchip_gic_version(BOARD_IRQCHIP_KVM_GICV3), 3);
+	assert_int_equal(board_irqchip_gic_version(BOARD_IRQCHIP_KVM_GICV2), 2);
+	assert_int_equal(board_irqchip_gic_version(BOARD_IRQCHIP_USER_GICV2),
+			 2);
+	/* 8 GICv2 CPU interfaces; GICv3 redistributors up to the PL011. */
+	assert_int_equal(board_irqchip_max_cpus(BOARD_IRQCHIP_KVM_GICV2), 8);
+	assert_int_equal(board_irqchip_max_cpus(BOARD_IRQCHIP_USER_GICV2), 8);
+	assert_int_equal(board_irqchip_max_cpus(BOARD_IRQCHIP_KVM_GICV3), 123);
+	assert_true(BOARD_GICV3_REDIST_BASE +
+			    123ULL * BOARD_GICV3_REDIST_SIZE <=
+		    HV_ARM64_UART_BASE);
+}
+
+static void test_gpa_to_hva(void **state)
+{
+	uint8_t backing[64];
+	const struct guest_mem ram = { backing, sizeof(backing) };
+
+	(void)state;
+	assert_ptr_equal(board_gpa_to_hva(&ram, HV_ARM64_RAM_BASE, 64),
+			 backing);
+	assert_ptr_equal(board_gpa_to_hva(&ram, HV_ARM64_RAM_BASE + 63, 1),
+			 backing + 63);
+	assert_null(board_gpa_to_hva(&ram, HV_ARM64_RAM_BASE + 63, 2));
+	assert_null(board_gpa_to_hva(&ram, HV_ARM64_RAM_BASE - 1, 1));
+	assert_null(board_gpa_to_hva(&ram, 0, 1));
+	assert_null(board_gpa_to_hva(&ram, HV_ARM64_UART_BASE, 4));
+	assert_null(board_gpa_to_hva(&ram, UINT64_MAX, 2));
+}
+
+static void test_system_events(void **state)
+{
+	char why[128];
+
+	(void)state;
+	/* A power-off is clean: the guest's status came before it. */
+	strcpy(why, "stale");
+	assert_int_equal(board_system_event_status(KVM_SYSTEM_EVENT_SHUTDOWN,
+						   why, sizeof(why)),
+			 HV_STATUS_PASS);
+	assert_string_equal(why, "");
+	assert_int_equal(board_system_event_status(KVM_SYSTEM_EVENT_RESET, why,
+						   sizeof(why)),
+			 HV_EXIT_TRIPLE_FAULT);
+	assert_string_equal(why,
+			    "the guest reset the machine (PSCI SYSTEM_RESET)");
+	assert_int_equal(board_system_event_status(KVM_SYSTEM_EVENT_CRASH, why,
+						   sizeof(why)),
+			 HV_EXIT_TRIPLE_FAULT);
+	assert_non_null(strstr(why, "crash"));
+	assert_int_equal(board_system_event_status(KVM_SYSTEM_EVENT_SUSPEND,
+						   why, sizeof(why)),
+			 HV_EXIT_UNHANDLED);
+	assert_string_equal(why,
+			    "unhandled system event 5 (KVM_EXIT_SYSTEM_EVENT)");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_irqchip_names),
+		cmocka_unit_test(test_irqchip_limits),
+		cmocka_unit_test(test_gpa_to_hva),
+		cmocka_unit_test(test_system_events),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

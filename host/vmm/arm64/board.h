@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The hvcheck arm64 board: QEMU virt's layout, irqchip modes, exit decode. */
+#ifndef VMM_ARM64_BOARD_H
+#define VMM_ARM64_BOARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hvcheck_abi.h"
+#include "vmm/vm.h"
+
+/*
+ * The GIC frames where QEMU virt has them (include/hvcheck_abi.h gives
+ * the window), so the guest's device tree reader and page tables need
+ * nothing new.  The sizes in the device tree are QEMU's; KVM backs the
+ * architectural ones and accesses beyond them exit to the bus.
+ */
+#define BOARD_GIC_DIST_BASE	HV_ARM64_GIC_BASE
+#define BOARD_GICV3_DIST_SIZE	0x10000
+#define BOARD_GICV3_REDIST_BASE 0x080a0000
+#define BOARD_GICV3_REDIST_SIZE 0x20000 /* per vCPU: RD_base + SGI_base */
+#define BOARD_GICV2_DIST_SIZE	0x10000
+#define BOARD_GICV2_CPU_BASE	0x08010000
+#define BOARD_GICV2_CPU_SIZE	0x10000
+
+/* SGIs, PPIs and 256 SPIs: what QEMU virt's GIC implements. */
+#define BOARD_NR_IRQS	 288
+#define BOARD_FIRST_PPI	 16
+#define BOARD_FIRST_SPI	 32
+#define BOARD_UART_SPI	 1 /* the device tree's SPI number: INTID 33 */
+#define BOARD_GICV2_CPUS 8 /* a GICv2 has 8 CPU interfaces at most */
+/*
+ * vCPUs whose redistributors fit below the PL011: QEMU virt's first
+ * redistributor region holds 123.
+ */
+#define BOARD_GICV3_CPUS                                  \
+	((HV_ARM64_UART_BASE - BOARD_GICV3_REDIST_BASE) / \
+	 BOARD_GICV3_REDIST_SIZE)
+
+/* The timer PPIs as QEMU's device tree gives them (PPI numbers). */
+#define BOARD_TIMER_PPI_SEC_PHYS 13
+#define BOARD_TIMER_PPI_PHYS	 14
+#define BOARD_TIMER_PPI_VIRT	 11
+#define BOARD_TIMER_PPI_HYP	 10
+
+enum board_irqchip {
+	BOARD_IRQCHIP_KVM_GICV3,  /* KVM's in-kernel vGICv3 (default) */
+	BOARD_IRQCHIP_KVM_GICV2,  /* KVM's in-kernel vGICv2 */
+	BOARD_IRQCHIP_USER_GICV2, /* the userspace GICv2 model (host/vgic) */
+	BOARD_NR_IRQCHIPS,
+};
+
+/* "kvm-gicv3", "kvm-gicv2" or "user-gicv2" into *chip; 0 or -EINVAL. */
+int board_irqchip_parse(const char *name, enum board_irqchip *chip);
+const char *board_irqchip_name(enum board_irqchip chip);
+/* The GIC architecture version the guest sees: 2 or 3. */
+unsigned int board_irqchip_gic_version(enum board_irqchip chip);
+/* How many vCPUs the irqchip can serve. */
+unsigned int board_irqchip_max_cpus(enum board_irqchip chip);
+
+/*
+ * Guest RAM starts at HV_ARM64_RAM_BASE, so the host's view of it is
+ * offset: the host pointer for [gpa, gpa + len), or NULL when any byte
+ * lies outside RAM.
+ */
+void *board_gpa_to_hva(const struct guest_mem *ram, uint64_t gpa, uint64_t len);
+
+/*
+ * The run's verdict for a KVM_EXIT_SYSTEM_EVENT of type: PSCI
+ * SYSTEM_OFF is a clean power-off, 0 as under QEMU (the hvcheck guest
+ * has ended the run through HV_ARM64_EXIT_BASE before, with its
+ * status); a reset or crash is a failure.  Returns the process exit
+ * status and, for anything but SYSTEM_OFF, says why in why[len].
+ */
+int board_system_event_status(uint32_t type, char *why, size_t len);
+
+#endif /* VMM_ARM64_BOARD_H */
