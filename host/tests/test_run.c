@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -419,6 +420,157 @@ static void test_run_vcpus(void **state)
 	vm_destroy(&vm);
 }
 
+/* stderr into a temporary file until stderr_end(), which returns it. */
+static int stderr_begin(FILE **tmp)
+{
+	int saved;
+
+	*tmp = tmpfile();
+	assert_non_null(*tmp);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	assert_true(saved >= 0);
+	assert_int_equal(dup2(fileno(*tmp), STDERR_FILENO), STDERR_FILENO);
+	return saved;
+}
+
+static void stderr_end(int saved, FILE *tmp, char *buf, size_t len)
+{
+	size_t n;
+
+	fflush(stderr);
+	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+	rewind(tmp);
+	n = fread(buf, 1, len - 1, tmp);
+	buf[n] = '\0';
+	fclose(tmp);
+}
+
+static int dummy_read(void *opaque, uint64_t offset, unsigned int size,
+		      uint64_t *val)
+{
+	(void)opaque;
+	(void)offset;
+	(void)size;
+	*val = 0;
+	return 0;
+}
+
+static const struct bus_ops dummy_ops = { .read = dummy_read };
+
+static void test_bus_register(void **state)
+{
+	const struct bus_region uart = {
+		.base = 0x3f8,
+		.len = 8,
+		.max_access = 1,
+		.ops = &dummy_ops,
+		.name = "COM1",
+	};
+	char said[128];
+	struct bus bus;
+	FILE *tmp;
+	int saved;
+
+	(void)state;
+	bus_init(&bus);
+	saved = stderr_begin(&tmp);
+	assert_int_equal(run_bus_register(&bus, BUS_PIO, &uart, "COM1"), 0);
+	stderr_end(saved, tmp, said, sizeof(said));
+	assert_string_equal(said, "");
+	assert_string_equal(bus_find(&bus, BUS_PIO, 0x3ff)->name, "COM1");
+
+	/* The bus's refusal, said the one way every machine says it. */
+	saved = stderr_begin(&tmp);
+	assert_int_equal(run_bus_register(&bus, BUS_PIO, &uart, "COM1"),
+			 HV_EXIT_VMM_ERROR);
+	stderr_end(saved, tmp, said, sizeof(said));
+	assert_string_equal(said,
+			    "hvcheck: cannot register COM1: File exists\n");
+	bus_destroy(&bus);
+}
+
+static void test_exitdev_register(void **state)
+{
+	struct fake_machine m;
+	struct exitdev dev;
+	char said[128];
+	struct bus bus;
+	struct vm vm;
+	FILE *tmp;
+	int saved;
+
+	(void)state;
+	open_vm(&vm, &m, FAKE_NONE, FAKE_NONE);
+	bus_init(&bus);
+	assert_int_equal(run_exitdev_register(&bus, BUS_MMIO, 0x9010000, &dev,
+					      &vm, "the exit register"),
+			 0);
+	assert_int_equal(bus_find(&bus, BUS_MMIO, 0x9010000)->len,
+			 EXITDEV_NR_PORTS);
+
+	/* The guest's write is the verdict, with no vCPU to blame. */
+	assert_false(vm.stopping);
+	assert_int_equal(bus_write(&bus, BUS_MMIO, 0x9010000, 4, 3), 0);
+	assert_true(vm.stopping);
+	assert_int_equal(vm.exit_status, 3);
+	assert_int_equal(vm.culprit, VM_NO_VCPU);
+	assert_string_equal(vm.why, "");
+	/* The first verdict stands. */
+	assert_int_equal(bus_write(&bus, BUS_MMIO, 0x9010003, 1, 4), 0);
+	assert_int_equal(vm.exit_status, 3);
+
+	saved = stderr_begin(&tmp);
+	assert_int_equal(run_exitdev_register(&bus, BUS_MMIO, 0x9010002, &dev,
+					      &vm, "the exit register"),
+			 HV_EXIT_VMM_ERROR);
+	stderr_end(saved, tmp, said, sizeof(said));
+	assert_string_equal(
+		said,
+		"hvcheck: cannot register the exit register: File exists\n");
+	bus_destroy(&bus);
+	vm_destroy(&vm);
+}
+
+static void test_release(void **state)
+{
+	struct guest_mem mem;
+	struct fake_machine m;
+	struct bus bus;
+	struct vm vm;
+	int fds;
+
+	(void)state;
+	/* Everything made: the VM's fd goes, RAM and the bus's regions. */
+	open_vm(&vm, &m, FAKE_NONE, FAKE_NONE);
+	fds = fake_count_open_fds();
+	bus_init(&bus);
+	assert_int_equal(run_bus_register(&bus, BUS_PIO,
+					  &(struct bus_region){
+						  .base = 0x80,
+						  .len = 1,
+						  .max_access = 1,
+						  .ops = &dummy_ops,
+					  },
+					  "a port"),
+			 0);
+	assert_int_equal(vm_mem_alloc(&mem, 1 << 20), 0);
+	run_release(&bus, &vm, &mem);
+	assert_int_equal(fake_count_open_fds(), fds - 1);
+	assert_int_equal(vm.kvm_fd, -1);
+	assert_null(mem.base);
+	assert_null(bus_find(&bus, BUS_PIO, 0x80));
+
+	/* A VM never opened is left alone: its zero fds are not KVM's. */
+	memset(&vm, 0, sizeof(vm));
+	bus_init(&bus);
+	fds = fake_count_open_fds();
+	run_release(&bus, NULL, &mem);
+	assert_int_equal(fake_count_open_fds(), fds);
+	assert_int_equal(vm.kvm_fd, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +589,9 @@ int main(void)
 		cmocka_unit_test(test_arch_options),
 		cmocka_unit_test(test_serial_out),
 		cmocka_unit_test(test_run_vcpus),
+		cmocka_unit_test(test_bus_register),
+		cmocka_unit_test(test_exitdev_register),
+		cmocka_unit_test(test_release),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

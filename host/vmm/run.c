@@ -366,6 +366,47 @@ int run_kvm_open(struct vm *vm)
 	return 0;
 }
 
+int run_bus_register(struct bus *bus, enum bus_space space,
+		     const struct bus_region *region, const char *what)
+{
+	int ret = bus_register(bus, space, region);
+
+	if (ret)
+		return run_fail(HV_EXIT_VMM_ERROR, "cannot register %s: %s",
+				what, strerror(-ret));
+	return 0;
+}
+
+static void run_guest_exit(void *vm, uint8_t status)
+{
+	vm_stop(vm, status, VM_NO_VCPU, "%s", "");
+}
+
+int run_exitdev_register(struct bus *bus, enum bus_space space, uint64_t base,
+			 struct exitdev *exitdev, struct vm *vm,
+			 const char *what)
+{
+	*exitdev = (struct exitdev){ .on_exit = run_guest_exit, .opaque = vm };
+	return run_bus_register(bus, space,
+				&(struct bus_region){
+					.base = base,
+					.len = EXITDEV_NR_PORTS,
+					.max_access = 4,
+					.ops = &exitdev_bus_ops,
+					.opaque = exitdev,
+					.name = "exit",
+				},
+				what);
+}
+
+void run_release(struct bus *bus, struct vm *vm, struct guest_mem *mem)
+{
+	bus_destroy(bus);
+	if (vm)
+		vm_destroy(vm);
+	vm_mem_free(mem);
+}
+
 int run_vcpus(struct vm *vm, unsigned int nr, unsigned int timeout_s,
 	      const struct run_vcpu_ops *ops, void *machine)
 {

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "vmm/bus.h"
+#include "vmm/exitdev.h"
 #include "vmm/vm.h"
 
 #define RUN_DEFAULT_SMP	    1
@@ -114,6 +116,28 @@ int run_fail(int status, const char *fmt, ...)
  */
 int run_mem_alloc(struct guest_mem *mem, unsigned int mem_mib);
 int run_kvm_open(struct vm *vm);
+
+/*
+ * bus_register() of one of the machine's devices, a failure said as
+ * "cannot register WHAT: reason".  Returns 0 or HV_EXIT_VMM_ERROR.
+ */
+int run_bus_register(struct bus *bus, enum bus_space space,
+		     const struct bus_region *region, const char *what);
+
+/*
+ * The exit device, its state in *exitdev, at base of space: the guest's
+ * write there stops vm with the status written.  Returns as
+ * run_bus_register(), which names it what.
+ */
+int run_exitdev_register(struct bus *bus, enum bus_space space, uint64_t base,
+			 struct exitdev *exitdev, struct vm *vm,
+			 const char *what);
+
+/*
+ * The end of every machine's teardown: the bus, the VM (NULL when
+ * run_kvm_open() was never called) and guest RAM.
+ */
+void run_release(struct bus *bus, struct vm *vm, struct guest_mem *mem);
 
 /* How run_vcpus() drives one machine's vCPUs, by index. */
 struct run_vcpu_ops {

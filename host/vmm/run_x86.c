@@ -37,8 +37,7 @@ struct run {
 	struct guest_mem mem;
 	struct vm vm;
 	bool vm_opened;
-	struct bus bus;
-	bool bus_ready;
+	struct bus bus; /* initialised first: always destroyed */
 	struct uart uart;
 	struct exitdev exitdev;
 	struct cpuid cpuid;
@@ -74,13 +73,6 @@ static void run_uart_irq(void *opaque, bool level)
 	 * has no way to report it anyway.
 	 */
 	vm_irq_line(&r->vm, RUN_UART_IRQ, level);
-}
-
-static void run_guest_exit(void *opaque, uint8_t status)
-{
-	struct run *r = opaque;
-
-	vm_stop(&r->vm, status, VM_NO_VCPU, "%s", "");
 }
 
 /* Image, ACPI tables and boot information into guest RAM: no KVM yet. */
@@ -513,35 +505,23 @@ static int run_create_machine(struct run *r)
 	if (ret)
 		goto err_kvm;
 
-	bus_init(&r->bus);
-	r->bus_ready = true;
 	uart_init(&r->uart, run_uart_out, run_uart_irq, r);
-	ret = bus_register(&r->bus, BUS_PIO,
-			   &(struct bus_region){
-				   .base = HV_X86_UART_COM1_PORT,
-				   .len = UART_NR_REGS,
-				   .max_access = 1,
-				   .ops = &uart_bus_ops,
-				   .opaque = &r->uart,
-				   .name = "COM1",
-			   });
+	ret = run_bus_register(&r->bus, BUS_PIO,
+			       &(struct bus_region){
+				       .base = HV_X86_UART_COM1_PORT,
+				       .len = UART_NR_REGS,
+				       .max_access = 1,
+				       .ops = &uart_bus_ops,
+				       .opaque = &r->uart,
+				       .name = "COM1",
+			       },
+			       "COM1");
 	if (ret)
-		return run_fail(HV_EXIT_VMM_ERROR, "cannot register COM1: %s",
-				strerror(-ret));
-	r->exitdev = (struct exitdev){ .on_exit = run_guest_exit, .opaque = r };
-	ret = bus_register(&r->bus, BUS_PIO,
-			   &(struct bus_region){
-				   .base = HV_X86_EXIT_PORT,
-				   .len = EXITDEV_NR_PORTS,
-				   .max_access = 4,
-				   .ops = &exitdev_bus_ops,
-				   .opaque = &r->exitdev,
-				   .name = "exit",
-			   });
+		return ret;
+	ret = run_exitdev_register(&r->bus, BUS_PIO, HV_X86_EXIT_PORT,
+				   &r->exitdev, vm, "the exit device");
 	if (ret)
-		return run_fail(HV_EXIT_VMM_ERROR,
-				"cannot register the exit device: %s",
-				strerror(-ret));
+		return ret;
 
 	ret = cpuid_get_supported(vm, &r->cpuid);
 	if (ret)
@@ -553,19 +533,18 @@ static int run_create_machine(struct run *r)
 	r->hostctl.opaque = r;
 	r->hostctl.filter_count = o->nr_pmu_filters;
 	hostctl_init(&r->hostctl, run_first_filter(r));
-	ret = bus_register(&r->bus, BUS_PIO,
-			   &(struct bus_region){
-				   .base = HV_X86_HOSTCTL_PORT,
-				   .len = HV_X86_HOSTCTL_NR_PORTS,
-				   .max_access = 4,
-				   .ops = &hostctl_bus_ops,
-				   .opaque = &r->hostctl,
-				   .name = "hostctl",
-			   });
+	ret = run_bus_register(&r->bus, BUS_PIO,
+			       &(struct bus_region){
+				       .base = HV_X86_HOSTCTL_PORT,
+				       .len = HV_X86_HOSTCTL_NR_PORTS,
+				       .max_access = 4,
+				       .ops = &hostctl_bus_ops,
+				       .opaque = &r->hostctl,
+				       .name = "hostctl",
+			       },
+			       "the host-control channel");
 	if (ret)
-		return run_fail(HV_EXIT_VMM_ERROR,
-				"cannot register the host-control channel: %s",
-				strerror(-ret));
+		return ret;
 	r->vcpus = calloc(o->smp, sizeof(*r->vcpus));
 	if (!r->vcpus)
 		return run_fail(HV_EXIT_VMM_ERROR, "out of memory");
@@ -619,11 +598,7 @@ static void run_teardown(struct run *r)
 		filter_policy_free(&r->policies[i]);
 	free(r->policies);
 	cpuid_free(&r->cpuid);
-	if (r->bus_ready)
-		bus_destroy(&r->bus);
-	if (r->vm_opened)
-		vm_destroy(&r->vm);
-	vm_mem_free(&r->mem);
+	run_release(&r->bus, r->vm_opened ? &r->vm : NULL, &r->mem);
 }
 
 int run_check_options(const struct run_options *opts, char *err, size_t errlen)
@@ -645,6 +620,7 @@ int run_machine(const struct run_options *opts, struct run_image *image,
 	};
 	int status;
 
+	bus_init(&r.bus);
 	status = run_load_filters(&r);
 	if (!status)
 		status = run_prepare_memory(&r);

@@ -26,8 +26,7 @@ struct machine {
 	struct guest_mem ram;
 	struct vm vm;
 	bool vm_opened;
-	struct bus bus;
-	bool bus_ready;
+	struct bus bus; /* initialised first: always destroyed */
 	struct pl011 uart;
 	struct exitdev exitdev;
 	struct hostctl hostctl;
@@ -68,13 +67,6 @@ static void machine_serial_out(void *opaque, uint8_t byte)
 	m->opts->serial_out(m->opts->serial_opaque, byte);
 }
 
-static void machine_guest_exit(void *opaque, uint8_t status)
-{
-	struct machine *m = opaque;
-
-	vm_stop(&m->vm, status, VM_NO_VCPU, "%s", "");
-}
-
 static int machine_hostctl_spi(void *opaque, uint32_t intid,
 			       enum hostctl_spi_op op)
 {
@@ -97,56 +89,38 @@ static int machine_devices(struct machine *m)
 {
 	int ret;
 
-	bus_init(&m->bus);
-	m->bus_ready = true;
 	pl011_init(&m->uart, machine_serial_out, m);
-	ret = bus_register(&m->bus, BUS_MMIO,
-			   &(struct bus_region){
-				   .base = HV_ARM64_UART_BASE,
-				   .len = PL011_SIZE,
-				   .max_access = 4,
-				   .ops = &pl011_bus_ops,
-				   .opaque = &m->uart,
-				   .name = "PL011",
-			   });
+	ret = run_bus_register(&m->bus, BUS_MMIO,
+			       &(struct bus_region){
+				       .base = HV_ARM64_UART_BASE,
+				       .len = PL011_SIZE,
+				       .max_access = 4,
+				       .ops = &pl011_bus_ops,
+				       .opaque = &m->uart,
+				       .name = "PL011",
+			       },
+			       "the PL011");
 	if (ret)
-		return run_fail(HV_EXIT_VMM_ERROR,
-				"cannot register the PL011: %s",
-				strerror(-ret));
-	m->exitdev =
-		(struct exitdev){ .on_exit = machine_guest_exit, .opaque = m };
-	ret = bus_register(&m->bus, BUS_MMIO,
-			   &(struct bus_region){
-				   .base = HV_ARM64_EXIT_BASE,
-				   .len = EXITDEV_NR_PORTS,
-				   .max_access = 4,
-				   .ops = &exitdev_bus_ops,
-				   .opaque = &m->exitdev,
-				   .name = "exit",
-			   });
+		return ret;
+	ret = run_exitdev_register(&m->bus, BUS_MMIO, HV_ARM64_EXIT_BASE,
+				   &m->exitdev, &m->vm, "the exit register");
 	if (ret)
-		return run_fail(HV_EXIT_VMM_ERROR,
-				"cannot register the exit register: %s",
-				strerror(-ret));
+		return ret;
 	m->hostctl = (struct hostctl){
 		.spi = machine_hostctl_spi,
 		.opaque = m,
 	};
 	hostctl_init(&m->hostctl, HV_HOSTCTL_FILTER_NONE);
-	ret = bus_register(&m->bus, BUS_MMIO,
-			   &(struct bus_region){
-				   .base = HV_ARM64_HOSTCTL_BASE,
-				   .len = HV_ARM64_HOSTCTL_SIZE,
-				   .max_access = 4,
-				   .ops = &hostctl_bus_ops,
-				   .opaque = &m->hostctl,
-				   .name = "host-control",
-			   });
-	if (ret)
-		return run_fail(HV_EXIT_VMM_ERROR,
-				"cannot register the host-control page: %s",
-				strerror(-ret));
-	return 0;
+	return run_bus_register(&m->bus, BUS_MMIO,
+				&(struct bus_region){
+					.base = HV_ARM64_HOSTCTL_BASE,
+					.len = HV_ARM64_HOSTCTL_SIZE,
+					.max_access = 4,
+					.ops = &hostctl_bus_ops,
+					.opaque = &m->hostctl,
+					.name = "host-control",
+				},
+				"the host-control page");
 }
 
 static unsigned int machine_current_cpu(void *opaque)
@@ -293,11 +267,7 @@ static void machine_teardown(struct machine *m)
 	free(m->mpidr);
 	if (m->vgic_fd >= 0)
 		close(m->vgic_fd);
-	if (m->bus_ready)
-		bus_destroy(&m->bus);
-	if (m->vm_opened)
-		vm_destroy(&m->vm);
-	vm_mem_free(&m->ram);
+	run_release(&m->bus, m->vm_opened ? &m->vm : NULL, &m->ram);
 }
 
 int arm64_machine_run(const struct arm64_machine_options *opts,
@@ -307,6 +277,7 @@ int arm64_machine_run(const struct arm64_machine_options *opts,
 	int status;
 
 	memset(times, 0, sizeof(*times));
+	bus_init(&m.bus);
 	status = machine_load(&m);
 	if (!status)
 		status = machine_create(&m);
