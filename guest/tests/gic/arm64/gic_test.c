@@ -187,8 +187,14 @@ bool need_cpus(unsigned int n, const char *what)
 	return false;
 }
 
-bool gic_iidr_is(unsigned int version, u32 mask, u32 value)
+bool gic_qemu_gicv3(void)
 {
-	return gic_version() == version &&
-	       (readl(gic_dist_base() + GICD_IIDR) & mask) == value;
+	return gic_version() == 3 &&
+	       readl(gic_dist_base() + GICD_IIDR) == GIC_IIDR_IMPLEMENTER_ARM;
+}
+
+bool gic_kvm_vgic(void)
+{
+	return (readl(gic_dist_base() + GICD_IIDR) &
+		(GIC_IIDR_PRODUCT | GIC_IIDR_IMPLEMENTER)) == GIC_IIDR_KVM;
 }

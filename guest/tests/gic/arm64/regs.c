@@ -22,8 +22,13 @@ static void check_identification(void)
 	u32 rev;
 
 	if (gic_version() == 2) {
+		/*
+		 * KVM's vGICv2 (Linux 6.1 in the nested bed) reads its
+		 * whole ID register space as zero (docs/gic.md).
+		 */
 		rev = PIDR2_ARCHREV(readl(dist + GICD_ICPIDR2));
-		report(rev == 2, "ICPIDR2.ArchRev is 2 (%u)", rev);
+		report_xfail(gic_kvm_vgic(), rev == 2,
+			     "ICPIDR2.ArchRev is 2 (%u)", rev);
 		rev = GICC_IIDR_ARCH(readl(gicv2_cpu_base() + GICC_IIDR));
 		report(rev == 2, "GICC_IIDR.ArchitectureVersion is 2 (%u)",
 		       rev);
@@ -79,15 +84,6 @@ static void check_typer(void)
 	check_read_only("GICR_TYPER", gicv3_rd_base() + GICR_TYPER);
 }
 
-/*
- * QEMU's GICv3 model reports one SPI bank fewer in ITLinesNumber than it
- * implements (QEMU 7.2: 256 INTIDs in GICD_TYPER, 288 implemented).
- */
-static bool qemu_gicv3(void)
-{
-	return gic_iidr_is(3, ~0u, GIC_IIDR_IMPLEMENTER_ARM);
-}
-
 static void check_raz_wi(void)
 {
 	unsigned int nr = gic_nr_irqs(), spi = free_spi(0);
@@ -97,7 +93,7 @@ static void check_raz_wi(void)
 	if (nr < GIC_MAX_INTID) {
 		writel(~0u, dist + GICD_ISENABLER + nr / 8);
 		writeb(0xff, dist + GICD_IPRIORITYR + nr);
-		report_xfail(qemu_gicv3(),
+		report_xfail(gic_qemu_gicv3(),
 			     !readl(dist + GICD_ISENABLER + nr / 8) &&
 				     !readb(dist + GICD_IPRIORITYR + nr),
 			     "ISENABLER and IPRIORITYR of INTIDs %u-%u beyond "
