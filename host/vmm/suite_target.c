@@ -111,32 +111,6 @@ char *suite_grub_script(const char *cmdline)
 	return script;
 }
 
-static const char *const irqchip_names[SUITE_NR_IRQCHIPS] = {
-	[SUITE_IRQCHIP_KVM_GICV3] = "kvm-gicv3",
-	[SUITE_IRQCHIP_KVM_GICV2] = "kvm-gicv2",
-	[SUITE_IRQCHIP_USER_GICV2] = "user-gicv2",
-};
-
-const char *suite_irqchip_name(enum suite_irqchip chip)
-{
-	return irqchip_names[chip];
-}
-
-unsigned int suite_irqchip_gic_version(enum suite_irqchip chip)
-{
-	return chip == SUITE_IRQCHIP_KVM_GICV3 ? 3 : 2;
-}
-
-/* The mode named @name, or -1. */
-static int irqchip_from_name(const char *name)
-{
-	for (int chip = 0; chip < SUITE_NR_IRQCHIPS; chip++) {
-		if (!strcmp(name, irqchip_names[chip]))
-			return chip;
-	}
-	return -1;
-}
-
 int suite_irqchip_list(const char *list, unsigned int *chips)
 {
 	char *copy = strdup(list), *word, *save;
@@ -147,9 +121,9 @@ int suite_irqchip_list(const char *list, unsigned int *chips)
 		return -ENOMEM;
 	for (word = strtok_r(copy, ", \t", &save); word && !ret;
 	     word = strtok_r(NULL, ", \t", &save)) {
-		int chip = irqchip_from_name(word);
+		enum board_irqchip chip;
 
-		if (chip < 0)
+		if (board_irqchip_parse(word, &chip))
 			ret = -EINVAL;
 		else
 			*chips |= SUITE_IRQCHIP_BIT(chip);
@@ -168,9 +142,9 @@ unsigned int suite_irqchips_of(const struct manifest_entry *e,
 	unsigned int of = 0;
 
 	/* MANIFEST_GIC_V2 and _V3 are bits 2 and 3 */
-	for (int chip = 0; chip < SUITE_NR_IRQCHIPS; chip++) {
+	for (int chip = 0; chip < BOARD_NR_IRQCHIPS; chip++) {
 		if ((chips & SUITE_IRQCHIP_BIT(chip)) &&
-		    (versions & (1u << suite_irqchip_gic_version(chip))))
+		    (versions & (1u << board_irqchip_gic_version(chip))))
 			of |= SUITE_IRQCHIP_BIT(chip);
 	}
 	return of;
@@ -319,11 +293,11 @@ char *suite_run_name(const char *name, unsigned int gic)
 	return run;
 }
 
-char *suite_irqchip_run_name(const char *name, enum suite_irqchip chip)
+char *suite_irqchip_run_name(const char *name, enum board_irqchip chip)
 {
 	char *run = NULL;
 
-	if (asprintf(&run, "%s@%s", name, irqchip_names[chip]) < 0)
+	if (asprintf(&run, "%s@%s", name, board_irqchip_name(chip)) < 0)
 		return NULL;
 	return run;
 }
@@ -503,12 +477,12 @@ static const char *skip_prefix(const char *text, const char *prefix)
 	return strncmp(text, prefix, len) ? text : text + len;
 }
 
-bool suite_irqchip_unavailable(enum suite_irqchip chip,
+bool suite_irqchip_unavailable(enum board_irqchip chip,
 			       const struct suite_child_end *end,
 			       const char *output_line, char *reason,
 			       size_t reason_size)
 {
-	const char *name = irqchip_names[chip], *why;
+	const char *name = board_irqchip_name(chip), *why;
 	char mode_prefix[32];
 
 	if (end->killed_by_runner || end->signaled ||

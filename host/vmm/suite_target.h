@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vmm/arm64/board.h"
 #include "vmm/guest_log.h"
 #include "vmm/manifest.h"
 
@@ -54,30 +55,18 @@ char *suite_guest_cmdline(const struct manifest_entry *e);
 char *suite_grub_script(const char *cmdline);
 
 /*
- * The arm64 VMM's interrupt controllers, `hvcheck run --irqchip=MODE`:
- * KVM's in-kernel vGICv3 or vGICv2, or hvcheck's userspace GICv2 model.
+ * The arm64 VMM's interrupt controllers, `hvcheck run --irqchip=MODE`, are
+ * the board's (enum board_irqchip, named by board_irqchip_name()); the
+ * suite runs a set of them, as SUITE_IRQCHIP_BIT()s.
  */
-enum suite_irqchip {
-	SUITE_IRQCHIP_KVM_GICV3,
-	SUITE_IRQCHIP_KVM_GICV2,
-	SUITE_IRQCHIP_USER_GICV2,
-	SUITE_NR_IRQCHIPS,
-};
-
 #define SUITE_IRQCHIP_BIT(chip) (1u << (chip))
 /*
  * --irqchip's default: kvm-gicv2 is left out because most GICv3 hosts
  * cannot emulate a GICv2 (no GICv2-compatible CPU interface).
  */
 #define SUITE_IRQCHIPS_DEFAULT                        \
-	(SUITE_IRQCHIP_BIT(SUITE_IRQCHIP_KVM_GICV3) | \
-	 SUITE_IRQCHIP_BIT(SUITE_IRQCHIP_USER_GICV2))
-
-/* "kvm-gicv3", "kvm-gicv2" or "user-gicv2". */
-const char *suite_irqchip_name(enum suite_irqchip chip);
-
-/* The GIC version the guest sees under @chip: 2 or 3. */
-unsigned int suite_irqchip_gic_version(enum suite_irqchip chip);
+	(SUITE_IRQCHIP_BIT(BOARD_IRQCHIP_KVM_GICV3) | \
+	 SUITE_IRQCHIP_BIT(BOARD_IRQCHIP_USER_GICV2))
 
 /*
  * Parses a list of irqchip modes, separated by commas or blanks, into
@@ -119,7 +108,7 @@ char **suite_qemu_arm64_argv(const struct suite_setup *s,
 char *suite_run_name(const char *name, unsigned int gic);
 
 /* "NAME@MODE", the name of entry @name's run on the VMM's @chip. */
-char *suite_irqchip_run_name(const char *name, enum suite_irqchip chip);
+char *suite_irqchip_run_name(const char *name, enum board_irqchip chip);
 
 void suite_argv_free(char **argv);
 
@@ -152,7 +141,7 @@ bool suite_decode_end(const struct suite_setup *s,
  * why" goes into @reason, why being @output_line, the child's first
  * line, less its "hvcheck: MODE: " prefix.
  */
-bool suite_irqchip_unavailable(enum suite_irqchip chip,
+bool suite_irqchip_unavailable(enum board_irqchip chip,
 			       const struct suite_child_end *end,
 			       const char *output_line, char *reason,
 			       size_t reason_size);
