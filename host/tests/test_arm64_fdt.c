@@ -214,6 +214,38 @@ static void test_writer_errors(void **state)
 	fdt_free(&fdt);
 }
 
+/*
+ * Finishing closes the tree: again, even after -ENOSPC, gives the same
+ * blob, and nothing may be added to it any more.
+ */
+static void test_writer_finish_twice(void **state)
+{
+	uint8_t first[256], second[256];
+	char text[256];
+	struct fdt fdt;
+	long size;
+
+	(void)state;
+	fdt_init(&fdt);
+	fdt_begin_node(&fdt, "");
+	fdt_prop_u32(&fdt, "reg", 7);
+	fdt_end_node(&fdt);
+	assert_int_equal(fdt_finish(&fdt, first, 16), -ENOSPC);
+	size = fdt_finish(&fdt, first, sizeof(first));
+	assert_true(size > 0);
+	memset(second, 0xaa, sizeof(second));
+	assert_int_equal(fdt_finish(&fdt, second, sizeof(second)), size);
+	assert_memory_equal(first, second, size);
+	decode(second, size, text, sizeof(text));
+	assert_string_equal(text, "/ {\n"
+				  "  reg = <0x7>;\n"
+				  "}\n");
+	fdt_begin_node(&fdt, "late");
+	fdt_end_node(&fdt);
+	assert_int_equal(fdt_finish(&fdt, second, sizeof(second)), -EINVAL);
+	fdt_free(&fdt);
+}
+
 static const uint64_t mpidr[] = { 0x0, 0x1 };
 
 /* The board's tree for cfg, as text (static: valid until the next call). */
@@ -374,6 +406,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_writer_small_tree),
 		cmocka_unit_test(test_writer_errors),
+		cmocka_unit_test(test_writer_finish_twice),
 		cmocka_unit_test(test_board_gicv3),
 		cmocka_unit_test(test_board_gicv2),
 		cmocka_unit_test(test_board_cpu_affinity),

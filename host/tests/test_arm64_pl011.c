@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "array_size.h"
 #include "vmm/arm64/pl011.h"
 
 struct sink {
@@ -131,7 +132,7 @@ static void test_interrupt_registers_raz_wi(void **state)
 	static const uint64_t regs[] = { PL011_IMSC, PL011_RIS, PL011_MIS,
 					 PL011_ICR };
 
-	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(regs); i++) {
 		pl011_write(u, regs[i], 0x7ff);
 		assert_int_equal(pl011_read(u, regs[i]), 0);
 	}

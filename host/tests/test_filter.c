@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "array_size.h"
 #include "vpmu/filter.h"
 
 #define ALLOW FILTER_ACTION_ALLOW
@@ -57,9 +58,7 @@ static struct filter_x86 x86(uint32_t action, uint32_t flags, uint32_t bitmap,
 	};
 }
 
-#define MASKED	     FILTER_FLAG_MASKED_EVENTS
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
+#define MASKED FILTER_FLAG_MASKED_EVENTS
 static void compile_ok(const struct filter_x86 *f, enum filter_vendor vendor,
 		       struct filter_x86_rules *rules)
 {
@@ -105,7 +104,7 @@ static void fill_many(uint64_t (*encode)(unsigned int))
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_LEN(many); i++)
+	for (i = 0; i < ARRAY_SIZE(many); i++)
 		many[i] = encode(i);
 }
 
@@ -117,6 +116,28 @@ static uint64_t many_plain(unsigned int i)
 static uint64_t many_masked(unsigned int i)
 {
 	return masked(i & 0xff, 0xff, i >> 8, false);
+}
+
+/* Bits 7:0 and 35:32 of an entry or eventsel, whatever else is set. */
+static void test_entry_select(void **state)
+{
+	(void)state;
+	assert_int_equal(filter_x86_entry_select(0x4300c0), 0xc0);
+	assert_int_equal(filter_x86_entry_select(0x0000000f000000ffULL), 0xfff);
+	assert_int_equal(filter_x86_entry_select(
+				 FILTER_MASKED_ENTRY(0x2e5, 0xff, 0x41, true)),
+			 0x2e5);
+	assert_int_equal(filter_x86_entry_select(
+				 ~(FILTER_X86_EVENT_LO | FILTER_X86_EVENT_HI)),
+			 0);
+}
+
+static void test_errno_name(void **state)
+{
+	(void)state;
+	assert_string_equal(filter_errno_name(-E2BIG), "E2BIG");
+	assert_string_equal(filter_errno_name(-EINVAL), "EINVAL");
+	assert_string_equal(filter_errno_name(-99999), "an unknown error");
 }
 
 static void test_validate_action(void **state)
@@ -194,7 +215,7 @@ static void test_validate_masked_bits(void **state)
 		masked(0xff, 0xff, 0xff, true),
 		masked(0xc4, 0x00, 0x00, false),
 	};
-	struct filter_x86 f = x86(DENY, MASKED, 0, ARRAY_LEN(ev), ev);
+	struct filter_x86 f = x86(DENY, MASKED, 0, ARRAY_SIZE(ev), ev);
 	struct filter_x86_rules rules;
 
 	(void)state;
@@ -233,7 +254,7 @@ static void test_plain_dropped(void **state)
 		plain(0x3c, 0) | FILTER_MASKED_EXCLUDE,
 		plain(0x2e, 0x41),
 	};
-	struct filter_x86 f = x86(ALLOW, 0, 0, ARRAY_LEN(ev), ev);
+	struct filter_x86 f = x86(ALLOW, 0, 0, ARRAY_SIZE(ev), ev);
 	struct filter_x86_rules rules;
 
 	(void)state;
@@ -279,7 +300,7 @@ static void test_include_exclude(void **state)
 		masked(0xd2, 0x0f, 0x11, false), /* match outside the mask */
 		masked(0xd3, 0x00, 0x00, false),
 	};
-	struct filter_x86 f = x86(ALLOW, MASKED, 0, ARRAY_LEN(ev), ev);
+	struct filter_x86 f = x86(ALLOW, MASKED, 0, ARRAY_SIZE(ev), ev);
 	struct filter_x86_rules rules;
 	unsigned int u;
 	bool in;
@@ -327,7 +348,7 @@ static void test_eventsel_controls_ignored(void **state)
 
 	(void)state;
 	compile_ok(&f, INTEL, &rules);
-	for (i = 0; i < ARRAY_LEN(controls); i++) {
+	for (i = 0; i < ARRAY_SIZE(controls); i++) {
 		assert_true(
 			filter_x86_gp_allowed(&rules, 0x01c4 | controls[i]));
 		/* Intel: bits 35:32 are IN_TX and IN_TXCP, not the select. */
@@ -341,7 +362,7 @@ static void test_eventsel_controls_ignored(void **state)
 	/* AMD: 12-bit event selects, 0x1c4 is not 0xc4. */
 	f.nevents = 2;
 	compile_ok(&f, AMD, &rules);
-	for (i = 0; i < ARRAY_LEN(controls); i++) {
+	for (i = 0; i < ARRAY_SIZE(controls); i++) {
 		assert_true(
 			filter_x86_gp_allowed(&rules, 0x01c4 | controls[i]));
 		assert_false(filter_x86_gp_allowed(
@@ -360,7 +381,7 @@ static void test_fixed_bitmap(void **state)
 {
 	/* The GP list names the fixed counters' events: it must not matter. */
 	uint64_t ev[] = { plain(0xc0, 0), plain(0x3c, 0), plain(0x3c, 1) };
-	struct filter_x86 f = x86(ALLOW, 0, 0x5, ARRAY_LEN(ev), ev);
+	struct filter_x86 f = x86(ALLOW, 0, 0x5, ARRAY_SIZE(ev), ev);
 	struct filter_x86_rules rules;
 	unsigned int i;
 
@@ -531,14 +552,14 @@ static void random_policy(struct filter_x86 *f, enum filter_vendor vendor,
 	for (i = 0; i < n; i++) {
 		sel = pool[below(*npool)];
 		if (f->flags & MASKED) {
-			mask = below(3) ? masks[below(ARRAY_LEN(masks))] :
+			mask = below(3) ? masks[below(ARRAY_SIZE(masks))] :
 					  below(256);
 			match = below(256);
 			if (below(4))
 				match &= mask;
 			events[i] = masked(sel, mask, match, !below(3));
 		} else {
-			match = below(3) ? umasks[below(ARRAY_LEN(umasks))] :
+			match = below(3) ? umasks[below(ARRAY_SIZE(umasks))] :
 					   below(256);
 			events[i] = plain(sel, match);
 			if (!below(6))
@@ -1085,6 +1106,8 @@ static void test_property_arm64(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_entry_select),
+		cmocka_unit_test(test_errno_name),
 		cmocka_unit_test(test_validate_action),
 		cmocka_unit_test(test_validate_flags),
 		cmocka_unit_test(test_validate_length),

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "array_size.h"
 #include "vpmu/filter_policy.h"
 
 static struct filter_policy policy;
@@ -434,8 +435,7 @@ static const struct bad_policy bad_policies[] = {
 static void test_errors(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad_policies) / sizeof(*bad_policies);
-	     i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad_policies); i++) {
 		const struct bad_policy *b = &bad_policies[i];
 		int ret = parse(b->text, b->arch);
 
@@ -510,6 +510,59 @@ static void test_event_names(void **state)
 	assert_string_equal(filter_policy_arm64_event_name(0x1e), "chain");
 	assert_string_equal(filter_policy_arm64_event_name(0), "sw-incr");
 	assert_null(filter_policy_arm64_event_name(0x14));
+}
+
+/* One ITEM alone, as `hvcheck filter check` reads its EVENTs too. */
+static void test_x86_item(void **state)
+{
+	struct filter_policy_x86_item item;
+	char why[128];
+
+	(void)state;
+	assert_int_equal(
+		filter_policy_x86_item("Branches", &item, why, sizeof(why)), 0);
+	assert_int_equal(item.select_lo, 0xc4);
+	assert_int_equal(item.select_hi, 0xc4);
+	assert_int_equal(item.umask_lo, 0);
+	assert_int_equal(item.umask_hi, 0);
+	assert_int_equal(
+		filter_policy_x86_item("0x1c4", &item, why, sizeof(why)), 0);
+	assert_int_equal(item.select_lo, 0x1c4);
+	assert_int_equal(item.umask_hi, 0);
+	assert_int_equal(filter_policy_x86_item("0x3c-0x3d:1-0x4f", &item, why,
+						sizeof(why)),
+			 0);
+	assert_int_equal(item.select_lo, 0x3c);
+	assert_int_equal(item.select_hi, 0x3d);
+	assert_int_equal(item.umask_lo, 1);
+	assert_int_equal(item.umask_hi, 0x4f);
+
+	/* No item's form: the caller says what the word should have been. */
+	assert_int_equal(filter_policy_x86_item("cycle", &item, why,
+						sizeof(why)),
+			 -ENOENT);
+	assert_int_equal(filter_policy_x86_item("1:2:3", &item, why,
+						sizeof(why)),
+			 -ENOENT);
+	assert_int_equal(filter_policy_x86_item("0xc0:x", &item, why,
+						sizeof(why)),
+			 -ENOENT);
+	assert_int_equal(filter_policy_x86_item("", &item, why, sizeof(why)),
+			 -ENOENT);
+	/* The form but not the bounds: why says which. */
+	assert_int_equal(filter_policy_x86_item("0xc0:0x100", &item, why,
+						sizeof(why)),
+			 -EINVAL);
+	assert_string_equal(why, "unit mask 0x100 is not 0..0xff");
+	assert_int_equal(filter_policy_x86_item("0xff-0x1000", &item, why,
+						sizeof(why)),
+			 -EINVAL);
+	assert_string_equal(
+		why, "event select range 0xff-0x1000 is not within 0..0xfff");
+	assert_int_equal(filter_policy_x86_item("0:3-1", &item, why,
+						sizeof(why)),
+			 -EINVAL);
+	assert_string_equal(why, "unit mask range 3-1 runs backwards");
 }
 
 static void test_raw_form(void **state)
@@ -621,11 +674,11 @@ static void test_round_trip_texts(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(x86) / sizeof(*x86); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(x86); i++) {
 		parse_x86(x86[i]);
 		free(round_trip());
 	}
-	for (size_t i = 0; i < sizeof(arm64) / sizeof(*arm64); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(arm64); i++) {
 		parse_arm64(arm64[i]);
 		free(round_trip());
 	}
@@ -728,6 +781,7 @@ int main(void)
 		cmocka_unit_test(test_x86_actions_and_names),
 		cmocka_unit_test(test_x86_numbers_and_ranges),
 		cmocka_unit_test(test_x86_fixed_and_vendor),
+		cmocka_unit_test(test_x86_item),
 		cmocka_unit_test(test_x86_masked),
 		cmocka_unit_test(test_x86_raw),
 		cmocka_unit_test(test_arm64_forms),

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "array_size.h"
 #include "fake_ioctl.h"
 #include "hvcheck_abi.h"
 #include "vmm/run.h"
@@ -20,12 +21,12 @@
 static struct run_options opts;
 static char err[256];
 
-#define PARSE(...)                                                       \
-	({                                                               \
-		char *argv[] = { "run", __VA_ARGS__, NULL };             \
-		memset(err, 0, sizeof(err));                             \
-		run_parse_args(sizeof(argv) / sizeof(argv[0]) - 1, argv, \
-			       &opts, err, sizeof(err));                 \
+#define PARSE(...)                                                     \
+	({                                                             \
+		char *argv[] = { "run", __VA_ARGS__, NULL };           \
+		memset(err, 0, sizeof(err));                           \
+		run_parse_args(ARRAY_SIZE(argv) - 1, argv, &opts, err, \
+			       sizeof(err));                           \
 	})
 
 static void refused(int ret, const char *what)

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "array_size.h"
 #include "fake_ioctl.h"
 #include "hvcheck_abi.h"
 #include "vmm/exitdev.h"
@@ -1008,7 +1009,7 @@ static void check_dump(const char *text)
 		"CS 0008  SS 0010\n",
 	};
 
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
 		if (!strstr(text, want[i]))
 			fail_msg("'%s' missing from:\n%s", want[i], text);
 	/* Lines fit a terminal. */

@@ -1111,16 +1111,29 @@ static void test_no_time_cycles_while_stepping(void **state)
 
 	init_pmu(f);
 	f->pmu.tsc_khz = 1000;
-	CODE_AT(f, CODE, 0x0f, 0x30, 0x90);
+	CODE_AT(f, CODE, 0x0f, 0x30, 0x90, 0x90, 0x90);
 	start_counting(f, CODE);
 	/* Stepping: cycles are one per instruction, whatever the time. */
 	vcpu_pmu_before_run(&f->vcpu);
 	nanosleep(&ms, NULL);
 	vcpu_pmu_after_run(&f->vcpu);
 	assert_int_equal(model_rd(f, FIXED_CTR0 + 1), 0);
-	assert_true(f->pmu.stats.step_run_ns >= 2000000);
+	/* The steps are timed only for --pmu-stats. */
+	assert_int_equal(f->pmu.stats.step_run_ns, 0);
 	step(f, CODE + 3);
 	assert_int_equal(model_rd(f, FIXED_CTR0 + 1), 1);
+	assert_int_equal(f->pmu.stats.step_vmm_ns, 0);
+
+	f->pmu.stats.timed = true;
+	vcpu_pmu_before_run(&f->vcpu);
+	nanosleep(&ms, NULL);
+	vcpu_pmu_after_run(&f->vcpu);
+	assert_int_equal(model_rd(f, FIXED_CTR0 + 1), 1);
+	assert_true(f->pmu.stats.step_run_ns >= 2000000);
+	step(f, CODE + 4);
+	assert_int_equal(model_rd(f, FIXED_CTR0 + 1), 2);
+	assert_true(f->pmu.stats.step_vmm_ns > 0);
+	assert_true(f->pmu.stats.step_vmm_ns < f->pmu.stats.step_run_ns);
 }
 
 /* ---------------------------------------------- event filter ---- */
@@ -1330,6 +1343,77 @@ static void test_filter_kicked_vcpu_counts_next(void **state)
 	assert_guest_debug(0, 0);
 	assert_false(f->pmu.stepping);
 	assert_int_equal(model_rd(f, PMC0), 2);
+}
+
+/* The vCPU enters again after an MMIO exit at rip. */
+static void enter_mmio(struct fixture *f, bool write, uint64_t rip)
+{
+	f->vcpu.run->mmio.is_write = write;
+	enter(f, KVM_EXIT_MMIO, rip);
+}
+
+/*
+ * An MMIO read exits with RIP at it and completes on the next entry,
+ * like an OUT: it counts under the old filter.
+ */
+static void test_filter_mmio_read_counts_under_old(void **state)
+{
+	struct fixture *f = *state;
+
+	init_pmu(f);
+	use_filters(f, SLOT_NONE);
+	CODE_AT(f, CODE, 0x0f, 0x30, 0x8b, 0x00, 0x74, 0x00); /* mov (%rax) */
+	start_counting(f, CODE);
+	vcpu_pmu_filters_select(&f->filters, SLOT_DENY_INSNS);
+	enter_mmio(f, false, CODE + 2);
+	assert_counts(f, 1, 0, 1);
+	assert_true(f->pmu.stepping);
+	step(f, CODE + 4); /* the read completed: already counted */
+	assert_counts(f, 1, 0, 1);
+	step(f, CODE + 6); /* jz */
+	assert_counts(f, 1, 1, 2);
+}
+
+/*
+ * An MMIO write is complete, RIP past it, before it exits: its exit
+ * retires nothing under the old filter.
+ */
+static void test_filter_mmio_write_not_retired(void **state)
+{
+	struct fixture *f = *state;
+
+	init_pmu(f);
+	use_filters(f, SLOT_NONE);
+	CODE_AT(f, CODE, 0x0f, 0x30, 0x89, 0x00, 0x74,
+		0x00); /* mov to (%rax) */
+	start_counting(f, CODE);
+	vcpu_pmu_filters_select(&f->filters, SLOT_DENY_INSNS);
+	enter_mmio(f, true, CODE + 4);
+	assert_counts(f, 0, 0, 0);
+	assert_true(f->pmu.stepping);
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+}
+
+/*
+ * A new filter that starts the stepping at an MMIO write's exit: the
+ * instruction at RIP has yet to run, and counts.
+ */
+static void test_filter_mmio_write_starts_stepping(void **state)
+{
+	struct fixture *f = *state;
+
+	init_pmu(f);
+	use_filters(f, SLOT_DENY_INSNS);
+	CODE_AT(f, CODE, 0x89, 0x00, 0x90, 0x90);
+	model_wr(f, PERFEVTSEL0, SEL_INSTRUCTIONS);
+	assert_false(vpmu_needs_stepping(&f->pmu.model));
+	vcpu_pmu_filters_select(&f->filters, SLOT_NONE);
+	fake_ioctl_expect(KVM_SET_GUEST_DEBUG, 0);
+	enter_mmio(f, true, CODE + 2);
+	fake_ioctl_verify();
+	assert_true(f->pmu.stepping);
+	step(f, CODE + 3);
+	assert_int_equal(model_rd(f, PMC0), 1);
 }
 
 /* A denied cycle counter gets neither time nor a deadline. */
@@ -1572,6 +1656,9 @@ int main(void)
 		T(test_filter_out_counts_under_old),
 		T(test_filter_out_starts_stepping),
 		T(test_filter_kicked_vcpu_counts_next),
+		T(test_filter_mmio_read_counts_under_old),
+		T(test_filter_mmio_write_not_retired),
+		T(test_filter_mmio_write_starts_stepping),
 		T(test_filter_denied_cycles),
 		T(test_probe_user_stepping),
 		T(test_probe_user_stepping_broken),

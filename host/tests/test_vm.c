@@ -470,6 +470,30 @@ static void test_irq_line(void **state)
 	assert_int_equal(line->level, 0);
 }
 
+/* On the VM's fd, KVM's answer as it is; a failure names the question. */
+static void test_check_cap(void **state)
+{
+	struct vm vm = { .kvm_fd = 41, .vm_fd = 42 };
+
+	(void)state;
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 0x3);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 0);
+	fake_ioctl_expect_fail(KVM_CHECK_EXTENSION, EBADF);
+	assert_int_equal(vm_check_cap(&vm, KVM_CAP_SYNC_REGS, "sync"), 0x3);
+	assert_int_equal(vm_check_cap(&vm, KVM_CAP_ARM_USER_IRQ, "user"), 0);
+	assert_null(vm.failed);
+	assert_int_equal(vm_check_cap(&vm, KVM_CAP_PMU_EVENT_FILTER, "filter"),
+			 -EBADF);
+	fake_ioctl_verify();
+	assert_string_equal(vm.failed, "filter");
+	for (unsigned int i = 0; i < 3; i++)
+		assert_int_equal(fake_ioctl_call(i)->fd, 42);
+	assert_int_equal(fake_ioctl_call(0)->arg, KVM_CAP_SYNC_REGS);
+	assert_int_equal(fake_ioctl_call(1)->arg, KVM_CAP_ARM_USER_IRQ);
+	assert_int_equal(fake_ioctl_call(2)->arg, KVM_CAP_PMU_EVENT_FILTER);
+}
+
 static void open_plain_vm(struct vm *vm)
 {
 	fake_ioctl_reset();
@@ -558,6 +582,7 @@ int main(void)
 		cmocka_unit_test(test_create_mmap_size_too_small),
 		cmocka_unit_test(test_create_shape),
 		cmocka_unit_test(test_irq_line),
+		cmocka_unit_test(test_check_cap),
 		cmocka_unit_test(test_stop_first_wins),
 		cmocka_unit_test(test_wait_times_out),
 		cmocka_unit_test(test_wait_wakes_on_stop),

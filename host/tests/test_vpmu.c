@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "array_size.h"
 #include "vpmu/vpmu.h"
 
 #define MASK48 ((1ULL << 48) - 1)
@@ -173,9 +174,9 @@ static void test_owns_msr(void **state)
 	unsigned int i;
 
 	(void)state;
-	for (i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(owned); i++)
 		assert_true(vpmu_owns_msr(owned[i]));
-	for (i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(foreign); i++)
 		assert_false(vpmu_owns_msr(foreign[i]));
 }
 

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "array_size.h"
 #include "fake_ioctl.h"
 #include "le_bytes.h"
 #include "vpmu/vpmu_kvm.h"
@@ -72,7 +73,7 @@ static struct cpuid make_cpuid(uint32_t leaf1_ecx,
 		{ .function = 0x80000001, .ecx = 0x121, .edx = 0x2c100800 },
 		leaf_a ? *leaf_a : (struct kvm_cpuid_entry2){ 0 },
 	};
-	unsigned int n = sizeof(entries) / sizeof(entries[0]) - !leaf_a;
+	unsigned int n = ARRAY_SIZE(entries) - !leaf_a;
 	struct cpuid c;
 
 	c.table = calloc(1, sizeof(*c.table) + n * sizeof(entries[0]));
@@ -285,7 +286,7 @@ static void test_narrow_refusals(void **state)
 
 	(void)state;
 	fake_ioctl_reset();
-	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
 		char err[128] = "";
 
 		assert_int_equal(vpmu_kvm_narrow_cpuid(&c, &bad[i].lim, err,
@@ -788,7 +789,7 @@ static void test_vendor(void **state)
 	struct kvm_cpuid_entry2 *leaf0 = cpuid_find(&c, 0, 0);
 
 	(void)state;
-	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
 		leaf0->ebx = cases[i].ebx;
 		leaf0->edx = cases[i].edx;
 		leaf0->ecx = cases[i].ecx;
@@ -844,7 +845,89 @@ static void assert_check_extension(unsigned int nth, long cap)
 	assert_int_equal(c->arg, cap);
 }
 
-static void test_set_filter_plain(void **state)
+/* The filter capabilities, asked once for the whole run. */
+static void test_filter_caps(void **state)
+{
+	struct vm vm = { .kvm_fd = KVM_FD, .vm_fd = VM_FD };
+	struct vpmu_kvm_filter_caps caps;
+	char err[128] = "";
+
+	(void)state;
+	/* Plain policies only: the masked-events question is not asked. */
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	assert_int_equal(
+		vpmu_kvm_filter_caps(&vm, false, &caps, err, sizeof(err)), 0);
+	fake_ioctl_verify();
+	assert_int_equal(fake_ioctl_nr_calls(), 1);
+	assert_check_extension(0, CAP_PMU_EVENT_FILTER);
+	assert_true(caps.filter);
+	assert_false(caps.masked);
+
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	assert_int_equal(
+		vpmu_kvm_filter_caps(&vm, true, &caps, err, sizeof(err)), 0);
+	fake_ioctl_verify();
+	assert_check_extension(0, CAP_PMU_EVENT_FILTER);
+	assert_check_extension(1, CAP_MASKED_EVENTS);
+	assert_true(caps.filter);
+	assert_true(caps.masked);
+
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 0);
+	assert_int_equal(
+		vpmu_kvm_filter_caps(&vm, true, &caps, err, sizeof(err)), 0);
+	fake_ioctl_verify();
+	assert_true(caps.filter);
+	assert_false(caps.masked);
+
+	/* No filter at all: nothing more to ask. */
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 0);
+	assert_int_equal(
+		vpmu_kvm_filter_caps(&vm, true, &caps, err, sizeof(err)), 0);
+	fake_ioctl_verify();
+	assert_int_equal(fake_ioctl_nr_calls(), 1);
+	assert_false(caps.filter);
+	assert_false(caps.masked);
+	assert_string_equal(err, "");
+}
+
+static void test_filter_caps_errors(void **state)
+{
+	struct vm vm = { .kvm_fd = KVM_FD, .vm_fd = VM_FD };
+	struct vpmu_kvm_filter_caps caps;
+	char err[128] = "";
+
+	(void)state;
+	fake_ioctl_reset();
+	fake_ioctl_expect_fail(KVM_CHECK_EXTENSION, EBADF);
+	assert_int_equal(vpmu_kvm_filter_caps(&vm, true, &caps, err,
+					      sizeof(err)),
+			 -EBADF);
+	fake_ioctl_verify();
+	assert_int_equal(fake_ioctl_nr_calls(), 1);
+	assert_string_equal(
+		err,
+		"KVM_CHECK_EXTENSION(KVM_CAP_PMU_EVENT_FILTER): Bad file descriptor");
+
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_expect_fail(KVM_CHECK_EXTENSION, EINVAL);
+	assert_int_equal(vpmu_kvm_filter_caps(&vm, true, &caps, err,
+					      sizeof(err)),
+			 -EINVAL);
+	fake_ioctl_verify();
+	assert_string_equal(
+		err,
+		"KVM_CHECK_EXTENSION(KVM_CAP_PMU_EVENT_MASKED_EVENTS): Invalid argument");
+}
+
+/* Built once, from a copy; every install is the one ioctl, no questions. */
+static void test_install_filter_plain(void **state)
 {
 	uint64_t events[] = { 0x00c0, 0x01003c, 0x4f2e };
 	struct filter_x86 f = {
@@ -853,7 +936,9 @@ static void test_set_filter_plain(void **state)
 		.nevents = 3,
 		.events = events,
 	};
+	const struct vpmu_kvm_filter_caps caps = { .filter = true };
 	struct vm vm = { .kvm_fd = KVM_FD, .vm_fd = VM_FD };
+	struct kvm_pmu_event_filter *kf;
 	struct filter_call fc = { 0 };
 	unsigned char want[32 + 3 * 8] = { 0 };
 	char err[128] = "";
@@ -868,20 +953,28 @@ static void test_set_filter_plain(void **state)
 	put64(want + 48, 0x4f2e);
 
 	fake_ioctl_reset();
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
-	fake_ioctl_expect_fn(KVM_SET_PMU_EVENT_FILTER, fake_set_filter, &fc);
-	assert_int_equal(vpmu_kvm_set_filter(&vm, &f, err, sizeof(err)), 0);
-	fake_ioctl_verify();
-	assert_string_equal(err, "");
 	/* A plain filter needs no masked-events capability. */
-	assert_int_equal(fake_ioctl_nr_calls(), 2);
-	assert_check_extension(0, CAP_PMU_EVENT_FILTER);
-	assert_int_equal(fc.fd, VM_FD);
-	assert_int_equal(fc.len, sizeof(want));
-	assert_memory_equal(fc.bytes, want, sizeof(want));
+	assert_int_equal(
+		vpmu_kvm_filter_build(&caps, &f, &kf, err, sizeof(err)), 0);
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	events[0] = 0xdead; /* the policy may change: kf is a copy */
+	for (int i = 0; i < 2; i++) {
+		fake_ioctl_reset();
+		fake_ioctl_expect_fn(KVM_SET_PMU_EVENT_FILTER, fake_set_filter,
+				     &fc);
+		assert_int_equal(
+			vpmu_kvm_install_filter(&vm, kf, err, sizeof(err)), 0);
+		fake_ioctl_verify();
+		assert_int_equal(fake_ioctl_nr_calls(), 1);
+		assert_int_equal(fc.fd, VM_FD);
+		assert_int_equal(fc.len, sizeof(want));
+		assert_memory_equal(fc.bytes, want, sizeof(want));
+	}
+	assert_string_equal(err, "");
+	free(kf);
 }
 
-static void test_set_filter_masked(void **state)
+static void test_install_filter_masked(void **state)
 {
 	uint64_t events[] = {
 		FILTER_MASKED_ENTRY(0xc0, 0xff, 0x00, false),
@@ -894,7 +987,10 @@ static void test_set_filter_masked(void **state)
 		.nevents = 2,
 		.events = events,
 	};
+	const struct vpmu_kvm_filter_caps caps = { .filter = true,
+						   .masked = true };
 	struct vm vm = { .kvm_fd = KVM_FD, .vm_fd = VM_FD };
+	struct kvm_pmu_event_filter *kf;
 	struct filter_call fc = { 0 };
 	unsigned char want[32 + 2 * 8] = { 0 };
 	char err[128] = "";
@@ -908,51 +1004,50 @@ static void test_set_filter_masked(void **state)
 	put64(want + 40, 0xf08000000000402eULL);
 
 	fake_ioctl_reset();
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	assert_int_equal(
+		vpmu_kvm_filter_build(&caps, &f, &kf, err, sizeof(err)), 0);
 	fake_ioctl_expect_fn(KVM_SET_PMU_EVENT_FILTER, fake_set_filter, &fc);
-	assert_int_equal(vpmu_kvm_set_filter(&vm, &f, err, sizeof(err)), 0);
+	assert_int_equal(vpmu_kvm_install_filter(&vm, kf, err, sizeof(err)), 0);
 	fake_ioctl_verify();
-	assert_check_extension(0, CAP_PMU_EVENT_FILTER);
-	assert_check_extension(1, CAP_MASKED_EVENTS);
+	assert_int_equal(fake_ioctl_nr_calls(), 1);
 	assert_int_equal(fc.len, sizeof(want));
 	assert_memory_equal(fc.bytes, want, sizeof(want));
+	free(kf);
 }
 
 /* No filter: a DENY list of nothing, which denies nothing. */
-static void test_set_filter_none(void **state)
+static void test_install_filter_none(void **state)
 {
+	const struct vpmu_kvm_filter_caps caps = { .filter = true };
+	struct filter_x86 empty = { .action = FILTER_ACTION_DENY };
 	struct vm vm = { .kvm_fd = KVM_FD, .vm_fd = VM_FD };
+	const struct filter_x86 *fs[] = { NULL, &empty };
+	struct kvm_pmu_event_filter *kf;
 	struct filter_call fc = { 0 };
 	unsigned char want[32] = { 0 };
 	char err[128] = "";
 
 	(void)state;
 	put32(want, 1);
-	fake_ioctl_reset();
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
-	fake_ioctl_expect_fn(KVM_SET_PMU_EVENT_FILTER, fake_set_filter, &fc);
-	assert_int_equal(vpmu_kvm_set_filter(&vm, NULL, err, sizeof(err)), 0);
-	fake_ioctl_verify();
-	assert_int_equal(fc.len, 32);
-	assert_memory_equal(fc.bytes, want, sizeof(want));
 	/* A filter of no events is the same structure. */
-	{
-		struct filter_x86 empty = { .action = FILTER_ACTION_DENY };
-
+	for (size_t i = 0; i < ARRAY_SIZE(fs); i++) {
 		fake_ioctl_reset();
-		fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+		assert_int_equal(vpmu_kvm_filter_build(&caps, fs[i], &kf, err,
+						       sizeof(err)),
+				 0);
 		fake_ioctl_expect_fn(KVM_SET_PMU_EVENT_FILTER, fake_set_filter,
 				     &fc);
 		assert_int_equal(
-			vpmu_kvm_set_filter(&vm, &empty, err, sizeof(err)), 0);
+			vpmu_kvm_install_filter(&vm, kf, err, sizeof(err)), 0);
 		fake_ioctl_verify();
 		assert_int_equal(fc.len, 32);
 		assert_memory_equal(fc.bytes, want, sizeof(want));
+		free(kf);
 	}
 }
 
-static void test_set_filter_without_capability(void **state)
+/* What the capabilities rule out is refused while building, no ioctl. */
+static void test_build_filter_refusals(void **state)
 {
 	uint64_t events[] = { FILTER_MASKED_ENTRY(0xc0, 0xff, 0, false) };
 	struct filter_x86 masked = {
@@ -960,87 +1055,62 @@ static void test_set_filter_without_capability(void **state)
 		.nevents = 1,
 		.events = events,
 	};
-	struct vm vm = { .kvm_fd = KVM_FD, .vm_fd = VM_FD };
+	const struct vpmu_kvm_filter_caps none = { 0 };
+	const struct vpmu_kvm_filter_caps plain = { .filter = true };
+	struct kvm_pmu_event_filter *kf = (void *)1;
 	char err[128] = "";
 
 	(void)state;
-	/* No filter at all: not even "no filter" can be installed. */
 	fake_ioctl_reset();
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 0);
-	assert_int_equal(vpmu_kvm_set_filter(&vm, NULL, err, sizeof(err)),
+	/* No filter at all: not even "no filter" can be installed. */
+	assert_int_equal(vpmu_kvm_filter_build(&none, NULL, &kf, err,
+					       sizeof(err)),
 			 -EOPNOTSUPP);
-	fake_ioctl_verify();
-	assert_int_equal(fake_ioctl_nr_calls(), 1);
+	assert_null(kf);
 	assert_string_equal(
 		err,
 		"this KVM has no PMU event filter (no KVM_CAP_PMU_EVENT_FILTER)");
-
-	/* The filter but not masked events: refused before the ioctl. */
-	fake_ioctl_reset();
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 0);
-	assert_int_equal(vpmu_kvm_set_filter(&vm, &masked, err, sizeof(err)),
+	kf = (void *)1;
+	assert_int_equal(vpmu_kvm_filter_build(&plain, &masked, &kf, err,
+					       sizeof(err)),
 			 -EOPNOTSUPP);
-	fake_ioctl_verify();
-	assert_int_equal(fake_ioctl_nr_calls(), 2);
-	assert_check_extension(1, CAP_MASKED_EVENTS);
+	assert_null(kf);
 	assert_string_equal(
 		err,
 		"this KVM does not take masked events (no KVM_CAP_PMU_EVENT_MASKED_EVENTS)");
-
-	/* The same question alone, as run.c asks it for every policy. */
-	fake_ioctl_reset();
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 0);
-	assert_int_equal(vpmu_kvm_filter_supported(&vm, &masked, err,
-						   sizeof(err)),
-			 -EOPNOTSUPP);
-	fake_ioctl_verify();
-	assert_int_equal(fake_ioctl_nr_calls(), 2);
-	fake_ioctl_reset();
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
-	assert_int_equal(
-		vpmu_kvm_filter_supported(&vm, &masked, err, sizeof(err)), 0);
-	fake_ioctl_verify();
-	assert_int_equal(fake_ioctl_nr_calls(), 2);
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
 }
 
-static void test_set_filter_errors(void **state)
+/* KVM's own verdict comes back as it is. */
+static void test_install_filter_errors(void **state)
 {
 	uint64_t events[] = { 0xc0 };
 	struct filter_x86 f = { .nevents = 1, .events = events };
+	const struct vpmu_kvm_filter_caps caps = { .filter = true };
 	struct vm vm = { .kvm_fd = KVM_FD, .vm_fd = VM_FD };
 	struct filter_call fc = { .ret_errno = E2BIG };
+	struct kvm_pmu_event_filter *kf;
 	char err[128] = "";
 
 	(void)state;
+	assert_int_equal(
+		vpmu_kvm_filter_build(&caps, &f, &kf, err, sizeof(err)), 0);
 	fake_ioctl_reset();
-	fake_ioctl_expect_fail(KVM_CHECK_EXTENSION, EBADF);
-	assert_int_equal(vpmu_kvm_set_filter(&vm, &f, err, sizeof(err)),
-			 -EBADF);
-	fake_ioctl_verify();
-	assert_string_equal(
-		err,
-		"KVM_CHECK_EXTENSION(KVM_CAP_PMU_EVENT_FILTER): Bad file descriptor");
-
-	/* KVM's own verdict comes back as it is. */
-	fake_ioctl_reset();
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
 	fake_ioctl_expect_fn(KVM_SET_PMU_EVENT_FILTER, fake_set_filter, &fc);
-	assert_int_equal(vpmu_kvm_set_filter(&vm, &f, err, sizeof(err)),
+	assert_int_equal(vpmu_kvm_install_filter(&vm, kf, err, sizeof(err)),
 			 -E2BIG);
 	fake_ioctl_verify();
 	assert_string_equal(err,
 			    "KVM_SET_PMU_EVENT_FILTER: Argument list too long");
+	assert_string_equal(vm.failed, "KVM_SET_PMU_EVENT_FILTER");
 	fc.ret_errno = EINVAL;
 	fake_ioctl_reset();
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
 	fake_ioctl_expect_fn(KVM_SET_PMU_EVENT_FILTER, fake_set_filter, &fc);
-	assert_int_equal(vpmu_kvm_set_filter(&vm, &f, err, sizeof(err)),
+	assert_int_equal(vpmu_kvm_install_filter(&vm, kf, err, sizeof(err)),
 			 -EINVAL);
 	fake_ioctl_verify();
 	assert_string_equal(err, "KVM_SET_PMU_EVENT_FILTER: Invalid argument");
+	free(kf);
 }
 
 int main(void)
@@ -1065,11 +1135,13 @@ int main(void)
 		cmocka_unit_test(test_disable_impossible),
 		cmocka_unit_test(test_disable_errors),
 		cmocka_unit_test(test_vendor),
-		cmocka_unit_test(test_set_filter_plain),
-		cmocka_unit_test(test_set_filter_masked),
-		cmocka_unit_test(test_set_filter_none),
-		cmocka_unit_test(test_set_filter_without_capability),
-		cmocka_unit_test(test_set_filter_errors),
+		cmocka_unit_test(test_filter_caps),
+		cmocka_unit_test(test_filter_caps_errors),
+		cmocka_unit_test(test_install_filter_plain),
+		cmocka_unit_test(test_install_filter_masked),
+		cmocka_unit_test(test_install_filter_none),
+		cmocka_unit_test(test_build_filter_refusals),
+		cmocka_unit_test(test_install_filter_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

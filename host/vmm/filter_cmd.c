@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* hvcheck filter: what an event-filter policy does, worked out without KVM. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "array_size.h"
 #include "hvcheck_abi.h"
 #include "vmm/filter_cmd.h"
 #include "vpmu/filter_policy.h"
@@ -115,11 +117,6 @@ static int cmd_usage(struct filter_cmd *cmd, const char *fmt, ...)
 	return HV_EXIT_USAGE;
 }
 
-static const char *cmd_errno_name(int ret)
-{
-	return strerrorname_np(-ret) ?: "an unknown error";
-}
-
 /* What KVM would answer; ENOMEM is ours, not KVM's. */
 static int cmd_refused(struct filter_cmd *cmd, int ret, const char *why)
 {
@@ -130,7 +127,7 @@ static int cmd_refused(struct filter_cmd *cmd, int ret, const char *why)
 	fprintf(cmd->err, "hvcheck filter: %s would fail: %s: %s\n",
 		cmd->arch == FILTER_ARCH_X86 ? "KVM_SET_PMU_EVENT_FILTER" :
 					       "KVM_SET_DEVICE_ATTR",
-		cmd_errno_name(ret), why);
+		filter_errno_name(ret), why);
 	return 1;
 }
 
@@ -200,8 +197,7 @@ static int cmd_parse(struct filter_cmd *cmd, int argc, char **argv)
 		}
 		eq = strchr(arg, '=');
 		name_len = eq ? (size_t)(eq - arg) : strlen(arg);
-		for (size_t k = 0; k < sizeof(with_value) / sizeof(*with_value);
-		     k++) {
+		for (size_t k = 0; k < ARRAY_SIZE(with_value); k++) {
 			if (strlen(with_value[k]) != name_len ||
 			    strncmp(arg, with_value[k], name_len))
 				continue;
@@ -267,14 +263,12 @@ static int cmd_bad_event(struct filter_cmd *cmd, const char *arg)
 		arg);
 }
 
+/* A policy's single-event ITEM, a whole eventsel number, or fixedN. */
 static int cmd_x86_query(struct filter_cmd *cmd, const char *arg,
 			 struct cmd_query *q)
 {
-	char select[32];
-	const char *colon = strchr(arg, ':');
-	uint64_t sel, umask;
-	uint16_t name_sel;
-	uint8_t name_umask;
+	struct filter_policy_x86_item item;
+	char why[128];
 
 	*q = (struct cmd_query){ 0 };
 	if (!strncasecmp(arg, "fixed", 5)) {
@@ -284,23 +278,16 @@ static int cmd_x86_query(struct filter_cmd *cmd, const char *arg,
 			return cmd_bad_event(cmd, arg);
 		return 0;
 	}
-	if (filter_policy_x86_event(arg, &name_sel, &name_umask)) {
-		q->value = FILTER_X86_EVENT_SELECT(name_sel) |
-			   (uint64_t)name_umask << 8;
-		return 0;
-	}
-	if (!colon)
+	/* Without a unit mask, a number is a whole IA32_PERFEVTSELx. */
+	if (!strchr(arg, ':') && isdigit((unsigned char)arg[0]))
 		return filter_policy_number(arg, UINT64_MAX, &q->value) ?
 			       cmd_bad_event(cmd, arg) :
 			       0;
-	if ((size_t)(colon - arg) >= sizeof(select))
+	if (filter_policy_x86_item(arg, &item, why, sizeof(why)) ||
+	    item.select_lo != item.select_hi || item.umask_lo != item.umask_hi)
 		return cmd_bad_event(cmd, arg);
-	memcpy(select, arg, colon - arg);
-	select[colon - arg] = '\0';
-	if (filter_policy_number(select, 0xfff, &sel) ||
-	    filter_policy_number(colon + 1, 0xff, &umask))
-		return cmd_bad_event(cmd, arg);
-	q->value = FILTER_X86_EVENT_SELECT(sel) | umask << 8;
+	q->value = FILTER_X86_EVENT_SELECT(item.select_lo) |
+		   (uint64_t)item.umask_lo << 8;
 	return 0;
 }
 
@@ -404,8 +391,7 @@ static unsigned int cmd_umasks_matched(uint8_t mask, uint8_t match)
 static void cmd_describe_entry(const struct filter_policy *policy, uint64_t e,
 			       char *buf, size_t len)
 {
-	uint16_t select = (e & FILTER_X86_EVENT_LO) |
-			  (e & FILTER_X86_EVENT_HI) >> 24;
+	uint16_t select = filter_x86_entry_select(e);
 	uint8_t umask = (e & FILTER_X86_UMASK) >> 8;
 	uint8_t mask = e >> FILTER_MASKED_MASK_SHIFT;
 	const char *name;

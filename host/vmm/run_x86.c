@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array_size.h"
 #include "hvcheck_abi.h"
 #include "vmm/acpi.h"
 #include "vmm/bus.h"
@@ -51,6 +52,9 @@ struct run {
 	struct filter_x86_rules *filter_rules;
 	const struct filter_x86_rules **filter_slots;
 	struct vcpu_pmu_filters filters;
+	/* --pmu=kvm: each policy's KVM_SET_PMU_EVENT_FILTER argument */
+	struct kvm_pmu_event_filter **kvm_filters;
+	struct kvm_pmu_event_filter *kvm_no_filter; /* for slot none */
 	struct hostctl hostctl;
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus; /* created so far */
@@ -99,8 +103,7 @@ static int run_prepare_memory(struct run *r)
 	if (ret)
 		return ret;
 	ret = mb2_load(r->image->data, r->image->size, &r->mem, keepout,
-		       sizeof(keepout) / sizeof(keepout[0]), &r->entry, err,
-		       sizeof(err));
+		       ARRAY_SIZE(keepout), &r->entry, err, sizeof(err));
 	if (ret)
 		return run_fail(HV_EXIT_BAD_IMAGE, "%s: %s", o->guest, err);
 	ret = acpi_build(&r->mem, HV_X86_ACPI_BASE, HV_X86_ACPI_SIZE, o->smp);
@@ -172,7 +175,7 @@ static int run_check_filters(struct run *r, enum filter_vendor vendor)
 			return run_fail(
 				HV_EXIT_USAGE,
 				"run: --pmu-filter %u: KVM would refuse it: %s: %s",
-				i, strerrorname_np(-ret), why);
+				i, filter_errno_name(ret), why);
 	}
 	return 0;
 }
@@ -218,15 +221,6 @@ static int run_compile_filters(struct run *r)
 	return 0;
 }
 
-/* The policy in slot, as KVM takes it: NULL for no filter. */
-static const struct filter_x86 *run_kvm_filter(const struct run *r,
-					       uint32_t slot)
-{
-	if (slot == HV_HOSTCTL_FILTER_NONE || r->policies[slot].none)
-		return NULL;
-	return &r->policies[slot].x86;
-}
-
 /*
  * The other vCPUs leave KVM_RUN and pick the new filter up on their way
  * back in, as KVM kicks every vCPU when its filter changes.
@@ -248,8 +242,11 @@ static int run_filter_select(void *opaque, uint32_t slot)
 	char err[RUN_ERR_SIZE];
 
 	if (r->pmu_mode == RUN_PMU_KVM)
-		return vpmu_kvm_set_filter(&r->vm, run_kvm_filter(r, slot), err,
-					   sizeof(err));
+		return vpmu_kvm_install_filter(&r->vm,
+					       slot == HV_HOSTCTL_FILTER_NONE ?
+						       r->kvm_no_filter :
+						       r->kvm_filters[slot],
+					       err, sizeof(err));
 	vcpu_pmu_filters_select(&r->filters, slot);
 	run_kick_other_vcpus(r);
 	return 0;
@@ -258,29 +255,47 @@ static int run_filter_select(void *opaque, uint32_t slot)
 /*
  * --pmu=kvm: whether this KVM takes filters at all (without
  * --pmu-filter, that only decides whether the guest may select "no
- * filter"), every policy's capabilities, and the first policy
- * installed.  *can_filter says whether FILTER_SELECT can work.
+ * filter"), each policy's KVM_SET_PMU_EVENT_FILTER argument built once,
+ * so that a FILTER_SELECT, made while the other vCPUs' I/O waits, is the
+ * ioctl alone, and the first policy installed.  *can_filter says
+ * whether FILTER_SELECT can work.
  */
 static int run_kvm_filters(struct run *r, bool *can_filter)
 {
 	unsigned int nr = r->opts->nr_pmu_filters;
+	struct vpmu_kvm_filter_caps caps;
 	char err[RUN_ERR_SIZE];
+	bool masked = false;
 	int ret;
 
-	ret = vpmu_kvm_filter_supported(&r->vm, NULL, err, sizeof(err));
-	*can_filter = !ret;
-	if (ret == -EOPNOTSUPP && !nr)
+	for (unsigned int i = 0; i < nr; i++)
+		masked |= !r->policies[i].none && (r->policies[i].x86.flags &
+						   FILTER_FLAG_MASKED_EVENTS);
+	ret = vpmu_kvm_filter_caps(&r->vm, masked, &caps, err, sizeof(err));
+	*can_filter = !ret && caps.filter;
+	if (!ret && !caps.filter && !nr)
 		return 0;
+	if (!ret)
+		ret = vpmu_kvm_filter_build(&caps, NULL, &r->kvm_no_filter, err,
+					    sizeof(err));
+	if (!ret && nr) {
+		r->kvm_filters = calloc(nr, sizeof(*r->kvm_filters));
+		if (!r->kvm_filters)
+			return run_fail(HV_EXIT_VMM_ERROR, "out of memory");
+	}
 	for (unsigned int i = 0; !ret && i < nr; i++) {
-		ret = vpmu_kvm_filter_supported(&r->vm, run_kvm_filter(r, i),
-						err, sizeof(err));
+		const struct filter_policy *p = &r->policies[i];
+
+		ret = vpmu_kvm_filter_build(&caps, p->none ? NULL : &p->x86,
+					    &r->kvm_filters[i], err,
+					    sizeof(err));
 		if (ret == -EOPNOTSUPP)
 			return run_fail(HV_EXIT_USAGE,
 					"run: --pmu-filter %u: %s", i, err);
 	}
 	if (!ret && nr)
-		ret = vpmu_kvm_set_filter(&r->vm, run_kvm_filter(r, 0), err,
-					  sizeof(err));
+		ret = vpmu_kvm_install_filter(&r->vm, r->kvm_filters[0], err,
+					      sizeof(err));
 	if (ret)
 		return run_fail(ret == -EOPNOTSUPP ? HV_EXIT_USAGE :
 						     HV_EXIT_VMM_ERROR,
@@ -561,8 +576,10 @@ static int run_create_machine(struct run *r)
 		if (r->pmus) {
 			ret = vcpu_pmu_init(&r->vcpus[i], &r->pmus[i],
 					    &r->pmu_cfg, &r->mem, r->tsc_khz);
-			if (!ret)
+			if (!ret) {
+				r->pmus[i].stats.timed = o->pmu_stats;
 				vcpu_pmu_set_filters(&r->pmus[i], &r->filters);
+			}
 		} else if (r->pmu_mode == RUN_PMU_KVM)
 			ret = vpmu_kvm_set_perf_capabilities(vm, r->vcpus[i].fd,
 							     r->perf_caps);
@@ -593,6 +610,11 @@ static void run_teardown(struct run *r)
 			filter_x86_rules_free(&r->filter_rules[i]);
 	free(r->filter_slots);
 	free(r->filter_rules);
+	for (unsigned int i = 0; r->kvm_filters && i < r->opts->nr_pmu_filters;
+	     i++)
+		free(r->kvm_filters[i]);
+	free(r->kvm_filters);
+	free(r->kvm_no_filter);
 	for (unsigned int i = 0; r->policies && i < r->opts->nr_pmu_filters;
 	     i++)
 		filter_policy_free(&r->policies[i]);

@@ -2,6 +2,7 @@
 /* x86 vCPUs on the shared core: set-up, entry state, exits, registers. */
 #include <string.h>
 
+#include "array_size.h"
 #include "hvcheck_abi.h"
 #include "vmm/mb2.h"
 #include "vmm/vcpu.h"
@@ -48,8 +49,6 @@ static const char *const vcpu_internal_error_names[] = {
 	[KVM_INTERNAL_ERROR_DELIVERY_EV] = "exit during event delivery",
 	[KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON] = "unexpected exit reason",
 };
-
-#define VCPU_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static void vcpu_flat_segment(struct kvm_segment *seg, uint16_t selector,
 			      uint8_t type)
@@ -162,7 +161,7 @@ static void vcpu_internal_error(struct vcpu *vcpu)
 	char data[128] = "";
 	size_t len = 0;
 
-	if (suberror < VCPU_ARRAY_SIZE(vcpu_internal_error_names) &&
+	if (suberror < ARRAY_SIZE(vcpu_internal_error_names) &&
 	    vcpu_internal_error_names[suberror])
 		what = vcpu_internal_error_names[suberror];
 	if (ndata > 4)
@@ -215,7 +214,7 @@ static void vcpu_handle_exit(struct vcpu *vcpu)
 	default:
 unhandled:
 		vcpu_unhandled_exit(vcpu, vcpu_exit_names,
-				    VCPU_ARRAY_SIZE(vcpu_exit_names));
+				    ARRAY_SIZE(vcpu_exit_names));
 		break;
 	}
 }
@@ -291,7 +290,7 @@ void vcpu_print_regs(FILE *out, int id, const struct kvm_regs *regs,
 
 	fprintf(out, "hvcheck: vCPU %d registers (%s):\n", id,
 		vcpu_mode_name(regs, sregs));
-	for (size_t i = 0; i < VCPU_ARRAY_SIZE(r); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(r); i++)
 		fprintf(out, "  %-6s %016llx%s", r[i].name, r[i].val,
 			i % 3 == 2 ? "\n" : "");
 	fprintf(out, "  CS %04x  SS %04x\n", sregs->cs.selector,

@@ -41,17 +41,16 @@ int vcpu_pmu_vm_setup(struct vm *vm, uint64_t *tsc_khz)
 	int ret;
 
 	/* Both say 1 when offered; the reasons are checked by ENABLE_CAP. */
-	ret = vm_ioctl(vm, vm->vm_fd, KVM_CHECK_EXTENSION,
-		       (void *)(long)KVM_CAP_X86_USER_SPACE_MSR,
-		       "KVM_CHECK_EXTENSION(KVM_CAP_X86_USER_SPACE_MSR)");
+	ret = vm_check_cap(vm, KVM_CAP_X86_USER_SPACE_MSR,
+			   "KVM_CHECK_EXTENSION(KVM_CAP_X86_USER_SPACE_MSR)");
 	if (ret == 0) {
 		vm->failed = "KVM_CAP_X86_USER_SPACE_MSR";
 		return -EOPNOTSUPP;
 	}
 	if (ret > 0)
-		ret = vm_ioctl(vm, vm->vm_fd, KVM_CHECK_EXTENSION,
-			       (void *)(long)KVM_CAP_X86_MSR_FILTER,
-			       "KVM_CHECK_EXTENSION(KVM_CAP_X86_MSR_FILTER)");
+		ret = vm_check_cap(
+			vm, KVM_CAP_X86_MSR_FILTER,
+			"KVM_CHECK_EXTENSION(KVM_CAP_X86_MSR_FILTER)");
 	if (ret == 0) {
 		vm->failed = "KVM_CAP_X86_MSR_FILTER";
 		return -EOPNOTSUPP;
@@ -261,9 +260,8 @@ int vcpu_pmu_init(struct vcpu *vcpu, struct vcpu_pmu *pmu,
 		return ret;
 	}
 	pmu->mem = mem;
-	ret = vm_ioctl(vm, vm->vm_fd, KVM_CHECK_EXTENSION,
-		       (void *)(long)KVM_CAP_SYNC_REGS,
-		       "KVM_CHECK_EXTENSION(KVM_CAP_SYNC_REGS)");
+	ret = vm_check_cap(vm, KVM_CAP_SYNC_REGS,
+			   "KVM_CHECK_EXTENSION(KVM_CAP_SYNC_REGS)");
 	if (ret < 0)
 		return ret;
 	if ((ret & (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) !=
@@ -562,11 +560,23 @@ static void vcpu_pmu_arm_deadline(struct vcpu_pmu *pmu)
 }
 
 /*
+ * After an OUT or IN, or an MMIO read, RIP is still at the instruction
+ * that exited, and KVM completes it when the vCPU enters again.  An MMIO
+ * write is complete before its exit: KVM's emulator has moved RIP past
+ * it, and the instruction at RIP has yet to start, as after a kick.
+ */
+static bool vcpu_pmu_completes_on_entry(const struct kvm_run *run)
+{
+	return run->exit_reason == KVM_EXIT_IO ||
+	       (run->exit_reason == KVM_EXIT_MMIO && !run->mmio.is_write);
+}
+
+/*
  * A filter installed since the last entry, as KVM applies one: every
- * counter is decided again before the guest runs on.  The instruction
- * that exited counts under the old filter, even when it completes on
- * this entry (the OUT that installed the new filter, an MMIO access);
- * everything after it under the new one.
+ * counter is decided again before the guest runs on.  An instruction
+ * that exited and completes on this entry (the OUT that installed the
+ * new filter, an MMIO read) counts under the old filter; everything
+ * after it under the new one.
  */
 static void vcpu_pmu_pick_up_filter(struct vcpu *vcpu)
 {
@@ -581,8 +591,7 @@ static void vcpu_pmu_pick_up_filter(struct vcpu *vcpu)
 	if (installed == pmu->filter_seen)
 		return;
 	if (pmu->stepping && pmu->next.valid &&
-	    (run->exit_reason == KVM_EXIT_IO ||
-	     run->exit_reason == KVM_EXIT_MMIO) &&
+	    vcpu_pmu_completes_on_entry(run) &&
 	    pmu->next.rip == run->s.regs.regs.rip) {
 		vcpu_pmu_retire(pmu, pmu->next.cpl, pmu->next.kind);
 		/* so its debug exit, after it completed, counts nothing */
@@ -596,11 +605,13 @@ static void vcpu_pmu_pick_up_filter(struct vcpu *vcpu)
 		return;
 	vcpu_pmu_set_stepping(vcpu, step);
 	/*
-	 * After a kick the instruction at RIP has not started: it counts,
-	 * under the new filter.  After an I/O or MSR exit RIP is still at
-	 * the instruction that exited, which counts under the old one.
+	 * After a kick or an MMIO write the instruction at RIP has not
+	 * started: it counts, under the new filter.  After an MSR exit or an
+	 * instruction completed on entry, RIP is still at the instruction
+	 * that exited, which counts under the old one.
 	 */
-	if (step && run->exit_reason == KVM_EXIT_INTR)
+	if (step && (run->exit_reason == KVM_EXIT_INTR ||
+		     (run->exit_reason == KVM_EXIT_MMIO && run->mmio.is_write)))
 		vcpu_pmu_decode_next(vcpu, run->s.regs.regs.rip, false);
 }
 
@@ -617,25 +628,28 @@ void vcpu_pmu_before_run(struct vcpu *vcpu)
 	if (vpmu_take_pmi(&pmu->model))
 		vcpu_pmu_deliver_pmi(vcpu);
 	vcpu_pmu_arm_deadline(pmu);
-	pmu->run_ns = vm_now_ns();
+	/* Time in the guest is cycles only while not stepping. */
+	if (!pmu->stepping || pmu->stats.timed)
+		pmu->run_ns = vm_now_ns();
 }
 
 void vcpu_pmu_after_run(struct vcpu *vcpu)
 {
 	struct vcpu_pmu *pmu = vcpu->pmu;
-	uint64_t ns = vm_now_ns() - pmu->run_ns;
-	unsigned int cpl = vcpu_pmu_cpl(&vcpu->run->s.regs.sregs);
 	uint64_t scaled, cycles;
+	unsigned int cpl;
 
 	if (pmu->stepping) {
-		pmu->stats.step_run_ns += ns;
+		if (pmu->stats.timed)
+			pmu->stats.step_run_ns += vm_now_ns() - pmu->run_ns;
 		return;
 	}
 	if (!vpmu_counting(&pmu->model, VPMU_EV_CORE_CYCLES) &&
 	    !vpmu_counting(&pmu->model, VPMU_EV_REF_CYCLES))
 		return;
+	cpl = vcpu_pmu_cpl(&vcpu->run->s.regs.sregs);
 	/* cycles = ns x kHz / 10^6, the remainder carried to the next run */
-	scaled = ns * pmu->tsc_khz + pmu->cycle_frac;
+	scaled = (vm_now_ns() - pmu->run_ns) * pmu->tsc_khz + pmu->cycle_frac;
 	cycles = scaled / NS_PER_MS;
 	pmu->cycle_frac = scaled % NS_PER_MS;
 	vpmu_count(&pmu->model, VPMU_EV_CORE_CYCLES, cpl, cycles);
@@ -685,13 +699,13 @@ void vcpu_pmu_debug_exit(struct vcpu *vcpu)
 	struct vcpu_pmu *pmu = vcpu->pmu;
 	uint64_t rip = vcpu->run->s.regs.regs.rip;
 	const struct vcpu_pmu_next *next = &pmu->next;
-
-	uint64_t start_ns = vm_now_ns();
+	uint64_t start_ns = pmu->stats.timed ? vm_now_ns() : 0;
 
 	pmu->stats.steps++;
 	if (next->valid && next->kind != X86_INSN_UD2 &&
 	    !(next->after_msr && rip == next->rip))
 		vcpu_pmu_retire(pmu, next->cpl, next->kind);
 	vcpu_pmu_decode_next(vcpu, rip, false);
-	pmu->stats.step_vmm_ns += vm_now_ns() - start_ns;
+	if (pmu->stats.timed)
+		pmu->stats.step_vmm_ns += vm_now_ns() - start_ns;
 }

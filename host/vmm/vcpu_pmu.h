@@ -33,6 +33,8 @@ struct vcpu_pmu_next {
 struct vcpu_pmu_stats {
 	uint64_t msr_exits;
 	uint64_t steps;
+	/* timed only: two clock reads a step are too dear otherwise */
+	bool timed;
 	uint64_t step_run_ns; /* in KVM_RUN while stepping: KVM's cost */
 	uint64_t step_vmm_ns; /* accounting and decoding the steps */
 	uint64_t rdpmc_emulated;
@@ -98,7 +100,8 @@ int vcpu_pmu_probe_user_stepping(struct vm *vm, bool *works);
 
 /*
  * Per vCPU, after vcpu_create(): the model in its reset state and the
- * synchronised registers the stepping needs.
+ * synchronised registers the stepping needs.  The caller sets
+ * stats.timed afterwards for the steps' times (--pmu-stats).
  */
 int vcpu_pmu_init(struct vcpu *vcpu, struct vcpu_pmu *pmu,
 		  const struct vpmu_config *cfg, const struct guest_mem *mem,

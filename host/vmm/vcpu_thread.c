@@ -119,7 +119,9 @@ void vcpu_run_loop(struct vcpu *vcpu)
 		if (ret < 0) {
 			/*
 			 * A kick, a signal meant for someone else, or (arm64's
-			 * userspace irqchip) a change of the timer's level.
+			 * userspace irqchip) a change of the timer's level:
+			 * KVM reports each as -EINTR, its exit reason
+			 * KVM_EXIT_INTR, so no handle_exit sees that reason.
 			 */
 			if (ret == -EINTR || ret == -EAGAIN) {
 				vcpu_take_kick();

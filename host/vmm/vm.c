@@ -57,6 +57,11 @@ int vm_ioctl(struct vm *vm, int fd, unsigned long request, void *arg,
 	return ret;
 }
 
+int vm_check_cap(struct vm *vm, long cap, const char *what)
+{
+	return vm_ioctl(vm, vm->vm_fd, KVM_CHECK_EXTENSION, (void *)cap, what);
+}
+
 int vm_open(struct vm *vm, const char *kvm_path)
 {
 	pthread_condattr_t attr;

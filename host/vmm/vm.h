@@ -85,6 +85,13 @@ void vm_destroy(struct vm *vm);
 int vm_ioctl(struct vm *vm, int fd, unsigned long request, void *arg,
 	     const char *what);
 
+/*
+ * KVM_CHECK_EXTENSION(cap) on the VM, whose answer can differ from
+ * /dev/kvm's: 0 when KVM lacks cap, else KVM's positive answer (a
+ * bitmask for some capabilities), or -errno with vm->failed set to what.
+ */
+int vm_check_cap(struct vm *vm, long cap, const char *what);
+
 /* Drives an in-kernel PIC/IOAPIC input line. */
 int vm_irq_line(struct vm *vm, unsigned int irq, bool level);
 

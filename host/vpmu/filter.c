@@ -41,9 +41,14 @@ static uint64_t vendor_event_mask(enum filter_vendor vendor)
 	return FILTER_X86_EVENT_LO;
 }
 
-static uint16_t entry_event_select(uint64_t e)
+uint16_t filter_x86_entry_select(uint64_t e)
 {
 	return (e & FILTER_X86_EVENT_LO) | ((e & FILTER_X86_EVENT_HI) >> 24);
+}
+
+const char *filter_errno_name(int err)
+{
+	return strerrorname_np(-err) ?: "an unknown error";
 }
 
 static uint64_t masked_entry_fields(enum filter_vendor vendor)
@@ -172,7 +177,7 @@ static int filter_x86_cubes(const struct filter_x86 *f,
 		e = f->events[i];
 		if (!masked && !filter_x86_plain_kept(e, vendor))
 			continue;
-		cubes[n].event_select = entry_event_select(e);
+		cubes[n].event_select = filter_x86_entry_select(e);
 		cubes[n].match = (e & FILTER_MASKED_MATCH) >> UMASK_SHIFT;
 		if (masked) {
 			cubes[n].mask = e >> FILTER_MASKED_MASK_SHIFT;
@@ -296,8 +301,8 @@ bool filter_x86_gp_allowed(const struct filter_x86_rules *rules,
 
 	if (!rules)
 		return true;
-	sel = filter_x86_find(rules,
-			      entry_event_select(eventsel & rules->event_mask));
+	sel = filter_x86_find(
+		rules, filter_x86_entry_select(eventsel & rules->event_mask));
 	in_filter = sel && (sel->in_filter[umask / 64] >> (umask % 64) & 1);
 	return in_filter == rules->allow;
 }

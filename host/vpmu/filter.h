@@ -35,6 +35,15 @@
 	 ((uint64_t)((match)&0xff) << FILTER_MASKED_MATCH_SHIFT) | \
 	 ((exclude) ? FILTER_MASKED_EXCLUDE : 0))
 
+/* The 12-bit event select of an entry or eventsel, from its two places. */
+uint16_t filter_x86_entry_select(uint64_t e);
+
+/*
+ * The errno name of a verdict such as filter_x86_validate()'s: -E2BIG is
+ * "E2BIG"; never NULL.
+ */
+const char *filter_errno_name(int err);
+
 /*
  * Which event select bits the vendor's eventsel has (KVM's
  * EVENTSEL_EVENT): 8 on Intel, 12 on AMD.  It decides which plain entries

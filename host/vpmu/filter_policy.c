@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "array_size.h"
 #include "vpmu/filter_policy.h"
 
 #define POLICY_QUOTE_MAX 40 /* statement text quoted in an error */
@@ -43,11 +44,9 @@ static const struct policy_event_name policy_arm64_events[] = {
 	{ .name = "br-retired", .event = 0x21 },
 };
 
-#define POLICY_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 bool filter_policy_x86_event(const char *name, uint16_t *select, uint8_t *umask)
 {
-	for (size_t i = 0; i < POLICY_ARRAY_SIZE(policy_x86_events); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(policy_x86_events); i++) {
 		if (strcasecmp(name, policy_x86_events[i].name))
 			continue;
 		*select = policy_x86_events[i].event;
@@ -59,7 +58,7 @@ bool filter_policy_x86_event(const char *name, uint16_t *select, uint8_t *umask)
 
 const char *filter_policy_x86_event_name(uint16_t select, uint8_t umask)
 {
-	for (size_t i = 0; i < POLICY_ARRAY_SIZE(policy_x86_events); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(policy_x86_events); i++)
 		if (policy_x86_events[i].event == select &&
 		    policy_x86_events[i].umask == umask)
 			return policy_x86_events[i].name;
@@ -68,7 +67,7 @@ const char *filter_policy_x86_event_name(uint16_t select, uint8_t umask)
 
 bool filter_policy_arm64_event(const char *name, uint16_t *event)
 {
-	for (size_t i = 0; i < POLICY_ARRAY_SIZE(policy_arm64_events); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(policy_arm64_events); i++) {
 		if (strcasecmp(name, policy_arm64_events[i].name))
 			continue;
 		*event = policy_arm64_events[i].event;
@@ -79,7 +78,7 @@ bool filter_policy_arm64_event(const char *name, uint16_t *event)
 
 const char *filter_policy_arm64_event_name(uint16_t event)
 {
-	for (size_t i = 0; i < POLICY_ARRAY_SIZE(policy_arm64_events); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(policy_arm64_events); i++)
 		if (policy_arm64_events[i].event == event)
 			return policy_arm64_events[i].name;
 	return NULL;
@@ -194,22 +193,24 @@ static int policy_number(struct policy_parser *p, const char *word,
  * SEL:UMASK item.  -ENOENT without a message when part is no number at
  * all, so that the caller can say what the whole word should have been.
  */
-static int policy_span(struct policy_parser *p, const char *part,
-		       const char *what, uint64_t max, uint64_t *lo,
-		       uint64_t *hi)
+static int policy_span(const char *part, const char *what, uint64_t max,
+		       uint64_t *lo, uint64_t *hi, char *why, size_t len)
 {
 	char low[POLICY_WORD_MAX], bounds[32];
 	const char *dash = strchr(part, '-');
 	uint64_t unused;
-	int ret;
 
+	policy_bounds(bounds, sizeof(bounds), max);
 	if (!dash) {
 		if (filter_policy_number(part, UINT64_MAX, &unused) == -EINVAL)
 			return -ENOENT;
-		ret = policy_number(p, part, what, max, lo);
-		if (!ret)
-			*hi = *lo;
-		return ret;
+		if (filter_policy_number(part, max, lo)) {
+			snprintf(why, len, "%s %s is not %s", what, part,
+				 bounds);
+			return -EINVAL;
+		}
+		*hi = *lo;
+		return 0;
 	}
 	if ((size_t)(dash - part) >= sizeof(low))
 		return -ENOENT;
@@ -218,14 +219,57 @@ static int policy_span(struct policy_parser *p, const char *part,
 	if (filter_policy_number(low, UINT64_MAX, &unused) == -EINVAL ||
 	    filter_policy_number(dash + 1, UINT64_MAX, &unused) == -EINVAL)
 		return -ENOENT;
-	policy_bounds(bounds, sizeof(bounds), max);
 	if (filter_policy_number(low, max, lo) ||
-	    filter_policy_number(dash + 1, max, hi))
-		return policy_error(p, "%s range %s is not within %s", what,
-				    part, bounds);
-	if (*lo > *hi)
-		return policy_error(p, "%s range %s runs backwards", what,
-				    part);
+	    filter_policy_number(dash + 1, max, hi)) {
+		snprintf(why, len, "%s range %s is not within %s", what, part,
+			 bounds);
+		return -EINVAL;
+	}
+	if (*lo > *hi) {
+		snprintf(why, len, "%s range %s runs backwards", what, part);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int filter_policy_x86_item(const char *word,
+			   struct filter_policy_x86_item *item, char *why,
+			   size_t len)
+{
+	uint64_t sel_lo, sel_hi, umask_lo = 0, umask_hi = 0;
+	char select[POLICY_WORD_MAX];
+	const char *colon = strchr(word, ':');
+	size_t select_len = colon ? (size_t)(colon - word) : strlen(word);
+	uint16_t name_select;
+	uint8_t name_umask;
+	int ret;
+
+	if (filter_policy_x86_event(word, &name_select, &name_umask)) {
+		*item = (struct filter_policy_x86_item){
+			.select_lo = name_select,
+			.select_hi = name_select,
+			.umask_lo = name_umask,
+			.umask_hi = name_umask,
+		};
+		return 0;
+	}
+	if (select_len >= sizeof(select) || (colon && strchr(colon + 1, ':')))
+		return -ENOENT;
+	memcpy(select, word, select_len);
+	select[select_len] = '\0';
+	ret = policy_span(select, "event select", 0xfff, &sel_lo, &sel_hi, why,
+			  len);
+	if (!ret && colon)
+		ret = policy_span(colon + 1, "unit mask", 0xff, &umask_lo,
+				  &umask_hi, why, len);
+	if (ret)
+		return ret;
+	*item = (struct filter_policy_x86_item){
+		.select_lo = sel_lo,
+		.select_hi = sel_hi,
+		.umask_lo = umask_lo,
+		.umask_hi = umask_hi,
+	};
 	return 0;
 }
 
@@ -266,45 +310,29 @@ static int policy_plain(struct policy_parser *p, uint64_t select,
 				true);
 }
 
-/* An event name or SEL[:UMASK], each field a number or a range A-B. */
+/* An event name or SEL[:UMASK]: every select:umask it spans. */
 static int policy_x86_item(struct policy_parser *p, const char *word)
 {
-	uint64_t sel_lo, sel_hi, umask_lo = 0, umask_hi = 0;
-	char select[POLICY_WORD_MAX];
-	const char *colon = strchr(word, ':');
-	size_t select_len = colon ? (size_t)(colon - word) : strlen(word);
-	uint16_t name_select;
-	uint8_t name_umask;
+	struct filter_policy_x86_item item;
+	char why[128];
 	int ret;
 
-	if (filter_policy_x86_event(word, &name_select, &name_umask)) {
-		ret = policy_room(p, 1);
-		return ret ? ret : policy_plain(p, name_select, name_umask);
-	}
-	if (select_len >= sizeof(select) || (colon && strchr(colon + 1, ':')))
-		goto not_item;
-	memcpy(select, word, select_len);
-	select[select_len] = '\0';
-	ret = policy_span(p, select, "event select", 0xfff, &sel_lo, &sel_hi);
-	if (!ret && colon)
-		ret = policy_span(p, colon + 1, "unit mask", 0xff, &umask_lo,
-				  &umask_hi);
+	ret = filter_policy_x86_item(word, &item, why, sizeof(why));
 	if (ret == -ENOENT)
-		goto not_item;
+		return policy_error(
+			p,
+			"'%s' is not an event name or SEL[:UMASK] (0x3c, 0xc0:0x00, 0x00-0xff:0x01)",
+			word);
 	if (ret)
-		return ret;
-	ret = policy_room(p, (sel_hi - sel_lo + 1) * (umask_hi - umask_lo + 1));
-	for (uint64_t sel = sel_lo; !ret && sel <= sel_hi; sel++)
-		for (uint64_t umask = umask_lo; !ret && umask <= umask_hi;
-		     umask++)
+		return policy_error(p, "%s", why);
+	ret = policy_room(p, (uint64_t)(item.select_hi - item.select_lo + 1) *
+				     (item.umask_hi - item.umask_lo + 1));
+	for (unsigned int sel = item.select_lo; !ret && sel <= item.select_hi;
+	     sel++)
+		for (unsigned int umask = item.umask_lo;
+		     !ret && umask <= item.umask_hi; umask++)
 			ret = policy_plain(p, sel, umask);
 	return ret;
-
-not_item:
-	return policy_error(
-		p,
-		"'%s' is not an event name or SEL[:UMASK] (0x3c, 0xc0:0x00, 0x00-0xff:0x01)",
-		word);
 }
 
 static int policy_x86_items(struct policy_parser *p, size_t first)

@@ -65,6 +65,23 @@ bool filter_policy_x86_event(const char *name, uint16_t *select,
 /* The name of an architectural event, or NULL. */
 const char *filter_policy_x86_event_name(uint16_t select, uint8_t umask);
 
+/* What one x86 ITEM spans: every select:umask in both ranges. */
+struct filter_policy_x86_item {
+	uint16_t select_lo, select_hi; /* 0..0xfff */
+	uint8_t umask_lo, umask_hi;
+};
+
+/*
+ * One x86 ITEM as policies write it: an architectural event name, or
+ * SEL[:UMASK] with each field a number or an inclusive range A-B (the
+ * unit mask 0 when not given).  0; -ENOENT when word has no item's form
+ * at all; -EINVAL for a number past its field or a range that runs
+ * backwards, why[len] then saying which.
+ */
+int filter_policy_x86_item(const char *word,
+			   struct filter_policy_x86_item *item, char *why,
+			   size_t len);
+
 /* arm64 common event names (case-insensitive), e.g. "cpu-cycles". */
 bool filter_policy_arm64_event(const char *name, uint16_t *event);
 /* The name of a named arm64 event, or NULL. */

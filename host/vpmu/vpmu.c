@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "array_size.h"
 #include "vpmu/vpmu.h"
 
 /* Bit 21 (AnyThread) only exists from version 3 on. */
@@ -36,8 +37,7 @@ const struct vpmu_msr_range vpmu_msr_ranges[] = {
 	{ VPMU_MSR_A_PMC0, VPMU_MAX_GP },
 };
 
-const unsigned int vpmu_nr_msr_ranges =
-	sizeof(vpmu_msr_ranges) / sizeof(vpmu_msr_ranges[0]);
+const unsigned int vpmu_nr_msr_ranges = ARRAY_SIZE(vpmu_msr_ranges);
 
 void vpmu_config_default(struct vpmu_config *cfg)
 {

@@ -230,9 +230,8 @@ int vpmu_kvm_disable(struct vm *vm, struct cpuid *cpuid, char *err,
 	};
 	int ret;
 
-	ret = vm_ioctl(vm, vm->vm_fd, KVM_CHECK_EXTENSION,
-		       (void *)(long)KVM_CAP_PMU_CAPABILITY,
-		       "KVM_CHECK_EXTENSION(KVM_CAP_PMU_CAPABILITY)");
+	ret = vm_check_cap(vm, KVM_CAP_PMU_CAPABILITY,
+			   "KVM_CHECK_EXTENSION(KVM_CAP_PMU_CAPABILITY)");
 	if (ret < 0)
 		goto err_ioctl;
 	if (ret & KVM_PMU_CAP_DISABLE) {
@@ -276,54 +275,57 @@ enum filter_vendor vpmu_kvm_vendor(const struct cpuid *supported)
 	return FILTER_VENDOR_INTEL;
 }
 
-/* KVM_CHECK_EXTENSION(cap) on the VM: 0 when absent, -EOPNOTSUPP then. */
-static int vpmu_kvm_need_cap(struct vm *vm, long cap, const char *what,
-			     const char *missing, char *err, size_t errlen)
+/* One capability of the VM: *has says whether KVM offers it. */
+static int vpmu_kvm_cap(struct vm *vm, long cap, const char *what, bool *has,
+			char *err, size_t errlen)
 {
-	int ret =
-		vm_ioctl(vm, vm->vm_fd, KVM_CHECK_EXTENSION, (void *)cap, what);
+	int ret = vm_check_cap(vm, cap, what);
 
 	if (ret < 0)
 		return vpmu_kvm_error(err, errlen, ret, "%s: %s", what,
 				      strerror(-ret));
-	if (!ret)
-		return vpmu_kvm_error(err, errlen, -EOPNOTSUPP, "%s", missing);
+	*has = ret > 0;
 	return 0;
 }
 
-int vpmu_kvm_filter_supported(struct vm *vm, const struct filter_x86 *f,
-			      char *err, size_t errlen)
+int vpmu_kvm_filter_caps(struct vm *vm, bool want_masked,
+			 struct vpmu_kvm_filter_caps *caps, char *err,
+			 size_t errlen)
 {
 	int ret;
 
-	ret = vpmu_kvm_need_cap(
-		vm, KVM_CAP_PMU_EVENT_FILTER,
-		"KVM_CHECK_EXTENSION(KVM_CAP_PMU_EVENT_FILTER)",
-		"this KVM has no PMU event filter (no KVM_CAP_PMU_EVENT_FILTER)",
-		err, errlen);
-	if (ret || !f || !(f->flags & FILTER_FLAG_MASKED_EVENTS))
+	memset(caps, 0, sizeof(*caps));
+	ret = vpmu_kvm_cap(vm, KVM_CAP_PMU_EVENT_FILTER,
+			   "KVM_CHECK_EXTENSION(KVM_CAP_PMU_EVENT_FILTER)",
+			   &caps->filter, err, errlen);
+	if (ret || !caps->filter || !want_masked)
 		return ret;
-	return vpmu_kvm_need_cap(
+	return vpmu_kvm_cap(
 		vm, KVM_CAP_PMU_EVENT_MASKED_EVENTS,
 		"KVM_CHECK_EXTENSION(KVM_CAP_PMU_EVENT_MASKED_EVENTS)",
-		"this KVM does not take masked events (no KVM_CAP_PMU_EVENT_MASKED_EVENTS)",
-		err, errlen);
+		&caps->masked, err, errlen);
 }
 
-int vpmu_kvm_set_filter(struct vm *vm, const struct filter_x86 *f, char *err,
-			size_t errlen)
+int vpmu_kvm_filter_build(const struct vpmu_kvm_filter_caps *caps,
+			  const struct filter_x86 *f,
+			  struct kvm_pmu_event_filter **out, char *err,
+			  size_t errlen)
 {
 	uint32_t nevents = f ? f->nevents : 0;
 	struct kvm_pmu_event_filter *kf;
-	int ret;
 
-	ret = vpmu_kvm_filter_supported(vm, f, err, errlen);
-	if (ret)
-		return ret;
+	*out = NULL;
+	if (!caps->filter)
+		return vpmu_kvm_error(
+			err, errlen, -EOPNOTSUPP,
+			"this KVM has no PMU event filter (no KVM_CAP_PMU_EVENT_FILTER)");
+	if (f && (f->flags & FILTER_FLAG_MASKED_EVENTS) && !caps->masked)
+		return vpmu_kvm_error(
+			err, errlen, -EOPNOTSUPP,
+			"this KVM does not take masked events (no KVM_CAP_PMU_EVENT_MASKED_EVENTS)");
 	kf = calloc(1, sizeof(*kf) + (size_t)nevents * sizeof(kf->events[0]));
 	if (!kf)
-		return vpmu_kvm_error(err, errlen, -ENOMEM,
-				      "KVM_SET_PMU_EVENT_FILTER: %s",
+		return vpmu_kvm_error(err, errlen, -ENOMEM, "%s",
 				      strerror(ENOMEM));
 	if (f) {
 		kf->action = f->action;
@@ -336,9 +338,18 @@ int vpmu_kvm_set_filter(struct vm *vm, const struct filter_x86 *f, char *err,
 	} else {
 		kf->action = KVM_PMU_EVENT_DENY;
 	}
-	ret = vm_ioctl(vm, vm->vm_fd, KVM_SET_PMU_EVENT_FILTER, kf,
-		       "KVM_SET_PMU_EVENT_FILTER");
-	free(kf);
+	*out = kf;
+	return 0;
+}
+
+int vpmu_kvm_install_filter(struct vm *vm,
+			    const struct kvm_pmu_event_filter *kf, char *err,
+			    size_t errlen)
+{
+	/* KVM only reads it: its copy_from_user() takes a const source. */
+	int ret = vm_ioctl(vm, vm->vm_fd, KVM_SET_PMU_EVENT_FILTER, (void *)kf,
+			   "KVM_SET_PMU_EVENT_FILTER");
+
 	if (ret < 0)
 		return vpmu_kvm_error(err, errlen, ret,
 				      "KVM_SET_PMU_EVENT_FILTER: %s",

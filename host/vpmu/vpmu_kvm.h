@@ -69,24 +69,42 @@ int vpmu_kvm_disable(struct vm *vm, struct cpuid *cpuid, char *err,
  */
 enum filter_vendor vpmu_kvm_vendor(const struct cpuid *supported);
 
-/*
- * Whether this KVM takes f (NULL: no filter) at all:
- * KVM_CAP_PMU_EVENT_FILTER, and KVM_CAP_PMU_EVENT_MASKED_EVENTS for a
- * masked filter.  0; -EOPNOTSUPP when one is missing, or the ioctl's
- * -errno; err then says why in one line.  Whether KVM accepts f's
- * contents is filter_x86_validate()'s question.
- */
-int vpmu_kvm_filter_supported(struct vm *vm, const struct filter_x86 *f,
-			      char *err, size_t errlen);
+/* What this KVM's PMU event filter can take, asked once at start-up. */
+struct vpmu_kvm_filter_caps {
+	bool filter; /* KVM_CAP_PMU_EVENT_FILTER: any filter at all */
+	bool masked; /* KVM_CAP_PMU_EVENT_MASKED_EVENTS */
+};
 
 /*
- * vpmu_kvm_filter_supported(), then KVM_SET_PMU_EVENT_FILTER of f on the
- * VM, which replaces the filter for every vCPU.  f NULL is no filter:
- * KVM has no call that removes one, so it gets a DENY filter of no
- * events and fixed-counter bitmap 0, which denies nothing.  0 or -errno
- * with err saying why; safe while vCPUs run.
+ * KVM_CHECK_EXTENSION on the VM: KVM_CAP_PMU_EVENT_FILTER, then, when
+ * KVM has it and want_masked, KVM_CAP_PMU_EVENT_MASKED_EVENTS (otherwise
+ * caps->masked is false).  0, or the ioctl's -errno with err saying why.
  */
-int vpmu_kvm_set_filter(struct vm *vm, const struct filter_x86 *f, char *err,
-			size_t errlen);
+int vpmu_kvm_filter_caps(struct vm *vm, bool want_masked,
+			 struct vpmu_kvm_filter_caps *caps, char *err,
+			 size_t errlen);
+
+/*
+ * KVM_SET_PMU_EVENT_FILTER's argument for f, built once so that
+ * installing it later is the ioctl alone; *kf is the caller's to free().
+ * f NULL is no filter: KVM has no call that removes one, so it gets a
+ * DENY filter of no events and fixed-counter bitmap 0, which denies
+ * nothing.  -EOPNOTSUPP when caps say KVM cannot take f, -ENOMEM; err
+ * then says why in one line.  Whether KVM accepts f's contents is
+ * filter_x86_validate()'s question.
+ */
+int vpmu_kvm_filter_build(const struct vpmu_kvm_filter_caps *caps,
+			  const struct filter_x86 *f,
+			  struct kvm_pmu_event_filter **kf, char *err,
+			  size_t errlen);
+
+/*
+ * KVM_SET_PMU_EVENT_FILTER of kf on the VM, which replaces the filter
+ * for every vCPU.  0 or -errno with err saying why; safe while vCPUs
+ * run.
+ */
+int vpmu_kvm_install_filter(struct vm *vm,
+			    const struct kvm_pmu_event_filter *kf, char *err,
+			    size_t errlen);
 
 #endif /* VPMU_VPMU_KVM_H */

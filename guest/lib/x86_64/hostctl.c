@@ -6,12 +6,7 @@
 
 u32 hostctl_read(u32 reg)
 {
-	u32 value;
-
-	asm volatile("inl %w1, %0"
-		     : "=a"(value)
-		     : "Nd"((u16)(HV_X86_HOSTCTL_PORT + reg)));
-	return value;
+	return inl(HV_X86_HOSTCTL_PORT + reg);
 }
 
 void hostctl_write(u32 reg, u32 value)

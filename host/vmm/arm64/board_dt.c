@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "array_size.h"
 #include "vmm/arm64/board_dt.h"
 #include "vmm/arm64/fdt.h"
 #include "vmm/arm64/pl011.h"
@@ -42,7 +43,7 @@ static void dt_memory(struct fdt *fdt, const struct board_dt_config *cfg)
 	dt_reg_cells(reg, HV_ARM64_RAM_BASE, cfg->ram_size);
 	dt_node_at(fdt, "memory", HV_ARM64_RAM_BASE);
 	fdt_prop_string(fdt, "device_type", "memory");
-	fdt_prop_cells(fdt, "reg", reg, 4);
+	fdt_prop_cells(fdt, "reg", reg, ARRAY_SIZE(reg));
 	fdt_end_node(fdt);
 }
 
@@ -67,7 +68,7 @@ static void dt_psci(struct fdt *fdt)
 	static const char *const compatible[] = { "arm,psci-0.2", "arm,psci" };
 
 	fdt_begin_node(fdt, "psci");
-	fdt_prop_strings(fdt, "compatible", compatible, 2);
+	fdt_prop_strings(fdt, "compatible", compatible, ARRAY_SIZE(compatible));
 	fdt_prop_string(fdt, "method", "hvc");
 	fdt_end_node(fdt);
 }
@@ -83,19 +84,19 @@ static void dt_timer(struct fdt *fdt, const struct board_dt_config *cfg)
 		BOARD_TIMER_PPI_VIRT,
 		BOARD_TIMER_PPI_HYP,
 	};
-	uint32_t flags = DT_IRQ_LEVEL_HIGH, irqs[3 * 4];
+	uint32_t flags = DT_IRQ_LEVEL_HIGH, irqs[3 * ARRAY_SIZE(ppis)];
 
 	/* The GICv2 binding names the CPUs a PPI reaches, as QEMU does. */
 	if (board_irqchip_gic_version(cfg->irqchip) == 2)
 		flags |= ((1u << cfg->nr_cpus) - 1) << DT_IRQ_PPI_CPU_SHIFT;
-	for (unsigned int i = 0; i < 4; i++) {
+	for (unsigned int i = 0; i < ARRAY_SIZE(ppis); i++) {
 		irqs[3 * i] = DT_IRQ_TYPE_PPI;
 		irqs[3 * i + 1] = ppis[i];
 		irqs[3 * i + 2] = flags;
 	}
 	fdt_begin_node(fdt, "timer");
-	fdt_prop_strings(fdt, "compatible", compatible, 2);
-	fdt_prop_cells(fdt, "interrupts", irqs, 12);
+	fdt_prop_strings(fdt, "compatible", compatible, ARRAY_SIZE(compatible));
+	fdt_prop_cells(fdt, "interrupts", irqs, ARRAY_SIZE(irqs));
 	fdt_prop_empty(fdt, "always-on");
 	fdt_end_node(fdt);
 }
@@ -117,7 +118,7 @@ static void dt_gic(struct fdt *fdt, const struct board_dt_config *cfg)
 			     BOARD_GICV2_CPU_SIZE);
 		fdt_prop_string(fdt, "compatible", "arm,cortex-a15-gic");
 	}
-	fdt_prop_cells(fdt, "reg", reg, 8);
+	fdt_prop_cells(fdt, "reg", reg, ARRAY_SIZE(reg));
 	fdt_prop_u32(fdt, "#interrupt-cells", 3);
 	fdt_prop_empty(fdt, "interrupt-controller");
 	fdt_prop_u32(fdt, "#address-cells", 2);
@@ -147,11 +148,12 @@ static void dt_uart(struct fdt *fdt)
 
 	dt_reg_cells(reg, HV_ARM64_UART_BASE, PL011_SIZE);
 	dt_node_at(fdt, "pl011", HV_ARM64_UART_BASE);
-	fdt_prop_strings(fdt, "compatible", compatible, 2);
-	fdt_prop_cells(fdt, "reg", reg, 4);
-	fdt_prop_cells(fdt, "interrupts", irq, 3);
-	fdt_prop_cells(fdt, "clocks", clocks, 2);
-	fdt_prop_strings(fdt, "clock-names", clock_names, 2);
+	fdt_prop_strings(fdt, "compatible", compatible, ARRAY_SIZE(compatible));
+	fdt_prop_cells(fdt, "reg", reg, ARRAY_SIZE(reg));
+	fdt_prop_cells(fdt, "interrupts", irq, ARRAY_SIZE(irq));
+	fdt_prop_cells(fdt, "clocks", clocks, ARRAY_SIZE(clocks));
+	fdt_prop_strings(fdt, "clock-names", clock_names,
+			 ARRAY_SIZE(clock_names));
 	fdt_end_node(fdt);
 }
 
@@ -163,7 +165,7 @@ static void dt_hostctl(struct fdt *fdt)
 	dt_reg_cells(reg, HV_ARM64_HOSTCTL_BASE, HV_ARM64_HOSTCTL_SIZE);
 	dt_node_at(fdt, "hostctl", HV_ARM64_HOSTCTL_BASE);
 	fdt_prop_string(fdt, "compatible", "hvcheck,hostctl");
-	fdt_prop_cells(fdt, "reg", reg, 4);
+	fdt_prop_cells(fdt, "reg", reg, ARRAY_SIZE(reg));
 	fdt_end_node(fdt);
 }
 

@@ -42,6 +42,9 @@ void fdt_free(struct fdt *fdt)
 static void *fdt_grow(struct fdt *fdt, void **block, size_t *used, size_t *cap,
 		      size_t len)
 {
+	/* The tree is closed once finished. */
+	if (fdt->finished && !fdt->error)
+		fdt->error = -EINVAL;
 	if (fdt->error)
 		return NULL;
 	if (len > *cap - *used) {
@@ -198,9 +201,12 @@ long fdt_finish(struct fdt *fdt, void *out, size_t max)
 	size_t struct_size, off_strings, total;
 	uint8_t *blob = out;
 
-	if (!fdt->error && fdt->depth)
-		fdt->error = -EINVAL;
-	fdt_token(fdt, FDT_END);
+	if (!fdt->finished) {
+		if (!fdt->error && fdt->depth)
+			fdt->error = -EINVAL;
+		fdt_token(fdt, FDT_END);
+		fdt->finished = true;
+	}
 	if (fdt->error)
 		return fdt->error;
 	struct_size = fdt->dt_len;

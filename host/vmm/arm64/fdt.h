@@ -3,6 +3,7 @@
 #ifndef VMM_ARM64_FDT_H
 #define VMM_ARM64_FDT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,7 +29,8 @@ struct fdt {
 	char *strings; /* strings block, each name once */
 	size_t strings_len, strings_cap;
 	unsigned int depth;
-	int error; /* the first -errno, or 0 */
+	bool finished; /* FDT_END written: no more nodes or properties */
+	int error;     /* the first -errno, or 0 */
 };
 
 void fdt_init(struct fdt *fdt);
@@ -52,8 +54,10 @@ void fdt_prop_strings(struct fdt *fdt, const char *name,
 /*
  * The blob (header, an empty memory reservation map, structure and
  * strings blocks) into out[max].  Returns its size, or the first error:
- * -ENOMEM, -EINVAL (a node left open, an end without a begin, a name
- * with a NUL missing), -ENOSPC when it does not fit.
+ * -ENOMEM, -EINVAL (a node left open, an end without a begin, a node or
+ * property added after finishing), -ENOSPC when it does not fit.  It
+ * closes the tree; calling it again (say with a bigger out after
+ * -ENOSPC) writes the same blob.
  */
 long fdt_finish(struct fdt *fdt, void *out, size_t max);
 

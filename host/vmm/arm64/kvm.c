@@ -2,8 +2,8 @@
 /* arm64 KVM glue: the VM, vCPUs with PSCI, their exits and registers. */
 #include <stddef.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
+#include "array_size.h"
 #include "hvcheck_abi.h"
 #include "vmm/arm64/board.h"
 #include "vmm/arm64/kvm.h"
@@ -38,8 +38,6 @@ static const char *const arm64_exit_names[] = {
 	[KVM_EXIT_DIRTY_RING_FULL] = "KVM_EXIT_DIRTY_RING_FULL",
 };
 
-#define ARM64_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 int arm64_vm_create(struct vm *vm, const struct guest_mem *ram,
 		    struct kvm_vcpu_init *init)
 {
@@ -55,11 +53,6 @@ int arm64_vm_create(struct vm *vm, const struct guest_mem *ram,
 	if (ret < 0)
 		vm_close(vm);
 	return ret;
-}
-
-bool arm64_vm_has_cap(struct vm *vm, long cap)
-{
-	return ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, cap) > 0;
 }
 
 static const struct vcpu_arch_ops arm64_vcpu_ops = {
@@ -142,9 +135,6 @@ void arm64_vcpu_handle_exit(struct vcpu *vcpu)
 	case KVM_EXIT_SYSTEM_EVENT:
 		arm64_vcpu_system_event(vcpu);
 		break;
-	case KVM_EXIT_INTR:
-		/* The userspace irqchip's timer level changed: after_run. */
-		break;
 	case KVM_EXIT_INTERNAL_ERROR:
 		vm_stop(vcpu->vm, HV_EXIT_INTERNAL_ERROR, vcpu->id,
 			"vCPU %d: KVM internal error (KVM_EXIT_INTERNAL_ERROR), suberror %u",
@@ -164,7 +154,7 @@ void arm64_vcpu_handle_exit(struct vcpu *vcpu)
 		break;
 	default:
 		vcpu_unhandled_exit(vcpu, arm64_exit_names,
-				    ARM64_ARRAY_SIZE(arm64_exit_names));
+				    ARRAY_SIZE(arm64_exit_names));
 		break;
 	}
 }
@@ -201,10 +191,10 @@ int arm64_vcpu_dump_regs(struct vcpu *vcpu, FILE *out)
 		{ "ESR_EL1", ARM64_REG_ESR_EL1 },
 		{ "FAR_EL1", ARM64_REG_FAR_EL1 },
 	};
-	uint64_t val[ARM64_ARRAY_SIZE(sys)], x[31];
+	uint64_t val[ARRAY_SIZE(sys)], x[31];
 	int ret;
 
-	for (size_t i = 0; i < ARM64_ARRAY_SIZE(sys); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(sys); i++) {
 		ret = arm64_vcpu_get_reg(vcpu, sys[i].id, &val[i]);
 		if (ret)
 			return ret;
@@ -216,7 +206,7 @@ int arm64_vcpu_dump_regs(struct vcpu *vcpu, FILE *out)
 	}
 	fprintf(out, "hvcheck: vCPU %d registers (%s):\n", vcpu->id,
 		arm64_mode_name(val[1]));
-	for (size_t i = 0; i < ARM64_ARRAY_SIZE(sys); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(sys); i++)
 		fprintf(out, "  %-7s %016llx%s", sys[i].name,
 			(unsigned long long)val[i], i % 3 == 2 ? "\n" : "");
 	fputc('\n', out);

@@ -40,9 +40,6 @@ int arm64_vcpu_set_entry(struct vcpu *vcpu, uint64_t pc, uint64_t x0);
 /* MPIDR_EL1's affinity fields, as KVM set them. */
 int arm64_vcpu_mpidr(struct vcpu *vcpu, uint64_t *mpidr);
 
-/* Whether the VM's KVM offers cap (KVM_CHECK_EXTENSION > 0). */
-bool arm64_vm_has_cap(struct vm *vm, long cap);
-
 /*
  * The arm64 exits: MMIO to the bus, PSCI's system events, the rest to
  * vm_stop().  The vCPUs' handle_exit, for a machine that sets its own

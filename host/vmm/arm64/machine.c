@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "array_size.h"
 #include "hvcheck_abi.h"
 #include "vmm/arm64/board_dt.h"
 #include "vmm/arm64/elf.h"
@@ -53,8 +54,7 @@ static int machine_load(struct machine *m)
 	if (ret)
 		return ret;
 	ret = elf_load(o->image, o->image_size, &m->ram, keepout,
-		       sizeof(keepout) / sizeof(keepout[0]), &m->entry, err,
-		       sizeof(err));
+		       ARRAY_SIZE(keepout), &m->entry, err, sizeof(err));
 	if (ret)
 		return run_fail(HV_EXIT_BAD_IMAGE, "%s: %s", o->guest, err);
 	return 0;
@@ -152,7 +152,8 @@ static int machine_user_gicv2(struct machine *m)
 {
 	int ret;
 
-	if (!arm64_vm_has_cap(&m->vm, KVM_CAP_ARM_USER_IRQ))
+	if (vm_check_cap(&m->vm, KVM_CAP_ARM_USER_IRQ,
+			 "KVM_CHECK_EXTENSION(KVM_CAP_ARM_USER_IRQ)") <= 0)
 		return run_fail(
 			HV_EXIT_NO_KVM,
 			"user-gicv2: this KVM does not report the timers' interrupt levels to userspace (no KVM_CAP_ARM_USER_IRQ)");

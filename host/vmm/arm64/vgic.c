@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "array_size.h"
 #include "vmm/arm64/vgic.h"
 
 /*
@@ -295,8 +296,7 @@ void vgic_user_device_levels(struct vgic_user *vu, unsigned int cpu,
 	if (!changed)
 		return;
 	pthread_mutex_lock(&vu->bus->lock);
-	for (size_t i = 0;
-	     i < sizeof(vgic_user_timers) / sizeof(vgic_user_timers[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(vgic_user_timers); i++)
 		if (changed & vgic_user_timers[i].level_bit)
 			gicv2_set_ppi_level(
 				&vu->gic, cpu, vgic_user_timers[i].intid,
@@ -307,7 +307,5 @@ void vgic_user_device_levels(struct vgic_user *vu, unsigned int cpu,
 
 int vgic_user_spi(struct vgic_user *vu, unsigned int intid, bool level)
 {
-	if (intid < BOARD_FIRST_SPI)
-		return -EINVAL;
 	return gicv2_set_spi_level(&vu->gic, intid, level);
 }
