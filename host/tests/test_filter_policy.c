@@ -187,6 +187,40 @@ static void test_x86_fixed_and_vendor(void **state)
 	assert_int_equal(policy.vendor, FILTER_VENDOR_INTEL);
 }
 
+/* A stated vendor must be the vPMU's; an unstated one is the vPMU's. */
+static void test_x86_vendor_check(void **state)
+{
+	char err[128];
+
+	(void)state;
+	parse_x86("deny 0xc0");
+	assert_false(policy.vendor_stated);
+	assert_int_equal(filter_policy_check_vendor(&policy,
+						    FILTER_VENDOR_INTEL, err,
+						    sizeof(err)),
+			 0);
+	assert_int_equal(filter_policy_check_vendor(&policy, FILTER_VENDOR_AMD,
+						    err, sizeof(err)),
+			 0);
+
+	parse_x86("vendor amd; deny 0xc0");
+	assert_true(policy.vendor_stated);
+	assert_int_equal(filter_policy_check_vendor(&policy, FILTER_VENDOR_AMD,
+						    err, sizeof(err)),
+			 0);
+	assert_int_equal(filter_policy_check_vendor(&policy,
+						    FILTER_VENDOR_INTEL, err,
+						    sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "the policy is for AMD, the vPMU is Intel's");
+
+	parse_x86("vendor intel; deny 0xc0");
+	assert_int_equal(filter_policy_check_vendor(&policy, FILTER_VENDOR_AMD,
+						    err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "the policy is for Intel, the vPMU is AMD's");
+}
+
 static void test_x86_masked(void **state)
 {
 	(void)state;
@@ -781,6 +815,7 @@ int main(void)
 		cmocka_unit_test(test_x86_actions_and_names),
 		cmocka_unit_test(test_x86_numbers_and_ranges),
 		cmocka_unit_test(test_x86_fixed_and_vendor),
+		cmocka_unit_test(test_x86_vendor_check),
 		cmocka_unit_test(test_x86_item),
 		cmocka_unit_test(test_x86_masked),
 		cmocka_unit_test(test_x86_raw),

@@ -159,16 +159,9 @@ static int run_check_filters(struct run *r, enum filter_vendor vendor)
 
 		if (p->none)
 			continue;
-		/*
-		 * A policy is Intel's unless it says otherwise, so only an
-		 * AMD one can be told apart from the vPMU's vendor.
-		 */
-		if (p->vendor == FILTER_VENDOR_AMD &&
-		    vendor != FILTER_VENDOR_AMD)
-			return run_fail(
-				HV_EXIT_USAGE,
-				"run: --pmu-filter %u: the policy is for AMD, the vPMU is Intel's",
-				i);
+		if (filter_policy_check_vendor(p, vendor, why, sizeof(why)))
+			return run_fail(HV_EXIT_USAGE,
+					"run: --pmu-filter %u: %s", i, why);
 		ret = filter_x86_validate(&p->x86, vendor, NULL, why,
 					  sizeof(why));
 		if (ret)

@@ -458,6 +458,7 @@ static int policy_x86_vendor(struct policy_parser *p)
 		return policy_error(p, "a policy has one vendor");
 	p->vendor_set = true;
 	p->policy->vendor = vendor;
+	p->policy->vendor_stated = true;
 	return 0;
 }
 
@@ -941,4 +942,21 @@ void filter_policy_print_raw(FILE *out, const struct filter_policy *policy)
 	if (policy->vendor == FILTER_VENDOR_AMD)
 		fputs(";vendor=amd", out);
 	fputc('\n', out);
+}
+
+static const char *policy_vendor_name(enum filter_vendor vendor)
+{
+	return vendor == FILTER_VENDOR_AMD ? "AMD" : "Intel";
+}
+
+int filter_policy_check_vendor(const struct filter_policy *policy,
+			       enum filter_vendor vendor, char *err,
+			       size_t errlen)
+{
+	if (policy->none || !policy->vendor_stated || policy->vendor == vendor)
+		return 0;
+	snprintf(err, errlen, "the policy is for %s, the vPMU is %s's",
+		 policy_vendor_name(policy->vendor),
+		 policy_vendor_name(vendor));
+	return -EINVAL;
 }

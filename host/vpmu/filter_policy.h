@@ -29,6 +29,7 @@ struct filter_policy {
 	enum filter_arch arch;
 	bool none;
 	enum filter_vendor vendor; /* x86 */
+	bool vendor_stated; /* by a `vendor` statement, not the default */
 	struct filter_x86 x86;
 	struct filter_arm64 arm64;
 };
@@ -50,6 +51,15 @@ int filter_policy_parse(const char *text, enum filter_arch arch,
  */
 int filter_policy_load(const char *arg, enum filter_arch arch,
 		       struct filter_policy *policy, char *err, size_t errlen);
+
+/*
+ * Whether policy may be applied to a vPMU of vendor: 0, or -EINVAL with
+ * err[errlen] naming both when the policy states another vendor.  A
+ * policy that states none is judged by the vPMU's vendor.
+ */
+int filter_policy_check_vendor(const struct filter_policy *policy,
+			       enum filter_vendor vendor, char *err,
+			       size_t errlen);
 
 void filter_policy_free(struct filter_policy *policy);
 
