@@ -534,6 +534,46 @@ static void test_exitdev_register(void **state)
 	vm_destroy(&vm);
 }
 
+/* The channel answers at its base with 32-bit registers only. */
+static void test_hostctl_register(void **state)
+{
+	struct hostctl hc = { 0 };
+	char said[128];
+	struct bus bus;
+	uint64_t val;
+	FILE *tmp;
+	int saved;
+
+	(void)state;
+	hostctl_init(&hc, HV_HOSTCTL_FILTER_NONE);
+	bus_init(&bus);
+	assert_int_equal(run_hostctl_register(&bus, BUS_PIO,
+					      HV_X86_HOSTCTL_PORT,
+					      HV_X86_HOSTCTL_NR_PORTS, &hc,
+					      "the host-control channel"),
+			 0);
+	assert_int_equal(bus_find(&bus, BUS_PIO, HV_X86_HOSTCTL_PORT)->len,
+			 HV_X86_HOSTCTL_NR_PORTS);
+	assert_int_equal(
+		bus_find(&bus, BUS_PIO, HV_X86_HOSTCTL_PORT)->max_access, 4);
+	assert_int_equal(bus_read(&bus, BUS_PIO,
+				  HV_X86_HOSTCTL_PORT + HV_HOSTCTL_MAGIC, 4,
+				  &val),
+			 0);
+	assert_int_equal(val, HV_HOSTCTL_MAGIC_VALUE);
+
+	saved = stderr_begin(&tmp);
+	assert_int_equal(run_hostctl_register(&bus, BUS_PIO,
+					      HV_X86_HOSTCTL_PORT + 0x20, 4,
+					      &hc, "the host-control channel"),
+			 HV_EXIT_VMM_ERROR);
+	stderr_end(saved, tmp, said, sizeof(said));
+	assert_string_equal(
+		said,
+		"hvcheck: cannot register the host-control channel: File exists\n");
+	bus_destroy(&bus);
+}
+
 static void test_release(void **state)
 {
 	struct guest_mem mem;
@@ -592,6 +632,7 @@ int main(void)
 		cmocka_unit_test(test_run_vcpus),
 		cmocka_unit_test(test_bus_register),
 		cmocka_unit_test(test_exitdev_register),
+		cmocka_unit_test(test_hostctl_register),
 		cmocka_unit_test(test_release),
 	};
 

@@ -399,6 +399,22 @@ int run_exitdev_register(struct bus *bus, enum bus_space space, uint64_t base,
 				what);
 }
 
+int run_hostctl_register(struct bus *bus, enum bus_space space, uint64_t base,
+			 uint64_t len, struct hostctl *hostctl,
+			 const char *what)
+{
+	return run_bus_register(bus, space,
+				&(struct bus_region){
+					.base = base,
+					.len = len,
+					.max_access = 4,
+					.ops = &hostctl_bus_ops,
+					.opaque = hostctl,
+					.name = "host-control",
+				},
+				what);
+}
+
 void run_release(struct bus *bus, struct vm *vm, struct guest_mem *mem)
 {
 	bus_destroy(bus);

@@ -10,6 +10,7 @@
 
 #include "vmm/bus.h"
 #include "vmm/exitdev.h"
+#include "vmm/hostctl.h"
 #include "vmm/vm.h"
 
 #define RUN_DEFAULT_SMP	    1
@@ -131,6 +132,15 @@ int run_bus_register(struct bus *bus, enum bus_space space,
  */
 int run_exitdev_register(struct bus *bus, enum bus_space space, uint64_t base,
 			 struct exitdev *exitdev, struct vm *vm,
+			 const char *what);
+
+/*
+ * The host-control channel *hostctl, set up by hostctl_init(), as len
+ * bytes at base of space (ports on x86, an MMIO page on arm64).
+ * Returns as run_bus_register(), which names it what.
+ */
+int run_hostctl_register(struct bus *bus, enum bus_space space, uint64_t base,
+			 uint64_t len, struct hostctl *hostctl,
 			 const char *what);
 
 /*

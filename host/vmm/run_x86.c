@@ -541,16 +541,9 @@ static int run_create_machine(struct run *r)
 	r->hostctl.opaque = r;
 	r->hostctl.filter_count = o->nr_pmu_filters;
 	hostctl_init(&r->hostctl, run_first_filter(r));
-	ret = run_bus_register(&r->bus, BUS_PIO,
-			       &(struct bus_region){
-				       .base = HV_X86_HOSTCTL_PORT,
-				       .len = HV_X86_HOSTCTL_NR_PORTS,
-				       .max_access = 4,
-				       .ops = &hostctl_bus_ops,
-				       .opaque = &r->hostctl,
-				       .name = "hostctl",
-			       },
-			       "the host-control channel");
+	ret = run_hostctl_register(&r->bus, BUS_PIO, HV_X86_HOSTCTL_PORT,
+				   HV_X86_HOSTCTL_NR_PORTS, &r->hostctl,
+				   "the host-control channel");
 	if (ret)
 		return ret;
 	r->vcpus = calloc(o->smp, sizeof(*r->vcpus));

@@ -111,16 +111,9 @@ static int machine_devices(struct machine *m)
 		.opaque = m,
 	};
 	hostctl_init(&m->hostctl, HV_HOSTCTL_FILTER_NONE);
-	return run_bus_register(&m->bus, BUS_MMIO,
-				&(struct bus_region){
-					.base = HV_ARM64_HOSTCTL_BASE,
-					.len = HV_ARM64_HOSTCTL_SIZE,
-					.max_access = 4,
-					.ops = &hostctl_bus_ops,
-					.opaque = &m->hostctl,
-					.name = "host-control",
-				},
-				"the host-control page");
+	return run_hostctl_register(&m->bus, BUS_MMIO, HV_ARM64_HOSTCTL_BASE,
+				    HV_ARM64_HOSTCTL_SIZE, &m->hostctl,
+				    "the host-control page");
 }
 
 static unsigned int machine_current_cpu(void *opaque)
