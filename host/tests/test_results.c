@@ -111,6 +111,7 @@ static void test_json(void **state)
 		"  \"arch\": \"x86_64\",\n"
 		"  \"target\": \"qemu\",\n"
 		"  \"requested_target\": \"vmm\",\n"
+		"  \"bed\": null,\n"
 		"  \"manifest\": \"guest/tests/x86_64.cfg\",\n"
 		"  \"started_at\": \"2023-11-14T22:13:20Z\",\n"
 		"  \"duration_ms\": 20345,\n"
@@ -181,6 +182,7 @@ static void test_json_no_tests(void **state)
 		"  \"arch\": \"x86_64\",\n"
 		"  \"target\": \"qemu\",\n"
 		"  \"requested_target\": \"vmm\",\n"
+		"  \"bed\": null,\n"
 		"  \"manifest\": \"guest/tests/x86_64.cfg\",\n"
 		"  \"started_at\": \"2023-11-14T22:13:20Z\",\n"
 		"  \"duration_ms\": 20345,\n"
@@ -235,6 +237,58 @@ static void test_junit(void **state)
 		"classname=\"hvcheck.x86_64.qemu\" time=\"0.000\">\n"
 		"      <skipped message=\"not for TARGET=qemu\"/>\n"
 		"    </testcase>\n"
+		"  </testsuite>\n"
+		"</testsuites>\n");
+}
+
+/* The nested test bed, when there is one, is in every format. */
+static void test_bed(void **state)
+{
+	struct results_run run = {
+		.arch = "x86_64",
+		.target = "nested",
+		.requested_target = "vmm",
+		.bed = "linux-image-6.1.0-57-amd64 6.1.192-3 under "
+		       "qemu-system-x86_64 7.2.0 TCG <#1 & \"q\">",
+		.manifest = "x.cfg",
+		.started_at = 1700000000,
+		.duration_ms = 5,
+	};
+
+	(void)state;
+	assert_written(
+		results_write_json, &run,
+		"{\n"
+		"  \"arch\": \"x86_64\",\n"
+		"  \"target\": \"nested\",\n"
+		"  \"requested_target\": \"vmm\",\n"
+		"  \"bed\": \"linux-image-6.1.0-57-amd64 6.1.192-3 under "
+		"qemu-system-x86_64 7.2.0 TCG <#1 & \\\"q\\\">\",\n"
+		"  \"manifest\": \"x.cfg\",\n"
+		"  \"started_at\": \"2023-11-14T22:13:20Z\",\n"
+		"  \"duration_ms\": 5,\n"
+		"  \"tests\": [],\n"
+		"  \"summary\": {\"total\": 0, \"pass\": 0, \"fail\": 0, "
+		"\"skip\": 0}\n"
+		"}\n");
+	assert_written(results_write_tap, &run,
+		       "TAP version 13\n"
+		       "1..0\n"
+		       "# bed: linux-image-6.1.0-57-amd64 6.1.192-3 under "
+		       "qemu-system-x86_64 7.2.0 TCG <#1 & \"q\">\n");
+	assert_written(
+		results_write_junit, &run,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<testsuites tests=\"0\" failures=\"0\" errors=\"0\" "
+		"skipped=\"0\" time=\"0.005\">\n"
+		"  <testsuite name=\"hvcheck.x86_64.nested\" tests=\"0\" "
+		"failures=\"0\" errors=\"0\" skipped=\"0\" "
+		"timestamp=\"2023-11-14T22:13:20\" time=\"0.005\">\n"
+		"    <properties>\n"
+		"      <property name=\"bed\" value=\"linux-image-6.1.0-57-amd64 "
+		"6.1.192-3 under qemu-system-x86_64 7.2.0 TCG &lt;#1 &amp; "
+		"&quot;q&quot;&gt;\"/>\n"
+		"    </properties>\n"
 		"  </testsuite>\n"
 		"</testsuites>\n");
 }
@@ -399,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_json_no_tests),
 		cmocka_unit_test(test_tap),
 		cmocka_unit_test(test_junit),
+		cmocka_unit_test(test_bed),
 		cmocka_unit_test(test_json_escaping),
 		cmocka_unit_test(test_tap_escaping),
 		cmocka_unit_test(test_junit_escaping),

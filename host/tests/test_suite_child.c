@@ -5,13 +5,13 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -65,13 +65,45 @@ static int open_fds(void)
 static int sh(const char *script, int *wstatus)
 {
 	char *argv[] = { "sh", "-c", (char *)script, NULL };
-	pid_t pid;
-	int ret = child_spawn(argv, out_path, &pid);
 
-	if (ret)
-		return ret;
-	assert_true(pid > 0);
-	return child_wait(pid, wstatus);
+	return child_run(argv, out_path, 10000, wstatus);
+}
+
+/* Polls @pid until it is reaped, for up to 5 s. */
+static int poll_reaped(pid_t pid, int *wstatus)
+{
+	int ret;
+
+	for (int i = 0; !(ret = child_poll(pid, wstatus)) && i < 5000; i++)
+		usleep(1000);
+	return ret;
+}
+
+/* Whether @pid is a live process: not gone, and not a zombie. */
+static bool alive(pid_t pid)
+{
+	char path[64], line[128];
+	bool live = false;
+	FILE *in;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	in = fopen(path, "r");
+	if (!in)
+		return false;
+	while (fgets(line, sizeof(line), in)) {
+		if (!strncmp(line, "State:", 6))
+			live = !strchr(line, 'Z');
+	}
+	fclose(in);
+	return live;
+}
+
+/* Waits up to 2 s for @pid to die (its new parent may reap it later). */
+static bool dies(pid_t pid)
+{
+	for (int i = 0; alive(pid) && i < 2000; i++)
+		usleep(1000);
+	return !alive(pid);
 }
 
 static void test_exit_status_and_output(void **state)
@@ -160,33 +192,142 @@ static void test_poll(void **state)
 	(void)state;
 	assert_int_equal(child_spawn(slow, "/dev/null", &a), 0);
 	assert_int_equal(child_spawn(fast, "/dev/null", &b), 0);
-	for (int i = 0; !(ret = child_poll(b, &wstatus)) && i < 5000; i++)
-		usleep(1000);
+	ret = poll_reaped(b, &wstatus);
 	assert_int_equal(ret, 1);
 	assert_int_equal(WEXITSTATUS(wstatus), 7);
 	/* reaped: polling it again is an error */
 	assert_int_equal(child_poll(b, &wstatus), -ECHILD);
 	assert_int_equal(child_poll(a, &wstatus), 0);
 
-	child_kill(a);
-	assert_int_equal(child_wait(a, &wstatus), 0);
+	child_kill_group(a, SIGKILL);
+	assert_int_equal(poll_reaped(a, &wstatus), 1);
 	assert_true(WIFSIGNALED(wstatus));
 	assert_int_equal(WTERMSIG(wstatus), SIGKILL);
+}
+
+/* Each child leads a process group of its own, not the runner's. */
+static void test_own_group(void **state)
+{
+	char *argv[] = { "sh", "-c", "sleep 10 & wait", NULL };
+	pid_t pid;
+	int wstatus;
+
+	(void)state;
+	assert_int_equal(child_spawn(argv, out_path, &pid), 0);
+	assert_int_equal(getpgid(pid), pid);
+	assert_int_not_equal(getpgid(pid), getpgrp());
+	/* its grandchildren are in it: a group signal ends them all */
+	child_kill_group(pid, SIGTERM);
+	assert_int_equal(poll_reaped(pid, &wstatus), 1);
+	assert_true(WIFSIGNALED(wstatus));
+	assert_int_equal(WTERMSIG(wstatus), SIGTERM);
+}
+
+/* What a child leaves of its group is killed when it is reaped. */
+static void test_group_outlived(void **state)
+{
+	int wstatus;
+	pid_t left;
+
+	(void)state;
+	assert_int_equal(sh("sleep 100 & echo $!", &wstatus), 0);
+	assert_int_equal(WEXITSTATUS(wstatus), 0);
+	left = (pid_t)atoi(read_output());
+	assert_true(left > 0);
+	assert_true(dies(left));
 }
 
 static void test_run_timeout(void **state)
 {
 	char *argv[] = { "sleep", "10", NULL };
-	struct timespec t0, t1;
+	uint64_t t0 = child_now_ms();
 	int wstatus;
 
 	(void)state;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(child_run(argv, out_path, 100, &wstatus), -ETIMEDOUT);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(WIFSIGNALED(wstatus));
+	assert_int_equal(WTERMSIG(wstatus), SIGTERM);
+	assert_true(child_now_ms() - t0 < 1000 * CHILD_TERM_GRACE_S);
+}
+
+/*
+ * SIGTERM goes to the whole group: the shell ignores it, but ends when
+ * its grandchild, which does not, dies of it.
+ */
+static void test_run_term_group(void **state)
+{
+	char *argv[] = { "sh", "-c",
+			 "trap '' TERM; (trap - TERM; exec sleep 10) & "
+			 "wait $!; exit 3",
+			 NULL };
+	uint64_t t0 = child_now_ms();
+	int wstatus;
+
+	(void)state;
+	assert_int_equal(child_run(argv, out_path, 200, &wstatus), -ETIMEDOUT);
+	assert_true(WIFEXITED(wstatus));
+	assert_int_equal(WEXITSTATUS(wstatus), 3);
+	assert_true(child_now_ms() - t0 < 1000 * CHILD_TERM_GRACE_S);
+}
+
+/* A child that ignores SIGTERM gets SIGKILL after the grace. */
+static void test_run_kill(void **state)
+{
+	char *argv[] = { "sh", "-c", "trap '' TERM; sleep 10; sleep 10", NULL };
+	uint64_t t0 = child_now_ms(), took;
+	int wstatus;
+
+	(void)state;
+	assert_int_equal(child_run(argv, out_path, 100, &wstatus), -ETIMEDOUT);
+	took = child_now_ms() - t0;
 	assert_true(WIFSIGNALED(wstatus));
 	assert_int_equal(WTERMSIG(wstatus), SIGKILL);
-	assert_true(t1.tv_sec - t0.tv_sec < 3);
+	assert_true(took >= 100 + 1000 * CHILD_TERM_GRACE_S);
+	assert_true(took < 1000 + 1000 * CHILD_TERM_GRACE_S);
+}
+
+/* The escalation's steps and timing, without real time. */
+static void test_stop_steps(void **state)
+{
+	struct child_stop stop = { .due_ms = 1000 };
+
+	(void)state;
+	assert_int_equal(child_stop_step(&stop, 999), 0);
+	assert_int_equal(stop.state, CHILD_STOP_NONE);
+	assert_int_equal(child_stop_step(&stop, 1000), SIGTERM);
+	assert_int_equal(stop.state, CHILD_STOP_TERM);
+	assert_int_equal(stop.due_ms, 1000 + 1000 * CHILD_TERM_GRACE_S);
+	assert_int_equal(child_stop_step(&stop, 2999), 0);
+	assert_int_equal(stop.state, CHILD_STOP_TERM);
+	assert_int_equal(child_stop_step(&stop, 3000), SIGKILL);
+	assert_int_equal(stop.state, CHILD_STOP_KILL);
+	assert_int_equal(stop.due_ms, 3000 + 1000 * CHILD_KILL_WAIT_S);
+	assert_int_equal(child_stop_step(&stop, 7999), 0);
+	assert_int_equal(stop.state, CHILD_STOP_KILL);
+	/* given up on: nothing more to send, ever */
+	assert_int_equal(child_stop_step(&stop, 8000), 0);
+	assert_int_equal(stop.state, CHILD_STOP_STUCK);
+	assert_int_equal(child_stop_step(&stop, 1000000), 0);
+	assert_int_equal(stop.state, CHILD_STOP_STUCK);
+}
+
+/* Waits count from when a step is taken; a step can be brought forward. */
+static void test_stop_late_and_forward(void **state)
+{
+	struct child_stop stop = { .due_ms = 1000 };
+
+	(void)state;
+	/* a busy runner takes the step late: the grace still runs in full */
+	assert_int_equal(child_stop_step(&stop, 5000), SIGTERM);
+	assert_int_equal(stop.due_ms, 5000 + 1000 * CHILD_TERM_GRACE_S);
+	/* a second stop signal: SIGKILL at once */
+	stop.due_ms = 5001;
+	assert_int_equal(child_stop_step(&stop, 5001), SIGKILL);
+	assert_int_equal(stop.due_ms, 5001 + 1000 * CHILD_KILL_WAIT_S);
+	/* one step per call, however late */
+	stop = (struct child_stop){ .due_ms = 0 };
+	assert_int_equal(child_stop_step(&stop, 100000), SIGTERM);
+	assert_int_equal(stop.state, CHILD_STOP_TERM);
 }
 
 static void test_run_in_time(void **state)
@@ -210,7 +351,13 @@ int main(void)
 		cmocka_unit_test(test_unwritable_output),
 		cmocka_unit_test(test_signaled),
 		cmocka_unit_test(test_poll),
+		cmocka_unit_test(test_own_group),
+		cmocka_unit_test(test_group_outlived),
 		cmocka_unit_test(test_run_timeout),
+		cmocka_unit_test(test_run_term_group),
+		cmocka_unit_test(test_run_kill),
+		cmocka_unit_test(test_stop_steps),
+		cmocka_unit_test(test_stop_late_and_forward),
 		cmocka_unit_test(test_run_in_time),
 	};
 

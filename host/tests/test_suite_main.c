@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of `hvcheck suite` before its first boot: options, errors. */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -16,7 +19,23 @@
 
 static char dir[] = "/tmp/hvcheck-test-suite.XXXXXX";
 static char good_cfg[64], bad_cfg[64], nodefault_cfg[64], arm64_cfg[64];
+static char targets_cfg[64], fake_vmm[64], out_dir[64];
 static char out_text[4096], err_text[4096];
+
+/*
+ * A stand-in for `hvcheck run` (--vmm): a passing report into the log of
+ * --serial, and its arguments on stdout, which the runner appends to it.
+ */
+static const char fake_vmm_script[] =
+	"#!/bin/sh\n"
+	"echo \"fake run: $*\"\n"
+	"while [ $# -gt 0 ]; do\n"
+	"\t[ \"$1\" = --serial ] && log=$2\n"
+	"\tshift\n"
+	"done\n"
+	"printf 'PASS: fake: one\\nPASS: fake: two\\n' >\"$log\"\n"
+	"printf 'SUMMARY: 2 tests, 0 unexpected failures\\n' >>\"$log\"\n"
+	"printf 'EXIT: STATUS=0\\n' >>\"$log\"\n";
 
 static void write_file(const char *path, const char *text)
 {
@@ -36,6 +55,9 @@ static int make_fixtures(void **state)
 	snprintf(bad_cfg, sizeof(bad_cfg), "%s/bad.cfg", dir);
 	snprintf(nodefault_cfg, sizeof(nodefault_cfg), "%s/nodefault.cfg", dir);
 	snprintf(arm64_cfg, sizeof(arm64_cfg), "%s/arm64.cfg", dir);
+	snprintf(targets_cfg, sizeof(targets_cfg), "%s/targets.cfg", dir);
+	snprintf(fake_vmm, sizeof(fake_vmm), "%s/fake-vmm", dir);
+	snprintf(out_dir, sizeof(out_dir), "%s/out", dir);
 	write_file(good_cfg, "[selftest.report]\n"
 			     "groups = selftest\n"
 			     "[selftest.ipi]\n"
@@ -54,7 +76,28 @@ static int make_fixtures(void **state)
 			      "[gic.v2m]\n"
 			      "gic = 2\n"
 			      "groups = nodefault\n");
-	return 0;
+	write_file(targets_cfg, "[a]\n"
+				"targets = vmm\n"
+				"[b]\n"
+				"targets = qemu\n");
+	write_file(fake_vmm, fake_vmm_script);
+	return chmod(fake_vmm, 0755);
+}
+
+/* rm -r of the results the runner wrote into out_dir. */
+static void remove_results(void)
+{
+	const char *files[] = { "results.json", "results.tap", "results.xml",
+				"logs/a.log" };
+	char path[128];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", out_dir, files[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/logs", out_dir);
+	rmdir(path);
+	rmdir(out_dir);
 }
 
 static int remove_fixtures(void **state)
@@ -64,6 +107,9 @@ static int remove_fixtures(void **state)
 	unlink(bad_cfg);
 	unlink(nodefault_cfg);
 	unlink(arm64_cfg);
+	unlink(targets_cfg);
+	unlink(fake_vmm);
+	remove_results();
 	return rmdir(dir);
 }
 
@@ -136,7 +182,12 @@ static void test_bad_options(void **state)
 	assert_int_equal(suite("--manifest", NULL), HV_EXIT_USAGE);
 	assert_contains(err_text, "bad option or missing value: --manifest");
 	assert_int_equal(suite("--target", "libvirt", NULL), HV_EXIT_USAGE);
-	assert_contains(err_text, "--target: unknown target 'libvirt'");
+	assert_contains(err_text, "--target: unknown target 'libvirt' (vmm, "
+				  "qemu or nested)");
+	assert_int_equal(suite("--requested-target", "kvm", NULL),
+			 HV_EXIT_USAGE);
+	assert_contains(err_text, "--requested-target: unknown target 'kvm' "
+				  "(vmm, qemu or nested)");
 	assert_int_equal(suite("--jobs", "0", NULL), HV_EXIT_USAGE);
 	assert_contains(err_text, "--jobs: '0' is not a number from 1 to 32");
 	assert_int_equal(suite("--jobs", "33", NULL), HV_EXIT_USAGE);
@@ -184,9 +235,138 @@ static void test_bad_irqchip(void **state)
 			       "--target", "qemu", "--irqchip", "user-gicv2",
 			       "--list", NULL),
 			 HV_EXIT_USAGE);
-	assert_contains(err_text, "--irqchip: only for --target vmm (QEMU's "
-				  "GIC is chosen with --gic)\n");
+	assert_contains(err_text, "--irqchip: only for --target vmm or nested "
+				  "(QEMU's GIC is chosen with --gic)\n");
 	assert_string_equal(out_text, "");
+}
+
+/* --bed is for the nested target, --vmm for the VMM's targets. */
+static void test_target_options(void **state)
+{
+	(void)state;
+	assert_int_equal(suite("--bed", "x", NULL), HV_EXIT_USAGE);
+	assert_contains(err_text, "hvcheck suite: --bed: only for --target "
+				  "nested\n");
+	assert_int_equal(suite("--target", "qemu", "--bed", "x", NULL),
+			 HV_EXIT_USAGE);
+	assert_contains(err_text, "--bed: only for --target nested\n");
+	assert_int_equal(suite("--target", "nested", "--bed", "", NULL),
+			 HV_EXIT_USAGE);
+	assert_contains(err_text, "--bed: '' is not one line of text\n");
+	assert_int_equal(suite("--target", "nested", "--bed", "a\nb", NULL),
+			 HV_EXIT_USAGE);
+	assert_contains(err_text, "is not one line of text\n");
+	assert_int_equal(suite("--target", "qemu", "--vmm", fake_vmm, NULL),
+			 HV_EXIT_USAGE);
+	assert_contains(err_text, "--vmm: only for --target vmm or nested "
+				  "(QEMU boots the guest itself)\n");
+	assert_int_equal(suite("--manifest", good_cfg, "--guest", good_cfg,
+			       "--vmm", "/nonexistent/hvcheck", "--out",
+			       out_dir, NULL),
+			 HV_EXIT_USAGE);
+	assert_string_equal(err_text, "hvcheck suite: --vmm "
+				      "/nonexistent/hvcheck: No such file or "
+				      "directory\n");
+	/* nested is vmm in the bed: its entries, its irqchip runs */
+	assert_int_equal(suite("--target", "nested", "--manifest", targets_cfg,
+			       "--list", NULL),
+			 0);
+	assert_string_equal(out_text, "a: tests=a smp=1 mem=64 timeout=20 "
+				      "targets=vmm\n"
+				      "b: tests=b smp=1 mem=64 timeout=20 "
+				      "targets=qemu\n");
+	assert_int_equal(suite("--arch", "arm64", "--target", "nested",
+			       "--manifest", arm64_cfg, "--irqchip",
+			       "user-gicv2", "--tests", "gic.sgi", "--list",
+			       NULL),
+			 0);
+	assert_string_equal(out_text,
+			    "gic.sgi@user-gicv2: tests=gic.sgi smp=2 mem=64 "
+			    "timeout=20 targets=vmm,qemu\n");
+}
+
+static bool host_is_arm64(void)
+{
+	struct utsname u;
+
+	return !uname(&u) && !strcmp(u.machine, "aarch64");
+}
+
+/* No fallback to QEMU: vmm and nested without KVM exit 69, saying why. */
+static void test_no_kvm(void **state)
+{
+	(void)state;
+	if (host_is_arm64())
+		skip();
+	assert_int_equal(suite("--arch", "arm64", "--manifest", arm64_cfg,
+			       "--guest", arm64_cfg, "--out", out_dir, NULL),
+			 HV_EXIT_NO_KVM);
+	assert_string_equal(err_text,
+			    "hvcheck suite: --target vmm: arm64 guests cannot "
+			    "run on this host's KVM: use --target qemu, or "
+			    "make run-tests ARCH=arm64 TARGET=nested\n");
+	assert_string_equal(out_text, "");
+	if (!access("/dev/kvm", R_OK | W_OK))
+		skip();
+	assert_int_equal(suite("--target", "nested", "--manifest", good_cfg,
+			       "--guest", good_cfg, "--out", out_dir, NULL),
+			 HV_EXIT_NO_KVM);
+	assert_contains(err_text, "hvcheck suite: --target nested: cannot "
+				  "open /dev/kvm (");
+	assert_contains(err_text, "): use --target qemu, or run inside the "
+				  "nested KVM test bed: make run-tests "
+				  "TARGET=nested\n");
+	assert_string_equal(out_text, "");
+}
+
+static char *read_text(const char *name)
+{
+	static char text[4096];
+	char path[128];
+	FILE *in;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/%s", out_dir, name);
+	in = fopen(path, "r");
+	assert_non_null(in);
+	len = fread(text, 1, sizeof(text) - 1, in);
+	text[len] = '\0';
+	fclose(in);
+	return text;
+}
+
+/*
+ * --vmm runs another VMM, with no /dev/kvm check of the runner's own;
+ * --target nested and its fields reach every results file.
+ */
+static void test_nested_run(void **state)
+{
+	(void)state;
+	assert_int_equal(suite("--target", "nested", "--bed", "a bed <&>",
+			       "--requested-target", "vmm", "--vmm", fake_vmm,
+			       "--manifest", targets_cfg, "--guest",
+			       targets_cfg, "--out", out_dir, NULL),
+			 0);
+	assert_contains(out_text, "PASS a (2 checks, ");
+	assert_contains(out_text, "SKIP b (0 checks, 0 ms): not for "
+				  "TARGET=nested\n");
+	assert_contains(out_text, "1 passed, 0 failed, 1 skipped\n");
+	assert_string_equal(err_text, "");
+	assert_contains(read_text("results.json"),
+			"  \"target\": \"nested\",\n"
+			"  \"requested_target\": \"vmm\",\n"
+			"  \"bed\": \"a bed <&>\",\n");
+	assert_contains(read_text("results.tap"), "1..2\n# bed: a bed <&>\n");
+	assert_contains(read_text("results.xml"),
+			"<testsuite name=\"hvcheck.x86_64.nested\"");
+	assert_contains(
+		read_text("results.xml"),
+		"<property name=\"bed\" value=\"a bed &lt;&amp;&gt;\"/>");
+	/* the fake got hvcheck run's command line */
+	assert_contains(
+		read_text("logs/a.log"),
+		"--- hvcheck run stdout and stderr ---\nfake run: run ");
+	remove_results();
 }
 
 static void test_manifest_errors(void **state)
@@ -310,7 +490,7 @@ static void test_list_arm64_vmm(void **state)
 static void test_missing_images(void **state)
 {
 	(void)state;
-	/* vmm needs the guest, or QEMU the ISO when /dev/kvm is unusable */
+	/* vmm needs the guest, checked before /dev/kvm; QEMU the ISO */
 	assert_int_equal(suite("--manifest", good_cfg, "--guest",
 			       "/nonexistent.elf", "--iso", "/nonexistent.iso",
 			       "--out", dir, NULL),
@@ -338,6 +518,9 @@ int main(void)
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_bad_irqchip),
+		cmocka_unit_test(test_target_options),
+		cmocka_unit_test(test_no_kvm),
+		cmocka_unit_test(test_nested_run),
 		cmocka_unit_test(test_manifest_errors),
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_list_arm64),

@@ -378,11 +378,13 @@ struct end_case {
 	{                                       \
 		.signaled = true, .code = (sig) \
 	}
-#define KILLED(output)                                             \
-	{                                                          \
-		.killed_by_runner = true, .output_seen = (output), \
-		.signaled = true, .code = 9                        \
+/* Stopped by the watchdog: @how far it went, @sig the child died of. */
+#define STOPPED(how, output, sig)                       \
+	{                                               \
+		.stop = (how), .output_seen = (output), \
+		.signaled = (sig) != 0, .code = (sig)   \
 	}
+#define KILLED(output) STOPPED(CHILD_STOP_TERM, output, 15)
 #define GUEST(setup, end, log, status)                    \
 	{                                                 \
 		setup, end, log, NULL, true, status, NULL \
@@ -418,9 +420,21 @@ static const struct end_case ends[] = {
 	      "hvcheck run exited with status 100: oops"),
 	ERROR(&vmm_setup, SIGNALED(11), "", NULL,
 	      "hvcheck run killed by signal 11 (Segmentation fault)"),
+	/* the watchdog: SIGTERM, SIGKILL 2 s later, given up 5 s after */
 	ERROR(&vmm_setup, KILLED(false), "", NULL,
-	      "timeout: hvcheck run still running 5 s after its 20 s "
-	      "timeout, killed by the runner"),
+	      "timeout after 20 s: hvcheck run still running 5 s later, ended "
+	      "by SIGTERM"),
+	ERROR(&vmm_setup, STOPPED(CHILD_STOP_KILL, false, 9), "PASS: a\n", NULL,
+	      "timeout after 20 s: hvcheck run still running 5 s later, did "
+	      "not exit within 2 s of SIGTERM, killed by SIGKILL"),
+	ERROR(&vmm_setup, STOPPED(CHILD_STOP_STUCK, false, 0), "PASS: a\n",
+	      NULL,
+	      "timeout after 20 s: hvcheck run still running 5 s later, did "
+	      "not exit 5 s after SIGKILL (stuck in the kernel?)"),
+	/* whatever it exited with once SIGTERM was sent */
+	ERROR(&vmm_setup, STOPPED(CHILD_STOP_TERM, false, 0), "", NULL,
+	      "timeout after 20 s: hvcheck run still running 5 s later, ended "
+	      "by SIGTERM"),
 	/* QEMU exits (status << 1) | 1 through isa-debug-exit */
 	GUEST(&qemu_setup, EXITED(1), "EXIT: STATUS=0\n", 0),
 	GUEST(&qemu_setup, EXITED(3), "", 1),
@@ -443,6 +457,16 @@ static const struct end_case ends[] = {
 	ERROR(&qemu_setup, KILLED(false), "", NULL,
 	      "timeout: no serial output within 300 s of starting QEMU "
 	      "(SeaBIOS, GRUB or the guest hung)"),
+	/* QEMU exits 0 on SIGTERM: that is no guest status */
+	ERROR(&qemu_setup, STOPPED(CHILD_STOP_TERM, true, 0), "PASS: a\n", NULL,
+	      "timeout after 20 s"),
+	ERROR(&qemu_setup, STOPPED(CHILD_STOP_KILL, true, 9), "PASS: a\n", NULL,
+	      "timeout after 20 s; QEMU did not exit within 2 s of SIGTERM, "
+	      "killed by SIGKILL"),
+	ERROR(&qemu_setup, STOPPED(CHILD_STOP_STUCK, false, 0), "", NULL,
+	      "timeout: no serial output within 300 s of starting QEMU "
+	      "(SeaBIOS, GRUB or the guest hung); QEMU did not exit 5 s after "
+	      "SIGKILL (stuck in the kernel?)"),
 	/* arm64: semihosting passes the guest's status through unchanged */
 	GUEST(&arm64_setup, EXITED(0), "EXIT: STATUS=0\n", 0),
 	GUEST(&arm64_setup, EXITED(1), "EXIT: STATUS=1\n", 1),
@@ -459,6 +483,10 @@ static const struct end_case ends[] = {
 	ERROR(&arm64_setup, KILLED(false), "", NULL,
 	      "timeout: no serial output within 30 s of starting QEMU (the "
 	      "guest hung at boot)"),
+	ERROR(&arm64_setup, STOPPED(CHILD_STOP_STUCK, true, 0), "PASS: a\n",
+	      NULL,
+	      "timeout after 20 s; QEMU did not exit 5 s after SIGKILL (stuck "
+	      "in the kernel?)"),
 };
 
 static void test_decode_end(void **state)
@@ -496,6 +524,8 @@ static void test_irqchip_unavailable(void **state)
 		EXITED(HV_EXIT_VMM_ERROR),
 		SIGNALED(9),
 		KILLED(false),
+		/* 69 after the watchdog's SIGTERM is no verdict either */
+		{ .stop = CHILD_STOP_TERM, .code = HV_EXIT_NO_KVM },
 	};
 	char reason[RESULTS_REASON_MAX];
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "vmm/child.h"
+#include "vmm/vm.h"
 
 /* In the forked child: set up and exec, or report errno and exit. */
 static void __attribute__((noreturn))
@@ -16,6 +17,9 @@ exec_child(char *const argv[], const char *output_path, int error_fd)
 	sigset_t none;
 	int fd, err;
 
+	/* its own group, so that stopping it reaches what it forks */
+	if (setpgid(0, 0))
+		goto fail;
 	/* the runner blocks the signals it reads from a signalfd */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -57,6 +61,11 @@ int child_spawn(char *const argv[], const char *output_path, pid_t *pid)
 		close(pipe_fd[0]);
 		exec_child(argv, output_path, pipe_fd[1]);
 	}
+	/*
+	 * The group is made on both sides so that it exists whichever runs
+	 * first; fails harmlessly (EACCES) once the child has exec'd.
+	 */
+	setpgid(*pid, *pid);
 	close(pipe_fd[1]);
 	pipe_fd[1] = -1;
 	do {
@@ -75,37 +84,51 @@ out:
 	return -err;
 }
 
-void child_kill(pid_t pid)
+void child_kill_group(pid_t pid, int sig)
 {
-	/* not yet reaped, so the pid cannot have been reused */
-	kill(pid, SIGKILL);
-}
-
-int child_wait(pid_t pid, int *wstatus)
-{
-	pid_t ret;
-
-	do {
-		ret = waitpid(pid, wstatus, 0);
-	} while (ret < 0 && errno == EINTR);
-	return ret < 0 ? -errno : 0;
+	/* the leader is not yet reaped, so its group id cannot be reused */
+	kill(-pid, sig);
 }
 
 int child_poll(pid_t pid, int *wstatus)
 {
-	pid_t ret = waitpid(pid, wstatus, WNOHANG);
+	siginfo_t info = { 0 };
+	pid_t ret;
 
-	if (ret < 0)
+	/* look without reaping: a zombie leader keeps its group id ours */
+	if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT))
 		return errno == EINTR ? 0 : -errno;
-	return ret == pid;
+	if (info.si_pid != pid)
+		return 0;
+	child_kill_group(pid, SIGKILL);
+	do {
+		ret = waitpid(pid, wstatus, 0);
+	} while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : 1;
 }
 
-static long now_ns(void)
+uint64_t child_now_ms(void)
 {
-	struct timespec ts;
+	return vm_now_ns() / 1000000;
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+int child_stop_step(struct child_stop *stop, uint64_t now_ms)
+{
+	if (stop->state == CHILD_STOP_STUCK || now_ms < stop->due_ms)
+		return 0;
+	switch (stop->state) {
+	case CHILD_STOP_NONE:
+		stop->state = CHILD_STOP_TERM;
+		stop->due_ms = now_ms + 1000 * CHILD_TERM_GRACE_S;
+		return SIGTERM;
+	case CHILD_STOP_TERM:
+		stop->state = CHILD_STOP_KILL;
+		stop->due_ms = now_ms + 1000 * CHILD_KILL_WAIT_S;
+		return SIGKILL;
+	default:
+		stop->state = CHILD_STOP_STUCK;
+		return 0;
+	}
 }
 
 int child_run(char *const argv[], const char *output_path, int timeout_ms,
@@ -113,22 +136,23 @@ int child_run(char *const argv[], const char *output_path, int timeout_ms,
 {
 	/* for short tools: polling is simpler than owning SIGCHLD here */
 	struct timespec nap = { .tv_nsec = 1000000 };
-	long deadline = now_ns() + timeout_ms * 1000000L;
+	struct child_stop stop = { .due_ms = child_now_ms() +
+					     (uint64_t)timeout_ms };
 	pid_t pid;
-	int ret = child_spawn(argv, output_path, &pid);
+	int ret = child_spawn(argv, output_path, &pid), sig;
 
-	while (!ret) {
+	while (!ret && stop.state != CHILD_STOP_STUCK) {
 		ret = child_poll(pid, wstatus);
 		if (ret)
 			break;
-		if (now_ns() >= deadline) {
-			child_kill(pid);
-			child_wait(pid, wstatus);
-			return -ETIMEDOUT;
-		}
+		sig = child_stop_step(&stop, child_now_ms());
+		if (sig)
+			child_kill_group(pid, sig);
 		nanosleep(&nap, NULL);
 		if (nap.tv_nsec < 32000000)
 			nap.tv_nsec *= 2;
 	}
-	return ret < 0 ? ret : 0;
+	if (ret < 0)
+		return ret;
+	return stop.state == CHILD_STOP_NONE ? 0 : -ETIMEDOUT;
 }

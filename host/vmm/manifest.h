@@ -71,9 +71,6 @@ int manifest_load(const char *path, struct manifest *m, char *err,
 
 void manifest_free(struct manifest *m);
 
-/* "vmm" or "qemu" for one enum manifest_target bit. */
-const char *manifest_target_name(enum manifest_target target);
-
 /* The bit named @name, or 0 when no target has that name. */
 enum manifest_target manifest_target_from_name(const char *name);
 

@@ -286,6 +286,8 @@ int results_write_json(FILE *out, const struct results_run *run)
 	json_string(out, run->target);
 	fputs(",\n  \"requested_target\": ", out);
 	json_string(out, run->requested_target);
+	fputs(",\n  \"bed\": ", out);
+	json_string(out, run->bed);
 	fputs(",\n  \"manifest\": ", out);
 	json_string(out, run->manifest);
 	fprintf(out,
@@ -331,6 +333,11 @@ static void tap_diagnostics(FILE *out, const struct results_test *t)
 int results_write_tap(FILE *out, const struct results_run *run)
 {
 	fprintf(out, "TAP version 13\n1..%zu\n", run->count);
+	if (run->bed) {
+		fputs("# bed: ", out);
+		tap_text(out, run->bed, false);
+		fputc('\n', out);
+	}
 	for (size_t i = 0; i < run->count; i++) {
 		const struct results_test *t = &run->test[i];
 
@@ -412,6 +419,12 @@ int results_write_junit(FILE *out, const struct results_run *run)
 		run->count, sum.fail, sum.skip, started);
 	junit_seconds(out, run->duration_ms);
 	fputs("\">\n", out);
+	if (run->bed) {
+		fputs("    <properties>\n      <property name=\"bed\" value=\"",
+		      out);
+		xml_text(out, run->bed);
+		fputs("\"/>\n    </properties>\n", out);
+	}
 	for (size_t i = 0; i < run->count; i++)
 		junit_test(out, &run->test[i], classname);
 	fputs("  </testsuite>\n</testsuites>\n", out);

@@ -48,8 +48,9 @@ struct results_test {
 
 struct results_run {
 	const char *arch;
-	const char *target;	      /* where the tests ran */
-	const char *requested_target; /* differs after a fallback */
+	const char *target;	      /* "vmm", "qemu" or "nested" */
+	const char *requested_target; /* differs after a caller's fallback */
+	const char *bed; /* the nested test bed, in one line; NULL: none */
 	const char *manifest;
 	time_t started_at;
 	uint64_t duration_ms;

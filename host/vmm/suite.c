@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array_size.h"
 #include "hvcheck_abi.h"
 #include "vmm/child.h"
 #include "vmm/guest_log.h"
@@ -32,6 +33,12 @@
 #define DISK_TOOL_TIMEOUT_MS 10000
 #define QEMU_X86_64	     "qemu-system-x86_64"
 #define QEMU_AARCH64	     "qemu-system-aarch64"
+
+/*
+ * At the end of the suite, how long children that outlived SIGKILL may
+ * still take to be reaped before the runner leaves them to init.
+ */
+#define SUITE_STRAGGLER_WAIT_S 5
 
 enum qemu_accel {
 	ACCEL_AUTO,
@@ -49,6 +56,11 @@ struct suite_options {
 	unsigned int gic_versions; /* arm64: MANIFEST_GIC_* to run on */
 	unsigned int irqchips;	   /* SUITE_IRQCHIP_BIT()s, 0: unset */
 	enum manifest_target target;
+	/* "vmm", "qemu" or "nested", which runs as vmm (@target) */
+	const char *target_name;
+	const char *requested; /* --requested-target, default @target_name */
+	const char *bed;       /* --bed, NULL: none */
+	const char *vmm;       /* --vmm, NULL: this binary */
 	enum qemu_accel accel;
 	unsigned int jobs; /* 0: by target */
 	bool list;
@@ -71,7 +83,8 @@ struct test_run {
 	char *vpmu;	   /* the vPMU line of hvcheck run's stderr */
 	pid_t pid;
 	bool running;
-	bool killed; /* by the watchdog */
+	struct child_stop stop; /* the watchdog's steps */
+	bool straggler;		/* given up on, not yet reaped */
 	uint64_t started_ms;
 	uint64_t output_ms; /* when the serial log first grew; 0: not yet */
 };
@@ -93,6 +106,7 @@ struct suite {
 	unsigned int unavailable_runs[BOARD_NR_IRQCHIPS];
 	char *workdir;
 	char self[PATH_MAX];
+	int stop_signal; /* the first stop signal, 0: none */
 	int sigfd;
 	sigset_t saved_mask;
 	struct sigaction saved_sigchld;
@@ -109,9 +123,16 @@ static void usage(FILE *out)
 		"\n"
 		"options:\n"
 		"  --arch ARCH           guest architecture: x86_64 (default) or arm64\n"
-		"  --target vmm|qemu     where guests run (default vmm: this VMM on\n"
-		"                        /dev/kvm; falls back to qemu when /dev/kvm\n"
-		"                        cannot be opened)\n"
+		"  --target vmm|qemu|nested\n"
+		"                        where guests run (default vmm: this VMM on\n"
+		"                        /dev/kvm; nested: the same, inside the nested\n"
+		"                        KVM test bed); no fallback to qemu\n"
+		"  --bed TEXT            nested: the test bed, in one line, for results\n"
+		"  --requested-target vmm|qemu|nested\n"
+		"                        recorded in results.json (default --target)\n"
+		"  --vmm PATH            vmm, nested: boot each test with 'PATH run'\n"
+		"                        instead of this binary; /dev/kvm is then\n"
+		"                        PATH's business\n"
 		"  --manifest FILE       default guest/tests/ARCH.cfg\n"
 		"  --guest ELF           guest for vmm (default build/ARCH/guest.elf)\n"
 		"  --iso ISO             GRUB ISO for qemu (default build/ARCH/guest.iso)\n"
@@ -131,21 +152,17 @@ static void usage(FILE *out)
 		"  -h, --help            this help\n"
 		"\n"
 		"exit status: 0 when no test failed, 1 when one did, %d for a bad\n"
-		"command line or manifest, %d when the runner itself failed.\n",
-		HV_EXIT_USAGE, HV_EXIT_VMM_ERROR);
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+		"command line or manifest, %d when vmm or nested has no usable KVM,\n"
+		"%d when the runner itself failed.\n",
+		HV_EXIT_USAGE, HV_EXIT_NO_KVM, HV_EXIT_VMM_ERROR);
 }
 
 enum {
 	OPT_ARCH = 256,
 	OPT_TARGET,
+	OPT_REQUESTED_TARGET,
+	OPT_BED,
+	OPT_VMM,
 	OPT_MANIFEST,
 	OPT_GUEST,
 	OPT_ISO,
@@ -161,6 +178,9 @@ enum {
 static const struct option long_options[] = {
 	{ "arch", required_argument, NULL, OPT_ARCH },
 	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "requested-target", required_argument, NULL, OPT_REQUESTED_TARGET },
+	{ "bed", required_argument, NULL, OPT_BED },
+	{ "vmm", required_argument, NULL, OPT_VMM },
 	{ "manifest", required_argument, NULL, OPT_MANIFEST },
 	{ "guest", required_argument, NULL, OPT_GUEST },
 	{ "iso", required_argument, NULL, OPT_ISO },
@@ -184,6 +204,69 @@ static int usage_error(const char *fmt, const char *arg)
 	return -1;
 }
 
+/* --target and --requested-target: the name, or NULL when unknown. */
+static const char *target_name(const char *arg)
+{
+	static const char *const names[] = { "vmm", "qemu", "nested" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!strcmp(arg, names[i]))
+			return names[i];
+	}
+	return NULL;
+}
+
+/* The options about where guests run; 0, or -1 on a bad value. */
+static int parse_target_option(struct suite_options *opt, int c,
+			       const char *arg)
+{
+	switch (c) {
+	case OPT_TARGET:
+		opt->target_name = target_name(arg);
+		if (!opt->target_name)
+			return usage_error(
+				"--target: unknown target '%s' (vmm, qemu or nested)",
+				arg);
+		break;
+	case OPT_REQUESTED_TARGET:
+		opt->requested = target_name(arg);
+		if (!opt->requested)
+			return usage_error(
+				"--requested-target: unknown target '%s' (vmm, qemu or nested)",
+				arg);
+		break;
+	case OPT_BED:
+		/* one line: it heads the results files */
+		if (!*arg || strpbrk(arg, "\r\n"))
+			return usage_error(
+				"--bed: '%s' is not one line of text", arg);
+		opt->bed = arg;
+		break;
+	default:
+		opt->vmm = arg;
+	}
+	return 0;
+}
+
+/* What the options mean together; 0, or -1 on a bad combination. */
+static int finish_options(struct suite_options *opt)
+{
+	bool nested = !strcmp(opt->target_name, "nested");
+
+	/* nested is the vmm target, run inside the nested KVM test bed */
+	opt->target = strcmp(opt->target_name, "qemu") ? MANIFEST_TARGET_VMM :
+							 MANIFEST_TARGET_QEMU;
+	if (!opt->requested)
+		opt->requested = opt->target_name;
+	if (opt->bed && !nested)
+		return usage_error("%s: only for --target nested", "--bed");
+	if (opt->vmm && opt->target != MANIFEST_TARGET_VMM)
+		return usage_error(
+			"%s: only for --target vmm or nested (QEMU boots the guest itself)",
+			"--vmm");
+	return 0;
+}
+
 /* 0 to run, 1 after --help, -1 on a bad command line. */
 static int parse_options(struct suite_options *opt, int argc, char **argv)
 {
@@ -192,7 +275,7 @@ static int parse_options(struct suite_options *opt, int argc, char **argv)
 
 	*opt = (struct suite_options){ .arch = "x86_64",
 				       .gic_versions = MANIFEST_GIC_ALL,
-				       .target = MANIFEST_TARGET_VMM };
+				       .target_name = "vmm" };
 	optind = 0; /* glibc: restart scanning, even in the same process */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+vh", long_options, NULL)) != -1) {
@@ -201,11 +284,11 @@ static int parse_options(struct suite_options *opt, int argc, char **argv)
 			opt->arch = optarg;
 			break;
 		case OPT_TARGET:
-			opt->target = manifest_target_from_name(optarg);
-			if (!opt->target)
-				return usage_error(
-					"--target: unknown target '%s' (vmm or qemu)",
-					optarg);
+		case OPT_REQUESTED_TARGET:
+		case OPT_BED:
+		case OPT_VMM:
+			if (parse_target_option(opt, c, optarg))
+				return -1;
 			break;
 		case OPT_MANIFEST:
 			opt->manifest = optarg;
@@ -269,7 +352,7 @@ static int parse_options(struct suite_options *opt, int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	return 0;
+	return finish_options(opt);
 }
 
 /* Prints @argv so that it can be pasted into a shell. */
@@ -438,7 +521,7 @@ static bool start_test(struct suite *s, struct test_run *r)
 	if (!(e->targets & target)) {
 		r->result.log = NULL;
 		end_test(r, RESULTS_SKIP, "not for TARGET=%s",
-			 manifest_target_name(target));
+			 s->opt.target_name);
 		return false;
 	}
 	if (r->irqchip >= 0 && s->unavailable[r->irqchip][0]) {
@@ -474,7 +557,7 @@ static bool start_test(struct suite *s, struct test_run *r)
 	}
 	if (s->opt.verbose)
 		print_command(argv);
-	r->started_ms = now_ms();
+	r->started_ms = child_now_ms();
 	ret = child_spawn(argv, r->output_path, &r->pid);
 	if (ret) {
 		end_test(r, RESULTS_FAIL, "cannot start %s: %s", argv[0],
@@ -487,49 +570,25 @@ static bool start_test(struct suite *s, struct test_run *r)
 	return true;
 }
 
-/* @r's child was reaped with @wstatus, or waiting failed with -@error_no. */
-static void finish_test(struct suite *s, struct test_run *r, int error_no,
-			int wstatus)
+/*
+ * Judges @r from its serial log and how its child ended; false when the
+ * log could not be read (the test is then ended).
+ */
+static bool judge_test(struct test_run *r, const struct suite_setup *setup,
+		       const struct suite_child_end *end, const char *line)
 {
 	struct results_test *t = &r->result;
-	struct suite_child_end end = { .killed_by_runner = r->killed,
-				       .output_seen = r->output_ms != 0 };
+	char error[RESULTS_REASON_MAX];
 	struct guest_log log;
-	char error[RESULTS_REASON_MAX], line[160];
-	int ret;
+	int ret = guest_log_parse_file(r->log_path, &log);
 
-	r->running = false;
-	t->duration_ms = now_ms() - r->started_ms;
-	if (error_no) {
-		end_test(r, RESULTS_FAIL, "waiting for the child: %s",
-			 strerror(-error_no));
-		return;
-	}
-	end.signaled = WIFSIGNALED(wstatus);
-	end.code = end.signaled ? WTERMSIG(wstatus) : WEXITSTATUS(wstatus);
-	t->has_exit_status = !end.signaled;
-	t->exit_status = end.code;
-	first_output_line(r->output_path, line, sizeof(line));
-	if (r->irqchip >= 0 &&
-	    suite_irqchip_unavailable(r->irqchip, &end, line, t->reason,
-				      sizeof(t->reason))) {
-		snprintf(s->unavailable[r->irqchip], RESULTS_REASON_MAX, "%s",
-			 t->reason);
-		s->unavailable_runs[r->irqchip]++;
-		t->status = RESULTS_SKIP;
-		append_output(s, r);
-		print_result(r);
-		return;
-	}
-
-	ret = guest_log_parse_file(r->log_path, &log);
 	if (ret) {
 		end_test(r, RESULTS_FAIL, "%s: %s", r->log_path,
 			 strerror(-ret));
-		return;
+		return false;
 	}
-	t->has_guest_status = suite_decode_end(&s->setup, r->entry, &end, &log,
-					       line, &t->guest_status, error,
+	t->has_guest_status = suite_decode_end(setup, r->entry, end, &log, line,
+					       &t->guest_status, error,
 					       sizeof(error));
 	t->status = guest_log_verdict(&log, t->has_guest_status ? NULL : error,
 				      t->has_guest_status, t->guest_status,
@@ -541,6 +600,47 @@ static void finish_test(struct suite *s, struct test_run *r, int error_no,
 		t->vpmu = r->vpmu = log.vpmu;
 		log.vpmu = NULL;
 		guest_log_free(&log);
+	}
+	return true;
+}
+
+/*
+ * @r's child was reaped with @wstatus, or waiting failed with -@error_no,
+ * or the watchdog gave up on it (CHILD_STOP_STUCK: no status, and the
+ * log is judged as far as it goes).
+ */
+static void finish_test(struct suite *s, struct test_run *r, int error_no,
+			int wstatus)
+{
+	struct results_test *t = &r->result;
+	struct suite_child_end end = { .stop = r->stop.state,
+				       .output_seen = r->output_ms != 0 };
+	char line[160];
+
+	r->running = false;
+	t->duration_ms = child_now_ms() - r->started_ms;
+	if (error_no) {
+		end_test(r, RESULTS_FAIL, "waiting for the child: %s",
+			 strerror(-error_no));
+		return;
+	}
+	if (end.stop != CHILD_STOP_STUCK) {
+		end.signaled = WIFSIGNALED(wstatus);
+		end.code = end.signaled ? WTERMSIG(wstatus) :
+					  WEXITSTATUS(wstatus);
+		t->has_exit_status = !end.signaled;
+		t->exit_status = end.code;
+	}
+	first_output_line(r->output_path, line, sizeof(line));
+	if (r->irqchip >= 0 &&
+	    suite_irqchip_unavailable(r->irqchip, &end, line, t->reason,
+				      sizeof(t->reason))) {
+		snprintf(s->unavailable[r->irqchip], RESULTS_REASON_MAX, "%s",
+			 t->reason);
+		s->unavailable_runs[r->irqchip]++;
+		t->status = RESULTS_SKIP;
+	} else if (!judge_test(r, &s->setup, &end, line)) {
+		return;
 	}
 	append_output(s, r);
 	print_result(r);
@@ -567,16 +667,61 @@ static uint64_t deadline(const struct suite *s, const struct test_run *r)
 }
 
 /*
- * Finishes the tests whose child has ended or has run out of time; when
- * none has, waits for a signal or the next deadline.  Returns the stop
- * signal that came, 0, or -errno.
+ * Moves @r's watchdog on at @now, signalling the child's group; true when
+ * it gave up on the child.  The deadline follows the serial output until
+ * the watchdog fires, or until a stop signal brings it forward.
  */
-static int wait_for_tests(struct suite *s)
+static bool step_watchdog(struct suite *s, struct test_run *r, uint64_t now)
 {
-	struct pollfd pfd = { .fd = s->sigfd, .events = POLLIN };
-	struct signalfd_siginfo si;
-	uint64_t now = now_ms();
-	int timeout = INT_MAX, finished = 0;
+	int sig;
+
+	if (r->stop.state == CHILD_STOP_NONE && !s->stop_signal)
+		r->stop.due_ms = deadline(s, r);
+	sig = child_stop_step(&r->stop, now);
+	if (sig)
+		child_kill_group(r->pid, sig);
+	return r->stop.state == CHILD_STOP_STUCK;
+}
+
+/*
+ * @r's child has ended (@ret 1), waiting for it failed (@ret -errno) or
+ * the watchdog gave up on it (@ret 1, left a straggler to reap later).
+ * Once the suite is stopping no test gets a verdict.
+ */
+static void end_child(struct suite *s, struct test_run *r, int ret, int wstatus)
+{
+	r->straggler = r->stop.state == CHILD_STOP_STUCK;
+	if (s->stop_signal)
+		r->running = false;
+	else
+		finish_test(s, r, ret < 0 ? ret : 0, wstatus);
+}
+
+/* Reaps the children given up on that have ended; returns those left. */
+static size_t reap_stragglers(struct suite *s)
+{
+	size_t left = 0;
+	int wstatus;
+
+	for (size_t i = 0; i < s->count; i++) {
+		struct test_run *r = &s->run[i];
+
+		if (r->straggler && child_poll(r->pid, &wstatus))
+			r->straggler = false;
+		left += r->straggler;
+	}
+	return left;
+}
+
+/*
+ * Finishes the tests whose child has ended or been given up on, and moves
+ * the watchdogs on.  Returns how many tests ended; *timeout becomes the
+ * milliseconds to the next watchdog step or output check.
+ */
+static int check_tests(struct suite *s, int *timeout)
+{
+	uint64_t now = child_now_ms();
+	int ended = 0;
 
 	for (size_t i = 0; i < s->count; i++) {
 		struct test_run *r = &s->run[i];
@@ -586,44 +731,102 @@ static int wait_for_tests(struct suite *s)
 			continue;
 		watch_output(r, now);
 		ret = child_poll(r->pid, &wstatus);
-		if (!ret && now >= deadline(s, r)) {
-			child_kill(r->pid);
-			r->killed = true;
-			ret = child_wait(r->pid, &wstatus) ?: 1;
-		}
+		if (!ret && step_watchdog(s, r, now))
+			ret = 1;
 		if (ret) {
-			finish_test(s, r, ret < 0 ? ret : 0, wstatus);
-			finished++;
+			end_child(s, r, ret, wstatus);
+			ended++;
 			continue;
 		}
-		if (deadline(s, r) - now < (uint64_t)timeout)
-			timeout = (int)(deadline(s, r) - now);
+		if (r->stop.due_ms - now < (uint64_t)*timeout)
+			*timeout = (int)(r->stop.due_ms - now);
 		if (!r->output_ms && s->setup.target == MANIFEST_TARGET_QEMU &&
-		    timeout > OUTPUT_WATCH_MS)
-			timeout = OUTPUT_WATCH_MS;
+		    *timeout > OUTPUT_WATCH_MS)
+			*timeout = OUTPUT_WATCH_MS;
 	}
-	if (finished)
+	return ended;
+}
+
+/* Drains the signalfd; returns the last stop signal read, or 0. */
+static int read_signals(struct suite *s)
+{
+	struct signalfd_siginfo si;
+	int sig = 0;
+
+	while (read(s->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo != SIGCHLD)
+			sig = (int)si.ssi_signo;
+	}
+	return sig;
+}
+
+/*
+ * Finishes the tests whose child has ended or run out of time; when none
+ * has, waits for a signal or the next watchdog step.  Never blocks past
+ * that, whatever a child does.  Returns the stop signal that came, 0, or
+ * -errno.
+ */
+static int wait_for_tests(struct suite *s)
+{
+	struct pollfd pfd = { .fd = s->sigfd, .events = POLLIN };
+	int timeout = INT_MAX;
+
+	reap_stragglers(s);
+	if (check_tests(s, &timeout))
 		return 0;
 	/* SIGCHLD stays pending in the signalfd until read: no lost wake-up */
 	if (poll(&pfd, 1, timeout) < 0)
 		return errno == EINTR ? 0 : -errno;
-	while (read(s->sigfd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo != SIGCHLD)
-			return (int)si.ssi_signo;
-	}
-	return 0;
+	return read_signals(s);
 }
 
-static void stop_running_tests(struct suite *s)
+/*
+ * A stop signal: the running tests are stopped as at their deadline, at
+ * once; each further signal skips the wait before the next step.
+ */
+static void stop_tests(struct suite *s, int sig)
 {
-	int wstatus;
+	uint64_t now = child_now_ms();
 
+	if (!s->stop_signal)
+		s->stop_signal = sig;
 	for (size_t i = 0; i < s->count; i++) {
-		if (!s->run[i].running)
-			continue;
-		child_kill(s->run[i].pid);
-		child_wait(s->run[i].pid, &wstatus);
-		s->run[i].running = false;
+		struct test_run *r = &s->run[i];
+
+		if (r->running && r->stop.state < CHILD_STOP_KILL)
+			r->stop.due_ms = now;
+	}
+}
+
+/* The event loop is gone: nothing of a test may outlive the runner. */
+static void kill_tests(struct suite *s)
+{
+	for (size_t i = 0; i < s->count; i++) {
+		if (s->run[i].running || s->run[i].straggler)
+			child_kill_group(s->run[i].pid, SIGKILL);
+	}
+}
+
+/*
+ * The suite is over: children that outlived SIGKILL get a last chance of
+ * @wait_ms to be reaped (a stop signal ends it), then are left to init.
+ */
+static void wait_for_stragglers(struct suite *s, uint64_t wait_ms)
+{
+	uint64_t end = child_now_ms() + wait_ms, now;
+	struct pollfd pfd = { .fd = s->sigfd, .events = POLLIN };
+
+	while (reap_stragglers(s) && (now = child_now_ms()) < end) {
+		if (poll(&pfd, 1, (int)(end - now)) < 0 && errno != EINTR)
+			break;
+		if (read_signals(s))
+			break;
+	}
+	for (size_t i = 0; i < s->count; i++) {
+		if (s->run[i].straggler)
+			fprintf(stderr,
+				"hvcheck suite: %s: its child (pid %d) did not exit after SIGKILL; left behind\n",
+				s->run[i].name, (int)s->run[i].pid);
 	}
 }
 
@@ -679,50 +882,25 @@ static void restore_signals(struct suite *s)
 	sigaction(SIGCHLD, &s->saved_sigchld, NULL);
 }
 
-static int run_tests(struct suite *s)
+/* Writes the results files and prints the summary; the exit status. */
+static int write_results(struct suite *s, time_t started_at,
+			 uint64_t duration_ms)
 {
-	const char *requested = manifest_target_name(s->opt.target);
-	struct results_test *tests;
-	struct results_summary sum;
 	struct results_run run = {
 		.arch = s->opt.arch,
-		.target = manifest_target_name(s->setup.target),
-		.requested_target = requested,
+		.target = s->opt.target_name,
+		.requested_target = s->opt.requested,
+		.bed = s->opt.bed,
 		.manifest = s->opt.manifest,
-		.started_at = time(NULL),
+		.started_at = started_at,
+		.duration_ms = duration_ms,
 		.count = s->count,
 	};
-	uint64_t started = now_ms();
+	struct results_test *tests = calloc(s->count, sizeof(*tests));
+	struct results_summary sum;
 	char err[PATH_MAX + 64];
-	size_t next = 0;
-	int sig = 0, ret;
+	int ret;
 
-	ret = block_signals(s);
-	if (ret) {
-		fprintf(stderr, "hvcheck suite: signalfd: %s\n",
-			strerror(-ret));
-		return HV_EXIT_VMM_ERROR;
-	}
-	while (!sig && (next < s->count || running_tests(s))) {
-		while (next < s->count && running_tests(s) < s->jobs)
-			start_test(s, &s->run[next++]);
-		if (running_tests(s))
-			sig = wait_for_tests(s);
-	}
-	stop_running_tests(s);
-	restore_signals(s);
-	if (sig < 0) {
-		fprintf(stderr, "hvcheck suite: poll: %s\n", strerror(-sig));
-		return HV_EXIT_VMM_ERROR;
-	}
-	if (sig) {
-		fprintf(stderr, "hvcheck suite: stopped by signal %d (%s)\n",
-			sig, strsignal(sig));
-		return 128 + sig;
-	}
-
-	run.duration_ms = now_ms() - started;
-	tests = calloc(s->count, sizeof(*tests));
 	if (!tests)
 		return HV_EXIT_VMM_ERROR;
 	for (size_t i = 0; i < s->count; i++)
@@ -740,11 +918,56 @@ static int run_tests(struct suite *s)
 	}
 	printf("%u passed, %u failed, %u skipped\n", sum.pass, sum.fail,
 	       sum.skip);
+	fflush(stdout);
 	if (ret) {
 		fprintf(stderr, "hvcheck suite: %s\n", err);
 		return HV_EXIT_VMM_ERROR;
 	}
 	return sum.fail ? SUITE_EXIT_FAILED : 0;
+}
+
+/*
+ * Runs the selected tests, --jobs at a time.  A stop signal stops the
+ * running ones (stop_tests()) and starts no more; the loop ends once no
+ * child is left running, each reaped or given up on.
+ */
+static int run_tests(struct suite *s)
+{
+	time_t started_at = time(NULL);
+	uint64_t started = child_now_ms();
+	size_t next = 0;
+	int ret = block_signals(s);
+
+	if (ret) {
+		fprintf(stderr, "hvcheck suite: signalfd: %s\n",
+			strerror(-ret));
+		return HV_EXIT_VMM_ERROR;
+	}
+	while (ret >= 0) {
+		while (!s->stop_signal && next < s->count &&
+		       running_tests(s) < s->jobs)
+			start_test(s, &s->run[next++]);
+		if (!running_tests(s))
+			break;
+		ret = wait_for_tests(s);
+		if (ret > 0)
+			stop_tests(s, ret);
+	}
+	if (ret < 0) {
+		kill_tests(s);
+		fprintf(stderr, "hvcheck suite: poll: %s\n", strerror(-ret));
+		ret = HV_EXIT_VMM_ERROR;
+	} else if (s->stop_signal) {
+		wait_for_stragglers(s, 0);
+		fprintf(stderr, "hvcheck suite: stopped by signal %d (%s)\n",
+			s->stop_signal, strsignal(s->stop_signal));
+		ret = 128 + s->stop_signal;
+	} else {
+		ret = write_results(s, started_at, child_now_ms() - started);
+		wait_for_stragglers(s, 1000 * SUITE_STRAGGLER_WAIT_S);
+	}
+	restore_signals(s);
+	return ret;
 }
 
 /* asprintf() that leaves NULL, not garbage, when it fails. */
@@ -912,31 +1135,37 @@ static bool host_is_arm64(void)
 }
 
 /*
- * Where tests run: TARGET=vmm needs /dev/kvm, else QEMU takes over; an
- * arm64 guest on another host always runs on QEMU's TCG.
+ * The host checks of the target, and its set-up; 0 or the exit status.
+ * vmm and nested need a usable /dev/kvm and a host of the guest's
+ * architecture, unless --vmm names another VMM, whose business KVM then
+ * is.  There is no fallback to QEMU: it runs only when asked for.
  */
-static void choose_target(struct suite *s)
+static int setup_target(struct suite *s)
 {
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	int kvm_errno = fd < 0 ? errno : 0;
+	bool own_vmm = s->setup.target == MANIFEST_TARGET_VMM && !s->opt.vmm;
+	bool foreign = s->arm64 && !host_is_arm64(); /* no KVM for it here */
 
 	if (fd >= 0)
 		close(fd);
-	s->setup.target = s->opt.target;
-	s->setup.arm64 = s->arm64;
-	if (s->arm64 && !host_is_arm64()) {
-		if (s->opt.target == MANIFEST_TARGET_VMM)
-			printf("hvcheck suite: arm64 guests cannot use this host's KVM: running on TARGET=qemu (TCG) instead\n");
-		s->setup.target = MANIFEST_TARGET_QEMU;
-		kvm_errno = ENODEV;
-	} else if (s->opt.target == MANIFEST_TARGET_VMM && kvm_errno) {
-		printf("hvcheck suite: cannot open /dev/kvm (%s): running on TARGET=qemu instead\n",
-		       strerror(kvm_errno));
-		s->setup.target = MANIFEST_TARGET_QEMU;
+	if (own_vmm && foreign) {
+		fprintf(stderr,
+			"hvcheck suite: --target %s: arm64 guests cannot run on this host's KVM: use --target qemu, or make run-tests ARCH=arm64 TARGET=nested\n",
+			s->opt.target_name);
+		return HV_EXIT_NO_KVM;
 	}
+	if (own_vmm && kvm_errno) {
+		fprintf(stderr,
+			"hvcheck suite: --target %s: cannot open /dev/kvm (%s): use --target qemu, or run inside the nested KVM test bed: make run-tests TARGET=nested\n",
+			s->opt.target_name, strerror(kvm_errno));
+		return HV_EXIT_NO_KVM;
+	}
+	s->setup.arm64 = s->arm64;
 	s->setup.qemu = s->arm64 ? QEMU_AARCH64 : QEMU_X86_64;
-	s->setup.qemu_kvm = s->opt.accel == ACCEL_KVM ||
-			    (s->opt.accel == ACCEL_AUTO && !kvm_errno);
+	s->setup.qemu_kvm =
+		s->opt.accel == ACCEL_KVM ||
+		(s->opt.accel == ACCEL_AUTO && !kvm_errno && !foreign);
 	s->setup.guest = s->opt.guest;
 	s->setup.iso = s->opt.iso;
 	s->jobs = s->opt.jobs;
@@ -948,6 +1177,7 @@ static void choose_target(struct suite *s)
 				  2 :
 				  1;
 	}
+	return 0;
 }
 
 /* The command line, and with @files the paths, of @r. */
@@ -1003,6 +1233,16 @@ static int check_inputs(struct suite *s)
 			strerror(errno));
 		return HV_EXIT_USAGE;
 	}
+	/* without a slash, exec looks the name up in PATH */
+	if (s->opt.vmm && strchr(s->opt.vmm, '/') && access(s->opt.vmm, X_OK)) {
+		fprintf(stderr, "hvcheck suite: --vmm %s: %s\n", s->opt.vmm,
+			strerror(errno));
+		return HV_EXIT_USAGE;
+	}
+	if (s->opt.vmm) {
+		s->setup.self = s->opt.vmm;
+		return 0;
+	}
 	len = readlink("/proc/self/exe", s->self, sizeof(s->self) - 1);
 	if (len < 0) {
 		fprintf(stderr, "hvcheck suite: /proc/self/exe: %s\n",
@@ -1056,7 +1296,7 @@ static int check_arm64_options(const struct suite *s)
 	}
 	if (s->opt.irqchips && s->opt.target != MANIFEST_TARGET_VMM) {
 		fprintf(stderr,
-			"hvcheck suite: --irqchip: only for --target vmm (QEMU's GIC is chosen with --gic)\n");
+			"hvcheck suite: --irqchip: only for --target vmm or nested (QEMU's GIC is chosen with --gic)\n");
 		return HV_EXIT_USAGE;
 	}
 	if (s->arm64)
@@ -1102,16 +1342,13 @@ static int prepare(struct suite *s)
 	ret = check_arm64_options(s);
 	if (ret)
 		return ret;
-	/* --list shows the runs of the target asked for: no host probing */
-	if (s->opt.list)
-		s->setup.target = s->opt.target;
-	else
-		choose_target(s);
+	s->setup.target = s->opt.target;
 	ret = select_tests(s);
 	if (ret)
 		return ret == -ENOMEM ? HV_EXIT_VMM_ERROR : HV_EXIT_USAGE;
+	/* --list looks at neither the files nor the host */
 	if (!s->opt.list) {
-		ret = check_inputs(s);
+		ret = check_inputs(s) ?: setup_target(s);
 		if (ret)
 			return ret;
 		if (make_work_dirs(s))

@@ -420,6 +420,63 @@ static bool decode_semihosting(int code, const struct guest_log *log,
 	return false;
 }
 
+/* Why the watchdog fired: the child's deadline of suite_deadline_ms(). */
+static int watchdog_why(const struct suite_setup *s,
+			const struct manifest_entry *e,
+			const struct suite_child_end *end, char *error,
+			size_t size)
+{
+	if (s->target == MANIFEST_TARGET_VMM)
+		return snprintf(
+			error, size,
+			"timeout after %u s: hvcheck run still running %u s later",
+			e->timeout_s, SUITE_VMM_GRACE_S);
+	if (end->output_seen)
+		return snprintf(error, size, "timeout after %u s",
+				e->timeout_s);
+	if (s->arm64)
+		return snprintf(
+			error, size,
+			"timeout: no serial output within %u s of starting QEMU (the guest hung at boot)",
+			SUITE_KERNEL_BOOT_ALLOWANCE_S);
+	return snprintf(
+		error, size,
+		"timeout: no serial output within %u s of starting QEMU (SeaBIOS, GRUB or the guest hung)",
+		SUITE_QEMU_BOOT_ALLOWANCE_S);
+}
+
+/*
+ * Why the watchdog fired, then how far it went to stop the child.  QEMU
+ * exits cleanly on SIGTERM, so that needs no mention; hvcheck run should
+ * have stopped itself.
+ */
+static void watchdog_reason(const struct suite_setup *s,
+			    const struct manifest_entry *e,
+			    const struct suite_child_end *end, char *error,
+			    size_t size)
+{
+	bool vmm = s->target == MANIFEST_TARGET_VMM;
+	const char *who = vmm ? "," : "; QEMU";
+	int len = watchdog_why(s, e, end, error, size);
+
+	if (len < 0 || (size_t)len >= size)
+		return;
+	error += len;
+	size -= (size_t)len;
+	if (end->stop == CHILD_STOP_TERM && vmm)
+		snprintf(error, size, ", ended by SIGTERM");
+	else if (end->stop == CHILD_STOP_KILL)
+		snprintf(
+			error, size,
+			"%s did not exit within %u s of SIGTERM, killed by SIGKILL",
+			who, CHILD_TERM_GRACE_S);
+	else if (end->stop == CHILD_STOP_STUCK)
+		snprintf(
+			error, size,
+			"%s did not exit %u s after SIGKILL (stuck in the kernel?)",
+			who, CHILD_KILL_WAIT_S);
+}
+
 bool suite_decode_end(const struct suite_setup *s,
 		      const struct manifest_entry *e,
 		      const struct suite_child_end *end,
@@ -429,29 +486,8 @@ bool suite_decode_end(const struct suite_setup *s,
 	const char *child = s->target == MANIFEST_TARGET_QEMU ? "QEMU" :
 								"hvcheck run";
 
-	if (end->killed_by_runner && s->target == MANIFEST_TARGET_VMM) {
-		snprintf(
-			error, error_size,
-			"timeout: hvcheck run still running %u s after its %u s timeout, killed by the runner",
-			SUITE_VMM_GRACE_S, e->timeout_s);
-		return false;
-	}
-	if (end->killed_by_runner && end->output_seen) {
-		snprintf(error, error_size, "timeout after %u s", e->timeout_s);
-		return false;
-	}
-	if (end->killed_by_runner && s->arm64) {
-		snprintf(
-			error, error_size,
-			"timeout: no serial output within %u s of starting QEMU (the guest hung at boot)",
-			SUITE_KERNEL_BOOT_ALLOWANCE_S);
-		return false;
-	}
-	if (end->killed_by_runner) {
-		snprintf(
-			error, error_size,
-			"timeout: no serial output within %u s of starting QEMU (SeaBIOS, GRUB or the guest hung)",
-			SUITE_QEMU_BOOT_ALLOWANCE_S);
+	if (end->stop != CHILD_STOP_NONE) {
+		watchdog_reason(s, e, end, error, error_size);
 		return false;
 	}
 	if (end->signaled) {
@@ -485,7 +521,7 @@ bool suite_irqchip_unavailable(enum board_irqchip chip,
 	const char *name = board_irqchip_name(chip), *why;
 	char mode_prefix[32];
 
-	if (end->killed_by_runner || end->signaled ||
+	if (end->stop != CHILD_STOP_NONE || end->signaled ||
 	    end->code != HV_EXIT_NO_KVM)
 		return false;
 	if (!output_line || !*output_line) {

@@ -8,12 +8,14 @@
 #include <stdint.h>
 
 #include "vmm/arm64/board.h"
+#include "vmm/child.h"
 #include "vmm/guest_log.h"
 #include "vmm/manifest.h"
 
 /*
- * The runner's watchdog.  hvcheck run enforces --timeout itself and gets
- * a grace period beyond it.  QEMU has no timeout of its own, and SeaBIOS
+ * The runner's watchdog: when it fires, the child is stopped as in
+ * vmm/child.h.  hvcheck run enforces --timeout itself and gets a grace
+ * period beyond it.  QEMU has no timeout of its own, and SeaBIOS
  * plus GRUB take from 0.5 s (TCG) to over a minute (nested KVM, busy
  * host), so the test's timeout starts when the serial log first grows and
  * the boot before that has its own allowance.
@@ -38,10 +40,11 @@ struct suite_setup {
 
 /* How a test's child process ended. */
 struct suite_child_end {
-	bool killed_by_runner; /* the watchdog fired */
-	bool output_seen;      /* the serial log had grown by then */
-	bool signaled;
-	int code; /* exit status, or the signal when @signaled */
+	/* CHILD_STOP_NONE, or how far the watchdog had to go to stop it */
+	enum child_stop_state stop;
+	bool output_seen; /* the serial log had grown by then */
+	bool signaled;	  /* false and 0 when stuck: there is no status */
+	int code;	  /* exit status, or the signal when @signaled */
 };
 
 /* "tests=NAME args...", the guest kernel command line of @e. */
