@@ -82,7 +82,9 @@
 #define HV_VPMU_F_EXACT		       (1u << 0)
 /*
  * RDPMC is emulated only while a counter counts instructions or
- * branches (the vCPU is being single-stepped); otherwise it raises #GP.
+ * branches (the vCPU is being single-stepped); otherwise KVM answers it
+ * as it does without a vPMU of its own: a #GP on Intel, the value of its
+ * own, idle counter on AMD.
  */
 #define HV_VPMU_F_RDPMC_WHILE_STEPPING (1u << 1)
 /*

@@ -683,7 +683,8 @@ static void test_run_msr_to_vpmu(void **state)
 	};
 	struct fixture *f = *state;
 	struct vpmu_config cfg;
-	struct vcpu_pmu pmu = { 0 };
+	/* as vcpu_pmu_init() sets it */
+	struct vcpu_pmu pmu = { .clock_ns = vm_now_ns };
 
 	vpmu_config_default(&cfg);
 	assert_int_equal(vpmu_init(&pmu.model, &cfg), 0);
@@ -720,7 +721,8 @@ static void test_run_debug_exit_unhandled(void **state)
 	};
 	struct fixture *f = *state;
 	struct vpmu_config cfg;
-	struct vcpu_pmu pmu = { 0 };
+	/* as vcpu_pmu_init() sets it */
+	struct vcpu_pmu pmu = { .clock_ns = vm_now_ns };
 
 	run_steps(f, steps, 1);
 	assert_int_equal(f->vm.exit_status, HV_EXIT_UNHANDLED);

@@ -20,13 +20,15 @@
 #include "vmm/vcpu.h"
 #include "vmm/vcpu_pmu.h"
 
-#define VM_FD	 1000
-#define VCPU_FD	 1001
-#define VCPU_ID	 2
-#define RAM_SIZE (4 << 20)
-#define TSC_KHZ	 2500000
-#define KICK	 SIGUSR1 /* the signal the overflow timer kicks with */
-#define MASK48	 ((1ULL << 48) - 1)
+#define VM_FD	     1000
+#define VCPU_FD	     1001
+#define VCPU_ID	     2
+#define RAM_SIZE     (4 << 20)
+#define TSC_KHZ	     2500000
+#define KICK	     SIGUSR1 /* the signal the overflow timer kicks with */
+#define MASK48	     ((1ULL << 48) - 1)
+/* Only a timer that never fires waits this long for its kick. */
+#define KICK_WAIT_NS 10000000000ULL
 
 /* PMU MSRs and event selections the tests program. */
 #define PMC0	       0xc1
@@ -81,6 +83,21 @@ struct fixture {
 	bool have_rules;
 };
 
+/*
+ * The vPMU's clock in these tests (init_pmu()): the cycles of a run are
+ * exact, however long the machine takes.  Every read moves it on by
+ * fake_tick, the time the VMM's own work takes.
+ */
+static uint64_t fake_now, fake_tick;
+
+static uint64_t fake_clock(void)
+{
+	uint64_t now = fake_now;
+
+	fake_now += fake_tick;
+	return now;
+}
+
 static void set_pte(struct guest_mem *mem, uint64_t table, unsigned int i,
 		    uint64_t entry)
 {
@@ -134,6 +151,8 @@ static int setup(void **state)
 	sregs->cs.selector = CS_KERNEL;
 	sregs->cs.l = 1;
 	vpmu_config_default(&f.cfg);
+	fake_now = 1000000000;
+	fake_tick = 0;
 	*state = &f;
 	return 0;
 }
@@ -164,6 +183,7 @@ static void init_pmu(struct fixture *f)
 		vcpu_pmu_init(&f->vcpu, &f->pmu, &f->cfg, &f->mem, TSC_KHZ), 0);
 	fake_ioctl_verify();
 	fake_ioctl_reset();
+	f->pmu.clock_ns = fake_clock;
 }
 
 static void model_wr(struct fixture *f, uint32_t msr, uint64_t val)
@@ -202,16 +222,47 @@ static void step(struct fixture *f, uint64_t rip)
 	vcpu_pmu_debug_exit(&f->vcpu);
 }
 
-static void assert_guest_debug(unsigned int nth, uint32_t control)
-{
-	const struct fake_ioctl_call *c =
-		fake_ioctl_find(KVM_SET_GUEST_DEBUG, nth);
-	const struct kvm_guest_debug *dbg;
+#define SINGLESTEP (KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP)
 
-	assert_non_null(c);
+/* What an entry tells KVM of the single-stepping (enter()). */
+enum tells {
+	TELLS_NOTHING,	 /* not stepping, and KVM knows it */
+	TELLS_STEP,	 /* single-step armed again: KVM drops it */
+	TELLS_REGS_STEP, /* the registers the VMM changed, then the step */
+	TELLS_UNSTEP,	 /* the first entry after the stepping stopped */
+};
+
+/*
+ * The entry after an exit: vcpu_pmu_before_run(), its KVM calls what
+ * tells says, after whatever the test scripted (a PMI goes first).
+ */
+static void enter(struct fixture *f, enum tells tells)
+{
+	const struct kvm_guest_debug *dbg;
+	const struct fake_ioctl_call *c;
+
+	if (tells == TELLS_REGS_STEP)
+		fake_ioctl_expect(KVM_SET_REGS, 0);
+	if (tells != TELLS_NOTHING)
+		fake_ioctl_expect(KVM_SET_GUEST_DEBUG, 0);
+	vcpu_pmu_before_run(&f->vcpu);
+	fake_ioctl_verify();
+	if (tells == TELLS_NOTHING)
+		return;
+	c = fake_ioctl_call(fake_ioctl_nr_calls() - 1);
 	assert_int_equal(c->fd, VCPU_FD);
 	dbg = (const void *)c->data;
-	assert_int_equal(dbg->control, control);
+	assert_int_equal(dbg->control, tells == TELLS_UNSTEP ? 0 : SINGLESTEP);
+}
+
+/* How many times request was called since the last fake_ioctl_reset(). */
+static unsigned int nr_calls_of(unsigned long request)
+{
+	unsigned int n = 0;
+
+	while (fake_ioctl_find(request, n))
+		n++;
+	return n;
 }
 
 /*
@@ -230,11 +281,9 @@ static void start_counting(struct fixture *f, uint64_t rip)
 	model_wr(f, FIXED_CTR_CTRL, VPMU_FIXED_CTRL(1, 0x3));
 	assert_false(vpmu_needs_stepping(&f->pmu.model));
 	fake_ioctl_reset();
-	fake_ioctl_expect(KVM_SET_GUEST_DEBUG, 0);
 	assert_int_equal(msr_exit(f, true, rip, GLOBAL_CTRL, COUNTING_ALL), 0);
-	fake_ioctl_verify();
-	assert_guest_debug(0, KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP);
 	assert_true(f->pmu.stepping);
+	enter(f, TELLS_STEP);
 	step(f, rip + 2);
 	fake_ioctl_reset();
 }
@@ -385,19 +434,36 @@ static void test_vm_setup_failures(void **state)
 
 /* -------------------------------------------------------- CPUID ---- */
 
-#define PDCM (1u << 15)
+#define PDCM	    (1u << 15)
+#define HYPERVISOR  (1u << 31)
+#define HOST_VENDOR "AuthenticAMD"
+
+/* The 12-character string of registers a, b, c, as CPUID gives one. */
+static void regs_string(char str[13], uint32_t a, uint32_t b, uint32_t c)
+{
+	memcpy(str, &a, 4);
+	memcpy(str + 4, &b, 4);
+	memcpy(str + 8, &c, 4);
+	str[12] = '\0';
+}
 
 static void make_cpuid(struct cpuid *cpuid, unsigned int spare,
 		       uint32_t max_leaf, uint32_t leaf1_ecx)
 {
+	struct kvm_cpuid_entry2 *leaf0;
+
 	cpuid->capacity = 3 + spare;
 	cpuid->table = calloc(
 		1, sizeof(*cpuid->table) +
 			   cpuid->capacity * sizeof(cpuid->table->entries[0]));
 	assert_non_null(cpuid->table);
 	cpuid->table->nent = 3;
-	cpuid->table->entries[0] =
-		(struct kvm_cpuid_entry2){ .function = 0, .eax = max_leaf };
+	/* The host's vendor, as KVM reports it: EBX, EDX, ECX. */
+	leaf0 = &cpuid->table->entries[0];
+	*leaf0 = (struct kvm_cpuid_entry2){ .function = 0, .eax = max_leaf };
+	memcpy(&leaf0->ebx, HOST_VENDOR, 4);
+	memcpy(&leaf0->edx, HOST_VENDOR + 4, 4);
+	memcpy(&leaf0->ecx, HOST_VENDOR + 8, 4);
 	cpuid->table->entries[1] = (struct kvm_cpuid_entry2){
 		.function = 1, .eax = 0x806f8, .ecx = leaf1_ecx
 	};
@@ -409,11 +475,12 @@ static void test_set_cpuid(void **state)
 {
 	struct fixture *f = *state;
 	const struct kvm_cpuid_entry2 *e;
+	char sig[13], host[VCPU_PMU_VENDOR_SIZE];
 	struct cpuid cpuid;
-	char sig[13] = "";
 
 	make_cpuid(&cpuid, 2, 0x7, 0x1);
-	assert_int_equal(vcpu_pmu_set_cpuid(&cpuid, &f->cfg, TSC_KHZ, true), 0);
+	assert_int_equal(
+		vcpu_pmu_set_cpuid(&cpuid, &f->cfg, TSC_KHZ, true, host), 0);
 	/* The basic range now reaches leaf 0xA, rewritten in place. */
 	assert_int_equal(cpuid_find(&cpuid, 0, 0)->eax, 0xa);
 	e = cpuid_find(&cpuid, 0xa, 0);
@@ -423,15 +490,14 @@ static void test_set_cpuid(void **state)
 	assert_int_equal(e->ebx, 0xd8); /* LLC, misses, slots: unavailable */
 	assert_int_equal(e->ecx, 0);
 	assert_int_equal(e->edx, 3 | 48 << 5);
-	assert_int_equal(cpuid_find(&cpuid, 1, 0)->ecx, 0x1 | PDCM);
+	assert_int_equal(cpuid_find(&cpuid, 1, 0)->ecx,
+			 0x1 | PDCM | HYPERVISOR);
 	assert_int_equal(cpuid_find(&cpuid, 1, 0)->eax, 0x806f8);
 
 	e = cpuid_find(&cpuid, HV_CPUID_VPMU_BASE, 0);
 	assert_non_null(e);
 	assert_int_equal(e->eax, HV_CPUID_VPMU_FEATURES);
-	memcpy(sig, &e->ebx, 4);
-	memcpy(sig + 4, &e->ecx, 4);
-	memcpy(sig + 8, &e->edx, 4);
+	regs_string(sig, e->ebx, e->ecx, e->edx);
 	assert_string_equal(sig, "hvcheck vPMU");
 	e = cpuid_find(&cpuid, HV_CPUID_VPMU_FEATURES, 0);
 	assert_non_null(e);
@@ -448,6 +514,7 @@ static void test_set_cpuid_variants(void **state)
 {
 	struct fixture *f = *state;
 	const struct kvm_cpuid_entry2 *e;
+	char host[VCPU_PMU_VENDOR_SIZE];
 	struct cpuid cpuid;
 
 	/* A higher maximum leaf stays; no PDCM without the MSR. */
@@ -457,9 +524,10 @@ static void test_set_cpuid_variants(void **state)
 	f->cfg.version = 1;
 	f->cfg.nr_fixed = 0;
 	f->cfg.nr_gp = 8;
-	assert_int_equal(vcpu_pmu_set_cpuid(&cpuid, &f->cfg, 1000, false), 0);
+	assert_int_equal(vcpu_pmu_set_cpuid(&cpuid, &f->cfg, 1000, false, host),
+			 0);
 	assert_int_equal(cpuid_find(&cpuid, 0, 0)->eax, 0x20);
-	assert_int_equal(cpuid_find(&cpuid, 1, 0)->ecx, 0x1);
+	assert_int_equal(cpuid_find(&cpuid, 1, 0)->ecx, 0x1 | HYPERVISOR);
 	assert_int_equal(cpuid_find(&cpuid, 0xa, 0)->eax, 0x08300801);
 	assert_int_equal(cpuid_find(&cpuid, 0xa, 0)->edx, 0);
 	e = cpuid_find(&cpuid, HV_CPUID_VPMU_FEATURES, 0);
@@ -473,37 +541,100 @@ static void test_set_cpuid_variants(void **state)
 	/* Version 0: no PMU at all, but the leaves still say who we are. */
 	make_cpuid(&cpuid, 2, 0xd, 0x1 | PDCM);
 	memset(&f->cfg, 0, sizeof(f->cfg));
-	assert_int_equal(vcpu_pmu_set_cpuid(&cpuid, &f->cfg, TSC_KHZ, true), 0);
+	assert_int_equal(
+		vcpu_pmu_set_cpuid(&cpuid, &f->cfg, TSC_KHZ, true, host), 0);
 	assert_int_equal(cpuid_find(&cpuid, 0xa, 0)->eax, 0);
 	assert_int_equal(cpuid_find(&cpuid, 0xa, 0)->ebx, 0);
 	assert_int_equal(cpuid_find(&cpuid, 0xa, 0)->edx, 0);
-	assert_int_equal(cpuid_find(&cpuid, 1, 0)->ecx, 0x1);
+	assert_int_equal(cpuid_find(&cpuid, 1, 0)->ecx, 0x1 | HYPERVISOR);
 	assert_non_null(cpuid_find(&cpuid, HV_CPUID_VPMU_FEATURES, 0));
 	cpuid_free(&cpuid);
+}
+
+/* A table vcpu_pmu_set_cpuid() refused: just as make_cpuid() made it. */
+static void assert_cpuid_untouched(const struct cpuid *cpuid, const char *host)
+{
+	const struct kvm_cpuid_entry2 *e = &cpuid->table->entries[0];
+	char vendor[13];
+
+	assert_int_equal(cpuid->table->nent, 3);
+	assert_int_equal(e->eax, 0x7);
+	regs_string(vendor, e->ebx, e->edx, e->ecx);
+	assert_string_equal(vendor, HOST_VENDOR);
+	assert_int_equal(cpuid->table->entries[1].ecx, 0x1);
+	assert_int_equal(cpuid->table->entries[2].eax, 0);
+	assert_string_equal(host, "unchanged");
 }
 
 static void test_set_cpuid_refused(void **state)
 {
 	struct fixture *f = *state;
+	char host[VCPU_PMU_VENDOR_SIZE] = "unchanged";
 	struct cpuid cpuid;
 
 	/* A PMU the model cannot be: nothing changes. */
 	make_cpuid(&cpuid, 2, 0x7, 0x1);
 	f->cfg.nr_gp = 9;
-	assert_int_equal(vcpu_pmu_set_cpuid(&cpuid, &f->cfg, TSC_KHZ, true),
+	assert_int_equal(vcpu_pmu_set_cpuid(&cpuid, &f->cfg, TSC_KHZ, true,
+					    host),
 			 -EINVAL);
-	assert_int_equal(cpuid_find(&cpuid, 0, 0)->eax, 0x7);
-	assert_int_equal(cpuid_find(&cpuid, 1, 0)->ecx, 0x1);
-	assert_int_equal(cpuid.table->nent, 3);
+	assert_cpuid_untouched(&cpuid, host);
 	cpuid_free(&cpuid);
 
 	/* Room for one of the two hypervisor leaves only. */
 	vpmu_config_default(&f->cfg);
 	make_cpuid(&cpuid, 1, 0x7, 0x1);
-	assert_int_equal(vcpu_pmu_set_cpuid(&cpuid, &f->cfg, TSC_KHZ, true),
+	assert_int_equal(vcpu_pmu_set_cpuid(&cpuid, &f->cfg, TSC_KHZ, true,
+					    host),
 			 -ENOSPC);
 	assert_int_equal(cpuid.table->nent, cpuid.capacity);
 	cpuid_free(&cpuid);
+}
+
+/*
+ * Whatever the host, the guest sees Intel's vendor, whose PMU the model
+ * is, and a hypervisor; the caller learns the host's vendor.
+ */
+static void test_set_cpuid_vendor(void **state)
+{
+	struct fixture *f = *state;
+	char vendor[13], host[VCPU_PMU_VENDOR_SIZE];
+	const struct kvm_cpuid_entry2 *e;
+	struct cpuid cpuid;
+
+	make_cpuid(&cpuid, 2, 0x7, 0);
+	f->cfg.pdcm = false;
+	f->cfg.perf_capabilities = 0;
+	assert_int_equal(
+		vcpu_pmu_set_cpuid(&cpuid, &f->cfg, TSC_KHZ, true, host), 0);
+	assert_string_equal(host, HOST_VENDOR);
+	e = cpuid_find(&cpuid, 0, 0);
+	assert_int_equal(e->ebx, 0x756e6547); /* "Genu" */
+	assert_int_equal(e->edx, 0x49656e69); /* "ineI" */
+	assert_int_equal(e->ecx, 0x6c65746e); /* "ntel" */
+	regs_string(vendor, e->ebx, e->edx, e->ecx);
+	assert_string_equal(vendor, VCPU_PMU_GUEST_VENDOR);
+	/* The hypervisor bit, even with no other bit of ECX (no PDCM). */
+	assert_int_equal(cpuid_find(&cpuid, 1, 0)->ecx, HYPERVISOR);
+	cpuid_free(&cpuid);
+}
+
+/* Leaves 0 and 1 are where the vendor and the hypervisor bit go. */
+static void test_set_cpuid_needs_leaves_0_and_1(void **state)
+{
+	struct fixture *f = *state;
+	char host[VCPU_PMU_VENDOR_SIZE] = "unchanged";
+	struct cpuid cpuid;
+
+	for (unsigned int missing = 0; missing < 2; missing++) {
+		make_cpuid(&cpuid, 2, 0x7, 0x1);
+		cpuid.table->entries[missing].function = 0x7;
+		assert_int_equal(vcpu_pmu_set_cpuid(&cpuid, &f->cfg, TSC_KHZ,
+						    true, host),
+				 -EINVAL);
+		assert_cpuid_untouched(&cpuid, host);
+		cpuid_free(&cpuid);
+	}
 }
 
 /* --------------------------------------------------- vCPU set-up ---- */
@@ -528,6 +659,8 @@ static void test_init(void **state)
 	assert_int_equal(f->pmu.tsc_khz, TSC_KHZ);
 	assert_int_equal(f->pmu.stats.steps, 0);
 	assert_false(f->pmu.stepping);
+	assert_false(f->pmu.debug_armed);
+	assert_ptr_equal(f->pmu.clock_ns, vm_now_ns);
 	/* The model in its reset state, as configured. */
 	assert_int_equal(vpmu_rdmsr(&f->pmu.model, GLOBAL_CTRL, &val), 0);
 	assert_int_equal(val, 0xf);
@@ -618,38 +751,71 @@ static void test_stepping_follows_counters(void **state)
 	/* Counting cycles needs no stepping. */
 	assert_int_equal(msr_exit(f, true, CODE, PERFEVTSEL0, SEL_CYCLES), 0);
 	assert_false(f->pmu.stepping);
-	assert_int_equal(fake_ioctl_nr_calls(), 0);
-	/* Counting instructions does. */
-	fake_ioctl_expect(KVM_SET_GUEST_DEBUG, 0);
+	enter(f, TELLS_NOTHING);
+	/* Counting instructions does: the exit decides, the entry steps. */
 	assert_int_equal(msr_exit(f, true, CODE + 2, PERFEVTSEL0 + 1,
 				  SEL_INSTRUCTIONS),
 			 0);
-	fake_ioctl_verify();
-	assert_guest_debug(0, KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP);
 	assert_true(f->pmu.stepping);
-	/* Another counter starting changes nothing in KVM. */
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	enter(f, TELLS_STEP);
+	/* Another counter starting changes nothing. */
 	step(f, CODE + 4);
 	assert_int_equal(
 		msr_exit(f, true, CODE + 4, PERFEVTSEL0 + 2, SEL_BRANCHES), 0);
+	assert_true(f->pmu.stepping);
 	assert_int_equal(fake_ioctl_nr_calls(), 1);
+	enter(f, TELLS_STEP);
 	/* Both gone (globally): stepping off. */
 	step(f, CODE + 6);
-	fake_ioctl_expect(KVM_SET_GUEST_DEBUG, 0);
 	assert_int_equal(msr_exit(f, true, CODE + 6, GLOBAL_CTRL, 0x1), 0);
-	fake_ioctl_verify();
-	assert_guest_debug(1, 0);
 	assert_false(f->pmu.stepping);
+	assert_int_equal(nr_calls_of(KVM_SET_GUEST_DEBUG), 2);
+	enter(f, TELLS_UNSTEP);
 }
 
+/*
+ * KVM drops its trap flag (a guest IRET or POPF, its own emulator, RFLAGS
+ * written at another RIP), so every entry while stepping arms it again,
+ * the first one after the stepping stopped disarms it, once, and no
+ * entry otherwise tells KVM anything.
+ */
+static void test_stepping_rearmed_each_entry(void **state)
+{
+	struct fixture *f = *state;
+
+	init_pmu(f);
+	CODE_AT(f, CODE, 0x0f, 0x30, 0x90, 0x90, 0x90, 0x90, 0x0f, 0x30);
+	enter(f, TELLS_NOTHING);
+	enter(f, TELLS_NOTHING);
+	start_counting(f, CODE);
+	for (unsigned int i = 0; i < 4; i++) {
+		enter(f, TELLS_STEP);
+		step(f, CODE + 3 + i);
+	}
+	assert_int_equal(nr_calls_of(KVM_SET_GUEST_DEBUG), 4);
+	assert_int_equal(msr_exit(f, true, CODE + 6, GLOBAL_CTRL, 0), 0);
+	assert_int_equal(fake_ioctl_nr_calls(), 4);
+	enter(f, TELLS_UNSTEP);
+	for (unsigned int i = 0; i < 3; i++)
+		enter(f, TELLS_NOTHING);
+	assert_int_equal(nr_calls_of(KVM_SET_GUEST_DEBUG), 5);
+	assert_int_equal(fake_ioctl_nr_calls(), 5);
+	/* Four NOPs and the WRMSR that stopped the counting. */
+	assert_int_equal(model_rd(f, PMC0), 5);
+}
+
+/* KVM refuses the step at the entry: the VM stops, no stepping. */
 static void test_stepping_ioctl_fails(void **state)
 {
 	struct fixture *f = *state;
 
 	init_pmu(f);
 	CODE_AT(f, CODE, 0x0f, 0x30);
-	fake_ioctl_expect_fail(KVM_SET_GUEST_DEBUG, EINVAL);
 	assert_int_equal(msr_exit(f, true, CODE, PERFEVTSEL0, SEL_INSTRUCTIONS),
 			 0);
+	fake_ioctl_expect_fail(KVM_SET_GUEST_DEBUG, EINVAL);
+	vcpu_pmu_before_run(&f->vcpu);
 	fake_ioctl_verify();
 	assert_false(f->pmu.stepping);
 	assert_true(vm_stopping(&f->vm));
@@ -701,11 +867,9 @@ static void test_exact_counts(void **state)
 	assert_int_equal(f->pmu.model.gp[0], 7);
 	assert_int_equal(f->pmu.model.gp[1], 3);
 	/* The WRMSR that stops them is counted: it retires before. */
-	fake_ioctl_expect(KVM_SET_GUEST_DEBUG, 0);
 	assert_int_equal(msr_exit(f, true, CODE + 0xc, GLOBAL_CTRL, 0), 0);
-	fake_ioctl_verify();
-	assert_guest_debug(0, 0);
 	assert_false(f->pmu.stepping);
+	enter(f, TELLS_UNSTEP);
 	assert_int_equal(model_rd(f, PMC0), 8);
 	assert_int_equal(model_rd(f, PMC0 + 1), 3);
 	/* One cycle per instruction while stepping. */
@@ -802,12 +966,41 @@ static void rdpmc_code(struct fixture *f)
 	f->vcpu.run->kvm_dirty_regs = 0;
 }
 
-/* Steps over the first NOP; the RDPMC comes next, at cpl. */
-static void step_to_rdpmc(struct fixture *f, uint16_t cs)
+/*
+ * What KVM_GET_VCPU_EVENTS gives before the #GP of a refused RDPMC:
+ * state that KVM_SET_VCPU_EVENTS must leave alone.
+ */
+static const struct kvm_vcpu_events kvm_events = {
+	.interrupt = { .shadow = 1 },
+	.nmi = { .pending = 1 },
+	.sipi_vector = 0x12,
+	.flags = KVM_VCPUEVENT_VALID_NMI_PENDING | KVM_VCPUEVENT_VALID_SHADOW,
+};
+
+/* KVM's part in the #GP of a refused RDPMC (step_to_rdpmc()). */
+enum gp {
+	NO_GP,	      /* the VMM executes the RDPMC */
+	GP_RAISED,    /* the VMM raises the #GP */
+	GP_GET_FAILS, /* KVM_GET_VCPU_EVENTS fails */
+	GP_SET_FAILS, /* KVM_SET_VCPU_EVENTS fails */
+};
+
+/* Steps over the first NOP; the RDPMC comes next, at cs's CPL. */
+static void step_to_rdpmc(struct fixture *f, uint16_t cs, enum gp gp)
 {
 	start_counting(f, RDPMC_WRMSR);
 	f->vcpu.run->s.regs.sregs.cs.selector = cs;
+	if (gp == GP_GET_FAILS)
+		fake_ioctl_expect_fail(KVM_GET_VCPU_EVENTS, EIO);
+	else if (gp != NO_GP)
+		fake_ioctl_expect_out(KVM_GET_VCPU_EVENTS, &kvm_events,
+				      sizeof(kvm_events));
+	if (gp == GP_RAISED)
+		fake_ioctl_expect(KVM_SET_VCPU_EVENTS, 0);
+	else if (gp == GP_SET_FAILS)
+		fake_ioctl_expect_fail(KVM_SET_VCPU_EVENTS, EIO);
 	step(f, RDPMC_RIP);
+	fake_ioctl_verify();
 }
 
 static void check_rdpmc_emulated(struct fixture *f, uint64_t preset)
@@ -836,7 +1029,7 @@ static void test_rdpmc_cpl0(void **state)
 	init_pmu(f);
 	rdpmc_code(f);
 	model_wr(f, VPMU_MSR_A_PMC0, 0x123456789aULL);
-	step_to_rdpmc(f, CS_KERNEL);
+	step_to_rdpmc(f, CS_KERNEL, NO_GP);
 	check_rdpmc_emulated(f, 0x123456789aULL);
 	assert_int_equal(fake_ioctl_nr_calls(), 0);
 }
@@ -852,15 +1045,64 @@ static void test_rdpmc_cpl3_with_pce(void **state)
 	f->rdpmc_len = 3;
 	f->vcpu.run->s.regs.sregs.cr4 |= CR4_PCE;
 	model_wr(f, VPMU_MSR_A_PMC0, MASK48 - 5);
-	step_to_rdpmc(f, CS_USER);
+	step_to_rdpmc(f, CS_USER, NO_GP);
 	check_rdpmc_emulated(f, MASK48 - 5);
 }
 
-/* Left to KVM, which raises #GP: nothing changes and it never retires. */
-static void check_rdpmc_left_to_kvm(struct fixture *f)
+/*
+ * The registers of an RDPMC the VMM executed reach KVM at the entry,
+ * before the step is armed again: KVM steps from the new RIP.
+ */
+static void test_rdpmc_regs_before_rearm(void **state)
+{
+	struct fixture *f = *state;
+	const struct kvm_regs *regs;
+
+	init_pmu(f);
+	rdpmc_code(f);
+	model_wr(f, VPMU_MSR_A_PMC0, 0x123456789aULL);
+	step_to_rdpmc(f, CS_KERNEL, NO_GP);
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	enter(f, TELLS_REGS_STEP);
+	assert_int_equal(fake_ioctl_call(0)->request, KVM_SET_REGS);
+	assert_int_equal(fake_ioctl_call(0)->fd, VCPU_FD);
+	assert_int_equal(fake_ioctl_call(1)->request, KVM_SET_GUEST_DEBUG);
+	regs = (const void *)fake_ioctl_call(0)->data;
+	assert_int_equal(regs->rip, RDPMC_RIP + 2);
+	/* PMC0 as the RDPMC read it, the NOP before it counted. */
+	assert_int_equal(regs->rax, 0x3456789b);
+	assert_int_equal(regs->rdx, 0x12);
+	assert_int_equal(regs->rcx, 0);
+	assert_false(f->vcpu.run->kvm_dirty_regs & KVM_SYNC_X86_REGS);
+	/* Written once: the next entry only arms the step. */
+	enter(f, TELLS_STEP);
+	assert_int_equal(nr_calls_of(KVM_SET_REGS), 1);
+}
+
+/*
+ * Refused: the VMM raised #GP(0) with KVM's other events left as they
+ * were (flags 0); nothing else changes and the RDPMC never retires.
+ */
+static void check_rdpmc_refused(struct fixture *f)
 {
 	struct kvm_regs *regs = &f->vcpu.run->s.regs.regs;
+	struct kvm_vcpu_events want = kvm_events;
+	const struct fake_ioctl_call *get = fake_ioctl_call(0);
+	const struct fake_ioctl_call *set = fake_ioctl_call(1);
 
+	assert_int_equal(fake_ioctl_nr_calls(), 2);
+	assert_int_equal(get->request, KVM_GET_VCPU_EVENTS);
+	assert_int_equal(get->fd, VCPU_FD);
+	assert_int_equal(set->request, KVM_SET_VCPU_EVENTS);
+	assert_int_equal(set->fd, VCPU_FD);
+	want.exception.injected = 1;
+	want.exception.nr = 13; /* #GP */
+	want.exception.has_error_code = 1;
+	want.exception.error_code = 0;
+	want.flags = 0;
+	assert_int_equal(set->data_len, sizeof(want));
+	assert_memory_equal(set->data, &want, sizeof(want));
+	assert_false(vm_stopping(&f->vm));
 	assert_int_equal(regs->rip, RDPMC_RIP);
 	assert_int_equal(regs->rax, 0xaaaa);
 	assert_int_equal(regs->rdx, 0xdddd);
@@ -876,8 +1118,8 @@ static void test_rdpmc_cpl3_without_pce(void **state)
 
 	init_pmu(f);
 	rdpmc_code(f);
-	step_to_rdpmc(f, CS_USER);
-	check_rdpmc_left_to_kvm(f);
+	step_to_rdpmc(f, CS_USER, GP_RAISED);
+	check_rdpmc_refused(f);
 }
 
 static void test_rdpmc_bad_counter(void **state)
@@ -887,8 +1129,60 @@ static void test_rdpmc_bad_counter(void **state)
 	init_pmu(f);
 	rdpmc_code(f);
 	f->vcpu.run->s.regs.regs.rcx = 4; /* the model has PMC0..3 */
-	step_to_rdpmc(f, CS_KERNEL);
-	check_rdpmc_left_to_kvm(f);
+	step_to_rdpmc(f, CS_KERNEL, GP_RAISED);
+	check_rdpmc_refused(f);
+}
+
+/* KVM fails the #GP: the VM stops; the RDPMC still did not run. */
+static void rdpmc_gp_fails(struct fixture *f, enum gp gp, const char *why)
+{
+	struct kvm_regs *regs = &f->vcpu.run->s.regs.regs;
+
+	init_pmu(f);
+	rdpmc_code(f);
+	step_to_rdpmc(f, CS_USER, gp);
+	assert_int_equal(fake_ioctl_nr_calls(), gp == GP_GET_FAILS ? 1 : 2);
+	assert_true(vm_stopping(&f->vm));
+	assert_int_equal(f->vm.exit_status, HV_EXIT_VMM_ERROR);
+	assert_string_equal(f->vm.why, why);
+	assert_int_equal(regs->rip, RDPMC_RIP);
+	assert_int_equal(regs->rax, 0xaaaa);
+	assert_int_equal(f->vcpu.run->kvm_dirty_regs, 0);
+	step(f, CODE + 0x500);
+	assert_int_equal(f->pmu.model.gp[0], 1);
+}
+
+static void test_rdpmc_gp_get_fails(void **state)
+{
+	rdpmc_gp_fails(*state, GP_GET_FAILS,
+		       "vCPU 2: emulated vPMU: #GP of an RDPMC: "
+		       "KVM_GET_VCPU_EVENTS: Input/output error");
+}
+
+static void test_rdpmc_gp_set_fails(void **state)
+{
+	rdpmc_gp_fails(*state, GP_SET_FAILS,
+		       "vCPU 2: emulated vPMU: #GP of an RDPMC: "
+		       "KVM_SET_VCPU_EVENTS: Input/output error");
+}
+
+/* KVM refuses the registers at the entry: the VM stops, no step armed. */
+static void test_rdpmc_set_regs_fails(void **state)
+{
+	struct fixture *f = *state;
+
+	init_pmu(f);
+	rdpmc_code(f);
+	step_to_rdpmc(f, CS_KERNEL, NO_GP);
+	fake_ioctl_expect_fail(KVM_SET_REGS, EFAULT);
+	vcpu_pmu_before_run(&f->vcpu);
+	fake_ioctl_verify();
+	assert_int_equal(fake_ioctl_nr_calls(), 1);
+	assert_false(f->pmu.stepping);
+	assert_true(vm_stopping(&f->vm));
+	assert_int_equal(f->vm.exit_status, HV_EXIT_VMM_ERROR);
+	assert_string_equal(f->vm.why,
+			    "vCPU 2: emulated vPMU: KVM_SET_REGS: Bad address");
 }
 
 /* ---------------------------------------------------------- PMI ---- */
@@ -1034,15 +1328,14 @@ static void test_pmi_from_step(void **state)
 	model_wr(f, VPMU_MSR_A_PMC0, MASK48);
 	start_counting(f, CODE);
 	model_wr(f, PERFEVTSEL0, SEL_INSTRUCTIONS | VPMU_EVTSEL_INT);
-	vcpu_pmu_before_run(&f->vcpu);
-	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	enter(f, TELLS_STEP); /* no PMI yet */
 	step(f, CODE + 3);
 	assert_int_equal(f->pmu.model.gp[0], 0);
+	/* The PMI first, then the step armed for the guest's next one. */
 	fake_ioctl_expect_out(KVM_GET_LAPIC, &lapic, sizeof(lapic));
 	fake_ioctl_expect(KVM_SET_LAPIC, 0);
 	fake_ioctl_expect(KVM_SIGNAL_MSI, 0);
-	vcpu_pmu_before_run(&f->vcpu);
-	fake_ioctl_verify();
+	enter(f, TELLS_STEP);
 	assert_int_equal(f->pmu.stats.pmis, 1);
 }
 
@@ -1059,7 +1352,10 @@ static bool kick_within(uint64_t ns)
 	return sigtimedwait(&kick, NULL, &wait) == KICK;
 }
 
-/* A cycle counter's overflow, without stepping, kicks KVM_RUN. */
+/*
+ * A cycle counter's overflow, without stepping, kicks KVM_RUN: the real
+ * timer, so only whether the kick comes is asserted, not when.
+ */
 static void test_cycle_deadline(void **state)
 {
 	struct fixture *f = *state;
@@ -1068,72 +1364,89 @@ static void test_cycle_deadline(void **state)
 	/* 1000 cycles at 2.5 GHz: 400 ns. */
 	model_wr(f, PERFEVTSEL0, SEL_CYCLES | VPMU_EVTSEL_INT);
 	model_wr(f, VPMU_MSR_A_PMC0, MASK48 - 999);
-	vcpu_pmu_before_run(&f->vcpu);
+	enter(f, TELLS_NOTHING);
 	assert_true(f->pmu.have_timer);
-	assert_true(kick_within(2000000000ULL));
+	assert_true(f->pmu.deadline_armed);
+	assert_true(kick_within(KICK_WAIT_NS));
 	/* Without INT there is no deadline. */
 	model_wr(f, PERFEVTSEL0, SEL_CYCLES);
-	vcpu_pmu_before_run(&f->vcpu);
+	enter(f, TELLS_NOTHING);
+	assert_false(f->pmu.deadline_armed);
 	assert_false(kick_within(20000000));
-	assert_int_equal(fake_ioctl_nr_calls(), 0);
+}
+
+/* A KVM_RUN of ns on the fake clock, not stepping. */
+static void run_for(struct fixture *f, uint64_t ns)
+{
+	enter(f, TELLS_NOTHING);
+	fake_now += ns;
+	vcpu_pmu_after_run(&f->vcpu);
 }
 
 static void test_cycles_follow_time(void **state)
 {
 	struct fixture *f = *state;
-	const struct timespec ms = { .tv_nsec = 2000000 };
-	uint64_t t0, t1;
 
 	init_pmu(f);
 	f->pmu.tsc_khz = 1000; /* 1 cycle per microsecond */
 	model_wr(f, PERFEVTSEL0, SEL_CYCLES);
-	t0 = vm_now_ns();
-	vcpu_pmu_before_run(&f->vcpu);
-	nanosleep(&ms, NULL);
-	vcpu_pmu_after_run(&f->vcpu);
-	t1 = vm_now_ns();
-	assert_true(f->pmu.model.gp[0] >= 2000);
-	assert_true(f->pmu.model.gp[0] <= (t1 - t0) / 1000);
+	run_for(f, 2000000);
+	assert_int_equal(f->pmu.model.gp[0], 2000);
+	/* A fraction of a cycle is carried to the next run. */
+	run_for(f, 1500);
+	assert_int_equal(f->pmu.model.gp[0], 2001);
+	run_for(f, 499);
+	assert_int_equal(f->pmu.model.gp[0], 2001);
+	run_for(f, 1);
+	assert_int_equal(f->pmu.model.gp[0], 2002);
+	/* 2.5 cycles a nanosecond: 2, then 3 with the half carried. */
+	f->pmu.tsc_khz = TSC_KHZ;
+	run_for(f, 1);
+	assert_int_equal(f->pmu.model.gp[0], 2004);
+	run_for(f, 1);
+	assert_int_equal(f->pmu.model.gp[0], 2007);
+	run_for(f, 400);
+	assert_int_equal(f->pmu.model.gp[0], 3007);
 	/* At CPL 3 an OS-only counter does not see that time. */
 	model_wr(f, PERFEVTSEL0, 0x003c | VPMU_EVTSEL_EN | VPMU_EVTSEL_OS);
 	model_wr(f, VPMU_MSR_A_PMC0, 0);
 	f->vcpu.run->s.regs.sregs.cs.selector = CS_USER;
-	vcpu_pmu_before_run(&f->vcpu);
-	nanosleep(&ms, NULL);
-	vcpu_pmu_after_run(&f->vcpu);
+	run_for(f, 2000000);
 	assert_int_equal(f->pmu.model.gp[0], 0);
 }
 
 static void test_no_time_cycles_while_stepping(void **state)
 {
 	struct fixture *f = *state;
-	const struct timespec ms = { .tv_nsec = 2000000 };
 
 	init_pmu(f);
 	f->pmu.tsc_khz = 1000;
 	CODE_AT(f, CODE, 0x0f, 0x30, 0x90, 0x90, 0x90);
 	start_counting(f, CODE);
 	/* Stepping: cycles are one per instruction, whatever the time. */
-	vcpu_pmu_before_run(&f->vcpu);
-	nanosleep(&ms, NULL);
+	enter(f, TELLS_STEP);
+	fake_now += 2000000;
 	vcpu_pmu_after_run(&f->vcpu);
 	assert_int_equal(model_rd(f, FIXED_CTR0 + 1), 0);
 	/* The steps are timed only for --pmu-stats. */
 	assert_int_equal(f->pmu.stats.step_run_ns, 0);
+	fake_tick = 300;
 	step(f, CODE + 3);
 	assert_int_equal(model_rd(f, FIXED_CTR0 + 1), 1);
 	assert_int_equal(f->pmu.stats.step_vmm_ns, 0);
 
 	f->pmu.stats.timed = true;
-	vcpu_pmu_before_run(&f->vcpu);
-	nanosleep(&ms, NULL);
+	fake_tick = 0;
+	enter(f, TELLS_STEP);
+	fake_now += 2000000;
 	vcpu_pmu_after_run(&f->vcpu);
 	assert_int_equal(model_rd(f, FIXED_CTR0 + 1), 1);
-	assert_true(f->pmu.stats.step_run_ns >= 2000000);
+	assert_int_equal(f->pmu.stats.step_run_ns, 2000000);
+	/* The VMM's decoding and counting of a step: one tick. */
+	fake_tick = 300;
 	step(f, CODE + 4);
 	assert_int_equal(model_rd(f, FIXED_CTR0 + 1), 2);
-	assert_true(f->pmu.stats.step_vmm_ns > 0);
-	assert_true(f->pmu.stats.step_vmm_ns < f->pmu.stats.step_run_ns);
+	assert_int_equal(f->pmu.stats.step_vmm_ns, 300);
 }
 
 /* ---------------------------------------------- event filter ---- */
@@ -1186,11 +1499,12 @@ static void assert_counts(struct fixture *f, uint64_t insns, uint64_t branches,
 }
 
 /* The vCPU enters again after an exit of reason at rip. */
-static void enter(struct fixture *f, uint32_t reason, uint64_t rip)
+static void enter_after(struct fixture *f, uint32_t reason, uint64_t rip,
+			enum tells tells)
 {
 	f->vcpu.run->exit_reason = reason;
 	f->vcpu.run->s.regs.regs.rip = rip;
-	vcpu_pmu_before_run(&f->vcpu);
+	enter(f, tells);
 }
 
 /* A denied counter: its MSRs work, it does not count, needs no steps. */
@@ -1212,11 +1526,10 @@ static void test_filter_denied_counters(void **state)
 	assert_int_equal(msr_exit(f, false, CODE + 6, PERFEVTSEL0, 0), 0);
 	assert_int_equal(f->vcpu.run->msr.data, SEL_INSTRUCTIONS);
 	/* A branch counter is allowed: stepping, and it alone counts. */
-	fake_ioctl_expect(KVM_SET_GUEST_DEBUG, 0);
 	assert_int_equal(
 		msr_exit(f, true, CODE + 8, PERFEVTSEL0 + 1, SEL_BRANCHES), 0);
-	fake_ioctl_verify();
 	assert_true(f->pmu.stepping);
+	enter(f, TELLS_STEP);
 	CODE_AT(f, CODE + 10, 0x74, 0x00); /* jz .+2 */
 	step(f, CODE + 10);
 	step(f, CODE + 12);
@@ -1245,24 +1558,23 @@ static void test_filter_select_at_next_entry(void **state)
 	step(f, CODE + 6);
 	assert_counts(f, 2, 2, 2);
 	/* Entry: instructions alone from the next one on, still stepped. */
-	enter(f, KVM_EXIT_DEBUG, CODE + 6);
-	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	enter_after(f, KVM_EXIT_DEBUG, CODE + 6, TELLS_STEP);
 	assert_true(f->pmu.stepping);
 	step(f, CODE + 8);
 	assert_counts(f, 3, 2, 2);
 
 	/* Instructions denied, branches and cycles back: still stepped. */
 	vcpu_pmu_filters_select(&f->filters, SLOT_DENY_INSNS);
-	enter(f, KVM_EXIT_DEBUG, CODE + 8);
+	enter_after(f, KVM_EXIT_DEBUG, CODE + 8, TELLS_STEP);
 	assert_true(f->pmu.stepping);
 	step(f, CODE + 10);
 	assert_counts(f, 3, 3, 3);
 
 	/* The same slot again is a new install that changes nothing. */
 	vcpu_pmu_filters_select(&f->filters, SLOT_DENY_INSNS);
-	enter(f, KVM_EXIT_INTR, CODE + 10);
+	enter_after(f, KVM_EXIT_INTR, CODE + 10, TELLS_STEP);
 	assert_true(f->pmu.stepping);
-	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	assert_counts(f, 3, 3, 3);
 }
 
 /*
@@ -1279,11 +1591,10 @@ static void test_filter_out_counts_under_old(void **state)
 	start_counting(f, CODE);
 	/* The OUT exits to the host, which installs slot 1. */
 	vcpu_pmu_filters_select(&f->filters, SLOT_DENY_INSNS);
-	enter(f, KVM_EXIT_IO, CODE + 2);
+	enter_after(f, KVM_EXIT_IO, CODE + 2, TELLS_STEP);
 	assert_counts(f, 1, 0, 1);
 	/* Branches still count: the stepping goes on. */
 	assert_true(f->pmu.stepping);
-	assert_int_equal(fake_ioctl_nr_calls(), 0);
 	step(f, CODE + 3); /* the OUT completed: already counted */
 	assert_counts(f, 1, 0, 1);
 	step(f, CODE + 4); /* nop */
@@ -1302,10 +1613,7 @@ static void test_filter_out_starts_stepping(void **state)
 	model_wr(f, PERFEVTSEL0, SEL_INSTRUCTIONS);
 	assert_false(vpmu_needs_stepping(&f->pmu.model));
 	vcpu_pmu_filters_select(&f->filters, SLOT_NONE);
-	fake_ioctl_expect(KVM_SET_GUEST_DEBUG, 0);
-	enter(f, KVM_EXIT_IO, CODE);
-	fake_ioctl_verify();
-	assert_guest_debug(0, KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP);
+	enter_after(f, KVM_EXIT_IO, CODE, TELLS_STEP);
 	assert_true(f->pmu.stepping);
 	step(f, CODE + 1);
 	assert_int_equal(model_rd(f, PMC0), 0);
@@ -1326,9 +1634,7 @@ static void test_filter_kicked_vcpu_counts_next(void **state)
 	CODE_AT(f, CODE, 0x90, 0x90, 0x90);
 	model_wr(f, PERFEVTSEL0, SEL_INSTRUCTIONS);
 	vcpu_pmu_filters_select(&f->filters, FILTER_SLOT_NONE);
-	fake_ioctl_expect(KVM_SET_GUEST_DEBUG, 0);
-	enter(f, KVM_EXIT_INTR, CODE);
-	fake_ioctl_verify();
+	enter_after(f, KVM_EXIT_INTR, CODE, TELLS_STEP);
 	assert_true(f->pmu.stepping);
 	step(f, CODE + 1);
 	assert_int_equal(model_rd(f, PMC0), 1);
@@ -1336,20 +1642,17 @@ static void test_filter_kicked_vcpu_counts_next(void **state)
 	assert_int_equal(model_rd(f, PMC0), 2);
 	/* Denied again: nothing left to step for. */
 	vcpu_pmu_filters_select(&f->filters, SLOT_DENY_INSNS);
-	fake_ioctl_reset();
-	fake_ioctl_expect(KVM_SET_GUEST_DEBUG, 0);
-	enter(f, KVM_EXIT_INTR, CODE + 2);
-	fake_ioctl_verify();
-	assert_guest_debug(0, 0);
+	enter_after(f, KVM_EXIT_INTR, CODE + 2, TELLS_UNSTEP);
 	assert_false(f->pmu.stepping);
 	assert_int_equal(model_rd(f, PMC0), 2);
 }
 
 /* The vCPU enters again after an MMIO exit at rip. */
-static void enter_mmio(struct fixture *f, bool write, uint64_t rip)
+static void enter_mmio(struct fixture *f, bool write, uint64_t rip,
+		       enum tells tells)
 {
 	f->vcpu.run->mmio.is_write = write;
-	enter(f, KVM_EXIT_MMIO, rip);
+	enter_after(f, KVM_EXIT_MMIO, rip, tells);
 }
 
 /*
@@ -1365,7 +1668,7 @@ static void test_filter_mmio_read_counts_under_old(void **state)
 	CODE_AT(f, CODE, 0x0f, 0x30, 0x8b, 0x00, 0x74, 0x00); /* mov (%rax) */
 	start_counting(f, CODE);
 	vcpu_pmu_filters_select(&f->filters, SLOT_DENY_INSNS);
-	enter_mmio(f, false, CODE + 2);
+	enter_mmio(f, false, CODE + 2, TELLS_STEP);
 	assert_counts(f, 1, 0, 1);
 	assert_true(f->pmu.stepping);
 	step(f, CODE + 4); /* the read completed: already counted */
@@ -1388,10 +1691,9 @@ static void test_filter_mmio_write_not_retired(void **state)
 		0x00); /* mov to (%rax) */
 	start_counting(f, CODE);
 	vcpu_pmu_filters_select(&f->filters, SLOT_DENY_INSNS);
-	enter_mmio(f, true, CODE + 4);
+	enter_mmio(f, true, CODE + 4, TELLS_STEP);
 	assert_counts(f, 0, 0, 0);
 	assert_true(f->pmu.stepping);
-	assert_int_equal(fake_ioctl_nr_calls(), 0);
 }
 
 /*
@@ -1408,9 +1710,7 @@ static void test_filter_mmio_write_starts_stepping(void **state)
 	model_wr(f, PERFEVTSEL0, SEL_INSTRUCTIONS);
 	assert_false(vpmu_needs_stepping(&f->pmu.model));
 	vcpu_pmu_filters_select(&f->filters, SLOT_NONE);
-	fake_ioctl_expect(KVM_SET_GUEST_DEBUG, 0);
-	enter_mmio(f, true, CODE + 2);
-	fake_ioctl_verify();
+	enter_mmio(f, true, CODE + 2, TELLS_STEP);
 	assert_true(f->pmu.stepping);
 	step(f, CODE + 3);
 	assert_int_equal(model_rd(f, PMC0), 1);
@@ -1420,25 +1720,25 @@ static void test_filter_mmio_write_starts_stepping(void **state)
 static void test_filter_denied_cycles(void **state)
 {
 	struct fixture *f = *state;
-	const struct timespec ms = { .tv_nsec = 2000000 };
 
 	init_pmu(f);
 	use_filters(f, SLOT_ONLY_INSNS);
 	f->pmu.tsc_khz = 1000;
 	model_wr(f, PERFEVTSEL0, SEL_CYCLES | VPMU_EVTSEL_INT);
 	model_wr(f, VPMU_MSR_A_PMC0, MASK48 - 9);
-	vcpu_pmu_before_run(&f->vcpu);
-	nanosleep(&ms, NULL);
-	vcpu_pmu_after_run(&f->vcpu);
+	run_for(f, 2000000);
 	assert_int_equal(model_rd(f, PMC0), MASK48 - 9);
+	assert_false(f->pmu.deadline_armed);
 	assert_false(kick_within(20000000));
 	/* Allowed from the next entry: the deadline kicks, time counts. */
 	vcpu_pmu_filters_select(&f->filters, SLOT_NONE);
-	vcpu_pmu_before_run(&f->vcpu);
-	assert_true(kick_within(2000000000ULL));
+	enter(f, TELLS_NOTHING);
+	assert_true(f->pmu.deadline_armed);
+	assert_true(kick_within(KICK_WAIT_NS));
+	fake_now += 12000; /* 12 cycles: 10 to overflow, 2 after */
 	vcpu_pmu_after_run(&f->vcpu);
-	assert_true(model_rd(f, PMC0) < MASK48 - 9);
-	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	assert_int_equal(model_rd(f, PMC0), 2);
+	assert_int_equal(model_rd(f, VPMU_MSR_GLOBAL_STATUS), 1);
 }
 
 /* ------------------------------------------ CPL3 stepping probe ---- */
@@ -1628,11 +1928,14 @@ int main(void)
 		T(test_set_cpuid),
 		T(test_set_cpuid_variants),
 		T(test_set_cpuid_refused),
+		T(test_set_cpuid_vendor),
+		T(test_set_cpuid_needs_leaves_0_and_1),
 		T(test_init),
 		T(test_init_refused),
 		T(test_msr_read),
 		T(test_msr_write_refused),
 		T(test_stepping_follows_counters),
+		T(test_stepping_rearmed_each_entry),
 		T(test_stepping_ioctl_fails),
 		T(test_exact_counts),
 		T(test_counts_by_cpl),
@@ -1641,8 +1944,12 @@ int main(void)
 		T(test_refused_msr_not_counted),
 		T(test_rdpmc_cpl0),
 		T(test_rdpmc_cpl3_with_pce),
+		T(test_rdpmc_regs_before_rearm),
 		T(test_rdpmc_cpl3_without_pce),
 		T(test_rdpmc_bad_counter),
+		T(test_rdpmc_gp_get_fails),
+		T(test_rdpmc_gp_set_fails),
+		T(test_rdpmc_set_regs_fails),
 		T(test_pmi_fixed_vector),
 		T(test_pmi_nmi),
 		T(test_pmi_masked_lvtpc),

@@ -368,14 +368,35 @@ static int run_emulated_pmu_config(const struct run_options *o,
 	return 0;
 }
 
-static int run_setup_emulated_pmu(struct run *r)
+/* The vPMU line's description of the model in r->pmu_cfg. */
+static void run_model_desc(const struct run *r, char *buf, size_t len)
 {
-	char err[RUN_ERR_SIZE];
+	const struct vpmu_config *c = &r->pmu_cfg;
+
+	if (r->pmu_mode == RUN_PMU_OFF)
+		snprintf(
+			buf, len,
+			"no PMU, hvcheck's model (KVM has no vPMU to disable)");
+	else if (!c->version)
+		snprintf(buf, len, "version 0: no PMU");
+	else
+		snprintf(buf, len,
+			 "version %u, %u GP and %u fixed counters of %u bits",
+			 c->version, c->nr_gp, c->nr_fixed, c->width);
+}
+
+/*
+ * hvcheck's own vPMU model of r->pmu_cfg on KVM (version 0: no PMU):
+ * every PMU MSR exits to it, the guest CPUID says what it is, the
+ * vCPUs get one model each.
+ */
+static int run_setup_model(struct run *r)
+{
+	char host_vendor[VCPU_PMU_VENDOR_SIZE], vendor[64] = "";
+	char desc[RUN_ERR_SIZE], err[RUN_ERR_SIZE];
 	bool user_stepping;
 	int ret;
 
-	if (run_emulated_pmu_config(r->opts, &r->pmu_cfg, err, sizeof(err)))
-		return run_fail(HV_EXIT_USAGE, "run: %s", err);
 	/* The model is an Intel PMU, whatever the host. */
 	ret = run_check_filters(r, FILTER_VENDOR_INTEL);
 	if (!ret)
@@ -383,15 +404,13 @@ static int run_setup_emulated_pmu(struct run *r)
 	if (ret)
 		return ret;
 	ret = vcpu_pmu_vm_setup(&r->vm, &r->tsc_khz);
-	if (ret)
-		return run_fail(HV_EXIT_VMM_ERROR, "emulated vPMU: %s: %s",
-				r->vm.failed, strerror(-ret));
-	ret = vcpu_pmu_probe_user_stepping(&r->vm, &user_stepping);
+	if (!ret)
+		ret = vcpu_pmu_probe_user_stepping(&r->vm, &user_stepping);
 	if (ret)
 		return run_fail(HV_EXIT_VMM_ERROR, "emulated vPMU: %s: %s",
 				r->vm.failed, strerror(-ret));
 	ret = vcpu_pmu_set_cpuid(&r->cpuid, &r->pmu_cfg, r->tsc_khz,
-				 user_stepping);
+				 user_stepping, host_vendor);
 	if (ret)
 		return run_fail(HV_EXIT_VMM_ERROR,
 				"emulated vPMU: guest CPUID: %s",
@@ -401,11 +420,38 @@ static int run_setup_emulated_pmu(struct run *r)
 		return run_fail(HV_EXIT_VMM_ERROR, "out of memory");
 	r->hostctl.filter_select = run_filter_select;
 	run_filter_desc(r, err, sizeof(err));
-	fprintf(stderr,
-		"hvcheck: vpmu: emulated, version %u, %u GP and %u fixed counters of %u bits%s%s\n",
-		r->pmu_cfg.version, r->pmu_cfg.nr_gp, r->pmu_cfg.nr_fixed,
-		r->pmu_cfg.width,
+	run_model_desc(r, desc, sizeof(desc));
+	if (strcmp(host_vendor, VCPU_PMU_GUEST_VENDOR))
+		snprintf(vendor, sizeof(vendor), " (host %s)", host_vendor);
+	fprintf(stderr, "hvcheck: vpmu: %s, %s, guest CPU vendor %s%s%s%s\n",
+		r->pmu_mode == RUN_PMU_OFF ? "off" : "emulated", desc,
+		VCPU_PMU_GUEST_VENDOR, vendor,
 		user_stepping ? "" : ", CPL3 not stepped by this KVM", err);
+	return 0;
+}
+
+/*
+ * No PMU for the guest: KVM's disabled where KVM has one; elsewhere
+ * KVM's answers to PMU MSRs differ by host (the P6 counters read 0, an
+ * AMD host's counters answer), so hvcheck's model of no PMU answers.
+ */
+static int run_setup_no_pmu(struct run *r)
+{
+	const struct run_options *o = r->opts;
+	char err[RUN_ERR_SIZE];
+
+	if (o->pmu_version != RUN_PMU_UNSET || o->pmu_gp != RUN_PMU_UNSET ||
+	    o->pmu_fixed != RUN_PMU_UNSET)
+		return run_fail(
+			HV_EXIT_USAGE,
+			"run: --pmu=off takes no --pmu-version or counter counts");
+	if (!vpmu_kvm_available(&r->cpuid)) {
+		memset(&r->pmu_cfg, 0, sizeof(r->pmu_cfg));
+		return run_setup_model(r);
+	}
+	if (vpmu_kvm_disable(&r->vm, &r->cpuid, err, sizeof(err)))
+		return run_fail(HV_EXIT_VMM_ERROR, "--pmu=off: %s", err);
+	fprintf(stderr, "hvcheck: vpmu: off, KVM's disabled\n");
 	return 0;
 }
 
@@ -461,20 +507,13 @@ static int run_setup_pmu(struct run *r)
 							      RUN_PMU_EMULATED;
 	switch (r->pmu_mode) {
 	case RUN_PMU_EMULATED:
-		return run_setup_emulated_pmu(r);
+		if (run_emulated_pmu_config(o, &r->pmu_cfg, err, sizeof(err)))
+			return run_fail(HV_EXIT_USAGE, "run: %s", err);
+		return run_setup_model(r);
 	case RUN_PMU_KVM:
 		return run_setup_kvm_pmu(r);
 	default:
-		if (o->pmu_version != RUN_PMU_UNSET ||
-		    o->pmu_gp != RUN_PMU_UNSET || o->pmu_fixed != RUN_PMU_UNSET)
-			return run_fail(
-				HV_EXIT_USAGE,
-				"run: --pmu=off takes no --pmu-version or counter counts");
-		if (vpmu_kvm_disable(&r->vm, &r->cpuid, err, sizeof(err)))
-			return run_fail(HV_EXIT_VMM_ERROR, "--pmu=off: %s",
-					err);
-		fprintf(stderr, "hvcheck: vpmu: off\n");
-		return 0;
+		return run_setup_no_pmu(r);
 	}
 }
 

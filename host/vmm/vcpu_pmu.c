@@ -84,6 +84,7 @@ int vcpu_pmu_vm_setup(struct vm *vm, uint64_t *tsc_khz)
 	return 0;
 }
 
+/* sig's 32-bit word n, as CPUID returns a signature in registers. */
 static uint32_t vcpu_pmu_sig_word(const char *sig, unsigned int word)
 {
 	uint32_t v;
@@ -92,11 +93,33 @@ static uint32_t vcpu_pmu_sig_word(const char *sig, unsigned int word)
 	return v;
 }
 
+/*
+ * The guest sees the vendor whose PMU the model is, Intel's, on any
+ * host: its PMU code picks the architecture by vendor (CPUID.0AH is
+ * Intel's), and so would any guest's.  KVM emulates the x86 parts the
+ * same for either vendor string.  The host's vendor goes to
+ * host_vendor.
+ */
+static void vcpu_pmu_set_vendor(struct kvm_cpuid_entry2 *leaf0,
+				char host_vendor[VCPU_PMU_VENDOR_SIZE])
+{
+	static const char intel[] = VCPU_PMU_GUEST_VENDOR;
+
+	memcpy(host_vendor, &leaf0->ebx, 4);
+	memcpy(host_vendor + 4, &leaf0->edx, 4);
+	memcpy(host_vendor + 8, &leaf0->ecx, 4);
+	host_vendor[12] = '\0';
+	leaf0->ebx = vcpu_pmu_sig_word(intel, 0);
+	leaf0->edx = vcpu_pmu_sig_word(intel, 1);
+	leaf0->ecx = vcpu_pmu_sig_word(intel, 2);
+}
+
 int vcpu_pmu_set_cpuid(struct cpuid *cpuid, const struct vpmu_config *cfg,
-		       uint64_t tsc_khz, bool user_stepping)
+		       uint64_t tsc_khz, bool user_stepping,
+		       char host_vendor[VCPU_PMU_VENDOR_SIZE])
 {
 	static const char sig[] = HV_CPUID_VPMU_SIGNATURE;
-	struct kvm_cpuid_entry2 *e;
+	struct kvm_cpuid_entry2 *leaf0, *leaf1;
 	struct vpmu_cpuid leaf;
 	struct vpmu model;
 	int ret;
@@ -104,17 +127,21 @@ int vcpu_pmu_set_cpuid(struct cpuid *cpuid, const struct vpmu_config *cfg,
 	ret = vpmu_init(&model, cfg);
 	if (ret)
 		return ret;
+	leaf0 = cpuid_find(cpuid, 0, 0);
+	leaf1 = cpuid_find(cpuid, 1, 0);
+	if (!leaf0 || !leaf1)
+		return -EINVAL;
 	leaf = vpmu_cpuid_0a(&model);
-	e = cpuid_find(cpuid, 0, 0);
-	if (e && e->eax < 0xa)
-		e->eax = 0xa;
+	if (leaf0->eax < 0xa)
+		leaf0->eax = 0xa;
+	vcpu_pmu_set_vendor(leaf0, host_vendor);
 	ret = cpuid_set(cpuid, 0xa, leaf.eax, leaf.ebx, leaf.ecx, leaf.edx);
 	if (ret)
 		return ret;
-	e = cpuid_find(cpuid, 1, 0);
-	if (e)
-		e->ecx = cfg->pdcm ? e->ecx | VPMU_CPUID_1_ECX_PDCM :
-				     e->ecx & ~VPMU_CPUID_1_ECX_PDCM;
+	leaf1->ecx = cfg->pdcm ? leaf1->ecx | VPMU_CPUID_1_ECX_PDCM :
+				 leaf1->ecx & ~VPMU_CPUID_1_ECX_PDCM;
+	/* KVM's supported CPUID leaves it to the VMM, as QEMU sets it */
+	leaf1->ecx |= X86_CPUID_1_ECX_HYPERVISOR;
 	ret = cpuid_set(cpuid, HV_CPUID_VPMU_BASE, HV_CPUID_VPMU_FEATURES,
 			vcpu_pmu_sig_word(sig, 0), vcpu_pmu_sig_word(sig, 1),
 			vcpu_pmu_sig_word(sig, 2));
@@ -270,6 +297,7 @@ int vcpu_pmu_init(struct vcpu *vcpu, struct vcpu_pmu *pmu,
 		return -EOPNOTSUPP;
 	}
 	pmu->tsc_khz = tsc_khz;
+	pmu->clock_ns = vm_now_ns;
 	vcpu->run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
 	vcpu->pmu = pmu;
 	return 0;
@@ -371,10 +399,9 @@ static int vcpu_pmu_fetch(const struct vcpu_pmu *pmu,
 
 /*
  * RDPMC at CPL > 0 with CR4.PCE clear, or of a counter that does not
- * exist, is left to KVM, which raises the #GP (it has no vPMU); false
- * then.  Otherwise the VMM executes it: EDX:EAX, RIP past it, and the
- * RDPMC itself retired after reading, as hardware reads before it
- * retires.
+ * exist, faults: false then.  Otherwise the VMM executes it: EDX:EAX,
+ * RIP past it, and the RDPMC itself retired after reading, as hardware
+ * reads before it retires.
  */
 static bool vcpu_pmu_emulate_rdpmc(struct vcpu *vcpu, unsigned int cpl,
 				   unsigned int len)
@@ -395,6 +422,33 @@ static bool vcpu_pmu_emulate_rdpmc(struct vcpu *vcpu, unsigned int cpl,
 	vcpu_pmu_retire(pmu, cpl, X86_INSN_OTHER);
 	pmu->stats.rdpmc_emulated++;
 	return true;
+}
+
+/*
+ * The #GP(0) of a refused RDPMC, raised by the VMM: what KVM would do
+ * differs by host (a #GP without an in-kernel vPMU on Intel, the value
+ * of its own AMD counter on AMD).
+ */
+static void vcpu_pmu_raise_gp(struct vcpu *vcpu)
+{
+	struct kvm_vcpu_events events;
+	int ret;
+
+	ret = vm_ioctl(vcpu->vm, vcpu->fd, KVM_GET_VCPU_EVENTS, &events,
+		       "KVM_GET_VCPU_EVENTS");
+	if (ret >= 0) {
+		events.exception.injected = 1;
+		events.exception.nr = X86_GP_VECTOR;
+		events.exception.has_error_code = 1;
+		events.exception.error_code = 0;
+		events.flags = 0;
+		ret = vm_ioctl(vcpu->vm, vcpu->fd, KVM_SET_VCPU_EVENTS, &events,
+			       "KVM_SET_VCPU_EVENTS");
+	}
+	if (ret < 0)
+		vm_stop(vcpu->vm, HV_EXIT_VMM_ERROR, VM_NO_VCPU,
+			"vCPU %d: emulated vPMU: #GP of an RDPMC: %s: %s",
+			vcpu->id, vcpu->vm->failed, strerror(-ret));
 }
 
 /*
@@ -429,31 +483,68 @@ static void vcpu_pmu_decode_next(struct vcpu *vcpu, uint64_t rip,
 		if (insn.kind != X86_INSN_RDPMC || after_msr)
 			return;
 		if (!vcpu_pmu_emulate_rdpmc(vcpu, pmu->next.cpl, insn.len)) {
-			pmu->next.kind = X86_INSN_UD2; /* faults in KVM */
+			vcpu_pmu_raise_gp(vcpu);
+			pmu->next.kind = X86_INSN_UD2; /* faults: no retire */
 			return;
 		}
 		rip = vcpu->run->s.regs.regs.rip;
 	}
 }
 
+/*
+ * Stepping is switched in the model's terms here and in KVM's by
+ * vcpu_pmu_sync_stepping() before the next entry.
+ */
 static void vcpu_pmu_set_stepping(struct vcpu *vcpu, bool on)
 {
-	struct kvm_guest_debug dbg = {
-		.control = on ? KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP :
-				0,
-	};
-
-	int ret = vm_ioctl(vcpu->vm, vcpu->fd, KVM_SET_GUEST_DEBUG, &dbg,
-			   "KVM_SET_GUEST_DEBUG");
-
-	if (ret < 0) {
-		vm_stop(vcpu->vm, HV_EXIT_VMM_ERROR, VM_NO_VCPU,
-			"vCPU %d: emulated vPMU: KVM_SET_GUEST_DEBUG: %s",
-			vcpu->id, strerror(-ret));
-		return;
-	}
 	vcpu->pmu->stepping = on;
 	vcpu->pmu->next.valid = false;
+}
+
+static int vcpu_pmu_guest_debug(struct vcpu *vcpu, uint32_t control)
+{
+	struct kvm_guest_debug dbg = { .control = control };
+
+	return vm_ioctl(vcpu->vm, vcpu->fd, KVM_SET_GUEST_DEBUG, &dbg,
+			"KVM_SET_GUEST_DEBUG");
+}
+
+/*
+ * KVM single-steps by setting the trap flag, which it hides from
+ * userspace, and the flag does not survive: an IRET, POPF or SYSRET the
+ * guest runs loads RFLAGS without it, and KVM itself drops it when its
+ * instruction emulator completes an instruction (a MOV to CR4 without
+ * SVM decode assists, an MMIO access) or userspace writes RFLAGS at
+ * another RIP.  So while stepping, the VMM arms it again before every
+ * entry, after writing back the registers it changed; as QEMU's
+ * gdbstub does.
+ */
+static void vcpu_pmu_sync_stepping(struct vcpu *vcpu)
+{
+	struct vcpu_pmu *pmu = vcpu->pmu;
+	struct kvm_run *run = vcpu->run;
+	int ret = 0;
+
+	if (!pmu->stepping && !pmu->debug_armed)
+		return;
+	if (pmu->stepping && (run->kvm_dirty_regs & KVM_SYNC_X86_REGS)) {
+		ret = vm_ioctl(vcpu->vm, vcpu->fd, KVM_SET_REGS,
+			       &run->s.regs.regs, "KVM_SET_REGS");
+		run->kvm_dirty_regs &= ~KVM_SYNC_X86_REGS;
+	}
+	if (ret >= 0)
+		ret = vcpu_pmu_guest_debug(
+			vcpu, pmu->stepping ? KVM_GUESTDBG_ENABLE |
+						      KVM_GUESTDBG_SINGLESTEP :
+					      0);
+	if (ret < 0) {
+		vm_stop(vcpu->vm, HV_EXIT_VMM_ERROR, VM_NO_VCPU,
+			"vCPU %d: emulated vPMU: %s: %s", vcpu->id,
+			vcpu->vm->failed, strerror(-ret));
+		pmu->stepping = false;
+		return;
+	}
+	pmu->debug_armed = pmu->stepping;
 }
 
 /*
@@ -627,10 +718,11 @@ void vcpu_pmu_before_run(struct vcpu *vcpu)
 	vcpu_pmu_pick_up_filter(vcpu);
 	if (vpmu_take_pmi(&pmu->model))
 		vcpu_pmu_deliver_pmi(vcpu);
+	vcpu_pmu_sync_stepping(vcpu);
 	vcpu_pmu_arm_deadline(pmu);
 	/* Time in the guest is cycles only while not stepping. */
 	if (!pmu->stepping || pmu->stats.timed)
-		pmu->run_ns = vm_now_ns();
+		pmu->run_ns = pmu->clock_ns();
 }
 
 void vcpu_pmu_after_run(struct vcpu *vcpu)
@@ -641,7 +733,7 @@ void vcpu_pmu_after_run(struct vcpu *vcpu)
 
 	if (pmu->stepping) {
 		if (pmu->stats.timed)
-			pmu->stats.step_run_ns += vm_now_ns() - pmu->run_ns;
+			pmu->stats.step_run_ns += pmu->clock_ns() - pmu->run_ns;
 		return;
 	}
 	if (!vpmu_counting(&pmu->model, VPMU_EV_CORE_CYCLES) &&
@@ -649,7 +741,8 @@ void vcpu_pmu_after_run(struct vcpu *vcpu)
 		return;
 	cpl = vcpu_pmu_cpl(&vcpu->run->s.regs.sregs);
 	/* cycles = ns x kHz / 10^6, the remainder carried to the next run */
-	scaled = (vm_now_ns() - pmu->run_ns) * pmu->tsc_khz + pmu->cycle_frac;
+	scaled = (pmu->clock_ns() - pmu->run_ns) * pmu->tsc_khz +
+		 pmu->cycle_frac;
 	cycles = scaled / NS_PER_MS;
 	pmu->cycle_frac = scaled % NS_PER_MS;
 	vpmu_count(&pmu->model, VPMU_EV_CORE_CYCLES, cpl, cycles);
@@ -699,7 +792,7 @@ void vcpu_pmu_debug_exit(struct vcpu *vcpu)
 	struct vcpu_pmu *pmu = vcpu->pmu;
 	uint64_t rip = vcpu->run->s.regs.regs.rip;
 	const struct vcpu_pmu_next *next = &pmu->next;
-	uint64_t start_ns = pmu->stats.timed ? vm_now_ns() : 0;
+	uint64_t start_ns = pmu->stats.timed ? pmu->clock_ns() : 0;
 
 	pmu->stats.steps++;
 	if (next->valid && next->kind != X86_INSN_UD2 &&
@@ -707,5 +800,5 @@ void vcpu_pmu_debug_exit(struct vcpu *vcpu)
 		vcpu_pmu_retire(pmu, next->cpl, next->kind);
 	vcpu_pmu_decode_next(vcpu, rip, false);
 	if (pmu->stats.timed)
-		pmu->stats.step_vmm_ns += vm_now_ns() - start_ns;
+		pmu->stats.step_vmm_ns += pmu->clock_ns() - start_ns;
 }

@@ -64,9 +64,15 @@ struct vcpu_pmu {
 	uint64_t filter_seen; /* filters->installed at the last pick-up */
 	const struct filter_x86_rules *rules; /* what the model obeys */
 	const struct guest_mem *mem;
-	uint64_t tsc_khz;    /* the rate of the cycle model */
-	bool stepping;	     /* KVM_SET_GUEST_DEBUG single-step is on */
-	uint64_t run_ns;     /* vm_now_ns() at the last KVM_RUN entry */
+	uint64_t tsc_khz; /* the rate of the cycle model */
+	bool stepping;	  /* instructions or branches count: step */
+	bool debug_armed; /* KVM_SET_GUEST_DEBUG single-step is on */
+	/*
+	 * The clock of the cycle model and of the steps' times: vm_now_ns(),
+	 * or a test's, so that cycles follow time without a test sleeping.
+	 */
+	uint64_t (*clock_ns)(void);
+	uint64_t run_ns;     /* clock_ns() at the last KVM_RUN entry */
 	uint64_t cycle_frac; /* sub-cycle remainder, in kHz x ns */
 	struct vcpu_pmu_next next;
 	bool have_timer;
@@ -82,14 +88,21 @@ struct vcpu_pmu {
  */
 int vcpu_pmu_vm_setup(struct vm *vm, uint64_t *tsc_khz);
 
+/* The CPU vendor a guest of the emulated (Intel) vPMU sees. */
+#define VCPU_PMU_GUEST_VENDOR "GenuineIntel"
+#define VCPU_PMU_VENDOR_SIZE  13 /* 12 characters and a NUL */
+
 /*
- * The guest CPUID of a model: leaf 0xA, CPUID.1:ECX.PDCM and the
- * hvcheck vPMU leaves (include/hvcheck_abi.h), which give the guest the
- * cycle rate too, and whether CPL3 code is stepped.  0, -EINVAL for a
- * bad cfg, or -ENOSPC.
+ * The guest CPUID of a model: the vendor VCPU_PMU_GUEST_VENDOR (the
+ * host's, from KVM's leaf 0, goes to host_vendor), leaf 0xA,
+ * CPUID.1:ECX.PDCM, the hypervisor bit and the hvcheck vPMU leaves
+ * (include/hvcheck_abi.h), which give the guest the cycle rate too, and
+ * whether CPL3 code is stepped.  0, -EINVAL for a bad cfg or a table
+ * without leaves 0 and 1, or -ENOSPC.
  */
 int vcpu_pmu_set_cpuid(struct cpuid *cpuid, const struct vpmu_config *cfg,
-		       uint64_t tsc_khz, bool user_stepping);
+		       uint64_t tsc_khz, bool user_stepping,
+		       char host_vendor[VCPU_PMU_VENDOR_SIZE]);
 
 /*
  * Whether this KVM single-steps 64-bit CPL3 code: a throw-away VM (no
@@ -100,8 +113,9 @@ int vcpu_pmu_probe_user_stepping(struct vm *vm, bool *works);
 
 /*
  * Per vCPU, after vcpu_create(): the model in its reset state and the
- * synchronised registers the stepping needs.  The caller sets
- * stats.timed afterwards for the steps' times (--pmu-stats).
+ * synchronised registers the stepping needs, and vm_now_ns() as
+ * clock_ns.  The caller sets stats.timed afterwards for the steps'
+ * times (--pmu-stats).
  */
 int vcpu_pmu_init(struct vcpu *vcpu, struct vcpu_pmu *pmu,
 		  const struct vpmu_config *cfg, const struct guest_mem *mem,

@@ -17,6 +17,11 @@
 #define X86_RFLAGS_RES1 0x00000002ULL /* bit 1 always reads as 1 */
 #define X86_RFLAGS_VM	0x00020000ULL
 
+#define X86_GP_VECTOR 13 /* #GP, general protection */
+
+/* CPUID.1:ECX[31]: a hypervisor is present, its leaves at 0x4000xxxx */
+#define X86_CPUID_1_ECX_HYPERVISOR (1u << 31)
+
 /* Segment descriptor types (code/data segments, S = 1). */
 #define X86_SEG_CODE_XR 0xb /* execute/read, accessed */
 #define X86_SEG_DATA_RW 0x3 /* read/write, accessed */

@@ -38,7 +38,8 @@ static u64 preset(struct pmu_counter c)
  * c holds a preset value (*want) and does not count; another counter
  * counts instructions, so the emulated vPMU single-steps and sees the
  * RDPMC.  False when there is no other counter: then the emulated vPMU
- * leaves RDPMC to KVM, which raises #GP (HV_VPMU_F_RDPMC_WHILE_STEPPING).
+ * does not see the RDPMC, which KVM answers as it does without a vPMU
+ * (HV_VPMU_F_RDPMC_WHILE_STEPPING).
  */
 static bool preset_with_other_counting(struct pmu_counter c, u64 *want)
 {
@@ -241,8 +242,9 @@ static void check_invalid_indexes(void)
 
 /*
  * RDPMC while only cycles count.  The emulated vPMU single-steps only
- * while instructions or branches count, and KVM (no vPMU of its own
- * there) raises #GP for RDPMC otherwise: a known gap, said so.
+ * while instructions or branches count; otherwise KVM answers RDPMC (a
+ * #GP without an in-kernel vPMU on Intel, its own, idle counter on
+ * AMD): a known gap, said so.
  */
 static void check_cycles_only(void)
 {
