@@ -11,6 +11,8 @@ QEMU_ACCEL ?=
 
 # uname says aarch64 where make and build/ say arm64.
 HOST_ARCH := $(patsubst aarch64,arm64,$(shell uname -m))
+# `make` with no target builds what `all` says (README).
+.DEFAULT_GOAL := all
 B := build/$(ARCH)
 
 ifeq ($(filter $(ARCH),x86_64 arm64),)
@@ -147,55 +149,64 @@ host: $(HVCHECK)
 unit: $(UNIT_BINS)
 iso: $(GUEST_ISO)
 
-# run-tests needs the ISO for TARGET=qemu, and for the fallback to it
-# when /dev/kvm cannot be opened; arm64 boots the ELF itself.  The runner
-# is a host program, built in the host's tree whatever the guest's ARCH.
+# Where run-tests runs the suite (docs/runner.md, docs/nested.md):
+# TARGET=vmm is hvcheck's own VMM, on this host's /dev/kvm when it opens
+# for ARCH, else in the nested KVM test bed of ARCH (TARGET=nested),
+# which is said in one line; TARGET=qemu only when asked.  The runner is
+# a host program, built in the host's tree whatever the guest's ARCH.
 KVM_USABLE := $(shell test -r /dev/kvm -a -w /dev/kvm && echo yes)
-RUN_TESTS_DEPS := guest
-ifeq ($(ARCH),x86_64)
-ifneq ($(TARGET)$(KVM_USABLE),vmmyes)
-RUN_TESTS_DEPS += iso
+ifeq ($(TARGET),vmm)
+ifneq ($(ARCH)-$(KVM_USABLE),$(HOST_ARCH)-yes)
+RUN_TARGET := nested
+NO_KVM_WHY := no usable /dev/kvm on this host
+FOREIGN_WHY := an $(ARCH) guest needs an $(ARCH) KVM
+RUN_TARGET_WHY := $(if $(filter $(ARCH),$(HOST_ARCH)),$(NO_KVM_WHY),$(FOREIGN_WHY))
 endif
 endif
+RUN_TARGET ?= $(TARGET)
 RUNNER := build/$(HOST_ARCH)/hvcheck
+RESULTS ?= $(B)/results
 
 deps:
-	@ci/deps $(ARCH) $(TARGET)
+	@ci/deps $(ARCH) $(RUN_TARGET)
 
-# TARGET=nested (ARCH=arm64): the suite on hvcheck's own arm64 VMM inside
-# the nested arm64 KVM test bed (ci/nested, docs/arm64.md).  The bed's KVM
-# emulates only the GIC version of the bed itself, NESTED_GIC: 3 (vGICv3)
-# or 2 (vGICv2).  It tries every irqchip mode, so the results say why the
-# bed lacks one (kvm-gicv2 on 3, kvm-gicv3 on 2); IRQCHIP narrows them, as
-# it does the vmm target on an arm64 host.
+# TARGET=nested: the suite on hvcheck's own VMM inside the nested KVM
+# test bed of ARCH (ci/nested).  arm64: the bed's KVM emulates only the
+# GIC version of the bed itself, NESTED_GIC: 3 (vGICv3) or 2 (vGICv2);
+# every irqchip mode is tried, so the results say why the bed lacks one
+# (kvm-gicv2 on 3, kvm-gicv3 on 2); IRQCHIP narrows them.
 IRQCHIP ?=
 NESTED_GIC ?= 3
 NESTED_IRQCHIPS := kvm-gicv3,kvm-gicv2,user-gicv2
-# Bounds the whole bed run, boot and results included (30 to 34 s measured).
-NESTED_TIMEOUT ?= 600
-NESTED_PAYLOAD := build/nested/payload
-NESTED_RESULTS := $(B)/results-nested$(if $(filter 2,$(NESTED_GIC)),-gicv2)
+# Bounds the whole bed run, boot and results included.
+NESTED_TIMEOUT ?= 900
 
-ifeq ($(TARGET),nested)
+ifeq ($(RUN_TARGET),nested)
 run-tests: deps
+	@$(if $(RUN_TARGET_WHY),echo "make run-tests: $(RUN_TARGET_WHY):" \
+		"running on hvcheck's VMM in the nested $(ARCH) KVM test bed" \
+		"(TARGET=nested, docs/nested.md)")
 	@$(MAKE) --no-print-directory -j$(JOBS) guest host
-	@ci/nested prepare
-	@rm -rf $(NESTED_PAYLOAD) $(NESTED_RESULTS)
-	@mkdir -p $(NESTED_PAYLOAD)
-	@cp $(HVCHECK) $(GUEST_ELF) guest/tests/$(ARCH).cfg $(NESTED_PAYLOAD)/
-	ci/nested run --payload $(NESTED_PAYLOAD) --out $(NESTED_RESULTS) \
-		--gic $(NESTED_GIC) --timeout $(NESTED_TIMEOUT) -- \
-		./hvcheck suite --arch $(ARCH) \
-		--target vmm --manifest $(ARCH).cfg --guest guest.elf --out out \
+	@ci/nested prepare --arch $(ARCH)
+	@rm -rf $(RESULTS)
+	ci/nested run --arch $(ARCH) --file $(HVCHECK) --file $(GUEST_ELF) \
+		--file guest/tests/$(ARCH).cfg --out $(RESULTS) \
+		$(if $(filter arm64,$(ARCH)),--gic $(NESTED_GIC)) \
+		--timeout $(NESTED_TIMEOUT) -- \
+		./hvcheck suite --arch $(ARCH) --target nested \
+		--requested-target $(TARGET) \
+		--bed "$$(ci/nested describe --arch $(ARCH))" \
+		--manifest $(ARCH).cfg --guest guest.elf --out out \
 		$(if $(TESTS),--tests "$(TESTS)") \
-		--irqchip $(or $(IRQCHIP),$(NESTED_IRQCHIPS))
+		$(if $(filter arm64,$(ARCH)),--irqchip $(or $(IRQCHIP),$(NESTED_IRQCHIPS)))
 else
 run-tests: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) $(RUN_TESTS_DEPS)
+	@$(MAKE) --no-print-directory -j$(JOBS) guest \
+		$(if $(filter x86_64-qemu,$(ARCH)-$(RUN_TARGET)),iso)
 	@$(MAKE) --no-print-directory -j$(JOBS) ARCH=$(HOST_ARCH) host
-	$(RUNNER) suite --arch $(ARCH) --target $(TARGET) \
+	$(RUNNER) suite --arch $(ARCH) --target $(RUN_TARGET) \
 		--manifest guest/tests/$(ARCH).cfg --guest $(GUEST_ELF) \
-		--iso $(GUEST_ISO) --out $(B)/results $(if $(TESTS),--tests "$(TESTS)") \
+		--iso $(GUEST_ISO) --out $(RESULTS) $(if $(TESTS),--tests "$(TESTS)") \
 		$(if $(QEMU_ACCEL),--qemu-accel $(QEMU_ACCEL)) \
 		$(if $(IRQCHIP),--irqchip $(IRQCHIP))
 endif
@@ -203,8 +214,36 @@ endif
 check:
 	@ci/check
 
-bench: host guest
-	@ci/bench $(ARCH)
+# make bench (ci/bench): hvcheck's figures beside those of bare-kvm, a
+# bare KVM loop (host/bench/bare_kvm.c), both on this host's /dev/kvm when
+# it opens for ARCH, else both in the nested x86_64 KVM test bed, which
+# is said in one line.  RUNS boots of each.
+RUNS ?= 50
+BARE_KVM := $(B)/bare-kvm
+BENCH_OUT ?= $(B)/bench
+
+$(BARE_KVM): $(B)/host/bench/bare_kvm.o
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+
+ifeq ($(ARCH)-$(KVM_USABLE),$(HOST_ARCH)-yes)
+bench: host guest $(if $(filter x86_64,$(ARCH)),$(BARE_KVM))
+	@echo "make bench: on this host's /dev/kvm"
+	@RUNS=$(RUNS) ci/bench $(ARCH) $(B) guest/tests/$(ARCH).cfg
+else ifeq ($(ARCH)-$(HOST_ARCH),x86_64-x86_64)
+bench: host guest $(BARE_KVM)
+	@echo "make bench: no usable /dev/kvm on this host: measuring in the" \
+		"nested x86_64 KVM test bed (ci/nested)"
+	@rm -rf $(BENCH_OUT)
+	@ci/nested run --arch x86_64 --timeout $(NESTED_TIMEOUT) \
+		--out $(BENCH_OUT) --host-binary "$$(command -v bash)" \
+		--file $(HVCHECK) --file $(GUEST_ELF) --file $(BARE_KVM) \
+		--file guest/tests/x86_64.cfg --file ci/bench -- \
+		env RUNS=$(RUNS) ./bench x86_64 . x86_64.cfg
+else
+bench:
+	@echo "make bench ARCH=$(ARCH): needs an $(ARCH) host whose /dev/kvm" \
+		"opens (the bench's nested bed is x86_64 only)" >&2 && exit 1
+endif
 
 CLANG_FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 
@@ -218,5 +257,5 @@ clean:
 	rm -rf build
 
 -include $(HOST_LIB_OBJS:.o=.d) $(HOST_ARM64_PORTABLE_OBJS:.o=.d) \
-	$(B)/host/vmm/main.d $(GUEST_OBJS:.o=.d) \
+	$(B)/host/vmm/main.d $(B)/host/bench/bare_kvm.d $(GUEST_OBJS:.o=.d) \
 	$(UNIT_SRCS:host/tests/%.c=$(B)/host/tests/%.d) $(UNIT_HELPER_OBJS:.o=.d)
