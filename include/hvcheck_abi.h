@@ -46,7 +46,7 @@
  * with the low 8 bits as status, as HV_X86_EXIT_PORT does on x86.  PSCI
  * SYSTEM_OFF cannot carry the status: it has no argument, and KVM
  * zeroes x1-x3 (the SMCCC results) before userspace sees the exit.
- * Absent under QEMU, where the write aborts (docs/arm64.md).
+ * Absent under QEMU, where the write aborts (docs/nested.md).
  */
 #define HV_ARM64_EXIT_BASE 0x09fe0000
 
