@@ -679,36 +679,6 @@ static void test_disable_with_capability(void **state)
 	cpuid_free(&c);
 }
 
-/* This machine: enable_pmu=N, so no capability, and nothing to turn off. */
-static void test_disable_without_vpmu(void **state)
-{
-	struct vm vm = { .kvm_fd = KVM_FD, .vm_fd = VM_FD };
-	struct cpuid c = make_cpuid(LEAF1_ECX | PDCM, &leaf_a_none);
-	struct snapshot before = take_snapshot(&c);
-	char err[128] = "";
-
-	(void)state;
-	fake_ioctl_reset();
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 0);
-	assert_int_equal(vpmu_kvm_disable(&vm, &c, err, sizeof(err)), 0);
-	fake_ioctl_verify();
-	assert_int_equal(fake_ioctl_nr_calls(), 1);
-	assert_int_equal(fake_ioctl_call(0)->arg, CAP_PMU_CAPABILITY);
-	assert_string_equal(err, "");
-	assert_pmu_cleared(&c, &before);
-	cpuid_free(&c);
-
-	/* A table without leaf 0xA at all: just PDCM goes. */
-	c = make_cpuid(LEAF1_ECX | PDCM, NO_LEAF_A);
-	fake_ioctl_reset();
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 0);
-	assert_int_equal(vpmu_kvm_disable(&vm, &c, err, sizeof(err)), 0);
-	fake_ioctl_verify();
-	assert_null(cpuid_find(&c, 0xa, 0));
-	assert_int_equal(cpuid_find(&c, 1, 0)->ecx, LEAF1_ECX);
-	cpuid_free(&c);
-}
-
 /* A vPMU KVM cannot turn off: refused, CPUID untouched, no ENABLE_CAP. */
 static void test_disable_impossible(void **state)
 {
@@ -1131,7 +1101,6 @@ int main(void)
 		cmocka_unit_test(test_set_perf_caps),
 		cmocka_unit_test(test_set_perf_caps_errors),
 		cmocka_unit_test(test_disable_with_capability),
-		cmocka_unit_test(test_disable_without_vpmu),
 		cmocka_unit_test(test_disable_impossible),
 		cmocka_unit_test(test_disable_errors),
 		cmocka_unit_test(test_vendor),

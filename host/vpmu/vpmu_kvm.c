@@ -234,24 +234,15 @@ int vpmu_kvm_disable(struct vm *vm, struct cpuid *cpuid, char *err,
 			   "KVM_CHECK_EXTENSION(KVM_CAP_PMU_CAPABILITY)");
 	if (ret < 0)
 		goto err_ioctl;
-	if (ret & KVM_PMU_CAP_DISABLE) {
-		ret = vm_ioctl(vm, vm->vm_fd, KVM_ENABLE_CAP, &cap,
-			       "KVM_ENABLE_CAP(KVM_CAP_PMU_CAPABILITY)");
-		if (ret < 0)
-			goto err_ioctl;
-	} else if (vpmu_kvm_available(cpuid)) {
+	/* KVM offers the capability only while its vPMU is enabled */
+	if (!(ret & KVM_PMU_CAP_DISABLE))
 		return vpmu_kvm_error(
 			err, errlen, -EOPNOTSUPP,
 			"--pmu=off: KVM has a vPMU but no KVM_CAP_PMU_CAPABILITY to turn it off");
-	}
-	/*
-	 * Without the capability and with no PMU in KVM's supported CPUID
-	 * there is nothing to turn off: KVM offers the capability only while
-	 * its vPMU is enabled (kvm.enable_pmu), and an Intel vCPU's PMU is
-	 * what its CPUID leaf 0xA says.  Clearing the guest's CPUID is all
-	 * that is left to do.  (An AMD vPMU does not show in leaf 0xA: an
-	 * AMD KVM too old for the capability keeps its counters.)
-	 */
+	ret = vm_ioctl(vm, vm->vm_fd, KVM_ENABLE_CAP, &cap,
+		       "KVM_ENABLE_CAP(KVM_CAP_PMU_CAPABILITY)");
+	if (ret < 0)
+		goto err_ioctl;
 	vpmu_kvm_clear_cpuid(cpuid);
 	return 0;
 

@@ -54,11 +54,11 @@ int vpmu_kvm_perf_capabilities(struct vm *vm, const struct cpuid *guest,
 int vpmu_kvm_set_perf_capabilities(struct vm *vm, int vcpu_fd, uint64_t caps);
 
 /*
- * --pmu=off, before any vCPU exists: turns KVM's vPMU off for this VM
- * with KVM_CAP_PMU_CAPABILITY, then clears leaf 0xA and CPUID.1:ECX.PDCM
- * in cpuid, a copy of KVM's supported CPUID.  -EOPNOTSUPP when KVM has a
- * vPMU it cannot turn off; on any failure err says why in one line and
- * cpuid is unchanged.
+ * --pmu=off on a KVM with a vPMU (vpmu_kvm_available()), before any vCPU
+ * exists: turns KVM's vPMU off for this VM with KVM_CAP_PMU_CAPABILITY,
+ * then clears leaf 0xA and CPUID.1:ECX.PDCM in cpuid, a copy of KVM's
+ * supported CPUID.  -EOPNOTSUPP when KVM cannot turn it off; on any
+ * failure err says why in one line and cpuid is unchanged.
  */
 int vpmu_kvm_disable(struct vm *vm, struct cpuid *cpuid, char *err,
 		     size_t errlen);
