@@ -47,7 +47,12 @@ int main(void)
 		return 1;
 	}
 	/* the caller goes on once the keys are held; a child holds them */
-	if (fork())
+	ret = fork();
+	if (ret < 0) {
+		fprintf(stderr, "keepalive: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	if (ret)
 		return 0;
 	for (;;)
 		pause();
