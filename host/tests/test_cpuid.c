@@ -291,6 +291,61 @@ static void test_set_full_table(void **state)
 	cpuid_free(&cpuid);
 }
 
+/* The vendor string in EBX, EDX, ECX, read and written. */
+static void test_vendor(void **state)
+{
+	struct vm vm = { .kvm_fd = KVM_FD };
+	char vendor[CPUID_VENDOR_SIZE];
+	struct kvm_cpuid_entry2 *e;
+	struct cpuid cpuid;
+
+	(void)state;
+	get_table(&vm, &cpuid);
+	e = cpuid_find(&cpuid, 0, 0);
+	e->ebx = 0x68747541; /* "Auth" */
+	e->edx = 0x69746e65; /* "enti" */
+	e->ecx = 0x444d4163; /* "cAMD" */
+	cpuid_vendor(&cpuid, vendor);
+	assert_string_equal(vendor, "AuthenticAMD");
+	assert_int_equal(cpuid_set_vendor(&cpuid, "GenuineIntel"), 0);
+	assert_int_equal(e->ebx, 0x756e6547); /* "Genu" */
+	assert_int_equal(e->edx, 0x49656e69); /* "ineI" */
+	assert_int_equal(e->ecx, 0x6c65746e); /* "ntel" */
+	assert_int_equal(e->eax, 0x20);	      /* the maximum leaf stays */
+	cpuid_vendor(&cpuid, vendor);
+	assert_string_equal(vendor, "GenuineIntel");
+	/* No leaf 0: no vendor, and none written. */
+	e->function = 0x7;
+	cpuid_vendor(&cpuid, vendor);
+	assert_string_equal(vendor, "");
+	assert_int_equal(cpuid_set_vendor(&cpuid, "AuthenticAMD"), -EINVAL);
+	assert_int_equal(e->ebx, 0x756e6547);
+	cpuid_free(&cpuid);
+}
+
+/* CPUID.1:ECX bit 31 set, every other bit kept; nothing without leaf 1. */
+static void test_hypervisor_bit(void **state)
+{
+	struct vm vm = { .kvm_fd = KVM_FD };
+	struct kvm_cpuid_entry2 *e;
+	struct cpuid cpuid;
+
+	(void)state;
+	get_table(&vm, &cpuid);
+	e = cpuid_find(&cpuid, 1, 0);
+	e->ecx &= ~(1u << 31);
+	cpuid_set_hypervisor(&cpuid);
+	assert_int_equal(e->ecx, 0x81202000 | X2APIC_BIT);
+	cpuid_set_hypervisor(&cpuid);
+	assert_int_equal(e->ecx, 0x81202000 | X2APIC_BIT);
+	e->function = 0x7;
+	e->ecx = 0;
+	cpuid_set_hypervisor(&cpuid);
+	assert_int_equal(e->ecx, 0);
+	assert_int_equal(cpuid.table->nent, NR_HOST_ENTRIES);
+	cpuid_free(&cpuid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +357,8 @@ int main(void)
 		cmocka_unit_test(test_set_replaces),
 		cmocka_unit_test(test_set_appends),
 		cmocka_unit_test(test_set_full_table),
+		cmocka_unit_test(test_vendor),
+		cmocka_unit_test(test_hypervisor_bit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

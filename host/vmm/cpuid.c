@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "vmm/cpuid.h"
+#include "vmm/x86.h"
 
 #define CPUID_FIRST_GUESS 64
 #define CPUID_MAX_ENTRIES 4096
@@ -68,6 +69,39 @@ struct kvm_cpuid_entry2 *cpuid_find(const struct cpuid *cpuid,
 			return e;
 	}
 	return NULL;
+}
+
+/* A vendor string is in EBX, EDX, ECX, in that order. */
+void cpuid_vendor(const struct cpuid *cpuid, char vendor[CPUID_VENDOR_SIZE])
+{
+	const struct kvm_cpuid_entry2 *e = cpuid_find(cpuid, 0, 0);
+
+	memset(vendor, 0, CPUID_VENDOR_SIZE);
+	if (!e)
+		return;
+	memcpy(vendor, &e->ebx, 4);
+	memcpy(vendor + 4, &e->edx, 4);
+	memcpy(vendor + 8, &e->ecx, 4);
+}
+
+int cpuid_set_vendor(struct cpuid *cpuid, const char *vendor)
+{
+	struct kvm_cpuid_entry2 *e = cpuid_find(cpuid, 0, 0);
+
+	if (!e)
+		return -EINVAL;
+	memcpy(&e->ebx, vendor, 4);
+	memcpy(&e->edx, vendor + 4, 4);
+	memcpy(&e->ecx, vendor + 8, 4);
+	return 0;
+}
+
+void cpuid_set_hypervisor(struct cpuid *cpuid)
+{
+	struct kvm_cpuid_entry2 *e = cpuid_find(cpuid, 1, 0);
+
+	if (e)
+		e->ecx |= X86_CPUID_1_ECX_HYPERVISOR;
 }
 
 int cpuid_set(struct cpuid *cpuid, uint32_t function, uint32_t eax,

@@ -43,4 +43,19 @@ int cpuid_set(struct cpuid *cpuid, uint32_t function, uint32_t eax,
 struct kvm_cpuid_entry2 *cpuid_find(const struct cpuid *cpuid,
 				    uint32_t function, uint32_t index);
 
+#define CPUID_VENDOR_SIZE 13 /* 12 characters and a NUL */
+
+/* The vendor string of leaf 0 (EBX, EDX, ECX); "" without leaf 0. */
+void cpuid_vendor(const struct cpuid *cpuid, char vendor[CPUID_VENDOR_SIZE]);
+
+/* Writes the 12-character vendor into leaf 0; -EINVAL without leaf 0. */
+int cpuid_set_vendor(struct cpuid *cpuid, const char *vendor);
+
+/*
+ * CPUID.1:ECX.hypervisor (bit 31), which KVM's supported CPUID leaves to
+ * the VMM, as QEMU sets it: a guest reads the 0x4000xxxx leaves (KVM's,
+ * hvcheck's vPMU) only with it.  Nothing without leaf 1.
+ */
+void cpuid_set_hypervisor(struct cpuid *cpuid);
+
 #endif /* VMM_CPUID_H */

@@ -392,9 +392,10 @@ static void run_model_desc(const struct run *r, char *buf, size_t len)
  */
 static int run_setup_model(struct run *r)
 {
-	char host_vendor[VCPU_PMU_VENDOR_SIZE], vendor[64] = "";
+	char host_vendor[CPUID_VENDOR_SIZE], vendor[64] = "";
 	char desc[RUN_ERR_SIZE], err[RUN_ERR_SIZE];
-	bool user_stepping;
+	/* a model with no counters never steps: no probe VM for it */
+	bool user_stepping = true;
 	int ret;
 
 	/* The model is an Intel PMU, whatever the host. */
@@ -404,13 +405,14 @@ static int run_setup_model(struct run *r)
 	if (ret)
 		return ret;
 	ret = vcpu_pmu_vm_setup(&r->vm, &r->tsc_khz);
-	if (!ret)
+	if (!ret && r->pmu_cfg.version)
 		ret = vcpu_pmu_probe_user_stepping(&r->vm, &user_stepping);
 	if (ret)
 		return run_fail(HV_EXIT_VMM_ERROR, "emulated vPMU: %s: %s",
 				r->vm.failed, strerror(-ret));
+	cpuid_vendor(&r->cpuid, host_vendor);
 	ret = vcpu_pmu_set_cpuid(&r->cpuid, &r->pmu_cfg, r->tsc_khz,
-				 user_stepping, host_vendor);
+				 user_stepping);
 	if (ret)
 		return run_fail(HV_EXIT_VMM_ERROR,
 				"emulated vPMU: guest CPUID: %s",
@@ -573,6 +575,7 @@ static int run_create_machine(struct run *r)
 	ret = cpuid_get_supported(vm, &r->cpuid);
 	if (ret)
 		goto err_kvm;
+	cpuid_set_hypervisor(&r->cpuid);
 	ret = run_setup_pmu(r);
 	if (ret)
 		return ret;

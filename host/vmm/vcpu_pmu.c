@@ -93,30 +93,8 @@ static uint32_t vcpu_pmu_sig_word(const char *sig, unsigned int word)
 	return v;
 }
 
-/*
- * The guest sees the vendor whose PMU the model is, Intel's, on any
- * host: its PMU code picks the architecture by vendor (CPUID.0AH is
- * Intel's), and so would any guest's.  KVM emulates the x86 parts the
- * same for either vendor string.  The host's vendor goes to
- * host_vendor.
- */
-static void vcpu_pmu_set_vendor(struct kvm_cpuid_entry2 *leaf0,
-				char host_vendor[VCPU_PMU_VENDOR_SIZE])
-{
-	static const char intel[] = VCPU_PMU_GUEST_VENDOR;
-
-	memcpy(host_vendor, &leaf0->ebx, 4);
-	memcpy(host_vendor + 4, &leaf0->edx, 4);
-	memcpy(host_vendor + 8, &leaf0->ecx, 4);
-	host_vendor[12] = '\0';
-	leaf0->ebx = vcpu_pmu_sig_word(intel, 0);
-	leaf0->edx = vcpu_pmu_sig_word(intel, 1);
-	leaf0->ecx = vcpu_pmu_sig_word(intel, 2);
-}
-
 int vcpu_pmu_set_cpuid(struct cpuid *cpuid, const struct vpmu_config *cfg,
-		       uint64_t tsc_khz, bool user_stepping,
-		       char host_vendor[VCPU_PMU_VENDOR_SIZE])
+		       uint64_t tsc_khz, bool user_stepping)
 {
 	static const char sig[] = HV_CPUID_VPMU_SIGNATURE;
 	struct kvm_cpuid_entry2 *leaf0, *leaf1;
@@ -134,14 +112,19 @@ int vcpu_pmu_set_cpuid(struct cpuid *cpuid, const struct vpmu_config *cfg,
 	leaf = vpmu_cpuid_0a(&model);
 	if (leaf0->eax < 0xa)
 		leaf0->eax = 0xa;
-	vcpu_pmu_set_vendor(leaf0, host_vendor);
+	/*
+	 * The guest sees the vendor whose PMU the model is, Intel's, on any
+	 * host: its PMU code picks the architecture by vendor (CPUID.0AH is
+	 * Intel's), as any guest's does.  What KVM does differently by
+	 * vendor (SYSENTER and VMLOAD on SVM, its emulator's SYSCALL) does
+	 * not touch the PMU.
+	 */
+	cpuid_set_vendor(cpuid, VCPU_PMU_GUEST_VENDOR);
 	ret = cpuid_set(cpuid, 0xa, leaf.eax, leaf.ebx, leaf.ecx, leaf.edx);
 	if (ret)
 		return ret;
 	leaf1->ecx = cfg->pdcm ? leaf1->ecx | VPMU_CPUID_1_ECX_PDCM :
 				 leaf1->ecx & ~VPMU_CPUID_1_ECX_PDCM;
-	/* KVM's supported CPUID leaves it to the VMM, as QEMU sets it */
-	leaf1->ecx |= X86_CPUID_1_ECX_HYPERVISOR;
 	ret = cpuid_set(cpuid, HV_CPUID_VPMU_BASE, HV_CPUID_VPMU_FEATURES,
 			vcpu_pmu_sig_word(sig, 0), vcpu_pmu_sig_word(sig, 1),
 			vcpu_pmu_sig_word(sig, 2));
@@ -723,6 +706,10 @@ void vcpu_pmu_before_run(struct vcpu *vcpu)
 	/* Time in the guest is cycles only while not stepping. */
 	if (!pmu->stepping || pmu->stats.timed)
 		pmu->run_ns = pmu->clock_ns();
+	/* A step's VMM time: all from its exit to the next entry. */
+	if (pmu->stepping && pmu->step_exit_ns)
+		pmu->stats.step_vmm_ns += pmu->run_ns - pmu->step_exit_ns;
+	pmu->step_exit_ns = 0;
 }
 
 void vcpu_pmu_after_run(struct vcpu *vcpu)
@@ -732,8 +719,11 @@ void vcpu_pmu_after_run(struct vcpu *vcpu)
 	unsigned int cpl;
 
 	if (pmu->stepping) {
-		if (pmu->stats.timed)
-			pmu->stats.step_run_ns += pmu->clock_ns() - pmu->run_ns;
+		if (pmu->stats.timed) {
+			pmu->step_exit_ns = pmu->clock_ns();
+			pmu->stats.step_run_ns +=
+				pmu->step_exit_ns - pmu->run_ns;
+		}
 		return;
 	}
 	if (!vpmu_counting(&pmu->model, VPMU_EV_CORE_CYCLES) &&
@@ -792,13 +782,10 @@ void vcpu_pmu_debug_exit(struct vcpu *vcpu)
 	struct vcpu_pmu *pmu = vcpu->pmu;
 	uint64_t rip = vcpu->run->s.regs.regs.rip;
 	const struct vcpu_pmu_next *next = &pmu->next;
-	uint64_t start_ns = pmu->stats.timed ? pmu->clock_ns() : 0;
 
 	pmu->stats.steps++;
 	if (next->valid && next->kind != X86_INSN_UD2 &&
 	    !(next->after_msr && rip == next->rip))
 		vcpu_pmu_retire(pmu, next->cpl, next->kind);
 	vcpu_pmu_decode_next(vcpu, rip, false);
-	if (pmu->stats.timed)
-		pmu->stats.step_vmm_ns += pmu->clock_ns() - start_ns;
 }

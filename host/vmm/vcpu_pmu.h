@@ -36,7 +36,8 @@ struct vcpu_pmu_stats {
 	/* timed only: two clock reads a step are too dear otherwise */
 	bool timed;
 	uint64_t step_run_ns; /* in KVM_RUN while stepping: KVM's cost */
-	uint64_t step_vmm_ns; /* accounting and decoding the steps */
+	/* from a step's exit to the next entry: decoding, counting, re-arming */
+	uint64_t step_vmm_ns;
 	uint64_t rdpmc_emulated;
 	uint64_t pmis;
 };
@@ -72,8 +73,9 @@ struct vcpu_pmu {
 	 * or a test's, so that cycles follow time without a test sleeping.
 	 */
 	uint64_t (*clock_ns)(void);
-	uint64_t run_ns;     /* clock_ns() at the last KVM_RUN entry */
-	uint64_t cycle_frac; /* sub-cycle remainder, in kHz x ns */
+	uint64_t run_ns;       /* clock_ns() at the last KVM_RUN entry */
+	uint64_t step_exit_ns; /* timed: when the last stepped KVM_RUN ended */
+	uint64_t cycle_frac;   /* sub-cycle remainder, in kHz x ns */
 	struct vcpu_pmu_next next;
 	bool have_timer;
 	timer_t timer;	     /* kicks the vCPU when a cycle counter overflows */
@@ -90,19 +92,16 @@ int vcpu_pmu_vm_setup(struct vm *vm, uint64_t *tsc_khz);
 
 /* The CPU vendor a guest of the emulated (Intel) vPMU sees. */
 #define VCPU_PMU_GUEST_VENDOR "GenuineIntel"
-#define VCPU_PMU_VENDOR_SIZE  13 /* 12 characters and a NUL */
 
 /*
- * The guest CPUID of a model: the vendor VCPU_PMU_GUEST_VENDOR (the
- * host's, from KVM's leaf 0, goes to host_vendor), leaf 0xA,
- * CPUID.1:ECX.PDCM, the hypervisor bit and the hvcheck vPMU leaves
+ * The guest CPUID of a model: the vendor VCPU_PMU_GUEST_VENDOR, leaf
+ * 0xA, CPUID.1:ECX.PDCM and the hvcheck vPMU leaves
  * (include/hvcheck_abi.h), which give the guest the cycle rate too, and
  * whether CPL3 code is stepped.  0, -EINVAL for a bad cfg or a table
  * without leaves 0 and 1, or -ENOSPC.
  */
 int vcpu_pmu_set_cpuid(struct cpuid *cpuid, const struct vpmu_config *cfg,
-		       uint64_t tsc_khz, bool user_stepping,
-		       char host_vendor[VCPU_PMU_VENDOR_SIZE]);
+		       uint64_t tsc_khz, bool user_stepping);
 
 /*
  * Whether this KVM single-steps 64-bit CPL3 code: a throw-away VM (no

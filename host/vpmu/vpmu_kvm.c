@@ -253,14 +253,9 @@ err_ioctl:
 
 enum filter_vendor vpmu_kvm_vendor(const struct cpuid *supported)
 {
-	const struct kvm_cpuid_entry2 *e = cpuid_find(supported, 0, 0);
-	char vendor[13] = "";
+	char vendor[CPUID_VENDOR_SIZE];
 
-	if (e) {
-		memcpy(vendor, &e->ebx, 4);
-		memcpy(vendor + 4, &e->edx, 4);
-		memcpy(vendor + 8, &e->ecx, 4);
-	}
+	cpuid_vendor(supported, vendor);
 	if (!strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine"))
 		return FILTER_VENDOR_AMD;
 	return FILTER_VENDOR_INTEL;
