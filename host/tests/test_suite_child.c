@@ -237,6 +237,43 @@ static void test_group_outlived(void **state)
 	assert_true(dies(left));
 }
 
+/*
+ * A runner killed by SIGKILL takes its children with it, though they are
+ * out of its process group: a helper process spawns one and dies so.
+ */
+static void test_runner_killed(void **state)
+{
+	char *argv[] = { "sleep", "100", NULL };
+	pid_t helper, orphan = -1;
+	int fd[2], wstatus;
+	bool gone;
+
+	(void)state;
+	assert_int_equal(pipe(fd), 0);
+	helper = fork();
+	assert_true(helper >= 0);
+	if (!helper) {
+		close(fd[0]);
+		if (child_spawn(argv, "/dev/null", &orphan))
+			orphan = -1;
+		if (write(fd[1], &orphan, sizeof(orphan)) != sizeof(orphan))
+			_exit(1);
+		raise(SIGKILL);
+	}
+	close(fd[1]);
+	assert_int_equal(read(fd[0], &orphan, sizeof(orphan)), sizeof(orphan));
+	close(fd[0]);
+	assert_int_equal(waitpid(helper, &wstatus, 0), helper);
+	assert_true(WIFSIGNALED(wstatus));
+	assert_int_equal(WTERMSIG(wstatus), SIGKILL);
+	assert_true(orphan > 0);
+	/* reparented, it may stay a zombie: dies() counts that as dead */
+	gone = dies(orphan);
+	if (!gone)
+		kill(orphan, SIGKILL);
+	assert_true(gone);
+}
+
 static void test_run_timeout(void **state)
 {
 	char *argv[] = { "sleep", "10", NULL };
@@ -353,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_poll),
 		cmocka_unit_test(test_own_group),
 		cmocka_unit_test(test_group_outlived),
+		cmocka_unit_test(test_runner_killed),
 		cmocka_unit_test(test_run_timeout),
 		cmocka_unit_test(test_run_term_group),
 		cmocka_unit_test(test_run_kill),

@@ -240,10 +240,21 @@ static void test_bad_irqchip(void **state)
 	assert_string_equal(out_text, "");
 }
 
-/* --bed is for the nested target, --vmm for the VMM's targets. */
+/*
+ * --bed is for the nested target, and that target needs it: "nested"
+ * names a bed.  --vmm is for the VMM's targets.
+ */
 static void test_target_options(void **state)
 {
 	(void)state;
+	assert_int_equal(suite("--target", "nested", "--manifest", targets_cfg,
+			       "--list", NULL),
+			 HV_EXIT_USAGE);
+	assert_string_equal(err_text,
+			    "hvcheck suite: --target nested: needs --bed (the "
+			    "test bed it runs in)\n'hvcheck suite --help' "
+			    "lists the options.\n");
+	assert_string_equal(out_text, "");
 	assert_int_equal(suite("--bed", "x", NULL), HV_EXIT_USAGE);
 	assert_contains(err_text, "hvcheck suite: --bed: only for --target "
 				  "nested\n");
@@ -268,15 +279,15 @@ static void test_target_options(void **state)
 				      "/nonexistent/hvcheck: No such file or "
 				      "directory\n");
 	/* nested is vmm in the bed: its entries, its irqchip runs */
-	assert_int_equal(suite("--target", "nested", "--manifest", targets_cfg,
-			       "--list", NULL),
+	assert_int_equal(suite("--target", "nested", "--bed", "x", "--manifest",
+			       targets_cfg, "--list", NULL),
 			 0);
 	assert_string_equal(out_text, "a: tests=a smp=1 mem=64 timeout=20 "
 				      "targets=vmm\n"
 				      "b: tests=b smp=1 mem=64 timeout=20 "
 				      "targets=qemu\n");
-	assert_int_equal(suite("--arch", "arm64", "--target", "nested",
-			       "--manifest", arm64_cfg, "--irqchip",
+	assert_int_equal(suite("--arch", "arm64", "--target", "nested", "--bed",
+			       "x", "--manifest", arm64_cfg, "--irqchip",
 			       "user-gicv2", "--tests", "gic.sgi", "--list",
 			       NULL),
 			 0);
@@ -308,8 +319,9 @@ static void test_no_kvm(void **state)
 	assert_string_equal(out_text, "");
 	if (!access("/dev/kvm", R_OK | W_OK))
 		skip();
-	assert_int_equal(suite("--target", "nested", "--manifest", good_cfg,
-			       "--guest", good_cfg, "--out", out_dir, NULL),
+	assert_int_equal(suite("--target", "nested", "--bed", "x", "--manifest",
+			       good_cfg, "--guest", good_cfg, "--out", out_dir,
+			       NULL),
 			 HV_EXIT_NO_KVM);
 	assert_contains(err_text, "hvcheck suite: --target nested: cannot "
 				  "open /dev/kvm (");
@@ -362,10 +374,10 @@ static void test_nested_run(void **state)
 	assert_contains(
 		read_text("results.xml"),
 		"<property name=\"bed\" value=\"a bed &lt;&amp;&gt;\"/>");
-	/* the fake got hvcheck run's command line */
+	/* the fake got hvcheck run's command line; the log names it */
 	assert_contains(
 		read_text("logs/a.log"),
-		"--- hvcheck run stdout and stderr ---\nfake run: run ");
+		"--- fake-vmm run stdout and stderr ---\nfake run: run ");
 	remove_results();
 }
 
@@ -445,7 +457,7 @@ static void test_list_arm64_vmm(void **state)
 	/*
 	 * The VMM: one run per irqchip mode, kvm-gicv3 and user-gicv2 by
 	 * default; gic = 3 keeps to kvm-gicv3.  --list shows the target
-	 * asked for, even on a host that would fall back to QEMU.
+	 * asked for, even on a host whose KVM could not run it.
 	 */
 	assert_int_equal(suite("--arch", "arm64", "--manifest", arm64_cfg,
 			       "--list", NULL),

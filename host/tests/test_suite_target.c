@@ -96,6 +96,13 @@ static const struct suite_setup qemu_setup = {
 	.qemu_kvm = true,
 };
 
+/* --vmm NAME, found in PATH: reasons name it as its command line does */
+static const struct suite_setup other_vmm_setup = {
+	.target = MANIFEST_TARGET_VMM,
+	.self = "hvcheck-asan",
+	.guest = "build/x86_64/guest.elf",
+};
+
 static void test_guest_cmdline(void **state)
 {
 	char *cmdline;
@@ -435,6 +442,16 @@ static const struct end_case ends[] = {
 	ERROR(&vmm_setup, STOPPED(CHILD_STOP_TERM, false, 0), "", NULL,
 	      "timeout after 20 s: hvcheck run still running 5 s later, ended "
 	      "by SIGTERM"),
+	/* another VMM (--vmm) is named by its own basename */
+	ERROR(&other_vmm_setup, EXITED(HV_EXIT_USAGE), "", "x",
+	      "hvcheck-asan run: bad command line: x"),
+	ERROR(&other_vmm_setup, EXITED(100), "", NULL,
+	      "hvcheck-asan run exited with status 100"),
+	ERROR(&other_vmm_setup, SIGNALED(6), "", NULL,
+	      "hvcheck-asan run killed by signal 6 (Aborted)"),
+	ERROR(&other_vmm_setup, STOPPED(CHILD_STOP_KILL, false, 9), "", NULL,
+	      "timeout after 20 s: hvcheck-asan run still running 5 s later, "
+	      "did not exit within 2 s of SIGTERM, killed by SIGKILL"),
 	/* QEMU exits (status << 1) | 1 through isa-debug-exit */
 	GUEST(&qemu_setup, EXITED(1), "EXIT: STATUS=0\n", 0),
 	GUEST(&qemu_setup, EXITED(3), "", 1),
@@ -531,7 +548,7 @@ static void test_irqchip_unavailable(void **state)
 
 	(void)state;
 	assert_true(suite_irqchip_unavailable(
-		BOARD_IRQCHIP_KVM_GICV2, &no_kvm,
+		&arm64_vmm_setup, BOARD_IRQCHIP_KVM_GICV2, &no_kvm,
 		"hvcheck: kvm-gicv2: this KVM cannot emulate a GICv2 "
 		"(KVM_CREATE_DEVICE: No such device); use user-gicv2",
 		reason, sizeof(reason)));
@@ -540,7 +557,7 @@ static void test_irqchip_unavailable(void **state)
 			    "cannot emulate a GICv2 (KVM_CREATE_DEVICE: No "
 			    "such device); use user-gicv2");
 	assert_true(suite_irqchip_unavailable(
-		BOARD_IRQCHIP_USER_GICV2, &no_kvm,
+		&arm64_vmm_setup, BOARD_IRQCHIP_USER_GICV2, &no_kvm,
 		"hvcheck: user-gicv2: this KVM does not report the timers' "
 		"interrupt levels to userspace (no KVM_CAP_ARM_USER_IRQ)",
 		reason, sizeof(reason)));
@@ -550,26 +567,34 @@ static void test_irqchip_unavailable(void **state)
 			    "userspace (no KVM_CAP_ARM_USER_IRQ)");
 	/* without the mode's prefix the message is quoted whole */
 	assert_true(suite_irqchip_unavailable(
-		BOARD_IRQCHIP_KVM_GICV3, &no_kvm,
+		&arm64_vmm_setup, BOARD_IRQCHIP_KVM_GICV3, &no_kvm,
 		"hvcheck: cannot use KVM: KVM_CREATE_VM: Invalid argument",
 		reason, sizeof(reason)));
 	assert_string_equal(reason, "kvm-gicv3 unavailable on this host: "
 				    "cannot use KVM: KVM_CREATE_VM: Invalid "
 				    "argument");
-	assert_true(suite_irqchip_unavailable(BOARD_IRQCHIP_KVM_GICV3, &no_kvm,
+	assert_true(suite_irqchip_unavailable(&arm64_vmm_setup,
+					      BOARD_IRQCHIP_KVM_GICV3, &no_kvm,
 					      NULL, reason, sizeof(reason)));
 	assert_string_equal(reason, "kvm-gicv3 unavailable on this host: "
 				    "hvcheck run exited 69 without saying why");
-	assert_true(suite_irqchip_unavailable(BOARD_IRQCHIP_KVM_GICV3, &no_kvm,
+	assert_true(suite_irqchip_unavailable(&arm64_vmm_setup,
+					      BOARD_IRQCHIP_KVM_GICV3, &no_kvm,
 					      "", reason, sizeof(reason)));
 	assert_string_equal(reason, "kvm-gicv3 unavailable on this host: "
 				    "hvcheck run exited 69 without saying why");
+	assert_true(suite_irqchip_unavailable(&other_vmm_setup,
+					      BOARD_IRQCHIP_KVM_GICV3, &no_kvm,
+					      NULL, reason, sizeof(reason)));
+	assert_string_equal(reason, "kvm-gicv3 unavailable on this host: "
+				    "hvcheck-asan run exited 69 without saying "
+				    "why");
 	/* a guest's status, another VMM failure or a kill is no verdict */
 	for (size_t i = 0; i < sizeof(others) / sizeof(*others); i++) {
 		strcpy(reason, "untouched");
-		if (suite_irqchip_unavailable(BOARD_IRQCHIP_KVM_GICV2,
-					      &others[i], "hvcheck: x", reason,
-					      sizeof(reason)))
+		if (suite_irqchip_unavailable(
+			    &arm64_vmm_setup, BOARD_IRQCHIP_KVM_GICV2,
+			    &others[i], "hvcheck: x", reason, sizeof(reason)))
 			fail_msg("case %zu taken for an unavailable mode", i);
 		assert_string_equal(reason, "untouched");
 	}

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -10,9 +11,13 @@
 #include "vmm/child.h"
 #include "vmm/vm.h"
 
-/* In the forked child: set up and exec, or report errno and exit. */
+/*
+ * In the forked child of @runner: set up and exec, or report errno and
+ * exit.
+ */
 static void __attribute__((noreturn))
-exec_child(char *const argv[], const char *output_path, int error_fd)
+exec_child(char *const argv[], const char *output_path, int error_fd,
+	   pid_t runner)
 {
 	sigset_t none;
 	int fd, err;
@@ -20,6 +25,18 @@ exec_child(char *const argv[], const char *output_path, int error_fd)
 	/* its own group, so that stopping it reaches what it forks */
 	if (setpgid(0, 0))
 		goto fail;
+	/*
+	 * Out of the runner's group, the child is not reached by what kills
+	 * the runner (timeout -k, a cancelled CI job, the OOM killer) and
+	 * would outlive it: the kernel kills it when the runner dies.  The
+	 * runner may have died before this took effect.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		goto fail;
+	if (getppid() != runner) {
+		errno = ESRCH;
+		goto fail;
+	}
 	/* the runner blocks the signals it reads from a signalfd */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -46,6 +63,7 @@ fail:
  */
 int child_spawn(char *const argv[], const char *output_path, pid_t *pid)
 {
+	pid_t runner = getpid();
 	int pipe_fd[2], err = 0;
 	ssize_t len;
 
@@ -59,7 +77,7 @@ int child_spawn(char *const argv[], const char *output_path, pid_t *pid)
 	}
 	if (!*pid) {
 		close(pipe_fd[0]);
-		exec_child(argv, output_path, pipe_fd[1]);
+		exec_child(argv, output_path, pipe_fd[1], runner);
 	}
 	/*
 	 * The group is made on both sides so that it exists whichever runs

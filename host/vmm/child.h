@@ -21,7 +21,9 @@
 /*
  * Starts @argv (argv[0] searched in PATH) in a process group of its own,
  * with stdin from /dev/null, stdout and stderr into @output_path (created
- * or truncated) and no signal blocked.  Returns 0 or -errno (-ENOENT: no
+ * or truncated) and no signal blocked.  The child gets SIGKILL when the
+ * caller dies (PR_SET_PDEATHSIG, which follows the calling thread: call
+ * from one that outlives the child).  Returns 0 or -errno (-ENOENT: no
  * such program).
  */
 int child_spawn(char *const argv[], const char *output_path, pid_t *pid);

@@ -128,6 +128,7 @@ static void usage(FILE *out)
 		"                        /dev/kvm; nested: the same, inside the nested\n"
 		"                        KVM test bed); no fallback to qemu\n"
 		"  --bed TEXT            nested: the test bed, in one line, for results\n"
+		"                        (required with --target nested)\n"
 		"  --requested-target vmm|qemu|nested\n"
 		"                        recorded in results.json (default --target)\n"
 		"  --vmm PATH            vmm, nested: boot each test with 'PATH run'\n"
@@ -260,6 +261,10 @@ static int finish_options(struct suite_options *opt)
 		opt->requested = opt->target_name;
 	if (opt->bed && !nested)
 		return usage_error("%s: only for --target nested", "--bed");
+	/* "nested" in the results must mean a bed: one named there */
+	if (nested && !opt->bed)
+		return usage_error("%s: needs --bed (the test bed it runs in)",
+				   "--target nested");
 	if (opt->vmm && opt->target != MANIFEST_TARGET_VMM)
 		return usage_error(
 			"%s: only for --target vmm or nested (QEMU boots the guest itself)",
@@ -446,10 +451,11 @@ static void append_output(const struct suite *s, const struct test_run *r)
 	len = fread(buf, 1, sizeof(buf), in);
 	log = len ? fopen(r->log_path, "ae") : NULL;
 	if (log) {
-		fprintf(log, "\n--- %s stdout and stderr ---\n",
-			s->setup.target == MANIFEST_TARGET_QEMU ?
-				"QEMU" :
-				"hvcheck run");
+		if (s->setup.target == MANIFEST_TARGET_QEMU)
+			fprintf(log, "\n--- QEMU stdout and stderr ---\n");
+		else
+			fprintf(log, "\n--- %s run stdout and stderr ---\n",
+				suite_vmm_name(&s->setup));
 		do {
 			fwrite(buf, 1, len, log);
 		} while ((len = fread(buf, 1, sizeof(buf), in)));
@@ -633,8 +639,8 @@ static void finish_test(struct suite *s, struct test_run *r, int error_no,
 	}
 	first_output_line(r->output_path, line, sizeof(line));
 	if (r->irqchip >= 0 &&
-	    suite_irqchip_unavailable(r->irqchip, &end, line, t->reason,
-				      sizeof(t->reason))) {
+	    suite_irqchip_unavailable(&s->setup, r->irqchip, &end, line,
+				      t->reason, sizeof(t->reason))) {
 		snprintf(s->unavailable[r->irqchip], RESULTS_REASON_MAX, "%s",
 			 t->reason);
 		s->unavailable_runs[r->irqchip]++;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Per-target command lines of a suite test and decoding of their ends. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,6 +317,13 @@ uint64_t suite_deadline_ms(const struct suite_setup *s,
 					       SUITE_QEMU_BOOT_ALLOWANCE_S);
 }
 
+const char *suite_vmm_name(const struct suite_setup *s)
+{
+	const char *slash = strrchr(s->self, '/');
+
+	return slash ? slash + 1 : s->self;
+}
+
 /* "what" plus ": output_line" when the child said something. */
 static void error_with_output(char *error, size_t size, const char *what,
 			      const char *output_line)
@@ -326,16 +334,18 @@ static void error_with_output(char *error, size_t size, const char *what,
 		snprintf(error, size, "%s", what);
 }
 
-static bool decode_vmm(const struct manifest_entry *e, int code,
+static bool decode_vmm(const struct suite_setup *s,
+		       const struct manifest_entry *e, int code,
 		       const char *output_line, int *guest_status, char *error,
 		       size_t size)
 {
-	char what[64];
+	char what[NAME_MAX + 64];
 
 	switch (code) {
 	case HV_EXIT_USAGE:
-		error_with_output(error, size, "hvcheck run: bad command line",
-				  output_line);
+		snprintf(what, sizeof(what), "%s run: bad command line",
+			 suite_vmm_name(s));
+		error_with_output(error, size, what, output_line);
 		break;
 	case HV_EXIT_BAD_IMAGE:
 		error_with_output(error, size, "image refused", output_line);
@@ -364,8 +374,8 @@ static bool decode_vmm(const struct manifest_entry *e, int code,
 			*guest_status = code;
 			return true;
 		}
-		snprintf(what, sizeof(what),
-			 "hvcheck run exited with status %d", code);
+		snprintf(what, sizeof(what), "%s run exited with status %d",
+			 suite_vmm_name(s), code);
 		error_with_output(error, size, what, output_line);
 	}
 	return false;
@@ -429,8 +439,8 @@ static int watchdog_why(const struct suite_setup *s,
 	if (s->target == MANIFEST_TARGET_VMM)
 		return snprintf(
 			error, size,
-			"timeout after %u s: hvcheck run still running %u s later",
-			e->timeout_s, SUITE_VMM_GRACE_S);
+			"timeout after %u s: %s run still running %u s later",
+			e->timeout_s, suite_vmm_name(s), SUITE_VMM_GRACE_S);
 	if (end->output_seen)
 		return snprintf(error, size, "timeout after %u s",
 				e->timeout_s);
@@ -447,7 +457,7 @@ static int watchdog_why(const struct suite_setup *s,
 
 /*
  * Why the watchdog fired, then how far it went to stop the child.  QEMU
- * exits cleanly on SIGTERM, so that needs no mention; hvcheck run should
+ * exits cleanly on SIGTERM, so that needs no mention; the VMM should
  * have stopped itself.
  */
 static void watchdog_reason(const struct suite_setup *s,
@@ -483,16 +493,16 @@ bool suite_decode_end(const struct suite_setup *s,
 		      const struct guest_log *log, const char *output_line,
 		      int *guest_status, char *error, size_t error_size)
 {
-	const char *child = s->target == MANIFEST_TARGET_QEMU ? "QEMU" :
-								"hvcheck run";
+	bool qemu = s->target == MANIFEST_TARGET_QEMU;
 
 	if (end->stop != CHILD_STOP_NONE) {
 		watchdog_reason(s, e, end, error, error_size);
 		return false;
 	}
 	if (end->signaled) {
-		snprintf(error, error_size, "%s killed by signal %d (%s)",
-			 child, end->code, strsignal(end->code));
+		snprintf(error, error_size, "%s%s killed by signal %d (%s)",
+			 qemu ? "QEMU" : suite_vmm_name(s), qemu ? "" : " run",
+			 end->code, strsignal(end->code));
 		return false;
 	}
 	if (s->target == MANIFEST_TARGET_QEMU && s->arm64)
@@ -501,7 +511,7 @@ bool suite_decode_end(const struct suite_setup *s,
 	if (s->target == MANIFEST_TARGET_QEMU)
 		return decode_qemu(end->code, log, output_line, guest_status,
 				   error, error_size);
-	return decode_vmm(e, end->code, output_line, guest_status, error,
+	return decode_vmm(s, e, end->code, output_line, guest_status, error,
 			  error_size);
 }
 
@@ -513,7 +523,8 @@ static const char *skip_prefix(const char *text, const char *prefix)
 	return strncmp(text, prefix, len) ? text : text + len;
 }
 
-bool suite_irqchip_unavailable(enum board_irqchip chip,
+bool suite_irqchip_unavailable(const struct suite_setup *s,
+			       enum board_irqchip chip,
 			       const struct suite_child_end *end,
 			       const char *output_line, char *reason,
 			       size_t reason_size)
@@ -527,8 +538,8 @@ bool suite_irqchip_unavailable(enum board_irqchip chip,
 	if (!output_line || !*output_line) {
 		snprintf(
 			reason, reason_size,
-			"%s unavailable on this host: hvcheck run exited %d without saying why",
-			name, HV_EXIT_NO_KVM);
+			"%s unavailable on this host: %s run exited %d without saying why",
+			name, suite_vmm_name(s), HV_EXIT_NO_KVM);
 		return true;
 	}
 	snprintf(mode_prefix, sizeof(mode_prefix), "%s: ", name);

@@ -30,7 +30,7 @@
 
 struct suite_setup {
 	enum manifest_target target;
-	const char *self;  /* this hvcheck binary, for `hvcheck run` */
+	const char *self;  /* the VMM (`self run`): this binary or --vmm */
 	const char *guest; /* guest.elf, for TARGET=vmm */
 	const char *iso;   /* guest.iso, for TARGET=qemu */
 	const char *qemu;  /* QEMU binary */
@@ -125,6 +125,12 @@ uint64_t suite_deadline_ms(const struct suite_setup *s,
 			   uint64_t output_ms);
 
 /*
+ * The basename of @s->self: reasons name the VMM's child "NAME run", as
+ * its command line does ("hvcheck run", or another VMM's with --vmm).
+ */
+const char *suite_vmm_name(const struct suite_setup *s);
+
+/*
  * Decodes how the child ended: the guest's exit status into
  * *@guest_status (returns true), or why there is none into @error
  * (returns false).  @output_line is the child's first line on
@@ -137,14 +143,15 @@ bool suite_decode_end(const struct suite_setup *s,
 		      int *guest_status, char *error, size_t error_size);
 
 /*
- * Whether a run on @chip ended by finding that mode unavailable on this
- * host: hvcheck run exits HV_EXIT_NO_KVM when KVM cannot give the guest
- * that irqchip (no vGICv2 on a GICv3 host without GICv2 compatibility,
- * no KVM_CAP_ARM_USER_IRQ...).  Then "MODE unavailable on this host:
- * why" goes into @reason, why being @output_line, the child's first
- * line, less its "hvcheck: MODE: " prefix.
+ * Whether a run of @s on @chip ended by finding that mode unavailable on
+ * this host: hvcheck run exits HV_EXIT_NO_KVM when KVM cannot give the
+ * guest that irqchip (no vGICv2 on a GICv3 host without GICv2
+ * compatibility, no KVM_CAP_ARM_USER_IRQ...).  Then "MODE unavailable on
+ * this host: why" goes into @reason, why being @output_line, the child's
+ * first line, less its "hvcheck: MODE: " prefix.
  */
-bool suite_irqchip_unavailable(enum board_irqchip chip,
+bool suite_irqchip_unavailable(const struct suite_setup *s,
+			       enum board_irqchip chip,
 			       const struct suite_child_end *end,
 			       const char *output_line, char *reason,
 			       size_t reason_size);
