@@ -32,34 +32,40 @@ HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
 HOST_LDFLAGS := -pthread $(if $(filter arm64,$(ARCH)),-static) \
 	$(EXTRA_HOST_LDFLAGS)
 
-HOST_SHARED_SRCS := $(filter-out host/vmm/main.c, \
-	$(wildcard host/vmm/*.c host/vpmu/*.c host/vgic/*.c))
-# The x86_64 machine: left out of the arm64 VMM.
-HOST_X86_SRCS := $(addprefix host/vmm/, acpi.c cpuid.c mb2.c mb2_info.c \
-	run_x86.c uart.c vcpu.c vcpu_pmu.c vm_x86.c) \
-	$(addprefix host/vpmu/, vpmu.c vpmu_kvm.c x86_insn.c)
-# The arm64 machine (host/vmm/arm64/): only in the arm64 VMM, but for its
-# board, whose irqchip modes the suite runs on any host.  These of its
-# parts need no arm64 uAPI header, so their unit tests run on any host.
-HOST_ARM64_PORTABLE_SRCS := $(addprefix host/vmm/arm64/, board_dt.c elf.c \
-	fdt.c pl011.c vgic.c)
+# The VMM's generic core, its devices, the pure models, the runner and
+# the subcommands; then each machine's folder (docs/design.md, "Layout").
+HOST_SHARED_SRCS := $(filter-out host/cli/main.c, $(wildcard host/vmm/*.c \
+	host/vmm/devices/*.c host/vpmu/*.c host/vgic/*.c host/runner/*.c \
+	host/cli/*.c))
+HOST_X86_SRCS := $(wildcard host/vmm/x86/*.c)
+# The arm64 machine: only in the arm64 VMM, but for its board, whose
+# irqchip modes the suite runs on any host.  These of its parts need no
+# arm64 uAPI header, so their unit tests run on any host.
+HOST_ARM64_PORTABLE_SRCS := $(addprefix host/vmm/arm64/, \
+	boot_info.c fdt.c irqchip.c)
 HOST_ARM64_PORTABLE_OBJS := $(HOST_ARM64_PORTABLE_SRCS:%.c=$(B)/%.o)
 
 ifeq ($(ARCH),x86_64)
-HOST_LIB_SRCS := $(HOST_SHARED_SRCS) host/vmm/arm64/board.c
+HOST_LIB_SRCS := $(HOST_SHARED_SRCS) $(HOST_X86_SRCS) host/vmm/arm64/board.c
 UNIT_LIBS := $(B)/libhvcheck-arm64.a $(B)/libhvcheck.a
+UNIT_ARCH_DIRS := x86 arm64
 else
-HOST_LIB_SRCS := $(filter-out $(HOST_X86_SRCS), $(HOST_SHARED_SRCS)) \
-	$(wildcard host/vmm/arm64/*.c)
+HOST_LIB_SRCS := $(HOST_SHARED_SRCS) $(wildcard host/vmm/arm64/*.c)
 UNIT_LIBS := $(B)/libhvcheck.a
+UNIT_ARCH_DIRS := arm64
 endif
 HOST_LIB_OBJS := $(HOST_LIB_SRCS:%.c=$(B)/%.o)
 HVCHECK := $(B)/hvcheck
 
-UNIT_SRCS := $(wildcard host/tests/test_*.c)
-UNIT_HELPER_SRCS := $(filter-out $(UNIT_SRCS), $(wildcard host/tests/*.c))
+UNIT_SRCS := $(wildcard host/tests/test_*.c \
+	$(UNIT_ARCH_DIRS:%=host/tests/%/test_*.c))
+UNIT_HELPER_SRCS := $(filter-out $(wildcard host/tests/test_*.c), \
+	$(wildcard host/tests/*.c))
 UNIT_HELPER_OBJS := $(UNIT_HELPER_SRCS:%.c=$(B)/%.o)
 UNIT_BINS := $(UNIT_SRCS:host/tests/%.c=$(B)/unit/%)
+
+# Unit tests in host/tests/ARCH/ share the helpers of host/tests/.
+$(B)/host/tests/%.o: HOST_CFLAGS += -Ihost/tests
 
 $(B)/host/%.o: host/%.c
 	@mkdir -p $(@D)
@@ -73,7 +79,7 @@ $(B)/libhvcheck-arm64.a: $(HOST_ARM64_PORTABLE_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-$(HVCHECK): $(B)/host/vmm/main.o $(B)/libhvcheck.a
+$(HVCHECK): $(B)/host/cli/main.o $(B)/libhvcheck.a
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 
 # Unit tests see ioctl() through a fake (-Wl,--wrap=ioctl) so the KVM glue
@@ -257,5 +263,5 @@ clean:
 	rm -rf build
 
 -include $(HOST_LIB_OBJS:.o=.d) $(HOST_ARM64_PORTABLE_OBJS:.o=.d) \
-	$(B)/host/vmm/main.d $(B)/host/bench/bare_kvm.d $(GUEST_OBJS:.o=.d) \
+	$(B)/host/cli/main.d $(B)/host/bench/bare_kvm.d $(GUEST_OBJS:.o=.d) \
 	$(UNIT_SRCS:host/tests/%.c=$(B)/host/tests/%.d) $(UNIT_HELPER_OBJS:.o=.d)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* ARRAY_SIZE for host code: the one definition every host file uses. */
-#ifndef HOST_ARRAY_SIZE_H
-#define HOST_ARRAY_SIZE_H
+#ifndef ARRAY_SIZE_H
+#define ARRAY_SIZE_H
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-#endif /* HOST_ARRAY_SIZE_H */
+#endif /* ARRAY_SIZE_H */

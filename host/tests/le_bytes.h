@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit-test helpers: little-endian loads from unaligned byte buffers. */
-#ifndef HOST_TESTS_LE_BYTES_H
-#define HOST_TESTS_LE_BYTES_H
+#ifndef TESTS_LE_BYTES_H
+#define TESTS_LE_BYTES_H
 
 #include <stdint.h>
 #include <string.h>

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "hvcheck_abi.h"
-#include "vmm/exitdev.h"
+#include "vmm/devices/exitdev.h"
 
 struct seen {
 	unsigned int calls;

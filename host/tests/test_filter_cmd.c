@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "hvcheck_abi.h"
-#include "vmm/filter_cmd.h"
+#include "cli/filter.h"
 #include "vpmu/filter_policy.h"
 
 static char *out_text, *err_text;

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "hvcheck_abi.h"
-#include "vmm/hostctl.h"
+#include "vmm/devices/hostctl.h"
 
 /* The ABI's values, spelled out so that a changed constant shows. */
 #define MAGIC_HVCK   0x4b435648

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "vmm/manifest.h"
+#include "runner/manifest.h"
 
 static int parse(const char *text, struct manifest *m, char *err,
 		 size_t err_size)

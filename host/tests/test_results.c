@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "vmm/results.h"
+#include "runner/results.h"
 
 static const struct results_test three_tests[] = {
 	{

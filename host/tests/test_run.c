@@ -16,7 +16,7 @@
 #include "array_size.h"
 #include "fake_ioctl.h"
 #include "hvcheck_abi.h"
-#include "vmm/run.h"
+#include "vmm/machine.h"
 
 static struct run_options opts;
 static char err[256];

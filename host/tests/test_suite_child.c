@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "vmm/child.h"
+#include "runner/child.h"
 
 static char dir[] = "/tmp/hvcheck-test-child.XXXXXX";
 static char out_path[64];

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "vmm/guest_log.h"
+#include "runner/guest_log.h"
 
 static void parse_text(const char *text, struct guest_log *log)
 {

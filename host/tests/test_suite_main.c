@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "hvcheck_abi.h"
-#include "vmm/suite.h"
+#include "runner/suite.h"
 
 static char dir[] = "/tmp/hvcheck-test-suite.XXXXXX";
 static char good_cfg[64], bad_cfg[64], nodefault_cfg[64], arm64_cfg[64];

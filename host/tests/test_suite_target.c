@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "hvcheck_abi.h"
-#include "vmm/suite_target.h"
+#include "runner/target.h"
 
 static struct manifest manifest;
 

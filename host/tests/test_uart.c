@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "vmm/uart.h"
+#include "vmm/devices/uart.h"
 
 struct sink {
 	char out[64];

@@ -1,44 +1,109 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* x86 vCPUs on the shared core: set-up, entry state, exits, registers. */
+/* A KVM vCPU of either machine: fd, kvm_run, its thread, kicks, run loop. */
 #ifndef VMM_VCPU_H
 #define VMM_VCPU_H
 
 #include <linux/kvm.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "vmm/bus.h"
-#include "vmm/cpuid.h"
-#include "vmm/vcpu_thread.h"
+#include "vmm/machine.h"
 #include "vmm/vm.h"
-/* The x86 VM, for the code that works on an x86 vCPU (the vPMU). */
 
 /*
- * KVM_CREATE_VCPU, its kvm_run mapping and KVM_SET_CPUID2 with cpuid.
- * Without further set-up the vCPU waits in its in-kernel LAPIC for
- * INIT/SIPI (an AP); vcpu_set_mb2_entry() makes it start the image.
- * Returns 0 or -errno (vm->failed names the call), leaving nothing
- * behind on failure.
+ * Interrupts KVM_RUN: when the run is over (see vcpu_stop()), and on
+ * x86 at a PMU filter switch and at the emulated vPMU's overflow
+ * deadline.
  */
-int vcpu_create(struct vcpu *vcpu, struct vm *vm, struct bus *bus, int id,
-		const struct cpuid *cpuid);
+#define VCPU_KICK_SIGNAL SIGUSR1
+
+struct vcpu;
+struct vcpu_pmu;
+
+/* What the vCPU's architecture (and its machine) adds to the core. */
+struct vcpu_arch_ops {
+	/*
+	 * On the vCPU's thread around every KVM_RUN, exit or -EINTR alike;
+	 * either may be NULL.
+	 */
+	void (*before_run)(struct vcpu *vcpu);
+	void (*after_run)(struct vcpu *vcpu);
+	/* Every exit KVM_RUN returned with: to the bus, or vm_stop(). */
+	void (*handle_exit)(struct vcpu *vcpu);
+	/* Reads the registers and prints them; returns 0 or -errno. */
+	int (*dump_regs)(struct vcpu *vcpu, FILE *out);
+};
+
+struct vcpu {
+	struct vm *vm;
+	struct bus *bus;
+	int id; /* x86: also its APIC ID */
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	bool started;	   /* written under vm->lock, which vcpu_kick() takes */
+	uint64_t entry_ns; /* vm_now_ns() just before the first KVM_RUN */
+	const struct vcpu_arch_ops *ops;
+	void *machine;	      /* the machine's, for ops it set */
+	struct vcpu_pmu *pmu; /* x86: the emulated vPMU, or NULL */
+};
 
 /*
- * The Multiboot2 machine state: 32-bit protected mode, flat 4 GiB code
- * and data segments, paging and interrupts off, EIP = entry, EAX = the
- * boot loader magic, EBX = the boot information's address.
+ * KVM_CREATE_VCPU and its kvm_run mapping, for the architecture's
+ * create to go on from.  Returns 0 or -errno (vm->failed names the
+ * call), leaving nothing behind on failure.
  */
-int vcpu_set_mb2_entry(struct vcpu *vcpu, uint32_t entry, uint32_t info);
+int vcpu_open(struct vcpu *vcpu, struct vm *vm, struct bus *bus, int id,
+	      const struct vcpu_arch_ops *ops);
 
-/* The execution mode the segment and control registers put it in. */
-const char *vcpu_mode_name(const struct kvm_regs *regs,
-			   const struct kvm_sregs *sregs);
+/* Unmaps and closes; the vCPU's thread must have been joined. */
+void vcpu_destroy(struct vcpu *vcpu);
 
-/* Prints RIP, RSP, RFLAGS, GPRs, CRs, EFER, CS/SS and the mode. */
-void vcpu_print_regs(FILE *out, int id, const struct kvm_regs *regs,
-		     const struct kvm_sregs *sregs);
+/*
+ * Runs the vCPU until the VM stops: every exit goes to ops->handle_exit,
+ * a failed KVM_RUN ends the run through vm_stop().
+ */
+void vcpu_run_loop(struct vcpu *vcpu);
 
-/* Reads the vCPU's registers and prints them; returns 0 or -errno. */
-int vcpu_dump_regs(struct vcpu *vcpu, FILE *out);
+/* vcpu_run_loop() on a new thread. */
+int vcpu_start(struct vcpu *vcpu);
+
+/*
+ * Makes a started vCPU leave KVM_RUN for good (the VM must be stopping)
+ * and waits for its thread.
+ */
+void vcpu_stop(struct vcpu *vcpu);
+
+/*
+ * Makes a started vCPU leave KVM_RUN once, to pick up a change on its
+ * way back in; nothing once vcpu_stop() has begun.
+ */
+void vcpu_kick(struct vcpu *vcpu);
+
+/*
+ * The id of the vCPU whose thread calls it (a device needs to know which
+ * CPU accesses it), or -1 on any other thread.
+ */
+int vcpu_current_id(void);
+
+/* KVM_EXIT_MMIO: the access to the bus, a read's data back to KVM. */
+void vcpu_mmio_exit(struct vcpu *vcpu);
+
+/*
+ * Ends the run for an exit the VMM does not handle; names[reason] is
+ * the architecture's name for it, if it has one.
+ */
+void vcpu_unhandled_exit(struct vcpu *vcpu, const char *const *names,
+			 size_t nr_names);
+
+/*
+ * run_vcpus()'s operations on an array of vCPUs: pass the array as its
+ * machine argument.
+ */
+extern const struct run_vcpu_ops vcpu_run_ops;
 
 #endif /* VMM_VCPU_H */

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "vmm/arm64/board.h"
-#include "vmm/run.h"
+#include "vmm/machine.h"
 
 /* As run_check_options() has checked them: smp fits the irqchip. */
 struct arm64_machine_options {

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Counts the guest's kvm-unit-tests style report lines and judges a run. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner/guest_log.h"
+
+/* Returns the text after @prefix when @line starts with it, else NULL. */
+static const char *after(const char *line, const char *prefix)
+{
+	size_t len = strlen(prefix);
+
+	return strncmp(line, prefix, len) ? NULL : line + len;
+}
+
+/* Parses a decimal number at *s, advancing *s past it. */
+static bool parse_number(const char **s, unsigned int *out)
+{
+	unsigned long v = 0;
+	const char *c = *s;
+
+	if (!isdigit((unsigned char)*c))
+		return false;
+	for (; isdigit((unsigned char)*c); c++) {
+		v = v * 10 + (unsigned long)(*c - '0');
+		if (v > UINT_MAX)
+			return false;
+	}
+	*out = (unsigned int)v;
+	*s = c;
+	return true;
+}
+
+/* Matches @word or @word plus "s" at *s, advancing past it. */
+static bool parse_label(const char **s, const char *word)
+{
+	const char *rest = after(*s, word);
+
+	if (!rest)
+		return false;
+	if (*rest == 's')
+		rest++;
+	*s = rest;
+	return true;
+}
+
+/*
+ * "N tests[, F unexpected failures][, X expected failures][, S skipped]":
+ * kvm-unit-tests leaves out the zero counts, hvcheck's guest prints all.
+ */
+static bool parse_summary(const char *s, struct guest_log_summary *sum)
+{
+	*sum = (struct guest_log_summary){ 0 };
+	if (!parse_number(&s, &sum->tests) || !parse_label(&s, " test"))
+		return false;
+	while (*s == ',') {
+		unsigned int n;
+
+		s++;
+		if (*s++ != ' ' || !parse_number(&s, &n))
+			return false;
+		if (parse_label(&s, " unexpected failure"))
+			sum->unexpected_failures = n;
+		else if (parse_label(&s, " expected failure"))
+			sum->expected_failures = n;
+		else if (parse_label(&s, " skipped"))
+			sum->skipped = n;
+		else
+			return false;
+	}
+	return !*s;
+}
+
+static bool parse_exit(const char *s, int *status)
+{
+	unsigned int v;
+
+	if (!parse_number(&s, &v) || *s || v > INT_MAX)
+		return false;
+	*status = (int)v;
+	return true;
+}
+
+/* Keeps the first @text seen in *@slot. */
+static int remember(char **slot, const char *text)
+{
+	if (*slot)
+		return 0;
+	*slot = strdup(text);
+	return *slot ? 0 : -ENOMEM;
+}
+
+static int parse_line(struct guest_log *log, const char *line)
+{
+	const char *rest;
+
+	if (after(line, "PASS: ")) {
+		log->checks.pass++;
+	} else if (after(line, "XFAIL: ")) {
+		log->checks.xfail++;
+	} else if (after(line, "FAIL: ")) {
+		log->checks.fail++;
+		return remember(&log->first_failure, line);
+	} else if (after(line, "XPASS: ")) {
+		log->checks.xpass++;
+		return remember(&log->first_failure, line);
+	} else if ((rest = after(line, "SKIP: "))) {
+		log->checks.skip++;
+		return remember(&log->first_skip, rest);
+	} else if ((rest = after(line, "SUMMARY: "))) {
+		log->summary_lines++;
+		log->summary_valid = parse_summary(rest, &log->summary);
+	} else if ((rest = after(line, "EXIT: STATUS="))) {
+		log->exit_lines++;
+		log->exit_valid = parse_exit(rest, &log->exit_status);
+	} else if (after(line, "EXIT: ")) {
+		log->exit_lines++;
+		log->exit_valid = false;
+	} else if ((rest = after(line, GUEST_LOG_VPMU_PREFIX))) {
+		return remember(&log->vpmu, rest);
+	} else if ((rest = strstr(line, GUEST_LOG_GRUB_PREFIX))) {
+		/* GRUB's serial terminal starts with escape sequences */
+		return remember(&log->loader_error,
+				rest + strlen(GUEST_LOG_GRUB_PREFIX));
+	}
+	return 0;
+}
+
+int guest_log_parse(FILE *in, struct guest_log *log)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int ret = 0;
+
+	*log = (struct guest_log){ 0 };
+	errno = 0;
+	while (!ret && (len = getline(&line, &cap, in)) >= 0) {
+		/* the UART may send CR LF */
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		ret = parse_line(log, line);
+	}
+	free(line);
+	if (!ret && ferror(in))
+		ret = errno ? -errno : -EIO;
+	if (ret)
+		guest_log_free(log);
+	return ret;
+}
+
+int guest_log_parse_file(const char *path, struct guest_log *log)
+{
+	FILE *in = fopen(path, "re");
+	int ret;
+
+	if (!in) {
+		*log = (struct guest_log){ 0 };
+		return errno == ENOENT ? 0 : -errno;
+	}
+	ret = guest_log_parse(in, log);
+	fclose(in);
+	return ret;
+}
+
+void guest_log_free(struct guest_log *log)
+{
+	free(log->first_failure);
+	free(log->first_skip);
+	free(log->loader_error);
+	free(log->vpmu);
+	*log = (struct guest_log){ 0 };
+}
+
+static bool summary_matches(const struct guest_log *log)
+{
+	const struct results_checks *c = &log->checks;
+	const struct guest_log_summary *s = &log->summary;
+
+	return s->tests == results_checks_total(c) &&
+	       s->unexpected_failures == c->fail + c->xpass &&
+	       s->expected_failures == c->xfail && s->skipped == c->skip;
+}
+
+static void line_count_problem(char *reason, size_t reason_size,
+			       const char *kind, unsigned int count)
+{
+	if (!count)
+		snprintf(reason, reason_size, "no %s line", kind);
+	else
+		snprintf(reason, reason_size,
+			 "%u %s lines, expected one (did the guest reboot?)",
+			 count, kind);
+}
+
+enum results_status guest_log_verdict(const struct guest_log *log,
+				      const char *run_error,
+				      bool has_guest_status, int guest_status,
+				      char *reason, size_t reason_size)
+{
+	const struct results_checks *c = &log->checks;
+	const struct guest_log_summary *s = &log->summary;
+	unsigned int failures = c->fail + c->xpass;
+
+	reason[0] = '\0';
+	if (run_error) {
+		snprintf(reason, reason_size, "%s", run_error);
+	} else if (!has_guest_status) {
+		snprintf(reason, reason_size, "no guest exit status");
+	} else if (failures) {
+		snprintf(reason, reason_size,
+			 "%u unexpected failure%s, first: %s", failures,
+			 failures == 1 ? "" : "s", log->first_failure);
+	} else if (log->summary_lines != 1) {
+		line_count_problem(reason, reason_size, "SUMMARY",
+				   log->summary_lines);
+	} else if (log->exit_lines != 1) {
+		line_count_problem(reason, reason_size, "EXIT",
+				   log->exit_lines);
+	} else if (!log->summary_valid) {
+		snprintf(reason, reason_size, "malformed SUMMARY line");
+	} else if (!log->exit_valid) {
+		snprintf(reason, reason_size, "malformed EXIT line");
+	} else if (!summary_matches(log)) {
+		snprintf(
+			reason, reason_size,
+			"SUMMARY says %u tests, %u unexpected failures, %u expected failures, %u skipped; the log has %u, %u, %u, %u",
+			s->tests, s->unexpected_failures, s->expected_failures,
+			s->skipped, results_checks_total(c), failures, c->xfail,
+			c->skip);
+	} else if (log->exit_status != guest_status) {
+		snprintf(reason, reason_size,
+			 "EXIT line says status %d, the exit port got %d",
+			 log->exit_status, guest_status);
+	} else if (guest_status) {
+		snprintf(reason, reason_size, "guest exit status %d",
+			 guest_status);
+	} else if (!results_checks_total(c)) {
+		snprintf(reason, reason_size, "the guest ran no checks");
+	} else if (!c->pass && c->skip) {
+		snprintf(reason, reason_size, "%s", log->first_skip);
+		return RESULTS_SKIP;
+	} else {
+		return RESULTS_PASS;
+	}
+	return RESULTS_FAIL;
+}

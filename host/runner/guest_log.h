@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The guest's serial report: counting its lines and judging a run. */
+#ifndef RUNNER_GUEST_LOG_H
+#define RUNNER_GUEST_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "runner/results.h"
+
+/* What the guest claimed on its SUMMARY line. */
+struct guest_log_summary {
+	unsigned int tests;
+	unsigned int unexpected_failures; /* FAIL + XPASS */
+	unsigned int expected_failures;	  /* XFAIL */
+	unsigned int skipped;
+};
+
+struct guest_log {
+	struct results_checks checks; /* report lines counted */
+	unsigned int summary_lines;
+	bool summary_valid; /* the last SUMMARY line parsed */
+	struct guest_log_summary summary;
+	unsigned int exit_lines;
+	bool exit_valid; /* the last EXIT line parsed */
+	int exit_status;
+	char *first_failure; /* the first FAIL or XPASS line */
+	char *first_skip;    /* the first SKIP line, without "SKIP: " */
+	char *loader_error;  /* what follows "hvcheck-grub: " (ci/grub.cfg) */
+	char *vpmu;	     /* what follows "hvcheck: vpmu: " (hvcheck run) */
+};
+
+/* Line ci/grub.cfg prints on the serial port when it cannot boot. */
+#define GUEST_LOG_GRUB_PREFIX "hvcheck-grub: "
+
+/*
+ * Line hvcheck run prints on stderr, which the suite appends to the log:
+ * the vPMU mode that ran ("emulated, version 2, ...", "kvm, ...", "off").
+ */
+#define GUEST_LOG_VPMU_PREFIX "hvcheck: vpmu: "
+
+/* Counts the report lines in @in.  0, or -errno when reading failed. */
+int guest_log_parse(FILE *in, struct guest_log *log);
+
+/* guest_log_parse() on a file; a missing file is an empty log. */
+int guest_log_parse_file(const char *path, struct guest_log *log);
+
+void guest_log_free(struct guest_log *log);
+
+/*
+ * Judges one run from its log and from how it ended.  @run_error is the
+ * runner's or the VMM's verdict (timeout, triple fault, ...) or NULL when
+ * the guest exited by itself; @guest_status is then what it wrote to the
+ * exit port (valid when @has_guest_status).  Writes the reason for FAIL
+ * and SKIP into @reason (empty on PASS).
+ */
+enum results_status guest_log_verdict(const struct guest_log *log,
+				      const char *run_error,
+				      bool has_guest_status, int guest_status,
+				      char *reason, size_t reason_size);
+
+#endif

@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Suite results as JSON (for tools), TAP 13 and JUnit XML (for CI). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner/results.h"
+
+#define UTF8_REPLACEMENT 0xfffd
+
+const char *results_status_name(enum results_status status)
+{
+	switch (status) {
+	case RESULTS_PASS:
+		return "pass";
+	case RESULTS_FAIL:
+		return "fail";
+	case RESULTS_SKIP:
+		return "skip";
+	}
+	return "?";
+}
+
+unsigned int results_checks_total(const struct results_checks *c)
+{
+	return c->pass + c->fail + c->skip + c->xfail + c->xpass;
+}
+
+struct results_summary results_summarize(const struct results_run *run)
+{
+	struct results_summary sum = { 0 };
+
+	for (size_t i = 0; i < run->count; i++) {
+		switch (run->test[i].status) {
+		case RESULTS_PASS:
+			sum.pass++;
+			break;
+		case RESULTS_FAIL:
+			sum.fail++;
+			break;
+		case RESULTS_SKIP:
+			sum.skip++;
+			break;
+		}
+	}
+	return sum;
+}
+
+/*
+ * Reasons quote guest output, which may be any bytes.  Returns the length
+ * of the well-formed UTF-8 sequence at @s and its code point, or 0 when
+ * the bytes are not one (overlong, surrogate, beyond U+10FFFF, cut short).
+ */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+	static const uint32_t min_for_len[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t len;
+	uint32_t v;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		len = 2;
+		v = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3;
+		v = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4;
+		v = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3f);
+	}
+	if (v < min_for_len[len] || v > 0x10ffff ||
+	    (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+/*
+ * JSON strings double as YAML scalars in the TAP diagnostics, and YAML 1.1
+ * readers refuse C0 and C1 controls and U+FFFE/U+FFFF even there.
+ */
+static bool yaml_printable(uint32_t cp)
+{
+	return (cp >= 0x20 && cp < 0x7f) || cp == 0x85 ||
+	       (cp >= 0xa0 && cp != 0xfffe && cp != 0xffff);
+}
+
+static void json_string(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (!s) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	while (*p) {
+		uint32_t cp;
+		size_t len = utf8_decode(p, &cp);
+
+		if (!len) {
+			fprintf(out, "\\u%04x", UTF8_REPLACEMENT);
+			p++;
+			continue;
+		}
+		if (cp == '"' || cp == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (cp == '\n')
+			fputs("\\n", out);
+		else if (cp == '\t')
+			fputs("\\t", out);
+		else if (!yaml_printable(cp))
+			fprintf(out, "\\u%04x", (unsigned int)cp);
+		else
+			fwrite(p, 1, len, out);
+		p += len;
+	}
+	fputc('"', out);
+}
+
+/* XML 1.0 forbids most control characters even as references. */
+static void xml_text(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		uint32_t cp;
+		size_t len = utf8_decode(p, &cp);
+
+		if (!len) {
+			cp = UTF8_REPLACEMENT;
+			len = 1;
+		}
+		switch (cp) {
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&apos;", out);
+			break;
+		case '\t':
+		case '\n':
+		case '\r':
+			/* as references, so attribute values keep them */
+			fprintf(out, "&#%u;", (unsigned int)cp);
+			break;
+		default:
+			if (cp < 0x20 || cp == 0xfffe || cp == 0xffff ||
+			    cp == UTF8_REPLACEMENT)
+				fprintf(out, "&#x%X;", UTF8_REPLACEMENT);
+			else
+				fwrite(p, 1, len, out);
+		}
+		p += len;
+	}
+}
+
+/*
+ * One line of TAP: control characters would end the line or the
+ * directive, and a '#' in a description would start one.
+ */
+static void tap_text(FILE *out, const char *s, bool escape_hash)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		uint32_t cp;
+		size_t len = utf8_decode(p, &cp);
+
+		if (!len) {
+			fputs("\xef\xbf\xbd", out); /* U+FFFD */
+			p++;
+			continue;
+		}
+		if (!yaml_printable(cp) || cp == 0x85) /* NEL ends lines too */
+			fputc(' ', out);
+		else if (cp == '#' && escape_hash)
+			fputs("\\#", out);
+		else if (cp == '\\' && escape_hash)
+			fputs("\\\\", out);
+		else
+			fwrite(p, 1, len, out);
+		p += len;
+	}
+}
+
+static void iso8601_utc(time_t t, char *buf, size_t size, bool zone)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, zone ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%dT%H:%M:%S",
+		 &tm);
+}
+
+static int finish(FILE *out)
+{
+	return fflush(out) || ferror(out) ? -EIO : 0;
+}
+
+static void json_int_or_null(FILE *out, bool valid, int value)
+{
+	if (valid)
+		fprintf(out, "%d", value);
+	else
+		fputs("null", out);
+}
+
+/* "vpmu": the mode, "vpmu_config": the rest; both null when unknown. */
+static void json_vpmu(FILE *out, const char *vpmu)
+{
+	const char *comma = vpmu ? strstr(vpmu, ", ") : NULL;
+	char mode[32] = "";
+
+	if (vpmu) {
+		size_t len = comma ? (size_t)(comma - vpmu) : strlen(vpmu);
+
+		if (len >= sizeof(mode))
+			len = sizeof(mode) - 1;
+		memcpy(mode, vpmu, len);
+		mode[len] = '\0';
+	}
+	fputs(",\n      \"vpmu\": ", out);
+	json_string(out, vpmu ? mode : NULL);
+	fputs(",\n      \"vpmu_config\": ", out);
+	json_string(out, comma ? comma + 2 : NULL);
+}
+
+static void json_test(FILE *out, const struct results_test *t)
+{
+	const struct results_checks *c = &t->checks;
+
+	fputs("    {\n      \"name\": ", out);
+	json_string(out, t->name);
+	fprintf(out, ",\n      \"status\": \"%s\",\n      \"reason\": ",
+		results_status_name(t->status));
+	json_string(out, t->reason[0] ? t->reason : NULL);
+	fprintf(out,
+		",\n      \"duration_ms\": %" PRIu64 ",\n"
+		"      \"checks\": {\"pass\": %u, \"fail\": %u, \"skip\": %u, "
+		"\"xfail\": %u, \"xpass\": %u},\n"
+		"      \"cmdline\": ",
+		t->duration_ms, c->pass, c->fail, c->skip, c->xfail, c->xpass);
+	json_string(out, t->cmdline);
+	fprintf(out, ",\n      \"smp\": %u,\n      \"mem_mib\": %u,\n", t->smp,
+		t->mem_mib);
+	fputs("      \"exit_status\": ", out);
+	json_int_or_null(out, t->has_exit_status, t->exit_status);
+	fputs(",\n      \"guest_status\": ", out);
+	json_int_or_null(out, t->has_guest_status, t->guest_status);
+	fputs(",\n      \"log\": ", out);
+	json_string(out, t->log);
+	json_vpmu(out, t->vpmu);
+	fputs("\n    }", out);
+}
+
+int results_write_json(FILE *out, const struct results_run *run)
+{
+	struct results_summary sum = results_summarize(run);
+	char started[32];
+
+	iso8601_utc(run->started_at, started, sizeof(started), true);
+	fputs("{\n  \"arch\": ", out);
+	json_string(out, run->arch);
+	fputs(",\n  \"target\": ", out);
+	json_string(out, run->target);
+	fputs(",\n  \"requested_target\": ", out);
+	json_string(out, run->requested_target);
+	fputs(",\n  \"bed\": ", out);
+	json_string(out, run->bed);
+	fputs(",\n  \"manifest\": ", out);
+	json_string(out, run->manifest);
+	fprintf(out,
+		",\n  \"started_at\": \"%s\",\n"
+		"  \"duration_ms\": %" PRIu64 ",\n  \"tests\": [",
+		started, run->duration_ms);
+	for (size_t i = 0; i < run->count; i++) {
+		fputs(i ? ",\n" : "\n", out);
+		json_test(out, &run->test[i]);
+	}
+	fprintf(out,
+		"%s],\n  \"summary\": {\"total\": %zu, \"pass\": %u, "
+		"\"fail\": %u, \"skip\": %u}\n}\n",
+		run->count ? "\n  " : "", run->count, sum.pass, sum.fail,
+		sum.skip);
+	return finish(out);
+}
+
+/* The YAML diagnostics block of a failed TAP test point. */
+static void tap_diagnostics(FILE *out, const struct results_test *t)
+{
+	const struct results_checks *c = &t->checks;
+
+	fputs("  ---\n  message: ", out);
+	json_string(out, t->reason); /* JSON strings are YAML scalars */
+	fprintf(out,
+		"\n  severity: fail\n  duration_ms: %" PRIu64 "\n"
+		"  checks: {pass: %u, fail: %u, skip: %u, xfail: %u, xpass: %u}\n",
+		t->duration_ms, c->pass, c->fail, c->skip, c->xfail, c->xpass);
+	fputs("  cmdline: ", out);
+	json_string(out, t->cmdline);
+	fputs("\n", out);
+	if (t->has_exit_status)
+		fprintf(out, "  exit_status: %d\n", t->exit_status);
+	if (t->log) {
+		fputs("  log: ", out);
+		json_string(out, t->log);
+		fputs("\n", out);
+	}
+	fputs("  ...\n", out);
+}
+
+int results_write_tap(FILE *out, const struct results_run *run)
+{
+	fprintf(out, "TAP version 13\n1..%zu\n", run->count);
+	if (run->bed) {
+		fputs("# bed: ", out);
+		tap_text(out, run->bed, false);
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < run->count; i++) {
+		const struct results_test *t = &run->test[i];
+
+		fprintf(out, "%s %zu - ",
+			t->status == RESULTS_FAIL ? "not ok" : "ok", i + 1);
+		tap_text(out, t->name, true);
+		if (t->status == RESULTS_SKIP) {
+			fputs(" # SKIP ", out);
+			tap_text(out, t->reason, false);
+		}
+		fputc('\n', out);
+		if (t->status == RESULTS_FAIL)
+			tap_diagnostics(out, t);
+	}
+	return finish(out);
+}
+
+static void junit_seconds(FILE *out, uint64_t ms)
+{
+	fprintf(out, "%" PRIu64 ".%03u", ms / 1000, (unsigned int)(ms % 1000));
+}
+
+static void junit_test(FILE *out, const struct results_test *t,
+		       const char *classname)
+{
+	fputs("    <testcase name=\"", out);
+	xml_text(out, t->name);
+	fputs("\" classname=\"", out);
+	xml_text(out, classname);
+	fputs("\" time=\"", out);
+	junit_seconds(out, t->duration_ms);
+	fputs("\"", out);
+	switch (t->status) {
+	case RESULTS_PASS:
+		fputs("/>\n", out);
+		return;
+	case RESULTS_SKIP:
+		fputs(">\n      <skipped message=\"", out);
+		xml_text(out, t->reason);
+		fputs("\"/>\n", out);
+		break;
+	case RESULTS_FAIL:
+		fputs(">\n      <failure type=\"fail\" message=\"", out);
+		xml_text(out, t->reason);
+		fputs("\">cmdline: ", out);
+		xml_text(out, t->cmdline);
+		if (t->has_exit_status)
+			fprintf(out, "\nexit status: %d", t->exit_status);
+		if (t->log) {
+			fputs("\nlog: ", out);
+			xml_text(out, t->log);
+		}
+		fputs("</failure>\n", out);
+		break;
+	}
+	fputs("    </testcase>\n", out);
+}
+
+int results_write_junit(FILE *out, const struct results_run *run)
+{
+	struct results_summary sum = results_summarize(run);
+	char started[32], *classname = NULL;
+	int ret;
+
+	if (asprintf(&classname, "hvcheck.%s.%s", run->arch, run->target) < 0)
+		return -ENOMEM;
+	iso8601_utc(run->started_at, started, sizeof(started), false);
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+	fprintf(out,
+		"<testsuites tests=\"%zu\" failures=\"%u\" errors=\"0\" "
+		"skipped=\"%u\" time=\"",
+		run->count, sum.fail, sum.skip);
+	junit_seconds(out, run->duration_ms);
+	fputs("\">\n  <testsuite name=\"", out);
+	xml_text(out, classname);
+	fprintf(out,
+		"\" tests=\"%zu\" failures=\"%u\" errors=\"0\" skipped=\"%u\" "
+		"timestamp=\"%s\" time=\"",
+		run->count, sum.fail, sum.skip, started);
+	junit_seconds(out, run->duration_ms);
+	fputs("\">\n", out);
+	if (run->bed) {
+		fputs("    <properties>\n      <property name=\"bed\" value=\"",
+		      out);
+		xml_text(out, run->bed);
+		fputs("\"/>\n    </properties>\n", out);
+	}
+	for (size_t i = 0; i < run->count; i++)
+		junit_test(out, &run->test[i], classname);
+	fputs("  </testsuite>\n</testsuites>\n", out);
+	ret = finish(out);
+	free(classname);
+	return ret;
+}
+
+static int write_file(const char *dir, const char *name,
+		      int (*writer)(FILE *, const struct results_run *),
+		      const struct results_run *run, char *err, size_t err_size)
+{
+	char *path = NULL;
+	FILE *out;
+	int ret;
+
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		return -ENOMEM;
+	out = fopen(path, "we");
+	if (!out) {
+		ret = -errno;
+		goto out;
+	}
+	ret = writer(out, run);
+	if (fclose(out) && !ret)
+		ret = -errno;
+out:
+	if (ret)
+		snprintf(err, err_size, "%s: %s", path, strerror(-ret));
+	free(path);
+	return ret;
+}
+
+int results_write_files(const char *dir, const struct results_run *run,
+			char *err, size_t err_size)
+{
+	int ret = write_file(dir, "results.json", results_write_json, run, err,
+			     err_size);
+
+	if (!ret)
+		ret = write_file(dir, "results.tap", results_write_tap, run,
+				 err, err_size);
+	if (!ret)
+		ret = write_file(dir, "results.xml", results_write_junit, run,
+				 err, err_size);
+	return ret;
+}

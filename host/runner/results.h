@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Suite results: the JSON, TAP 13 and JUnit XML writers. */
+#ifndef RUNNER_RESULTS_H
+#define RUNNER_RESULTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+enum results_status {
+	RESULTS_PASS,
+	RESULTS_FAIL,
+	RESULTS_SKIP,
+};
+
+/* Report lines of one guest run, by kind. */
+struct results_checks {
+	unsigned int pass;
+	unsigned int fail;
+	unsigned int skip;
+	unsigned int xfail;
+	unsigned int xpass;
+};
+
+#define RESULTS_REASON_MAX 256
+
+struct results_test {
+	const char *name;
+	enum results_status status;
+	char reason[RESULTS_REASON_MAX]; /* empty on PASS */
+	uint64_t duration_ms;
+	struct results_checks checks;
+	const char *cmdline; /* the guest command line */
+	unsigned int smp;
+	unsigned int mem_mib;
+	bool has_exit_status;
+	int exit_status; /* of the child process (hvcheck run or QEMU) */
+	bool has_guest_status;
+	int guest_status; /* what the guest wrote to the exit port */
+	const char *log;  /* relative to the results dir; NULL: did not boot */
+	/*
+	 * The vPMU hvcheck run reported: its mode, then ", " and how it
+	 * was configured ("emulated, version 2, ..."); NULL under QEMU.
+	 */
+	const char *vpmu;
+};
+
+struct results_run {
+	const char *arch;
+	const char *target;	      /* "vmm", "qemu" or "nested" */
+	const char *requested_target; /* differs after a caller's fallback */
+	const char *bed; /* the nested test bed, in one line; NULL: none */
+	const char *manifest;
+	time_t started_at;
+	uint64_t duration_ms;
+	const struct results_test *test;
+	size_t count;
+};
+
+struct results_summary {
+	unsigned int pass;
+	unsigned int fail;
+	unsigned int skip;
+};
+
+const char *results_status_name(enum results_status status); /* "pass"... */
+
+unsigned int results_checks_total(const struct results_checks *c);
+
+struct results_summary results_summarize(const struct results_run *run);
+
+/* Writers return 0, or -EIO when @out reports an error. */
+int results_write_json(FILE *out, const struct results_run *run);
+int results_write_tap(FILE *out, const struct results_run *run);
+int results_write_junit(FILE *out, const struct results_run *run);
+
+/*
+ * Writes results.json, results.tap and results.xml into @dir; on failure
+ * returns -errno and names the file in @err.
+ */
+int results_write_files(const char *dir, const struct results_run *run,
+			char *err, size_t err_size);
+
+#endif

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* KVM's in-kernel vPMU: the --pmu=kvm and --pmu=off set-up, its filter. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vpmu/vpmu.h"
+#include "vmm/x86/vpmu_kvm.h"
+
+/* CPUID.0AH fields (SDM vol. 2, CPUID). */
+#define CPUID_0A_EAX_VERSION	 0x000000ffu
+#define CPUID_0A_EAX_NR_GP	 0x0000ff00u
+#define CPUID_0A_EAX_NR_GP_SHIFT 8
+#define CPUID_0A_EDX_NR_FIXED	 0x0000001fu
+#define CPUID_0A_EDX_FIXED	 0x00001fffu /* the count and the width */
+
+/* Linux 6.3; Debian 12's headers are 6.1. */
+#ifndef KVM_CAP_PMU_EVENT_MASKED_EVENTS
+#define KVM_CAP_PMU_EVENT_MASKED_EVENTS 226
+#endif
+
+/* The first versions with fixed counters and with the ECX bitmap. */
+#define PMU_VERSION_FIXED     2
+#define PMU_VERSION_FIXED_MAP 5
+
+/* KVM_GET_MSRS / KVM_SET_MSRS of one MSR. */
+struct vpmu_kvm_msr {
+	struct kvm_msrs head;
+	struct kvm_msr_entry entry;
+};
+
+_Static_assert(offsetof(struct vpmu_kvm_msr, entry) ==
+		       offsetof(struct kvm_msrs, entries),
+	       "the entry must be where KVM reads entries[0]");
+
+static int vpmu_kvm_error(char *err, size_t errlen, int ret, const char *fmt,
+			  ...) __attribute__((format(printf, 4, 5)));
+
+static int vpmu_kvm_error(char *err, size_t errlen, int ret, const char *fmt,
+			  ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+bool vpmu_kvm_available(const struct cpuid *supported)
+{
+	const struct kvm_cpuid_entry2 *e = cpuid_find(supported, 0xa, 0);
+
+	return e && (e->eax & CPUID_0A_EAX_VERSION);
+}
+
+/*
+ * No PMU for the guest: leaf 0xA all zero, as every field of it depends
+ * on the version, and no IA32_PERF_CAPABILITIES, which KVM refuses to
+ * set to anything but 0 for a vCPU with no PMU.
+ */
+static void vpmu_kvm_clear_cpuid(struct cpuid *cpuid)
+{
+	struct kvm_cpuid_entry2 *e = cpuid_find(cpuid, 0xa, 0);
+
+	if (e)
+		e->eax = e->ebx = e->ecx = e->edx = 0;
+	e = cpuid_find(cpuid, 1, 0);
+	if (e)
+		e->ecx &= ~VPMU_CPUID_1_ECX_PDCM;
+}
+
+/*
+ * One --pmu-* limit against what KVM supports.  Asking for something that
+ * only exists from min_version on is an error at a lower version.
+ */
+static int vpmu_kvm_limit(const char *opt, int want, unsigned int supported,
+			  unsigned int version, unsigned int min_version,
+			  unsigned int *out, char *err, size_t errlen)
+{
+	if (want == VPMU_KVM_AS_SUPPORTED) {
+		*out = supported;
+		return 0;
+	}
+	if (want < 0)
+		return vpmu_kvm_error(err, errlen, -EINVAL,
+				      "%s %d: not a count", opt, want);
+	if ((unsigned int)want > supported)
+		return vpmu_kvm_error(err, errlen, -EINVAL,
+				      "%s %d: KVM supports %u", opt, want,
+				      supported);
+	if (want && version < min_version)
+		return vpmu_kvm_error(err, errlen, -EINVAL,
+				      "%s %d: PMU version %u has none", opt,
+				      want, version);
+	*out = want;
+	return 0;
+}
+
+int vpmu_kvm_narrow_cpuid(struct cpuid *cpuid,
+			  const struct vpmu_kvm_limits *lim, char *err,
+			  size_t errlen)
+{
+	struct kvm_cpuid_entry2 *e = cpuid_find(cpuid, 0xa, 0);
+	unsigned int version, nr_gp, nr_fixed;
+	int ret;
+
+	if (!vpmu_kvm_available(cpuid))
+		return vpmu_kvm_error(
+			err, errlen, -EOPNOTSUPP,
+			"--pmu=kvm: KVM offers no vPMU (its CPUID leaf 0xA is version 0)");
+	ret = vpmu_kvm_limit("--pmu-version", lim->version,
+			     e->eax & CPUID_0A_EAX_VERSION, 0, 0, &version, err,
+			     errlen);
+	if (!ret)
+		ret = vpmu_kvm_limit("--pmu-gp-counters", lim->nr_gp,
+				     (e->eax & CPUID_0A_EAX_NR_GP) >>
+					     CPUID_0A_EAX_NR_GP_SHIFT,
+				     version, 1, &nr_gp, err, errlen);
+	if (!ret)
+		ret = vpmu_kvm_limit("--pmu-fixed-counters", lim->nr_fixed,
+				     e->edx & CPUID_0A_EDX_NR_FIXED, version,
+				     PMU_VERSION_FIXED, &nr_fixed, err, errlen);
+	if (ret)
+		return ret;
+
+	if (!version) {
+		vpmu_kvm_clear_cpuid(cpuid);
+		return 0;
+	}
+	e->eax = (e->eax & ~(CPUID_0A_EAX_VERSION | CPUID_0A_EAX_NR_GP)) |
+		 nr_gp << CPUID_0A_EAX_NR_GP_SHIFT | version;
+	/*
+	 * EDX's fixed counters and their width are defined from version 2;
+	 * the AnyThread deprecation bit stays, as KVM sets it at any version.
+	 */
+	if (version < PMU_VERSION_FIXED)
+		e->edx &= ~CPUID_0A_EDX_FIXED;
+	else
+		e->edx = (e->edx & ~CPUID_0A_EDX_NR_FIXED) | nr_fixed;
+	/*
+	 * Version 5 enumerates fixed counter i when ECX bit i is set, even
+	 * past EDX's count: keep only those below the limit.
+	 */
+	if (version < PMU_VERSION_FIXED_MAP)
+		e->ecx = 0;
+	else if (lim->nr_fixed != VPMU_KVM_AS_SUPPORTED)
+		e->ecx &= (1u << nr_fixed) - 1;
+	return 0;
+}
+
+/* IA32_PERF_CAPABILITIES through KVM_GET_MSRS or KVM_SET_MSRS on fd. */
+static int vpmu_kvm_perf_caps_msr(struct vm *vm, int fd, unsigned long request,
+				  uint64_t *data, const char *what)
+{
+	struct vpmu_kvm_msr msr = {
+		.head.nmsrs = 1,
+		.entry = { .index = VPMU_MSR_PERF_CAPABILITIES, .data = *data },
+	};
+	int ret = vm_ioctl(vm, fd, request, &msr, what);
+
+	if (ret < 0)
+		return ret;
+	/* They return how many MSRs they did: 0 when KVM refused it. */
+	if (ret != 1) {
+		vm->failed = what;
+		return -EINVAL;
+	}
+	*data = msr.entry.data;
+	return 0;
+}
+
+int vpmu_kvm_perf_capabilities(struct vm *vm, const struct cpuid *guest,
+			       uint64_t *caps)
+{
+	const struct kvm_cpuid_entry2 *leaf1 = cpuid_find(guest, 1, 0);
+	struct kvm_msr_list probe = { .nmsrs = 0 }, *list;
+	bool listed = false;
+	int ret;
+
+	*caps = 0;
+	if (!leaf1 || !(leaf1->ecx & VPMU_CPUID_1_ECX_PDCM))
+		return 0;
+	ret = vm_ioctl(vm, vm->kvm_fd, KVM_CHECK_EXTENSION,
+		       (void *)(long)KVM_CAP_GET_MSR_FEATURES,
+		       "KVM_CHECK_EXTENSION(KVM_CAP_GET_MSR_FEATURES)");
+	if (ret <= 0)
+		return ret;
+	/* Asked for none, KVM says how many it has and fails with E2BIG. */
+	ret = vm_ioctl(vm, vm->kvm_fd, KVM_GET_MSR_FEATURE_INDEX_LIST, &probe,
+		       "KVM_GET_MSR_FEATURE_INDEX_LIST");
+	if (ret != -E2BIG)
+		return ret; /* 0: KVM has no feature MSRs at all */
+	list = calloc(1,
+		      sizeof(*list) + probe.nmsrs * sizeof(list->indices[0]));
+	if (!list)
+		return -ENOMEM;
+	list->nmsrs = probe.nmsrs;
+	ret = vm_ioctl(vm, vm->kvm_fd, KVM_GET_MSR_FEATURE_INDEX_LIST, list,
+		       "KVM_GET_MSR_FEATURE_INDEX_LIST");
+	if (ret < 0)
+		goto out;
+	for (uint32_t i = 0; i < list->nmsrs && i < probe.nmsrs; i++)
+		listed |= list->indices[i] == VPMU_MSR_PERF_CAPABILITIES;
+	if (listed)
+		ret = vpmu_kvm_perf_caps_msr(
+			vm, vm->kvm_fd, KVM_GET_MSRS, caps,
+			"KVM_GET_MSRS(IA32_PERF_CAPABILITIES) on /dev/kvm");
+out:
+	free(list);
+	return ret;
+}
+
+int vpmu_kvm_set_perf_capabilities(struct vm *vm, int vcpu_fd, uint64_t caps)
+{
+	if (!caps)
+		return 0;
+	return vpmu_kvm_perf_caps_msr(vm, vcpu_fd, KVM_SET_MSRS, &caps,
+				      "KVM_SET_MSRS(IA32_PERF_CAPABILITIES)");
+}
+
+int vpmu_kvm_disable(struct vm *vm, struct cpuid *cpuid, char *err,
+		     size_t errlen)
+{
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_PMU_CAPABILITY,
+		.args[0] = KVM_PMU_CAP_DISABLE,
+	};
+	int ret;
+
+	ret = vm_check_cap(vm, KVM_CAP_PMU_CAPABILITY,
+			   "KVM_CHECK_EXTENSION(KVM_CAP_PMU_CAPABILITY)");
+	if (ret < 0)
+		goto err_ioctl;
+	/* KVM offers the capability only while its vPMU is enabled */
+	if (!(ret & KVM_PMU_CAP_DISABLE))
+		return vpmu_kvm_error(
+			err, errlen, -EOPNOTSUPP,
+			"--pmu=off: KVM has a vPMU but no KVM_CAP_PMU_CAPABILITY to turn it off");
+	ret = vm_ioctl(vm, vm->vm_fd, KVM_ENABLE_CAP, &cap,
+		       "KVM_ENABLE_CAP(KVM_CAP_PMU_CAPABILITY)");
+	if (ret < 0)
+		goto err_ioctl;
+	vpmu_kvm_clear_cpuid(cpuid);
+	return 0;
+
+err_ioctl:
+	return vpmu_kvm_error(err, errlen, ret, "%s: %s", vm->failed,
+			      strerror(-ret));
+}
+
+enum filter_vendor vpmu_kvm_vendor(const struct cpuid *supported)
+{
+	char vendor[CPUID_VENDOR_SIZE];
+
+	cpuid_vendor(supported, vendor);
+	if (!strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine"))
+		return FILTER_VENDOR_AMD;
+	return FILTER_VENDOR_INTEL;
+}
+
+/* One capability of the VM: *has says whether KVM offers it. */
+static int vpmu_kvm_cap(struct vm *vm, long cap, const char *what, bool *has,
+			char *err, size_t errlen)
+{
+	int ret = vm_check_cap(vm, cap, what);
+
+	if (ret < 0)
+		return vpmu_kvm_error(err, errlen, ret, "%s: %s", what,
+				      strerror(-ret));
+	*has = ret > 0;
+	return 0;
+}
+
+int vpmu_kvm_filter_caps(struct vm *vm, bool want_masked,
+			 struct vpmu_kvm_filter_caps *caps, char *err,
+			 size_t errlen)
+{
+	int ret;
+
+	memset(caps, 0, sizeof(*caps));
+	ret = vpmu_kvm_cap(vm, KVM_CAP_PMU_EVENT_FILTER,
+			   "KVM_CHECK_EXTENSION(KVM_CAP_PMU_EVENT_FILTER)",
+			   &caps->filter, err, errlen);
+	if (ret || !caps->filter || !want_masked)
+		return ret;
+	return vpmu_kvm_cap(
+		vm, KVM_CAP_PMU_EVENT_MASKED_EVENTS,
+		"KVM_CHECK_EXTENSION(KVM_CAP_PMU_EVENT_MASKED_EVENTS)",
+		&caps->masked, err, errlen);
+}
+
+int vpmu_kvm_filter_build(const struct vpmu_kvm_filter_caps *caps,
+			  const struct filter_x86 *f,
+			  struct kvm_pmu_event_filter **out, char *err,
+			  size_t errlen)
+{
+	uint32_t nevents = f ? f->nevents : 0;
+	struct kvm_pmu_event_filter *kf;
+
+	*out = NULL;
+	if (!caps->filter)
+		return vpmu_kvm_error(
+			err, errlen, -EOPNOTSUPP,
+			"this KVM has no PMU event filter (no KVM_CAP_PMU_EVENT_FILTER)");
+	if (f && (f->flags & FILTER_FLAG_MASKED_EVENTS) && !caps->masked)
+		return vpmu_kvm_error(
+			err, errlen, -EOPNOTSUPP,
+			"this KVM does not take masked events (no KVM_CAP_PMU_EVENT_MASKED_EVENTS)");
+	kf = calloc(1, sizeof(*kf) + (size_t)nevents * sizeof(kf->events[0]));
+	if (!kf)
+		return vpmu_kvm_error(err, errlen, -ENOMEM, "%s",
+				      strerror(ENOMEM));
+	if (f) {
+		kf->action = f->action;
+		kf->nevents = nevents;
+		kf->fixed_counter_bitmap = f->fixed_bitmap;
+		kf->flags = f->flags;
+		if (nevents)
+			memcpy(kf->events, f->events,
+			       nevents * sizeof(kf->events[0]));
+	} else {
+		kf->action = KVM_PMU_EVENT_DENY;
+	}
+	*out = kf;
+	return 0;
+}
+
+int vpmu_kvm_install_filter(struct vm *vm,
+			    const struct kvm_pmu_event_filter *kf, char *err,
+			    size_t errlen)
+{
+	/* KVM only reads it: its copy_from_user() takes a const source. */
+	int ret = vm_ioctl(vm, vm->vm_fd, KVM_SET_PMU_EVENT_FILTER, (void *)kf,
+			   "KVM_SET_PMU_EVENT_FILTER");
+
+	if (ret < 0)
+		return vpmu_kvm_error(err, errlen, ret,
+				      "KVM_SET_PMU_EVENT_FILTER: %s",
+				      strerror(-ret));
+	return 0;
+}
