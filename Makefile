@@ -38,15 +38,14 @@ HOST_SHARED_SRCS := $(filter-out host/cli/main.c, $(wildcard host/vmm/*.c \
 	host/vmm/devices/*.c host/vpmu/*.c host/vgic/*.c host/runner/*.c \
 	host/cli/*.c))
 HOST_X86_SRCS := $(wildcard host/vmm/x86/*.c)
-# The arm64 machine: only in the arm64 VMM, but for its board, whose
-# irqchip modes the suite runs on any host.  These of its parts need no
+# The arm64 machine is only in the arm64 VMM; these of its parts need no
 # arm64 uAPI header, so their unit tests run on any host.
-HOST_ARM64_PORTABLE_SRCS := $(addprefix host/vmm/arm64/, \
+HOST_ARM64_PORTABLE_SRCS := $(addprefix host/vmm/arm64/, board.c \
 	boot_info.c fdt.c irqchip.c)
 HOST_ARM64_PORTABLE_OBJS := $(HOST_ARM64_PORTABLE_SRCS:%.c=$(B)/%.o)
 
 ifeq ($(ARCH),x86_64)
-HOST_LIB_SRCS := $(HOST_SHARED_SRCS) $(HOST_X86_SRCS) host/vmm/arm64/board.c
+HOST_LIB_SRCS := $(HOST_SHARED_SRCS) $(HOST_X86_SRCS)
 UNIT_LIBS := $(B)/libhvcheck-arm64.a $(B)/libhvcheck.a
 UNIT_ARCH_DIRS := x86 arm64
 else
@@ -86,7 +85,8 @@ $(HVCHECK): $(B)/host/cli/main.o $(B)/libhvcheck.a
 # is checked without /dev/kvm.
 $(B)/unit/%: $(B)/host/tests/%.o $(UNIT_HELPER_OBJS) $(UNIT_LIBS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_LDFLAGS) -Wl,--wrap=ioctl -o $@ $^ -lcmocka
+	$(HOST_CC) $(HOST_LDFLAGS) -Wl,--wrap=ioctl -o $@ \
+		-Wl,--start-group $^ -Wl,--end-group -lcmocka
 
 # --------------------------------------------------------------- guest ----
 ifeq ($(ARCH),x86_64)

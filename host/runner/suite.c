@@ -71,7 +71,7 @@ struct suite_options {
 struct test_run {
 	const struct manifest_entry *entry;
 	unsigned int gic; /* arm64 on QEMU: its GIC version, else 0 */
-	int irqchip;	  /* arm64 on the VMM: enum board_irqchip, else -1 */
+	int irqchip;	  /* arm64 on the VMM: enum vgic_mode, else -1 */
 	char *name;	  /* "NAME", or on arm64 "NAME@gicvN", "NAME@MODE" */
 	struct results_test result;
 	char *cmdline;
@@ -102,8 +102,8 @@ struct suite {
 	 * Why each irqchip mode cannot run on this host, found by its first
 	 * run; empty while it can.  Its later runs are skipped, and counted.
 	 */
-	char unavailable[BOARD_NR_IRQCHIPS][RESULTS_REASON_MAX];
-	unsigned int unavailable_runs[BOARD_NR_IRQCHIPS];
+	char unavailable[VGIC_NR_MODES][RESULTS_REASON_MAX];
+	unsigned int unavailable_runs[VGIC_NR_MODES];
 	char *workdir;
 	char self[PATH_MAX];
 	int stop_signal; /* the first stop signal, 0: none */
@@ -554,7 +554,7 @@ static bool start_test(struct suite *s, struct test_run *r)
 	} else {
 		argv = suite_vmm_argv(
 			&s->setup, e,
-			r->irqchip >= 0 ? board_irqchip_name(r->irqchip) : NULL,
+			r->irqchip >= 0 ? vgic_mode_name(r->irqchip) : NULL,
 			r->log_path);
 	}
 	if (!argv) {
@@ -916,7 +916,7 @@ static int write_results(struct suite *s, time_t started_at,
 	sum = results_summarize(&run);
 	free(tests);
 	/* Said once more, next to the counts it explains. */
-	for (int chip = 0; chip < BOARD_NR_IRQCHIPS; chip++) {
+	for (int chip = 0; chip < VGIC_NR_MODES; chip++) {
 		if (s->unavailable[chip][0])
 			printf("hvcheck suite: %s (%u run%s skipped)\n",
 			       s->unavailable[chip], s->unavailable_runs[chip],
@@ -1063,7 +1063,7 @@ static void add_runs(struct suite *s, const struct manifest_entry *e)
 		chips = suite_irqchips_of(
 			e, s->opt.irqchips ?: SUITE_IRQCHIPS_DEFAULT,
 			s->opt.gic_versions);
-		for (int chip = 0; chip < BOARD_NR_IRQCHIPS; chip++) {
+		for (int chip = 0; chip < VGIC_NR_MODES; chip++) {
 			if (chips & SUITE_IRQCHIP_BIT(chip))
 				add_run(s, e, 0, chip);
 		}
@@ -1096,8 +1096,7 @@ static int select_tests(struct suite *s)
 		goto out;
 	}
 	/* arm64 entries run once per irqchip mode or GIC version */
-	s->run = calloc(BOARD_NR_IRQCHIPS * s->manifest.count + 1,
-			sizeof(*s->run));
+	s->run = calloc(VGIC_NR_MODES * s->manifest.count + 1, sizeof(*s->run));
 	if (!s->run) {
 		ret = -ENOMEM;
 		goto out;

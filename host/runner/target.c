@@ -122,9 +122,9 @@ int suite_irqchip_list(const char *list, unsigned int *chips)
 		return -ENOMEM;
 	for (word = strtok_r(copy, ", \t", &save); word && !ret;
 	     word = strtok_r(NULL, ", \t", &save)) {
-		enum board_irqchip chip;
+		enum vgic_mode chip;
 
-		if (board_irqchip_parse(word, &chip))
+		if (vgic_mode_parse(word, &chip))
 			ret = -EINVAL;
 		else
 			*chips |= SUITE_IRQCHIP_BIT(chip);
@@ -143,9 +143,9 @@ unsigned int suite_irqchips_of(const struct manifest_entry *e,
 	unsigned int of = 0;
 
 	/* MANIFEST_GIC_V2 and _V3 are bits 2 and 3 */
-	for (int chip = 0; chip < BOARD_NR_IRQCHIPS; chip++) {
+	for (int chip = 0; chip < VGIC_NR_MODES; chip++) {
 		if ((chips & SUITE_IRQCHIP_BIT(chip)) &&
-		    (versions & (1u << board_irqchip_gic_version(chip))))
+		    (versions & (1u << vgic_mode_gic_version(chip))))
 			of |= SUITE_IRQCHIP_BIT(chip);
 	}
 	return of;
@@ -294,11 +294,11 @@ char *suite_run_name(const char *name, unsigned int gic)
 	return run;
 }
 
-char *suite_irqchip_run_name(const char *name, enum board_irqchip chip)
+char *suite_irqchip_run_name(const char *name, enum vgic_mode chip)
 {
 	char *run = NULL;
 
-	if (asprintf(&run, "%s@%s", name, board_irqchip_name(chip)) < 0)
+	if (asprintf(&run, "%s@%s", name, vgic_mode_name(chip)) < 0)
 		return NULL;
 	return run;
 }
@@ -523,13 +523,12 @@ static const char *skip_prefix(const char *text, const char *prefix)
 	return strncmp(text, prefix, len) ? text : text + len;
 }
 
-bool suite_irqchip_unavailable(const struct suite_setup *s,
-			       enum board_irqchip chip,
+bool suite_irqchip_unavailable(const struct suite_setup *s, enum vgic_mode chip,
 			       const struct suite_child_end *end,
 			       const char *output_line, char *reason,
 			       size_t reason_size)
 {
-	const char *name = board_irqchip_name(chip), *why;
+	const char *name = vgic_mode_name(chip), *why;
 	char mode_prefix[32];
 
 	if (end->stop != CHILD_STOP_NONE || end->signaled ||

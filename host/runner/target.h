@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/arm64/board.h"
+#include "vgic/mode.h"
 #include "runner/child.h"
 #include "runner/guest_log.h"
 #include "runner/manifest.h"
@@ -59,7 +59,7 @@ char *suite_grub_script(const char *cmdline);
 
 /*
  * The arm64 VMM's interrupt controllers, `hvcheck run --irqchip=MODE`, are
- * the board's (enum board_irqchip, named by board_irqchip_name()); the
+ * the board's (enum vgic_mode, named by vgic_mode_name()); the
  * suite runs a set of them, as SUITE_IRQCHIP_BIT()s.
  */
 #define SUITE_IRQCHIP_BIT(chip) (1u << (chip))
@@ -67,9 +67,9 @@ char *suite_grub_script(const char *cmdline);
  * --irqchip's default: kvm-gicv2 is left out because most GICv3 hosts
  * cannot emulate a GICv2 (no GICv2-compatible CPU interface).
  */
-#define SUITE_IRQCHIPS_DEFAULT                        \
-	(SUITE_IRQCHIP_BIT(BOARD_IRQCHIP_KVM_GICV3) | \
-	 SUITE_IRQCHIP_BIT(BOARD_IRQCHIP_USER_GICV2))
+#define SUITE_IRQCHIPS_DEFAULT                    \
+	(SUITE_IRQCHIP_BIT(VGIC_MODE_KVM_GICV3) | \
+	 SUITE_IRQCHIP_BIT(VGIC_MODE_USER_GICV2))
 
 /*
  * Parses a list of irqchip modes, separated by commas or blanks, into
@@ -111,7 +111,7 @@ char **suite_qemu_arm64_argv(const struct suite_setup *s,
 char *suite_run_name(const char *name, unsigned int gic);
 
 /* "NAME@MODE", the name of entry @name's run on the VMM's @chip. */
-char *suite_irqchip_run_name(const char *name, enum board_irqchip chip);
+char *suite_irqchip_run_name(const char *name, enum vgic_mode chip);
 
 void suite_argv_free(char **argv);
 
@@ -150,8 +150,7 @@ bool suite_decode_end(const struct suite_setup *s,
  * this host: why" goes into @reason, why being @output_line, the child's
  * first line, less its "hvcheck: MODE: " prefix.
  */
-bool suite_irqchip_unavailable(const struct suite_setup *s,
-			       enum board_irqchip chip,
+bool suite_irqchip_unavailable(const struct suite_setup *s, enum vgic_mode chip,
 			       const struct suite_child_end *end,
 			       const char *output_line, char *reason,
 			       size_t reason_size);

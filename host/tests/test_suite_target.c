@@ -161,14 +161,14 @@ static void test_vmm_argv_irqchip(void **state)
 		    "--irqchip=user-gicv2 --pmu=off --timestamps -- "
 		    "tests=selftest.ipi,selftest.timer x=1 selftest.loops=3");
 	assert_argv(suite_vmm_argv(&arm64_vmm_setup, entry("bare"),
-				   board_irqchip_name(BOARD_IRQCHIP_KVM_GICV3),
+				   vgic_mode_name(VGIC_MODE_KVM_GICV3),
 				   "l.log"),
 		    "/payload/hvcheck run guest.elf --smp 1 --mem 64 "
 		    "--timeout 20 --quiet --serial l.log --irqchip=kvm-gicv3 "
 		    "-- tests=bare");
 }
 
-#define BIT(chip) SUITE_IRQCHIP_BIT(BOARD_IRQCHIP_##chip)
+#define BIT(chip) SUITE_IRQCHIP_BIT(VGIC_MODE_##chip)
 
 /* kvm-gicv2 only when asked for: most GICv3 hosts cannot emulate it. */
 static void test_irqchips_default(void **state)
@@ -335,10 +335,10 @@ static void test_run_name(void **state)
 	(void)state;
 	assert_string_equal(name, "gic.sgi@gicv3");
 	free(name);
-	name = suite_irqchip_run_name("gic.sgi", BOARD_IRQCHIP_KVM_GICV3);
+	name = suite_irqchip_run_name("gic.sgi", VGIC_MODE_KVM_GICV3);
 	assert_string_equal(name, "gic.sgi@kvm-gicv3");
 	free(name);
-	name = suite_irqchip_run_name("gic.spi", BOARD_IRQCHIP_USER_GICV2);
+	name = suite_irqchip_run_name("gic.spi", VGIC_MODE_USER_GICV2);
 	assert_string_equal(name, "gic.spi@user-gicv2");
 	free(name);
 }
@@ -548,7 +548,7 @@ static void test_irqchip_unavailable(void **state)
 
 	(void)state;
 	assert_true(suite_irqchip_unavailable(
-		&arm64_vmm_setup, BOARD_IRQCHIP_KVM_GICV2, &no_kvm,
+		&arm64_vmm_setup, VGIC_MODE_KVM_GICV2, &no_kvm,
 		"hvcheck: kvm-gicv2: this KVM cannot emulate a GICv2 "
 		"(KVM_CREATE_DEVICE: No such device); use user-gicv2",
 		reason, sizeof(reason)));
@@ -557,7 +557,7 @@ static void test_irqchip_unavailable(void **state)
 			    "cannot emulate a GICv2 (KVM_CREATE_DEVICE: No "
 			    "such device); use user-gicv2");
 	assert_true(suite_irqchip_unavailable(
-		&arm64_vmm_setup, BOARD_IRQCHIP_USER_GICV2, &no_kvm,
+		&arm64_vmm_setup, VGIC_MODE_USER_GICV2, &no_kvm,
 		"hvcheck: user-gicv2: this KVM does not report the timers' "
 		"interrupt levels to userspace (no KVM_CAP_ARM_USER_IRQ)",
 		reason, sizeof(reason)));
@@ -567,24 +567,24 @@ static void test_irqchip_unavailable(void **state)
 			    "userspace (no KVM_CAP_ARM_USER_IRQ)");
 	/* without the mode's prefix the message is quoted whole */
 	assert_true(suite_irqchip_unavailable(
-		&arm64_vmm_setup, BOARD_IRQCHIP_KVM_GICV3, &no_kvm,
+		&arm64_vmm_setup, VGIC_MODE_KVM_GICV3, &no_kvm,
 		"hvcheck: cannot use KVM: KVM_CREATE_VM: Invalid argument",
 		reason, sizeof(reason)));
 	assert_string_equal(reason, "kvm-gicv3 unavailable on this host: "
 				    "cannot use KVM: KVM_CREATE_VM: Invalid "
 				    "argument");
 	assert_true(suite_irqchip_unavailable(&arm64_vmm_setup,
-					      BOARD_IRQCHIP_KVM_GICV3, &no_kvm,
+					      VGIC_MODE_KVM_GICV3, &no_kvm,
 					      NULL, reason, sizeof(reason)));
 	assert_string_equal(reason, "kvm-gicv3 unavailable on this host: "
 				    "hvcheck run exited 69 without saying why");
 	assert_true(suite_irqchip_unavailable(&arm64_vmm_setup,
-					      BOARD_IRQCHIP_KVM_GICV3, &no_kvm,
-					      "", reason, sizeof(reason)));
+					      VGIC_MODE_KVM_GICV3, &no_kvm, "",
+					      reason, sizeof(reason)));
 	assert_string_equal(reason, "kvm-gicv3 unavailable on this host: "
 				    "hvcheck run exited 69 without saying why");
 	assert_true(suite_irqchip_unavailable(&other_vmm_setup,
-					      BOARD_IRQCHIP_KVM_GICV3, &no_kvm,
+					      VGIC_MODE_KVM_GICV3, &no_kvm,
 					      NULL, reason, sizeof(reason)));
 	assert_string_equal(reason, "kvm-gicv3 unavailable on this host: "
 				    "hvcheck-asan run exited 69 without saying "
@@ -593,8 +593,8 @@ static void test_irqchip_unavailable(void **state)
 	for (size_t i = 0; i < sizeof(others) / sizeof(*others); i++) {
 		strcpy(reason, "untouched");
 		if (suite_irqchip_unavailable(
-			    &arm64_vmm_setup, BOARD_IRQCHIP_KVM_GICV2,
-			    &others[i], "hvcheck: x", reason, sizeof(reason)))
+			    &arm64_vmm_setup, VGIC_MODE_KVM_GICV2, &others[i],
+			    "hvcheck: x", reason, sizeof(reason)))
 			fail_msg("case %zu taken for an unavailable mode", i);
 		assert_string_equal(reason, "untouched");
 	}

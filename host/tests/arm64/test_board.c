@@ -17,33 +17,32 @@ static void test_irqchip_names(void **state)
 {
 	static const char *const names[] = { "kvm-gicv3", "kvm-gicv2",
 					     "user-gicv2" };
-	enum board_irqchip chip = BOARD_NR_IRQCHIPS;
+	enum vgic_mode chip = VGIC_NR_MODES;
 
 	(void)state;
-	for (int i = 0; i < BOARD_NR_IRQCHIPS; i++) {
-		assert_int_equal(board_irqchip_parse(names[i], &chip), 0);
+	for (int i = 0; i < VGIC_NR_MODES; i++) {
+		assert_int_equal(vgic_mode_parse(names[i], &chip), 0);
 		assert_int_equal(chip, i);
-		assert_string_equal(board_irqchip_name(chip), names[i]);
+		assert_string_equal(vgic_mode_name(chip), names[i]);
 	}
-	chip = BOARD_IRQCHIP_USER_GICV2;
-	assert_int_equal(board_irqchip_parse("kvm-gicv4", &chip), -EINVAL);
-	assert_int_equal(board_irqchip_parse("", &chip), -EINVAL);
-	assert_int_equal(board_irqchip_parse("KVM-GICV3", &chip), -EINVAL);
-	assert_int_equal(board_irqchip_parse("kvm-gicv3 ", &chip), -EINVAL);
-	assert_int_equal(chip, BOARD_IRQCHIP_USER_GICV2);
+	chip = VGIC_MODE_USER_GICV2;
+	assert_int_equal(vgic_mode_parse("kvm-gicv4", &chip), -EINVAL);
+	assert_int_equal(vgic_mode_parse("", &chip), -EINVAL);
+	assert_int_equal(vgic_mode_parse("KVM-GICV3", &chip), -EINVAL);
+	assert_int_equal(vgic_mode_parse("kvm-gicv3 ", &chip), -EINVAL);
+	assert_int_equal(chip, VGIC_MODE_USER_GICV2);
 }
 
 static void test_irqchip_limits(void **state)
 {
 	(void)state;
-	assert_int_equal(board_irqchip_gic_version(BOARD_IRQCHIP_KVM_GICV3), 3);
-	assert_int_equal(board_irqchip_gic_version(BOARD_IRQCHIP_KVM_GICV2), 2);
-	assert_int_equal(board_irqchip_gic_version(BOARD_IRQCHIP_USER_GICV2),
-			 2);
+	assert_int_equal(vgic_mode_gic_version(VGIC_MODE_KVM_GICV3), 3);
+	assert_int_equal(vgic_mode_gic_version(VGIC_MODE_KVM_GICV2), 2);
+	assert_int_equal(vgic_mode_gic_version(VGIC_MODE_USER_GICV2), 2);
 	/* 8 GICv2 CPU interfaces; GICv3 redistributors up to the PL011. */
-	assert_int_equal(board_irqchip_max_cpus(BOARD_IRQCHIP_KVM_GICV2), 8);
-	assert_int_equal(board_irqchip_max_cpus(BOARD_IRQCHIP_USER_GICV2), 8);
-	assert_int_equal(board_irqchip_max_cpus(BOARD_IRQCHIP_KVM_GICV3), 123);
+	assert_int_equal(board_irqchip_max_cpus(VGIC_MODE_KVM_GICV2), 8);
+	assert_int_equal(board_irqchip_max_cpus(VGIC_MODE_USER_GICV2), 8);
+	assert_int_equal(board_irqchip_max_cpus(VGIC_MODE_KVM_GICV3), 123);
 	assert_true(BOARD_GICV3_REDIST_BASE +
 			    123ULL * BOARD_GICV3_REDIST_SIZE <=
 		    HV_ARM64_UART_BASE);

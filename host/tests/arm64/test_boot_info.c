@@ -267,7 +267,7 @@ static void test_board_gicv3(void **state)
 		.bootargs = "tests=gic.regs x=1",
 		.nr_cpus = 2,
 		.mpidr = mpidr,
-		.irqchip = BOARD_IRQCHIP_KVM_GICV3,
+		.irqchip = VGIC_MODE_KVM_GICV3,
 		.hostctl = true,
 	};
 
@@ -353,7 +353,7 @@ static void test_board_gicv2(void **state)
 		.bootargs = "",
 		.nr_cpus = 2,
 		.mpidr = mpidr,
-		.irqchip = BOARD_IRQCHIP_USER_GICV2,
+		.irqchip = VGIC_MODE_USER_GICV2,
 	};
 	const char *text;
 
@@ -382,7 +382,7 @@ static void test_board_cpu_affinity(void **state)
 		.bootargs = "",
 		.nr_cpus = 20,
 		.mpidr = many,
-		.irqchip = BOARD_IRQCHIP_KVM_GICV3,
+		.irqchip = VGIC_MODE_KVM_GICV3,
 	};
 	uint8_t blob[100];
 	const char *text;

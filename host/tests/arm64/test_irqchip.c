@@ -111,7 +111,7 @@ static void test_kvm_gicv3(void **state)
 	fake_ioctl_expect_fn(KVM_CREATE_DEVICE, fake_create_device, NULL);
 	for (int i = 0; i < 4; i++)
 		fake_ioctl_expect_fn(KVM_SET_DEVICE_ATTR, fake_set_attr, NULL);
-	assert_int_equal(vgic_kvm_create(*state, BOARD_IRQCHIP_KVM_GICV3, 4,
+	assert_int_equal(vgic_kvm_create(*state, VGIC_MODE_KVM_GICV3, 4,
 					 &dev_fd, err, sizeof(err)),
 			 0);
 	fake_ioctl_verify();
@@ -133,7 +133,7 @@ static void test_kvm_gicv2(void **state)
 	fake_ioctl_expect_fn(KVM_CREATE_DEVICE, fake_create_device, NULL);
 	for (int i = 0; i < 4; i++)
 		fake_ioctl_expect_fn(KVM_SET_DEVICE_ATTR, fake_set_attr, NULL);
-	assert_int_equal(vgic_kvm_create(*state, BOARD_IRQCHIP_KVM_GICV2, 8,
+	assert_int_equal(vgic_kvm_create(*state, VGIC_MODE_KVM_GICV2, 8,
 					 &dev_fd, err, sizeof(err)),
 			 0);
 	fake_ioctl_verify();
@@ -151,7 +151,7 @@ static void test_kvm_without_gicv2(void **state)
 	char err[256] = "";
 
 	fake_ioctl_expect_fail(KVM_CREATE_DEVICE, ENODEV);
-	assert_int_equal(vgic_kvm_create(*state, BOARD_IRQCHIP_KVM_GICV2, 1,
+	assert_int_equal(vgic_kvm_create(*state, VGIC_MODE_KVM_GICV2, 1,
 					 &dev_fd, err, sizeof(err)),
 			 -ENODEV);
 	fake_ioctl_verify();
@@ -162,7 +162,7 @@ static void test_kvm_without_gicv2(void **state)
 	assert_int_equal(fake_count_open_fds(), fds);
 
 	fake_ioctl_expect_fail(KVM_CREATE_DEVICE, ENODEV);
-	assert_int_equal(vgic_kvm_create(*state, BOARD_IRQCHIP_KVM_GICV3, 1,
+	assert_int_equal(vgic_kvm_create(*state, VGIC_MODE_KVM_GICV3, 1,
 					 &dev_fd, err, sizeof(err)),
 			 -ENODEV);
 	assert_string_equal(err, "kvm-gicv3: this KVM cannot emulate a GICv3 "
@@ -179,7 +179,7 @@ static void test_kvm_attr_failure(void **state)
 	fake_ioctl_expect_fn(KVM_SET_DEVICE_ATTR, fake_set_attr, NULL);
 	fake_ioctl_expect_fn(KVM_SET_DEVICE_ATTR, fake_set_attr, NULL);
 	fake_ioctl_expect_fn(KVM_SET_DEVICE_ATTR, fake_fail_attr, NULL);
-	assert_int_equal(vgic_kvm_create(*state, BOARD_IRQCHIP_KVM_GICV3, 2,
+	assert_int_equal(vgic_kvm_create(*state, VGIC_MODE_KVM_GICV3, 2,
 					 &dev_fd, err, sizeof(err)),
 			 -EINVAL);
 	fake_ioctl_verify();
@@ -196,14 +196,14 @@ static void test_kvm_cpu_limits(void **state)
 	int dev_fd = -1;
 
 	/* Refused before any KVM call: the fake expects none. */
-	assert_int_equal(vgic_kvm_create(*state, BOARD_IRQCHIP_KVM_GICV2, 9,
+	assert_int_equal(vgic_kvm_create(*state, VGIC_MODE_KVM_GICV2, 9,
 					 &dev_fd, err, sizeof(err)),
 			 -EINVAL);
 	assert_string_equal(err, "kvm-gicv2: cannot serve 9 vCPUs");
-	assert_int_equal(vgic_kvm_create(*state, BOARD_IRQCHIP_KVM_GICV3, 0,
+	assert_int_equal(vgic_kvm_create(*state, VGIC_MODE_KVM_GICV3, 0,
 					 &dev_fd, err, sizeof(err)),
 			 -EINVAL);
-	assert_int_equal(vgic_kvm_create(*state, BOARD_IRQCHIP_USER_GICV2, 1,
+	assert_int_equal(vgic_kvm_create(*state, VGIC_MODE_USER_GICV2, 1,
 					 &dev_fd, err, sizeof(err)),
 			 -EINVAL);
 	assert_string_equal(err, "user-gicv2: not an in-kernel vGIC");

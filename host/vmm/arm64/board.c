@@ -1,43 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The hvcheck arm64 board: QEMU virt's layout, irqchip modes, exit decode. */
+/* The hvcheck arm64 board: QEMU virt's layout, vCPUs per vGIC mode, exit decode. */
 #include <errno.h>
 #include <linux/kvm.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "vmm/arm64/board.h"
 
-static const char *const board_irqchip_names[BOARD_NR_IRQCHIPS] = {
-	[BOARD_IRQCHIP_KVM_GICV3] = "kvm-gicv3",
-	[BOARD_IRQCHIP_KVM_GICV2] = "kvm-gicv2",
-	[BOARD_IRQCHIP_USER_GICV2] = "user-gicv2",
-};
-
-int board_irqchip_parse(const char *name, enum board_irqchip *chip)
+unsigned int board_irqchip_max_cpus(enum vgic_mode chip)
 {
-	for (int i = 0; i < BOARD_NR_IRQCHIPS; i++) {
-		if (!strcmp(name, board_irqchip_names[i])) {
-			*chip = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-const char *board_irqchip_name(enum board_irqchip chip)
-{
-	return board_irqchip_names[chip];
-}
-
-unsigned int board_irqchip_gic_version(enum board_irqchip chip)
-{
-	return chip == BOARD_IRQCHIP_KVM_GICV3 ? 3 : 2;
-}
-
-unsigned int board_irqchip_max_cpus(enum board_irqchip chip)
-{
-	return chip == BOARD_IRQCHIP_KVM_GICV3 ? BOARD_GICV3_CPUS :
-						 BOARD_GICV2_CPUS;
+	return chip == VGIC_MODE_KVM_GICV3 ? BOARD_GICV3_CPUS :
+					     BOARD_GICV2_CPUS;
 }
 
 void *board_gpa_to_hva(const struct guest_mem *ram, uint64_t gpa, uint64_t len)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The hvcheck arm64 board: QEMU virt's layout, irqchip modes, exit decode. */
+/* The hvcheck arm64 board: QEMU virt's layout, vCPUs per vGIC mode, exit decode. */
 #ifndef VMM_ARM64_BOARD_H
 #define VMM_ARM64_BOARD_H
 
@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hvcheck_abi.h"
+#include "vgic/mode.h"
 #include "vmm/vm.h"
 
 /*
@@ -44,20 +45,8 @@
 #define BOARD_TIMER_PPI_VIRT	 11
 #define BOARD_TIMER_PPI_HYP	 10
 
-enum board_irqchip {
-	BOARD_IRQCHIP_KVM_GICV3,  /* KVM's in-kernel vGICv3 (default) */
-	BOARD_IRQCHIP_KVM_GICV2,  /* KVM's in-kernel vGICv2 */
-	BOARD_IRQCHIP_USER_GICV2, /* the userspace GICv2 model (host/vgic) */
-	BOARD_NR_IRQCHIPS,
-};
-
-/* "kvm-gicv3", "kvm-gicv2" or "user-gicv2" into *chip; 0 or -EINVAL. */
-int board_irqchip_parse(const char *name, enum board_irqchip *chip);
-const char *board_irqchip_name(enum board_irqchip chip);
-/* The GIC architecture version the guest sees: 2 or 3. */
-unsigned int board_irqchip_gic_version(enum board_irqchip chip);
 /* How many vCPUs the irqchip can serve. */
-unsigned int board_irqchip_max_cpus(enum board_irqchip chip);
+unsigned int board_irqchip_max_cpus(enum vgic_mode chip);
 
 /*
  * Guest RAM starts at HV_ARM64_RAM_BASE, so the host's view of it is

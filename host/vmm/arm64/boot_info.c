@@ -87,7 +87,7 @@ static void dt_timer(struct fdt *fdt, const struct board_dt_config *cfg)
 	uint32_t flags = DT_IRQ_LEVEL_HIGH, irqs[3 * ARRAY_SIZE(ppis)];
 
 	/* The GICv2 binding names the CPUs a PPI reaches, as QEMU does. */
-	if (board_irqchip_gic_version(cfg->irqchip) == 2)
+	if (vgic_mode_gic_version(cfg->irqchip) == 2)
 		flags |= ((1u << cfg->nr_cpus) - 1) << DT_IRQ_PPI_CPU_SHIFT;
 	for (unsigned int i = 0; i < ARRAY_SIZE(ppis); i++) {
 		irqs[3 * i] = DT_IRQ_TYPE_PPI;
@@ -106,7 +106,7 @@ static void dt_gic(struct fdt *fdt, const struct board_dt_config *cfg)
 	uint32_t reg[8];
 
 	dt_node_at(fdt, "intc", BOARD_GIC_DIST_BASE);
-	if (board_irqchip_gic_version(cfg->irqchip) == 3) {
+	if (vgic_mode_gic_version(cfg->irqchip) == 3) {
 		dt_reg_cells(reg, BOARD_GIC_DIST_BASE, BOARD_GICV3_DIST_SIZE);
 		dt_reg_cells(reg + 4, BOARD_GICV3_REDIST_BASE,
 			     (uint64_t)cfg->nr_cpus * BOARD_GICV3_REDIST_SIZE);

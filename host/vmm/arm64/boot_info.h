@@ -14,7 +14,7 @@ struct board_dt_config {
 	const char *bootargs;
 	unsigned int nr_cpus;
 	const uint64_t *mpidr; /* nr_cpus MPIDR_EL1 affinities */
-	enum board_irqchip irqchip;
+	enum vgic_mode irqchip;
 	bool hostctl; /* describe the host-control page */
 };
 

@@ -62,13 +62,13 @@ struct vgic_attr {
 };
 
 /* NR_IRQS, the frames' addresses, INIT: the selftests' order. */
-static unsigned int vgic_plan(enum board_irqchip chip, struct vgic_attr *a)
+static unsigned int vgic_plan(enum vgic_mode chip, struct vgic_attr *a)
 {
 	unsigned int n = 0;
 
 	a[n++] = (struct vgic_attr){ VGIC_GRP_NR_IRQS, 0, BOARD_NR_IRQS,
 				     "number of interrupts" };
-	if (chip == BOARD_IRQCHIP_KVM_GICV3) {
+	if (chip == VGIC_MODE_KVM_GICV3) {
 		a[n++] = (struct vgic_attr){ VGIC_GRP_ADDR,
 					     VGIC_V3_ADDR_TYPE_DIST,
 					     BOARD_GIC_DIST_BASE,
@@ -109,12 +109,11 @@ static int vgic_set_attr(struct vm *vm, int fd, const struct vgic_attr *a)
 			"KVM_SET_DEVICE_ATTR");
 }
 
-int vgic_kvm_create(struct vm *vm, enum board_irqchip chip,
-		    unsigned int nr_vcpus, int *dev_fd, char *err,
-		    size_t errlen)
+int vgic_kvm_create(struct vm *vm, enum vgic_mode chip, unsigned int nr_vcpus,
+		    int *dev_fd, char *err, size_t errlen)
 {
-	const char *name = board_irqchip_name(chip);
-	unsigned int version = board_irqchip_gic_version(chip);
+	const char *name = vgic_mode_name(chip);
+	unsigned int version = vgic_mode_gic_version(chip);
 	struct kvm_create_device create = {
 		.type = version == 3 ? KVM_DEV_TYPE_ARM_VGIC_V3 :
 				       KVM_DEV_TYPE_ARM_VGIC_V2,
@@ -123,7 +122,7 @@ int vgic_kvm_create(struct vm *vm, enum board_irqchip chip,
 	unsigned int n;
 	int ret;
 
-	if (chip == BOARD_IRQCHIP_USER_GICV2) {
+	if (chip == VGIC_MODE_USER_GICV2) {
 		snprintf(err, errlen, "%s: not an in-kernel vGIC", name);
 		return -EINVAL;
 	}

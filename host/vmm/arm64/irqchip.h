@@ -32,9 +32,8 @@ uint32_t vgic_irq_field(enum vgic_irq_type type, unsigned int vcpu,
  * version (-ENODEV) is told to the user as such.  Leaves nothing open
  * on failure.
  */
-int vgic_kvm_create(struct vm *vm, enum board_irqchip chip,
-		    unsigned int nr_vcpus, int *dev_fd, char *err,
-		    size_t errlen);
+int vgic_kvm_create(struct vm *vm, enum vgic_mode chip, unsigned int nr_vcpus,
+		    int *dev_fd, char *err, size_t errlen);
 
 /*
  * Drives SPI intid's input line of an in-kernel vGIC: level, or a

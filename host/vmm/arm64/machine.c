@@ -73,7 +73,7 @@ static int machine_hostctl_spi(void *opaque, uint32_t intid,
 	struct machine *m = opaque;
 	int ret;
 
-	if (m->opts->irqchip != BOARD_IRQCHIP_USER_GICV2) {
+	if (m->opts->irqchip != VGIC_MODE_USER_GICV2) {
 		if (op == HOSTCTL_SPI_PULSE)
 			return vgic_kvm_spi_pulse(&m->vm, intid);
 		return vgic_kvm_spi(&m->vm, intid, op == HOSTCTL_SPI_ASSERT);
@@ -169,7 +169,7 @@ static int machine_irqchip(struct machine *m)
 	char err[RUN_ERR_SIZE];
 	int ret;
 
-	if (o->irqchip == BOARD_IRQCHIP_USER_GICV2)
+	if (o->irqchip == VGIC_MODE_USER_GICV2)
 		return machine_user_gicv2(m);
 	ret = vgic_kvm_create(&m->vm, o->irqchip, m->nr_vcpus, &m->vgic_fd, err,
 			      sizeof(err));

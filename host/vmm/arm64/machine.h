@@ -17,7 +17,7 @@ struct arm64_machine_options {
 	unsigned int smp;
 	unsigned int mem_mib;	/* 1..HV_ARM64_MAX_RAM_MIB */
 	unsigned int timeout_s; /* 0: wait for ever */
-	enum board_irqchip irqchip;
+	enum vgic_mode irqchip;
 	const char *cmdline; /* /chosen/bootargs */
 	/* Every byte the guest's UART transmits. */
 	void (*serial_out)(void *opaque, uint8_t byte);

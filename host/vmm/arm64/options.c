@@ -10,15 +10,15 @@ _Static_assert(RUN_MAX_MEM_MIB == HV_ARM64_MAX_RAM_MIB,
 
 /* --irqchip, or KVM's in-kernel GICv3 (QEMU virt's gic-version=3). */
 static int run_arm64_irqchip(const struct run_options *opts,
-			     enum board_irqchip *chip)
+			     enum vgic_mode *chip)
 {
-	*chip = BOARD_IRQCHIP_KVM_GICV3;
-	return opts->irqchip ? board_irqchip_parse(opts->irqchip, chip) : 0;
+	*chip = VGIC_MODE_KVM_GICV3;
+	return opts->irqchip ? vgic_mode_parse(opts->irqchip, chip) : 0;
 }
 
 int run_check_options(const struct run_options *opts, char *err, size_t errlen)
 {
-	enum board_irqchip chip;
+	enum vgic_mode chip;
 	unsigned int max;
 
 	if (opts->pmu_opt)
@@ -35,7 +35,7 @@ int run_check_options(const struct run_options *opts, char *err, size_t errlen)
 	if (opts->smp > max)
 		return run_arg_error(err, errlen,
 				     "--smp %u: %s serves 1 to %u vCPUs",
-				     opts->smp, board_irqchip_name(chip), max);
+				     opts->smp, vgic_mode_name(chip), max);
 	return 0;
 }
 
