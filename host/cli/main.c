@@ -6,7 +6,7 @@
 #include "hvcheck_abi.h"
 #include "cli/filter.h"
 #include "vmm/machine.h"
-#include "runner/suite.h"
+#include "cli/suite.h"
 
 static void usage(FILE *out)
 {

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* hvcheck suite: runs a test manifest, one fresh VM per entry. */
+/* The suite runner: runs a test manifest, one fresh VM per entry. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
@@ -28,8 +27,6 @@
 #include "runner/target.h"
 
 #define SUITE_EXIT_FAILED    1 /* a test failed */
-#define MAX_JOBS	     32
-#define MAX_JOBS_STR	     "32"
 #define DISK_TOOL_TIMEOUT_MS 10000
 #define QEMU_X86_64	     "qemu-system-x86_64"
 #define QEMU_AARCH64	     "qemu-system-aarch64"
@@ -39,33 +36,6 @@
  * still take to be reaped before the runner leaves them to init.
  */
 #define SUITE_STRAGGLER_WAIT_S 5
-
-enum qemu_accel {
-	ACCEL_AUTO,
-	ACCEL_KVM,
-	ACCEL_TCG,
-};
-
-struct suite_options {
-	const char *arch;
-	const char *manifest;
-	const char *guest;
-	const char *iso;
-	const char *out;
-	const char *tests;	   /* NULL: the default selection */
-	unsigned int gic_versions; /* arm64: MANIFEST_GIC_* to run on */
-	unsigned int irqchips;	   /* SUITE_IRQCHIP_BIT()s, 0: unset */
-	enum manifest_target target;
-	/* "vmm", "qemu" or "nested", which runs as vmm (@target) */
-	const char *target_name;
-	const char *requested; /* --requested-target, default @target_name */
-	const char *bed;       /* --bed, NULL: none */
-	const char *vmm;       /* --vmm, NULL: this binary */
-	enum qemu_accel accel;
-	unsigned int jobs; /* 0: by target */
-	bool list;
-	bool verbose;
-};
 
 /* One selected manifest entry and its run. */
 struct test_run {
@@ -111,254 +81,6 @@ struct suite {
 	sigset_t saved_mask;
 	struct sigaction saved_sigchld;
 };
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: hvcheck suite [options]\n"
-		"\n"
-		"Runs the tests of a manifest, one fresh VM per entry; writes\n"
-		"results.json, results.tap, results.xml and logs/NAME.log into the\n"
-		"results directory.\n"
-		"\n"
-		"options:\n"
-		"  --arch ARCH           guest architecture: x86_64 (default) or arm64\n"
-		"  --target vmm|qemu|nested\n"
-		"                        where guests run (default vmm: this VMM on\n"
-		"                        /dev/kvm; nested: the same, inside the nested\n"
-		"                        KVM test bed); no fallback to qemu\n"
-		"  --bed TEXT            nested: the test bed, in one line, for results\n"
-		"                        (required with --target nested)\n"
-		"  --requested-target vmm|qemu|nested\n"
-		"                        recorded in results.json (default --target)\n"
-		"  --vmm PATH            vmm, nested: boot each test with 'PATH run'\n"
-		"                        instead of this binary; /dev/kvm is then\n"
-		"                        PATH's business\n"
-		"  --manifest FILE       default guest/tests/ARCH.cfg\n"
-		"  --guest ELF           guest for vmm (default build/ARCH/guest.elf)\n"
-		"  --iso ISO             GRUB ISO for qemu (default build/ARCH/guest.iso)\n"
-		"  --out DIR             results directory (default build/ARCH/results)\n"
-		"  --tests LIST          test and group names, separated by spaces or\n"
-		"                        commas (default: all but group nodefault)\n"
-		"  --gic LIST            arm64: GIC versions to run each entry on,\n"
-		"                        2, 3 or 2,3 (default: the entry's gic key)\n"
-		"  --irqchip LIST        arm64 on vmm: irqchip modes to run each entry\n"
-		"                        on, of kvm-gicv3, kvm-gicv2, user-gicv2\n"
-		"                        (default kvm-gicv3,user-gicv2); a mode the\n"
-		"                        host's KVM cannot give is skipped\n"
-		"  --jobs N              tests run at once (default 1 on vmm, 2 on qemu)\n"
-		"  --qemu-accel kvm|tcg  default kvm when /dev/kvm opens, else tcg\n"
-		"  --list                print the selected tests and exit\n"
-		"  -v, --verbose         print the command that boots each test\n"
-		"  -h, --help            this help\n"
-		"\n"
-		"exit status: 0 when no test failed, 1 when one did, %d for a bad\n"
-		"command line or manifest, %d when vmm or nested has no usable KVM,\n"
-		"%d when the runner itself failed.\n",
-		HV_EXIT_USAGE, HV_EXIT_NO_KVM, HV_EXIT_VMM_ERROR);
-}
-
-enum {
-	OPT_ARCH = 256,
-	OPT_TARGET,
-	OPT_REQUESTED_TARGET,
-	OPT_BED,
-	OPT_VMM,
-	OPT_MANIFEST,
-	OPT_GUEST,
-	OPT_ISO,
-	OPT_OUT,
-	OPT_TESTS,
-	OPT_GIC,
-	OPT_IRQCHIP,
-	OPT_JOBS,
-	OPT_QEMU_ACCEL,
-	OPT_LIST,
-};
-
-static const struct option long_options[] = {
-	{ "arch", required_argument, NULL, OPT_ARCH },
-	{ "target", required_argument, NULL, OPT_TARGET },
-	{ "requested-target", required_argument, NULL, OPT_REQUESTED_TARGET },
-	{ "bed", required_argument, NULL, OPT_BED },
-	{ "vmm", required_argument, NULL, OPT_VMM },
-	{ "manifest", required_argument, NULL, OPT_MANIFEST },
-	{ "guest", required_argument, NULL, OPT_GUEST },
-	{ "iso", required_argument, NULL, OPT_ISO },
-	{ "out", required_argument, NULL, OPT_OUT },
-	{ "tests", required_argument, NULL, OPT_TESTS },
-	{ "gic", required_argument, NULL, OPT_GIC },
-	{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
-	{ "jobs", required_argument, NULL, OPT_JOBS },
-	{ "qemu-accel", required_argument, NULL, OPT_QEMU_ACCEL },
-	{ "list", no_argument, NULL, OPT_LIST },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "hvcheck suite: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n'hvcheck suite --help' lists the options.\n");
-	return -1;
-}
-
-/* --target and --requested-target: the name, or NULL when unknown. */
-static const char *target_name(const char *arg)
-{
-	static const char *const names[] = { "vmm", "qemu", "nested" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		if (!strcmp(arg, names[i]))
-			return names[i];
-	}
-	return NULL;
-}
-
-/* The options about where guests run; 0, or -1 on a bad value. */
-static int parse_target_option(struct suite_options *opt, int c,
-			       const char *arg)
-{
-	switch (c) {
-	case OPT_TARGET:
-		opt->target_name = target_name(arg);
-		if (!opt->target_name)
-			return usage_error(
-				"--target: unknown target '%s' (vmm, qemu or nested)",
-				arg);
-		break;
-	case OPT_REQUESTED_TARGET:
-		opt->requested = target_name(arg);
-		if (!opt->requested)
-			return usage_error(
-				"--requested-target: unknown target '%s' (vmm, qemu or nested)",
-				arg);
-		break;
-	case OPT_BED:
-		/* one line: it heads the results files */
-		if (!*arg || strpbrk(arg, "\r\n"))
-			return usage_error(
-				"--bed: '%s' is not one line of text", arg);
-		opt->bed = arg;
-		break;
-	default:
-		opt->vmm = arg;
-	}
-	return 0;
-}
-
-/* What the options mean together; 0, or -1 on a bad combination. */
-static int finish_options(struct suite_options *opt)
-{
-	bool nested = !strcmp(opt->target_name, "nested");
-
-	/* nested is the vmm target, run inside the nested KVM test bed */
-	opt->target = strcmp(opt->target_name, "qemu") ? MANIFEST_TARGET_VMM :
-							 MANIFEST_TARGET_QEMU;
-	if (!opt->requested)
-		opt->requested = opt->target_name;
-	if (opt->bed && !nested)
-		return usage_error("%s: only for --target nested", "--bed");
-	/* "nested" in the results must mean a bed: one named there */
-	if (nested && !opt->bed)
-		return usage_error("%s: needs --bed (the test bed it runs in)",
-				   "--target nested");
-	if (opt->vmm && opt->target != MANIFEST_TARGET_VMM)
-		return usage_error(
-			"%s: only for --target vmm or nested (QEMU boots the guest itself)",
-			"--vmm");
-	return 0;
-}
-
-/* 0 to run, 1 after --help, -1 on a bad command line. */
-static int parse_options(struct suite_options *opt, int argc, char **argv)
-{
-	char *end;
-	int c;
-
-	*opt = (struct suite_options){ .arch = "x86_64",
-				       .gic_versions = MANIFEST_GIC_ALL,
-				       .target_name = "vmm" };
-	optind = 0; /* glibc: restart scanning, even in the same process */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+vh", long_options, NULL)) != -1) {
-		switch (c) {
-		case OPT_ARCH:
-			opt->arch = optarg;
-			break;
-		case OPT_TARGET:
-		case OPT_REQUESTED_TARGET:
-		case OPT_BED:
-		case OPT_VMM:
-			if (parse_target_option(opt, c, optarg))
-				return -1;
-			break;
-		case OPT_MANIFEST:
-			opt->manifest = optarg;
-			break;
-		case OPT_GUEST:
-			opt->guest = optarg;
-			break;
-		case OPT_ISO:
-			opt->iso = optarg;
-			break;
-		case OPT_OUT:
-			opt->out = optarg;
-			break;
-		case OPT_TESTS:
-			opt->tests = optarg;
-			break;
-		case OPT_GIC:
-			if (manifest_gic_versions(optarg, &opt->gic_versions))
-				return usage_error(
-					"--gic: '%s' is not a list of GIC versions (2, 3)",
-					optarg);
-			break;
-		case OPT_IRQCHIP:
-			if (suite_irqchip_list(optarg, &opt->irqchips))
-				return usage_error(
-					"--irqchip: '%s' is not a list of irqchip modes (kvm-gicv3, kvm-gicv2, user-gicv2)",
-					optarg);
-			break;
-		case OPT_JOBS:
-			errno = 0;
-			opt->jobs = (unsigned int)strtoul(optarg, &end, 10);
-			if (errno || *end || !*optarg || opt->jobs < 1 ||
-			    opt->jobs > MAX_JOBS)
-				return usage_error(
-					"--jobs: '%s' is not a number from 1 to " MAX_JOBS_STR,
-					optarg);
-			break;
-		case OPT_QEMU_ACCEL:
-			if (!strcmp(optarg, "kvm"))
-				opt->accel = ACCEL_KVM;
-			else if (!strcmp(optarg, "tcg"))
-				opt->accel = ACCEL_TCG;
-			else
-				return usage_error(
-					"--qemu-accel: '%s' is neither kvm nor tcg",
-					optarg);
-			break;
-		case OPT_LIST:
-			opt->list = true;
-			break;
-		case 'v':
-			opt->verbose = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
-			return usage_error("bad option or missing value: %s",
-					   argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
-	return finish_options(opt);
-}
 
 /* Prints @argv so that it can be pasted into a shell. */
 static void print_command(char **argv)
@@ -516,15 +238,39 @@ static bool make_disk(struct test_run *r)
 	return run_disk_tool(r, mformat) && run_disk_tool(r, mcopy);
 }
 
+/*
+ * The command that boots @r on the target, its disk made first under
+ * QEMU on x86_64; NULL when the test ended without one.
+ */
+static char **boot_argv(const struct suite *s, struct test_run *r)
+{
+	const struct manifest_entry *e = r->entry;
+	char **argv;
+
+	if (s->setup.target == MANIFEST_TARGET_QEMU && s->setup.arm64) {
+		argv = suite_qemu_arm64_argv(&s->setup, e, r->gic, r->log_path);
+	} else if (s->setup.target == MANIFEST_TARGET_QEMU) {
+		if (!make_disk(r))
+			return NULL;
+		argv = suite_qemu_argv(&s->setup, e, r->disk_path, r->log_path);
+	} else {
+		argv = suite_vmm_argv(
+			&s->setup, e,
+			r->irqchip >= 0 ? vgic_mode_name(r->irqchip) : NULL,
+			r->log_path);
+	}
+	if (!argv)
+		end_test(r, RESULTS_FAIL, "out of memory");
+	return argv;
+}
+
 /* Starts @r's child; false when the test ended without one. */
 static bool start_test(struct suite *s, struct test_run *r)
 {
-	const struct manifest_entry *e = r->entry;
-	enum manifest_target target = s->setup.target;
 	char **argv;
 	int fd, ret;
 
-	if (!(e->targets & target)) {
+	if (!(r->entry->targets & s->setup.target)) {
 		r->result.log = NULL;
 		end_test(r, RESULTS_SKIP, "not for TARGET=%s",
 			 s->opt.target_name);
@@ -545,22 +291,9 @@ static bool start_test(struct suite *s, struct test_run *r)
 		return false;
 	}
 	close(fd);
-	if (target == MANIFEST_TARGET_QEMU && s->setup.arm64) {
-		argv = suite_qemu_arm64_argv(&s->setup, e, r->gic, r->log_path);
-	} else if (target == MANIFEST_TARGET_QEMU) {
-		if (!make_disk(r))
-			return false;
-		argv = suite_qemu_argv(&s->setup, e, r->disk_path, r->log_path);
-	} else {
-		argv = suite_vmm_argv(
-			&s->setup, e,
-			r->irqchip >= 0 ? vgic_mode_name(r->irqchip) : NULL,
-			r->log_path);
-	}
-	if (!argv) {
-		end_test(r, RESULTS_FAIL, "out of memory");
+	argv = boot_argv(s, r);
+	if (!argv)
 		return false;
-	}
 	if (s->opt.verbose)
 		print_command(argv);
 	r->started_ms = child_now_ms();
@@ -895,7 +628,7 @@ static int write_results(struct suite *s, time_t started_at,
 	struct results_run run = {
 		.arch = s->opt.arch,
 		.target = s->opt.target_name,
-		.requested_target = s->opt.requested,
+		.requested_target = s->opt.requested ?: s->opt.target_name,
 		.bed = s->opt.bed,
 		.manifest = s->opt.manifest,
 		.started_at = started_at,
@@ -1168,9 +901,9 @@ static int setup_target(struct suite *s)
 	}
 	s->setup.arm64 = s->arm64;
 	s->setup.qemu = s->arm64 ? QEMU_AARCH64 : QEMU_X86_64;
-	s->setup.qemu_kvm =
-		s->opt.accel == ACCEL_KVM ||
-		(s->opt.accel == ACCEL_AUTO && !kvm_errno && !foreign);
+	s->setup.qemu_kvm = s->opt.accel == SUITE_QEMU_ACCEL_KVM ||
+			    (s->opt.accel == SUITE_QEMU_ACCEL_AUTO &&
+			     !kvm_errno && !foreign);
 	s->setup.guest = s->opt.guest;
 	s->setup.iso = s->opt.iso;
 	s->jobs = s->opt.jobs;
@@ -1299,7 +1032,7 @@ static int check_arm64_options(const struct suite *s)
 			"hvcheck suite: --irqchip: only for --arch arm64\n");
 		return HV_EXIT_USAGE;
 	}
-	if (s->opt.irqchips && s->opt.target != MANIFEST_TARGET_VMM) {
+	if (s->opt.irqchips && s->setup.target != MANIFEST_TARGET_VMM) {
 		fprintf(stderr,
 			"hvcheck suite: --irqchip: only for --target vmm or nested (QEMU's GIC is chosen with --gic)\n");
 		return HV_EXIT_USAGE;
@@ -1344,10 +1077,13 @@ static int prepare(struct suite *s)
 		fprintf(stderr, "hvcheck suite: %s\n", err);
 		return ret == -ENOMEM ? HV_EXIT_VMM_ERROR : HV_EXIT_USAGE;
 	}
+	/* nested is the vmm target, run inside the nested KVM test bed */
+	s->setup.target = strcmp(s->opt.target_name, "qemu") ?
+				  MANIFEST_TARGET_VMM :
+				  MANIFEST_TARGET_QEMU;
 	ret = check_arm64_options(s);
 	if (ret)
 		return ret;
-	s->setup.target = s->opt.target;
 	ret = select_tests(s);
 	if (ret)
 		return ret == -ENOMEM ? HV_EXIT_VMM_ERROR : HV_EXIT_USAGE;
@@ -1400,14 +1136,18 @@ static void cleanup(struct suite *s)
 		free(s->defaults[i]);
 }
 
-int suite_main(int argc, char **argv)
+void suite_options_init(struct suite_options *opt)
 {
-	struct suite s = { .sigfd = -1 };
-	int status = parse_options(&s.opt, argc, argv);
+	*opt = (struct suite_options){ .arch = "x86_64",
+				       .gic_versions = MANIFEST_GIC_ALL,
+				       .target_name = "vmm" };
+}
 
-	if (status)
-		return status > 0 ? 0 : HV_EXIT_USAGE;
-	status = prepare(&s);
+int suite_run(const struct suite_options *opt)
+{
+	struct suite s = { .opt = *opt, .sigfd = -1 };
+	int status = prepare(&s);
+
 	if (!status && s.opt.list)
 		list_tests(&s);
 	else if (!status)

@@ -1,9 +1,53 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* hvcheck suite: the 'suite' subcommand. */
+/* The suite runner: runs a test manifest, one fresh VM per entry. */
 #ifndef RUNNER_SUITE_H
 #define RUNNER_SUITE_H
 
-/* argv[0] is "suite"; returns the process exit status. */
-int suite_main(int argc, char **argv);
+#include <stdbool.h>
 
-#endif
+/* How QEMU runs the guests (target qemu). */
+enum suite_qemu_accel {
+	SUITE_QEMU_ACCEL_AUTO, /* kvm when /dev/kvm opens, else tcg */
+	SUITE_QEMU_ACCEL_KVM,
+	SUITE_QEMU_ACCEL_TCG,
+};
+
+/*
+ * What to run and where, as `hvcheck suite` takes it from its options
+ * (cli/suite.c, whose --help says more).  A path left NULL is the
+ * default of the architecture: guest/tests/ARCH.cfg, build/ARCH/...
+ */
+struct suite_options {
+	const char *arch; /* "x86_64" or "arm64" */
+	const char *manifest;
+	const char *guest;
+	const char *iso;
+	const char *out;	   /* the results directory */
+	const char *tests;	   /* NULL: the default selection */
+	unsigned int gic_versions; /* arm64: MANIFEST_GIC_* to run on */
+	unsigned int irqchips;	   /* SUITE_IRQCHIP_BIT()s, 0: unset */
+	/* "vmm", "qemu" or "nested", which runs as vmm */
+	const char *target_name;
+	const char *requested; /* for the results, NULL: @target_name */
+	const char *bed;       /* nested: the test bed, NULL: none */
+	const char *vmm;       /* NULL: this binary boots the tests */
+	enum suite_qemu_accel accel;
+	unsigned int jobs; /* 0: by target */
+	bool list;    /* print the selected tests instead of running them */
+	bool verbose; /* print the command that boots each test */
+};
+
+/* The options of `hvcheck suite` without any: x86_64 guests on vmm. */
+void suite_options_init(struct suite_options *opt);
+
+/*
+ * Runs the tests @opt selects, --jobs at a time, and writes the results
+ * files; or with @opt->list prints those tests.  Says why on stderr when
+ * it cannot.  Returns the exit status of `hvcheck suite`: 0 when no test
+ * failed, 1 when one did, HV_EXIT_USAGE for a bad option or manifest,
+ * HV_EXIT_NO_KVM when vmm or nested has no usable KVM, HV_EXIT_VMM_ERROR
+ * when the runner itself failed, 128 + the signal that stopped it.
+ */
+int suite_run(const struct suite_options *opt);
+
+#endif /* RUNNER_SUITE_H */

@@ -14,7 +14,7 @@
 
 /*
  * The runner's watchdog: when it fires, the child is stopped as in
- * vmm/child.h.  hvcheck run enforces --timeout itself and gets a grace
+ * runner/child.h.  hvcheck run enforces --timeout itself and gets a grace
  * period beyond it.  QEMU has no timeout of its own, and SeaBIOS
  * plus GRUB take from 0.5 s (TCG) to over a minute (nested KVM, busy
  * host), so the test's timeout starts when the serial log first grows and

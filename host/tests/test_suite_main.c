@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "hvcheck_abi.h"
+#include "cli/suite.h"
 #include "runner/suite.h"
 
 static char dir[] = "/tmp/hvcheck-test-suite.XXXXXX";
@@ -123,6 +124,39 @@ static void read_back(FILE *f, char *text, size_t size)
 	fclose(f);
 }
 
+/* stdout and stderr, sent to files while the code under test runs. */
+struct capture {
+	FILE *out, *err;
+	int saved_out, saved_err;
+};
+
+static void capture_start(struct capture *c)
+{
+	c->out = tmpfile();
+	c->err = tmpfile();
+	assert_non_null(c->out);
+	assert_non_null(c->err);
+	fflush(stdout);
+	fflush(stderr);
+	c->saved_out = dup(1);
+	c->saved_err = dup(2);
+	dup2(fileno(c->out), 1);
+	dup2(fileno(c->err), 2);
+}
+
+/* Gives stdout and stderr back; what they got goes to out_text, err_text. */
+static void capture_end(struct capture *c)
+{
+	fflush(stdout);
+	fflush(stderr);
+	dup2(c->saved_out, 1);
+	dup2(c->saved_err, 2);
+	close(c->saved_out);
+	close(c->saved_err);
+	read_back(c->out, out_text, sizeof(out_text));
+	read_back(c->err, err_text, sizeof(err_text));
+}
+
 /*
  * Runs suite_main() on the NULL-terminated words with stdout and stderr
  * captured into out_text and err_text.
@@ -130,32 +164,18 @@ static void read_back(FILE *f, char *text, size_t size)
 static int suite(const char *first, ...)
 {
 	char *argv[32] = { "suite" };
-	FILE *out = tmpfile(), *err = tmpfile();
-	int argc = 1, saved_out, saved_err, status;
+	struct capture c;
+	int argc = 1, status;
 	va_list ap;
 
-	assert_non_null(out);
-	assert_non_null(err);
 	va_start(ap, first);
 	for (const char *a = first; a; a = va_arg(ap, const char *))
 		argv[argc++] = (char *)a;
 	va_end(ap);
 
-	fflush(stdout);
-	fflush(stderr);
-	saved_out = dup(1);
-	saved_err = dup(2);
-	dup2(fileno(out), 1);
-	dup2(fileno(err), 2);
+	capture_start(&c);
 	status = suite_main(argc, argv);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(saved_out, 1);
-	dup2(saved_err, 2);
-	close(saved_out);
-	close(saved_err);
-	read_back(out, out_text, sizeof(out_text));
-	read_back(err, err_text, sizeof(err_text));
+	capture_end(&c);
 	return status;
 }
 
@@ -172,6 +192,22 @@ static void test_help(void **state)
 	assert_contains(out_text, "usage: hvcheck suite [options]");
 	assert_contains(out_text, "--qemu-accel kvm|tcg");
 	assert_string_equal(err_text, "");
+	/* an option too long for the help's column has it on the next line */
+	assert_contains(
+		out_text,
+		"\n  --target vmm|qemu|nested\n"
+		"                        where guests run (default vmm: "
+		"this VMM on\n"
+		"                        /dev/kvm; nested: the same, "
+		"inside the nested\n");
+	/* one that just fits has it after two blanks */
+	assert_contains(out_text, "\n  --qemu-accel kvm|tcg  default kvm when "
+				  "/dev/kvm opens, else tcg\n"
+				  "  --list                print the selected "
+				  "tests and exit\n"
+				  "  -v, --verbose         print the command "
+				  "that boots each test\n"
+				  "  -h, --help            this help\n\n");
 }
 
 static void test_bad_options(void **state)
@@ -381,6 +417,37 @@ static void test_nested_run(void **state)
 	remove_results();
 }
 
+/*
+ * The runner without its command line, as other commands use it: from
+ * suite_options_init(), with no requested target the results name the
+ * target the suite ran on.
+ */
+static void test_run_options(void **state)
+{
+	struct suite_options opt;
+	struct capture c;
+	int status;
+
+	(void)state;
+	suite_options_init(&opt);
+	opt.target_name = "nested";
+	opt.bed = "a bed";
+	opt.vmm = fake_vmm;
+	opt.manifest = targets_cfg;
+	opt.guest = targets_cfg;
+	opt.out = out_dir;
+	capture_start(&c);
+	status = suite_run(&opt);
+	capture_end(&c);
+	assert_int_equal(status, 0);
+	assert_contains(out_text, "1 passed, 0 failed, 1 skipped\n");
+	assert_string_equal(err_text, "");
+	assert_contains(read_text("results.json"),
+			"  \"target\": \"nested\",\n"
+			"  \"requested_target\": \"nested\",\n");
+	remove_results();
+}
+
 static void test_manifest_errors(void **state)
 {
 	(void)state;
@@ -533,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_target_options),
 		cmocka_unit_test(test_no_kvm),
 		cmocka_unit_test(test_nested_run),
+		cmocka_unit_test(test_run_options),
 		cmocka_unit_test(test_manifest_errors),
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_list_arm64),
