@@ -33,15 +33,23 @@ HOST_LDFLAGS := -pthread $(if $(filter arm64,$(ARCH)),-static) \
 	$(EXTRA_HOST_LDFLAGS)
 
 # The VMM's generic core, its devices, the pure models, the runner and
-# the subcommands; then each machine's folder (docs/design.md, "Layout").
+# the subcommands; then each machine's folder (README, "Layout").
 HOST_SHARED_SRCS := $(filter-out host/cli/main.c, $(wildcard host/vmm/*.c \
 	host/vmm/devices/*.c host/vpmu/*.c host/vgic/*.c host/runner/*.c \
 	host/cli/*.c))
-HOST_X86_SRCS := $(wildcard host/vmm/x86/*.c)
+# Both machines' option tables are in every build, so that each names
+# and refuses the other's options (docs/vmm.md).
+HOST_MACHINE_OPTIONS_SRCS := host/vmm/x86/options.c host/vmm/arm64/options.c \
+	host/vmm/arm64/board.c
+HOST_SHARED_SRCS += $(HOST_MACHINE_OPTIONS_SRCS)
+HOST_X86_SRCS := $(filter-out $(HOST_MACHINE_OPTIONS_SRCS), \
+	$(wildcard host/vmm/x86/*.c))
+HOST_ARM64_SRCS := $(filter-out $(HOST_MACHINE_OPTIONS_SRCS), \
+	$(wildcard host/vmm/arm64/*.c))
 # The arm64 machine is only in the arm64 VMM; these of its parts need no
 # arm64 uAPI header, so their unit tests run on any host.
-HOST_ARM64_PORTABLE_SRCS := $(addprefix host/vmm/arm64/, board.c \
-	boot_info.c fdt.c irqchip.c)
+HOST_ARM64_PORTABLE_SRCS := $(addprefix host/vmm/arm64/, boot_info.c \
+	fdt.c irqchip.c)
 HOST_ARM64_PORTABLE_OBJS := $(HOST_ARM64_PORTABLE_SRCS:%.c=$(B)/%.o)
 
 ifeq ($(ARCH),x86_64)
@@ -49,7 +57,7 @@ HOST_LIB_SRCS := $(HOST_SHARED_SRCS) $(HOST_X86_SRCS)
 UNIT_LIBS := $(B)/libhvcheck-arm64.a $(B)/libhvcheck.a
 UNIT_ARCH_DIRS := x86 arm64
 else
-HOST_LIB_SRCS := $(HOST_SHARED_SRCS) $(wildcard host/vmm/arm64/*.c)
+HOST_LIB_SRCS := $(HOST_SHARED_SRCS) $(HOST_ARM64_SRCS)
 UNIT_LIBS := $(B)/libhvcheck.a
 UNIT_ARCH_DIRS := arm64
 endif
@@ -58,8 +66,8 @@ HVCHECK := $(B)/hvcheck
 
 UNIT_SRCS := $(wildcard host/tests/test_*.c \
 	$(UNIT_ARCH_DIRS:%=host/tests/%/test_*.c))
-UNIT_HELPER_SRCS := $(filter-out $(wildcard host/tests/test_*.c), \
-	$(wildcard host/tests/*.c))
+UNIT_HELPER_SRCS := $(filter-out $(UNIT_SRCS), $(wildcard host/tests/*.c \
+	$(UNIT_ARCH_DIRS:%=host/tests/%/*.c)))
 UNIT_HELPER_OBJS := $(UNIT_HELPER_SRCS:%.c=$(B)/%.o)
 UNIT_BINS := $(UNIT_SRCS:host/tests/%.c=$(B)/unit/%)
 

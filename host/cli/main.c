@@ -5,7 +5,7 @@
 
 #include "hvcheck_abi.h"
 #include "cli/filter.h"
-#include "vmm/machine.h"
+#include "cli/run.h"
 #include "cli/suite.h"
 
 static void usage(FILE *out)

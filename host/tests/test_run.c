@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Unit tests of `hvcheck run`: command line, serial sink, vCPU driving. */
+/* Unit tests of `hvcheck run`'s command line: common options and --help. */
 #include <errno.h>
-#include <linux/kvm.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,24 +8,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "array_size.h"
-#include "fake_ioctl.h"
-#include "hvcheck_abi.h"
-#include "vmm/machine.h"
+#include "cli/run.h"
 
-static struct run_options opts;
-static char err[256];
+static struct run_cmd cmd;
+static char err[MACHINE_ERR_SIZE];
 
-#define PARSE(...)                                                     \
-	({                                                             \
-		char *argv[] = { "run", __VA_ARGS__, NULL };           \
-		memset(err, 0, sizeof(err));                           \
-		run_parse_args(ARRAY_SIZE(argv) - 1, argv, &opts, err, \
-			       sizeof(err));                           \
+/* The common options parse the same whichever machine is native. */
+#define PARSE(...)                                                           \
+	({                                                                   \
+		char *argv[] = { "run", __VA_ARGS__, NULL };                 \
+		memset(err, 0, sizeof(err));                                 \
+		run_cmd_parse(&cmd, &x86_machine_options,                    \
+			      ARRAY_SIZE(argv) - 1, argv, err, sizeof(err)); \
 	})
 
 static void refused(int ret, const char *what)
@@ -40,15 +37,17 @@ static void test_defaults(void **state)
 {
 	(void)state;
 	assert_int_equal(PARSE("guest.elf"), 0);
-	assert_string_equal(opts.guest, "guest.elf");
-	assert_int_equal(opts.smp, 1);
-	assert_int_equal(opts.mem_mib, 64);
-	assert_int_equal(opts.timeout_s, 30);
-	assert_null(opts.serial_path);
-	assert_false(opts.quiet);
-	assert_false(opts.timestamps);
-	assert_false(opts.help);
-	assert_string_equal(opts.cmdline, "");
+	assert_string_equal(cmd.cfg.guest, "guest.elf");
+	assert_int_equal(cmd.cfg.smp, 1);
+	assert_int_equal(cmd.cfg.mem_mib, 64);
+	assert_int_equal(cmd.cfg.timeout_s, 30);
+	assert_null(cmd.serial_path);
+	assert_false(cmd.quiet);
+	assert_false(cmd.timestamps);
+	assert_false(cmd.help);
+	assert_string_equal(cmd.cfg.cmdline, "");
+	assert_null(cmd.foreign);
+	assert_null(cmd.foreign_owner);
 }
 
 static void test_all_options(void **state)
@@ -58,21 +57,21 @@ static void test_all_options(void **state)
 			       "g.elf", "--serial=out.log", "--quiet",
 			       "--timestamps"),
 			 0);
-	assert_string_equal(opts.guest, "g.elf");
-	assert_int_equal(opts.smp, 4);
-	assert_int_equal(opts.mem_mib, 128);
-	assert_int_equal(opts.timeout_s, 0);
-	assert_string_equal(opts.serial_path, "out.log");
-	assert_true(opts.quiet);
-	assert_true(opts.timestamps);
+	assert_string_equal(cmd.cfg.guest, "g.elf");
+	assert_int_equal(cmd.cfg.smp, 4);
+	assert_int_equal(cmd.cfg.mem_mib, 128);
+	assert_int_equal(cmd.cfg.timeout_s, 0);
+	assert_string_equal(cmd.serial_path, "out.log");
+	assert_true(cmd.quiet);
+	assert_true(cmd.timestamps);
 
 	assert_int_equal(PARSE("g.elf", "--smp=64", "--mem", "3072",
 			       "--timeout=86400", "--serial", "s"),
 			 0);
-	assert_int_equal(opts.smp, 64);
-	assert_int_equal(opts.mem_mib, HV_X86_MAX_RAM_MIB);
-	assert_int_equal(opts.timeout_s, 86400);
-	assert_string_equal(opts.serial_path, "s");
+	assert_int_equal(cmd.cfg.smp, MACHINE_MAX_SMP);
+	assert_int_equal(cmd.cfg.mem_mib, MACHINE_MAX_MEM_MIB);
+	assert_int_equal(cmd.cfg.timeout_s, MACHINE_MAX_TIMEOUT);
+	assert_string_equal(cmd.serial_path, "s");
 }
 
 static void test_guest_cmdline(void **state)
@@ -82,24 +81,25 @@ static void test_guest_cmdline(void **state)
 	assert_int_equal(PARSE("g.elf", "--smp", "2", "--", "tests=selftest",
 			       "--smp", "x=1"),
 			 0);
-	assert_int_equal(opts.smp, 2);
-	assert_string_equal(opts.cmdline, "tests=selftest --smp x=1");
+	assert_int_equal(cmd.cfg.smp, 2);
+	assert_string_equal(cmd.cfg.cmdline, "tests=selftest --smp x=1");
 	assert_int_equal(PARSE("g.elf", "--"), 0);
-	assert_string_equal(opts.cmdline, "");
+	assert_string_equal(cmd.cfg.cmdline, "");
 }
 
 static void test_cmdline_too_long(void **state)
 {
-	char *word = malloc(RUN_MAX_CMDLINE + 1);
+	char *word = malloc(MACHINE_MAX_CMDLINE + 1);
 
 	(void)state;
-	memset(word, 'a', RUN_MAX_CMDLINE);
-	word[RUN_MAX_CMDLINE] = '\0';
+	assert_non_null(word);
+	memset(word, 'a', MACHINE_MAX_CMDLINE);
+	word[MACHINE_MAX_CMDLINE] = '\0';
 	refused(PARSE("g.elf", "--", word), "longer than 4095 bytes");
 	/* Exactly the limit fits. */
-	word[RUN_MAX_CMDLINE - 3] = '\0';
+	word[MACHINE_MAX_CMDLINE - 3] = '\0';
 	assert_int_equal(PARSE("g.elf", "--", word, "b"), 0);
-	assert_int_equal(strlen(opts.cmdline), RUN_MAX_CMDLINE - 1);
+	assert_int_equal(strlen(cmd.cfg.cmdline), MACHINE_MAX_CMDLINE - 1);
 	refused(PARSE("g.elf", "--", word, "bc"), "longer than");
 	free(word);
 }
@@ -108,9 +108,15 @@ static void test_help(void **state)
 {
 	(void)state;
 	assert_int_equal(PARSE("--help"), 0);
-	assert_true(opts.help);
+	assert_true(cmd.help);
+	/* "-h" stops the parse: what follows is not looked at. */
 	assert_int_equal(PARSE("g.elf", "-h", "--bogus"), 0);
-	assert_true(opts.help);
+	assert_true(cmd.help);
+	assert_int_equal(PARSE("-h", "a.elf", "b.elf", "--pmu=off",
+			       "--pmu-filter=none"),
+			 0);
+	assert_true(cmd.help);
+	refused(PARSE("--help=1"), "unknown option '--help=1'");
 }
 
 static void test_bad_arguments(void **state)
@@ -136,480 +142,150 @@ static void test_bad_arguments(void **state)
 	refused(PARSE("g.elf", "--mem", "99999999999999999999"), "--mem");
 	refused(PARSE("g.elf", "--timeout", "-5"), "--timeout: '-5'");
 	refused(PARSE("g.elf", "--timeout", "1.5"), "--timeout: '1.5'");
+	refused(PARSE("g.elf", "--timeout", "86401"),
+		"--timeout: '86401' is not a number from 0 to 86400");
 	refused(PARSE("g.elf", "--serial="), "--serial needs a file name");
 	/* One line each. */
 	assert_null(strchr(err, '\n'));
 }
 
-static void test_pmu_defaults(void **state)
-{
-	(void)state;
-	assert_int_equal(PARSE("g.elf"), 0);
-	assert_int_equal(opts.pmu, RUN_PMU_AUTO);
-	assert_int_equal(opts.pmu_version, RUN_PMU_UNSET);
-	assert_int_equal(opts.pmu_gp, RUN_PMU_UNSET);
-	assert_int_equal(opts.pmu_fixed, RUN_PMU_UNSET);
-	assert_false(opts.pmu_stats);
-}
-
-static void test_pmu_modes(void **state)
-{
-	(void)state;
-	assert_int_equal(PARSE("g.elf", "--pmu", "emulated"), 0);
-	assert_int_equal(opts.pmu, RUN_PMU_EMULATED);
-	assert_int_equal(PARSE("g.elf", "--pmu=kvm"), 0);
-	assert_int_equal(opts.pmu, RUN_PMU_KVM);
-	assert_int_equal(PARSE("g.elf", "--pmu=off"), 0);
-	assert_int_equal(opts.pmu, RUN_PMU_OFF);
-	/* The last one given wins, auto included. */
-	assert_int_equal(PARSE("g.elf", "--pmu=off", "--pmu", "auto"), 0);
-	assert_int_equal(opts.pmu, RUN_PMU_AUTO);
-}
-
-static void test_pmu_numbers_and_stats(void **state)
-{
-	(void)state;
-	assert_int_equal(PARSE("--pmu-version", "1", "--pmu-gp-counters=8",
-			       "g.elf", "--pmu-fixed-counters", "0",
-			       "--pmu-stats"),
-			 0);
-	assert_int_equal(opts.pmu_version, 1);
-	assert_int_equal(opts.pmu_gp, 8);
-	assert_int_equal(opts.pmu_fixed, 0);
-	assert_true(opts.pmu_stats);
-	assert_string_equal(opts.guest, "g.elf");
-	/* Which numbers a vPMU takes is the mode's business: 0..255 parse. */
-	assert_int_equal(PARSE("g.elf", "--pmu-version=0",
-			       "--pmu-gp-counters=255",
-			       "--pmu-fixed-counters=255"),
-			 0);
-	assert_int_equal(opts.pmu_version, 0);
-	assert_int_equal(opts.pmu_gp, 255);
-	assert_int_equal(opts.pmu_fixed, 255);
-	assert_false(opts.pmu_stats);
-	/* After "--" they are guest words. */
-	assert_int_equal(PARSE("g.elf", "--", "--pmu=off", "--pmu-stats"), 0);
-	assert_int_equal(opts.pmu, RUN_PMU_AUTO);
-	assert_false(opts.pmu_stats);
-	assert_string_equal(opts.cmdline, "--pmu=off --pmu-stats");
-}
-
-static void test_pmu_bad_arguments(void **state)
-{
-	(void)state;
-	refused(PARSE("g.elf", "--pmu", "emulate"),
-		"--pmu: 'emulate' is not auto, kvm, emulated or off");
-	refused(PARSE("g.elf", "--pmu=KVM"), "--pmu: 'KVM'");
-	refused(PARSE("g.elf", "--pmu="), "--pmu: ''");
-	refused(PARSE("g.elf", "--pmu"), "--pmu needs a value");
-	refused(PARSE("g.elf", "--pmu-version"), "--pmu-version needs a value");
-	refused(PARSE("g.elf", "--pmu-version", "256"),
-		"--pmu-version: '256' is not a number from 0 to 255");
-	refused(PARSE("g.elf", "--pmu-version=-1"), "--pmu-version: '-1'");
-	refused(PARSE("g.elf", "--pmu-gp-counters", "four"),
-		"--pmu-gp-counters: 'four' is not a number from 0 to 255");
-	refused(PARSE("g.elf", "--pmu-gp-counters="), "--pmu-gp-counters: ''");
-	refused(PARSE("g.elf", "--pmu-fixed-counters", "3x"),
-		"--pmu-fixed-counters: '3x' is not a number from 0 to 255");
-	refused(PARSE("g.elf", "--pmu-fixed-counters=99999999999"),
-		"--pmu-fixed-counters: '99999999999'");
-	refused(PARSE("g.elf", "--pmu-stats=1"),
-		"unknown option '--pmu-stats=1'");
-	refused(PARSE("g.elf", "--pmu-counters=2"),
-		"unknown option '--pmu-counters=2'");
-	/* Longer than any option name: still one clear line. */
-	refused(PARSE("g.elf", "--pmu-fixed-counters-and-then-some=1"),
-		"unknown option '--pmu-fixed-counters-and-then-some=1'");
-	assert_null(strchr(err, '\n'));
-}
-
-static void test_pmu_filters(void **state)
-{
-	(void)state;
-	assert_int_equal(PARSE("g.elf"), 0);
-	assert_int_equal(opts.nr_pmu_filters, 0);
-	/* Both spellings, in order; the text is not parsed here. */
-	assert_int_equal(PARSE("--pmu-filter", "deny;events=instructions",
-			       "g.elf", "--pmu-filter=none",
-			       "--pmu-filter=@policy.txt", "--pmu=emulated"),
-			 0);
-	assert_int_equal(opts.nr_pmu_filters, 3);
-	assert_string_equal(opts.pmu_filters[0], "deny;events=instructions");
-	assert_string_equal(opts.pmu_filters[1], "none");
-	assert_string_equal(opts.pmu_filters[2], "@policy.txt");
-	/* A value with '=' in it keeps everything after the first. */
-	assert_int_equal(PARSE("g.elf", "--pmu-filter=raw=1,0x0,0x0"), 0);
-	assert_string_equal(opts.pmu_filters[0], "raw=1,0x0,0x0");
-	/* After "--" it is a guest word. */
-	assert_int_equal(PARSE("g.elf", "--", "--pmu-filter=none"), 0);
-	assert_int_equal(opts.nr_pmu_filters, 0);
-}
-
-static void test_pmu_filter_limits(void **state)
-{
-	char *argv[2 + 2 * (RUN_MAX_PMU_FILTERS + 1) + 1] = { "run", "g.elf" };
-	int argc = 2;
-
-	(void)state;
-	for (int i = 0; i < RUN_MAX_PMU_FILTERS; i++) {
-		argv[argc++] = "--pmu-filter";
-		argv[argc++] = "none";
-	}
-	assert_int_equal(run_parse_args(argc, argv, &opts, err, sizeof(err)),
-			 0);
-	assert_int_equal(opts.nr_pmu_filters, RUN_MAX_PMU_FILTERS);
-	argv[argc++] = "--pmu-filter";
-	argv[argc++] = "none";
-	refused(run_parse_args(argc, argv, &opts, err, sizeof(err)),
-		"--pmu-filter: at most 16 policies");
-
-	refused(PARSE("g.elf", "--pmu-filter"), "--pmu-filter needs a value");
-	/* No PMU, nothing to filter; with any other mode it is fine. */
-	refused(PARSE("g.elf", "--pmu=off", "--pmu-filter=none"),
-		"--pmu=off has no PMU to filter: drop --pmu-filter");
-	refused(PARSE("--pmu-filter=none", "g.elf", "--pmu", "off"),
-		"--pmu=off has no PMU to filter");
-	assert_int_equal(PARSE("g.elf", "--pmu=kvm", "--pmu-filter=none"), 0);
-	assert_int_equal(PARSE("g.elf", "--pmu=off", "--pmu=auto",
-			       "--pmu-filter=none"),
-			 0);
-	assert_null(strchr(err, '\n'));
-}
-
-static void test_arch_options(void **state)
-{
-	(void)state;
-	/* This is the x86_64 machine: arm64's --irqchip is refused. */
-	refused(PARSE("g.elf", "--irqchip=user-gicv2"),
-		"--irqchip is an arm64 option");
-	refused(PARSE("--irqchip", "kvm-gicv3", "g.elf"),
-		"--irqchip is an arm64 option");
-	assert_null(strchr(err, '\n'));
-	refused(PARSE("g.elf", "--irqchip"), "--irqchip needs a value");
-	assert_int_equal(PARSE("g.elf", "--", "--irqchip=kvm-gicv2"), 0);
-	assert_null(opts.irqchip);
-	/* The last --pmu* option is kept for arm64 to name when refusing. */
-	assert_int_equal(PARSE("g.elf"), 0);
-	assert_null(opts.pmu_opt);
-	assert_int_equal(PARSE("g.elf", "--pmu=kvm"), 0);
-	assert_string_equal(opts.pmu_opt, "--pmu");
-	assert_int_equal(PARSE("g.elf", "--pmu-filter=none", "--pmu-stats"), 0);
-	assert_string_equal(opts.pmu_opt, "--pmu-stats");
-	assert_int_equal(PARSE("g.elf", "--pmu-stats", "--pmu-version", "1"),
-			 0);
-	assert_string_equal(opts.pmu_opt, "--pmu-version");
-	assert_int_equal(PARSE("g.elf", "--pmu-fixed-counters=1"), 0);
-	assert_string_equal(opts.pmu_opt, "--pmu-fixed-counters");
-}
-
-static void test_serial_out(void **state)
-{
-	struct run_serial serial = { .quiet = true, .file = tmpfile() };
-	char buf[16] = { 0 };
-	uint64_t first;
-
-	(void)state;
-	assert_non_null(serial.file);
-	run_serial_out(&serial, 'o');
-	first = serial.first_byte_ns;
-	assert_true(first > 0);
-	run_serial_out(&serial, 'k');
-	run_serial_out(&serial, '\n');
-	assert_int_equal(serial.first_byte_ns, first);
-	rewind(serial.file);
-	assert_int_equal(fread(buf, 1, sizeof(buf), serial.file), 3);
-	assert_string_equal(buf, "ok\n");
-	fclose(serial.file);
-}
-
-/* A machine of fake vCPUs for run_vcpus(). */
-struct fake_machine {
-	struct vm *vm;
-	unsigned int fail_start; /* this one's start fails */
-	unsigned int stop_on;	 /* this one's start decides the run */
-	unsigned int nr_started;
-	unsigned int stopped[8]; /* stop order */
-	unsigned int nr_stopped;
-	int dumped;
+/* An option as --help shows it; the common ones are run.c's own. */
+struct help_opt {
+	const char *alias, *name, *arg, *help;
 };
 
-#define FAKE_NONE 99
-
-static int fake_start(void *machine, unsigned int i)
-{
-	struct fake_machine *m = machine;
-
-	if (i == m->fail_start) {
-		m->vm->failed = "KVM_RUN";
-		return -EAGAIN;
-	}
-	m->nr_started++;
-	if (i == m->stop_on)
-		vm_stop(m->vm, 5, i, "vCPU %u: the guest is done", i);
-	return 0;
-}
-
-static void fake_stop(void *machine, unsigned int i)
-{
-	struct fake_machine *m = machine;
-
-	m->stopped[m->nr_stopped++] = i;
-}
-
-static int fake_dump_regs(void *machine, unsigned int i, FILE *out)
-{
-	struct fake_machine *m = machine;
-
-	(void)out;
-	m->dumped = i;
-	return 0;
-}
-
-static const struct run_vcpu_ops fake_ops = {
-	.start = fake_start,
-	.stop = fake_stop,
-	.dump_regs = fake_dump_regs,
+static const struct help_opt common_opts[] = {
+	{ NULL, "--smp", "N", "vCPUs, 1..64 (default 1)" },
+	{ NULL, "--mem", "MIB", "guest RAM in MiB, 1..3072 (default 64)" },
+	{ NULL, "--timeout", "S",
+	  "seconds before the run is stopped, 0 for none\n(default 30)" },
+	{ NULL, "--serial", "FILE",
+	  "also write the guest's serial output to FILE" },
+	{ NULL, "--quiet", NULL, "do not copy the serial output to stdout" },
+	{ NULL, "--timestamps", NULL, "print boot phase times to stderr" },
+	{ "-h", "--help", NULL, "this text" },
 };
 
-static void open_vm(struct vm *vm, struct fake_machine *m,
-		    unsigned int fail_start, unsigned int stop_on)
+/*
+ * The section of text titled "title:", up to the blank line or the end
+ * that closes it, in a new string.
+ */
+static char *help_section(const char *text, const char *title)
 {
-	fake_ioctl_reset();
-	fake_ioctl_expect(KVM_GET_API_VERSION, KVM_API_VERSION);
-	assert_int_equal(vm_open(vm, "/dev/null"), 0);
-	*m = (struct fake_machine){
-		.vm = vm,
-		.fail_start = fail_start,
-		.stop_on = stop_on,
-		.dumped = -1,
-	};
+	char head[64];
+	const char *start, *end;
+
+	snprintf(head, sizeof(head), "\n\n%s:\n", title);
+	start = strstr(text, head);
+	if (!start)
+		fail_msg("no '%s:' section in:\n%s", title, text);
+	start += 2;
+	end = strstr(start, "\n\n");
+	return strndup(start, end ? (size_t)(end - start + 1) : strlen(start));
 }
 
-static void test_run_vcpus(void **state)
+/*
+ * Checks that section lists o: its label, then its help's lines, each
+ * at the column the first one starts at, which is returned.
+ */
+static int help_has(const char *section, const struct help_opt *o)
 {
-	struct fake_machine m;
-	struct vm vm;
+	char label[64], *line;
+	const char *at, *text;
+	int col;
+
+	snprintf(label, sizeof(label), "\n  %s%s%s%s%s  ", o->alias ?: "",
+		 o->alias ? ", " : "", o->name, o->arg ? " " : "",
+		 o->arg ?: "");
+	at = strstr(section, label);
+	if (!at)
+		fail_msg("'%s' not in:\n%s", label + 1, section);
+	at++; /* the line, past its '\n' */
+	text = at + strlen(label + 1);
+	text += strspn(text, " ");
+	col = text - at;
+	for (const char *h = o->help;;) {
+		size_t len = strcspn(h, "\n");
+
+		line = strndup(h, len);
+		if (strncmp(text, h, len) || text[len] != '\n')
+			fail_msg("%s: '%s' not at column %d in:\n%s", o->name,
+				 line, col, section);
+		free(line);
+		if (!h[len])
+			break;
+		h += len + 1;
+		text += len + 1;
+		assert_int_equal(strspn(text, " "), col);
+		text += col;
+	}
+	return col;
+}
+
+/* Every option of table, with its help, in the section titled title. */
+static void help_has_table(const char *text, const char *title,
+			   const struct option_table *t, int col)
+{
+	char *section = help_section(text, title);
+
+	assert_string_equal(t->title, title);
+	for (size_t i = 0; i < t->nr; i++) {
+		const struct option_spec *s = &t->specs[i];
+		const struct help_opt o = { s->alias, s->name, s->arg,
+					    s->help };
+
+		assert_non_null(s->help);
+		assert_int_equal(help_has(section, &o), col);
+	}
+	free(section);
+}
+
+static const struct machine_options *machine_of(const char *arch)
+{
+	for (size_t m = 0; m < MACHINE_NR; m++)
+		if (!strcmp(machine_all_options[m]->arch, arch))
+			return machine_all_options[m];
+	fail_msg("no %s machine in machine_all_options", arch);
+	return NULL;
+}
+
+static void test_help_text(void **state)
+{
+	static const char usage[] =
+		"usage: hvcheck run GUEST [options] [-- guest command line]\n";
+	char *text = NULL, *section;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+	int col = 0;
 
 	(void)state;
-	/* The guest's verdict: every vCPU started, stopped, culprit dumped. */
-	open_vm(&vm, &m, FAKE_NONE, 3);
-	assert_int_equal(run_vcpus(&vm, 4, 30, &fake_ops, &m), 5);
-	assert_int_equal(m.nr_started, 4);
-	assert_int_equal(m.nr_stopped, 4);
-	for (unsigned int i = 0; i < 4; i++)
-		assert_int_equal(m.stopped[i], i);
-	assert_int_equal(m.dumped, 3);
-	vm_destroy(&vm);
+	assert_non_null(out);
+	run_cmd_help(out);
+	assert_int_equal(fclose(out), 0);
+	assert_true(!strncmp(text, usage, strlen(usage)));
+	/* The sections in this order, each option aligned as the first. */
+	assert_true(strstr(text, "\n\noptions:\n") <
+		    strstr(text, "\n\nx86_64 only:\n"));
+	assert_true(strstr(text, "\n\nx86_64 only:\n") <
+		    strstr(text, "\n\narm64 only:\n"));
+	section = help_section(text, "options");
+	for (size_t i = 0; i < ARRAY_SIZE(common_opts); i++) {
+		int c = help_has(section, &common_opts[i]);
 
-	/* A vCPU that cannot start: only those before it are stopped. */
-	open_vm(&vm, &m, 2, FAKE_NONE);
-	assert_int_equal(run_vcpus(&vm, 4, 30, &fake_ops, &m),
-			 HV_EXIT_VMM_ERROR);
-	assert_int_equal(m.nr_stopped, 2);
-	assert_string_equal(vm.why,
-			    "KVM_RUN: Resource temporarily unavailable");
-	assert_int_equal(m.dumped, -1);
-	vm_destroy(&vm);
-
-	/* Nobody decides: the timeout does, with vCPU 0's registers. */
-	open_vm(&vm, &m, FAKE_NONE, FAKE_NONE);
-	assert_int_equal(run_vcpus(&vm, 2, 1, &fake_ops, &m), HV_EXIT_TIMEOUT);
-	assert_int_equal(m.nr_stopped, 2);
-	assert_string_equal(vm.why,
-			    "timeout: the guest did not exit within 1 s");
-	assert_int_equal(m.dumped, 0);
-	vm_destroy(&vm);
-}
-
-/* stderr into a temporary file until stderr_end(), which returns it. */
-static int stderr_begin(FILE **tmp)
-{
-	int saved;
-
-	*tmp = tmpfile();
-	assert_non_null(*tmp);
-	fflush(stderr);
-	saved = dup(STDERR_FILENO);
-	assert_true(saved >= 0);
-	assert_int_equal(dup2(fileno(*tmp), STDERR_FILENO), STDERR_FILENO);
-	return saved;
-}
-
-static void stderr_end(int saved, FILE *tmp, char *buf, size_t len)
-{
-	size_t n;
-
-	fflush(stderr);
-	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
-	close(saved);
-	rewind(tmp);
-	n = fread(buf, 1, len - 1, tmp);
-	buf[n] = '\0';
-	fclose(tmp);
-}
-
-static int dummy_read(void *opaque, uint64_t offset, unsigned int size,
-		      uint64_t *val)
-{
-	(void)opaque;
-	(void)offset;
-	(void)size;
-	*val = 0;
-	return 0;
-}
-
-static const struct bus_ops dummy_ops = { .read = dummy_read };
-
-static void test_bus_register(void **state)
-{
-	const struct bus_region uart = {
-		.base = 0x3f8,
-		.len = 8,
-		.max_access = 1,
-		.ops = &dummy_ops,
-		.name = "COM1",
-	};
-	char said[128];
-	struct bus bus;
-	FILE *tmp;
-	int saved;
-
-	(void)state;
-	bus_init(&bus);
-	saved = stderr_begin(&tmp);
-	assert_int_equal(run_bus_register(&bus, BUS_PIO, &uart, "COM1"), 0);
-	stderr_end(saved, tmp, said, sizeof(said));
-	assert_string_equal(said, "");
-	assert_string_equal(bus_find(&bus, BUS_PIO, 0x3ff)->name, "COM1");
-
-	/* The bus's refusal, said the one way every machine says it. */
-	saved = stderr_begin(&tmp);
-	assert_int_equal(run_bus_register(&bus, BUS_PIO, &uart, "COM1"),
-			 HV_EXIT_VMM_ERROR);
-	stderr_end(saved, tmp, said, sizeof(said));
-	assert_string_equal(said,
-			    "hvcheck: cannot register COM1: File exists\n");
-	bus_destroy(&bus);
-}
-
-static void test_exitdev_register(void **state)
-{
-	struct fake_machine m;
-	struct exitdev dev;
-	char said[128];
-	struct bus bus;
-	struct vm vm;
-	FILE *tmp;
-	int saved;
-
-	(void)state;
-	open_vm(&vm, &m, FAKE_NONE, FAKE_NONE);
-	bus_init(&bus);
-	assert_int_equal(run_exitdev_register(&bus, BUS_MMIO, 0x9010000, &dev,
-					      &vm, "the exit register"),
-			 0);
-	assert_int_equal(bus_find(&bus, BUS_MMIO, 0x9010000)->len,
-			 EXITDEV_NR_PORTS);
-
-	/* The guest's write is the verdict, with no vCPU to blame. */
-	assert_false(vm.stopping);
-	assert_int_equal(bus_write(&bus, BUS_MMIO, 0x9010000, 4, 3), 0);
-	assert_true(vm.stopping);
-	assert_int_equal(vm.exit_status, 3);
-	assert_int_equal(vm.culprit, VM_NO_VCPU);
-	assert_string_equal(vm.why, "");
-	/* The first verdict stands. */
-	assert_int_equal(bus_write(&bus, BUS_MMIO, 0x9010003, 1, 4), 0);
-	assert_int_equal(vm.exit_status, 3);
-
-	saved = stderr_begin(&tmp);
-	assert_int_equal(run_exitdev_register(&bus, BUS_MMIO, 0x9010002, &dev,
-					      &vm, "the exit register"),
-			 HV_EXIT_VMM_ERROR);
-	stderr_end(saved, tmp, said, sizeof(said));
-	assert_string_equal(
-		said,
-		"hvcheck: cannot register the exit register: File exists\n");
-	bus_destroy(&bus);
-	vm_destroy(&vm);
-}
-
-/* The channel answers at its base with 32-bit registers only. */
-static void test_hostctl_register(void **state)
-{
-	struct hostctl hc = { 0 };
-	char said[128];
-	struct bus bus;
-	uint64_t val;
-	FILE *tmp;
-	int saved;
-
-	(void)state;
-	hostctl_init(&hc, HV_HOSTCTL_FILTER_NONE);
-	bus_init(&bus);
-	assert_int_equal(run_hostctl_register(&bus, BUS_PIO,
-					      HV_X86_HOSTCTL_PORT,
-					      HV_X86_HOSTCTL_NR_PORTS, &hc,
-					      "the host-control channel"),
-			 0);
-	assert_int_equal(bus_find(&bus, BUS_PIO, HV_X86_HOSTCTL_PORT)->len,
-			 HV_X86_HOSTCTL_NR_PORTS);
-	assert_int_equal(
-		bus_find(&bus, BUS_PIO, HV_X86_HOSTCTL_PORT)->max_access, 4);
-	assert_int_equal(bus_read(&bus, BUS_PIO,
-				  HV_X86_HOSTCTL_PORT + HV_HOSTCTL_MAGIC, 4,
-				  &val),
-			 0);
-	assert_int_equal(val, HV_HOSTCTL_MAGIC_VALUE);
-
-	saved = stderr_begin(&tmp);
-	assert_int_equal(run_hostctl_register(&bus, BUS_PIO,
-					      HV_X86_HOSTCTL_PORT + 0x20, 4,
-					      &hc, "the host-control channel"),
-			 HV_EXIT_VMM_ERROR);
-	stderr_end(saved, tmp, said, sizeof(said));
-	assert_string_equal(
-		said,
-		"hvcheck: cannot register the host-control channel: File exists\n");
-	bus_destroy(&bus);
-}
-
-static void test_release(void **state)
-{
-	struct guest_mem mem;
-	struct fake_machine m;
-	struct bus bus;
-	struct vm vm;
-	int fds;
-
-	(void)state;
-	/* Everything made: the VM's fd goes, RAM and the bus's regions. */
-	open_vm(&vm, &m, FAKE_NONE, FAKE_NONE);
-	fds = fake_count_open_fds();
-	bus_init(&bus);
-	assert_int_equal(run_bus_register(&bus, BUS_PIO,
-					  &(struct bus_region){
-						  .base = 0x80,
-						  .len = 1,
-						  .max_access = 1,
-						  .ops = &dummy_ops,
-					  },
-					  "a port"),
-			 0);
-	assert_int_equal(vm_mem_alloc(&mem, 1 << 20), 0);
-	run_release(&bus, &vm, &mem);
-	assert_int_equal(fake_count_open_fds(), fds - 1);
-	assert_int_equal(vm.kvm_fd, -1);
-	assert_null(mem.base);
-	assert_null(bus_find(&bus, BUS_PIO, 0x80));
-
-	/* A VM never opened is left alone: its zero fds are not KVM's. */
-	memset(&vm, 0, sizeof(vm));
-	bus_init(&bus);
-	fds = fake_count_open_fds();
-	run_release(&bus, NULL, &mem);
-	assert_int_equal(fake_count_open_fds(), fds);
-	assert_int_equal(vm.kvm_fd, 0);
+		if (!col)
+			col = c;
+		assert_int_equal(c, col);
+	}
+	free(section);
+	help_has_table(text, "x86_64 only", &machine_of("x86_64")->table, col);
+	help_has_table(text, "arm64 only", &machine_of("arm64")->table, col);
+	/* The x86_64 table's longest label sets the column. */
+	assert_non_null(strstr(text, "\n  --pmu-fixed-counters N  fixed"));
+	assert_int_equal(text[size - 1], '\n');
+	/* It fits a terminal. */
+	for (const char *line = text; *line; line += strcspn(line, "\n") + 1)
+		assert_in_range(strcspn(line, "\n"), 0, 80);
+	free(text);
 }
 
 int main(void)
@@ -621,19 +297,7 @@ int main(void)
 		cmocka_unit_test(test_cmdline_too_long),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_bad_arguments),
-		cmocka_unit_test(test_pmu_defaults),
-		cmocka_unit_test(test_pmu_modes),
-		cmocka_unit_test(test_pmu_numbers_and_stats),
-		cmocka_unit_test(test_pmu_bad_arguments),
-		cmocka_unit_test(test_pmu_filters),
-		cmocka_unit_test(test_pmu_filter_limits),
-		cmocka_unit_test(test_arch_options),
-		cmocka_unit_test(test_serial_out),
-		cmocka_unit_test(test_run_vcpus),
-		cmocka_unit_test(test_bus_register),
-		cmocka_unit_test(test_exitdev_register),
-		cmocka_unit_test(test_hostctl_register),
-		cmocka_unit_test(test_release),
+		cmocka_unit_test(test_help_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

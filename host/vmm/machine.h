@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* hvcheck run: boot one guest on KVM and exit with its status. */
+/* What every machine is given, shares and answers: the `hvcheck run` core. */
 #ifndef VMM_MACHINE_H
 #define VMM_MACHINE_H
 
@@ -11,174 +11,169 @@
 #include "vmm/bus.h"
 #include "vmm/devices/exitdev.h"
 #include "vmm/devices/hostctl.h"
+#include "vmm/options.h"
+#include "vmm/vcpu.h"
 #include "vmm/vm.h"
 
-#define RUN_DEFAULT_SMP	    1
-#define RUN_MAX_SMP	    64
-#define RUN_DEFAULT_MEM_MIB 64
+#define MACHINE_MAX_SMP	    64
 /* Both machines': HV_X86_MAX_RAM_MIB and HV_ARM64_MAX_RAM_MIB. */
-#define RUN_MAX_MEM_MIB	    3072
-#define RUN_DEFAULT_TIMEOUT 30 /* seconds */
-#define RUN_MAX_TIMEOUT	    86400
-#define RUN_MAX_CMDLINE	    4096 /* bytes, with the terminating NUL */
-#define RUN_MAX_PMU_FILTERS 16	 /* --pmu-filter policies */
-#define RUN_ERR_SIZE	    256	 /* a one-line reason */
+#define MACHINE_MAX_MEM_MIB 3072
+#define MACHINE_MAX_TIMEOUT 86400 /* seconds */
+#define MACHINE_MAX_CMDLINE 4096  /* bytes, with the terminating NUL */
+#define MACHINE_ERR_SIZE    256	  /* a one-line reason */
+/* The bytes of the largest machine's own options (struct x86_options). */
+#define MACHINE_OPTIONS_MAX 512
 
-enum run_pmu_mode {
-	RUN_PMU_AUTO, /* kvm when KVM offers a vPMU, else emulated */
-	RUN_PMU_KVM,
-	RUN_PMU_EMULATED,
-	RUN_PMU_OFF,
-};
-
-/*
- * --pmu-version, --pmu-gp-counters, --pmu-fixed-counters not given: the
- * x86 machine hands them to KVM as VPMU_KVM_AS_SUPPORTED.
- */
-#define RUN_PMU_UNSET (-1)
-
-struct run_options {
-	const char *guest;
+/* What every machine boots, from the options every machine takes. */
+struct machine_config {
+	const char *guest; /* the image's path, also in messages */
 	unsigned int smp;
 	unsigned int mem_mib;
-	unsigned int timeout_s; /* 0: wait for ever */
-	const char *serial_path;
-	bool quiet;
-	bool timestamps;
-	bool help;
-	/* x86_64's vPMU; pmu_opt is the last --pmu* option given, or NULL */
-	const char *pmu_opt;
-	enum run_pmu_mode pmu;
-	int pmu_version; /* or RUN_PMU_UNSET */
-	int pmu_gp;
-	int pmu_fixed;
-	bool pmu_stats;
-	/* --pmu-filter arguments as given: policy text or @FILE */
-	const char *pmu_filters[RUN_MAX_PMU_FILTERS];
-	unsigned int nr_pmu_filters;
-	/* arm64's --irqchip as given, or NULL for the machine's default */
-	const char *irqchip;
-	char cmdline[RUN_MAX_CMDLINE]; /* the words after "--", space-joined */
+	unsigned int timeout_s;		   /* 0: wait for ever */
+	char cmdline[MACHINE_MAX_CMDLINE]; /* the guest's command line */
 };
 
 /*
- * Parses `run GUEST [options] [-- guest command line]` (argv[0] is
- * "run"), then lets the machine judge them (run_check_options()).
- * Returns 0, or -EINVAL with a one-line reason in err[errlen].
+ * One machine's own options: parsed from its table into a struct of
+ * size bytes (at most MACHINE_OPTIONS_MAX) that init sets to defaults;
+ * both machines' tables are in every build, so that an option of the
+ * other architecture is named and refused rather than unknown.
  */
-int run_parse_args(int argc, char **argv, struct run_options *opts, char *err,
-		   size_t errlen);
+struct machine_options {
+	const char *arch; /* "x86_64", "arm64" */
+	struct option_table table;
+	size_t size;
+	void (*init)(void *opts);
+	/*
+	 * Refuses values it cannot serve together with cfg: 0, or -EINVAL
+	 * with the reason in err[errlen].
+	 */
+	int (*check)(const struct machine_config *cfg, const void *opts,
+		     char *err, size_t errlen);
+	/* Why this machine takes none of another machine's options. */
+	const char *foreign_why;
+};
 
-/* argv[0] is "run"; returns the process exit status. */
-int run_main(int argc, char **argv);
+extern const struct machine_options x86_machine_options;
+extern const struct machine_options arm64_machine_options;
+#define MACHINE_NR 2
+/* Every machine's, in the order `hvcheck run --help` lists them. */
+extern const struct machine_options *const machine_all_options[MACHINE_NR];
 
-/* Where the guest's serial output goes; see run_serial_out(). */
-struct run_serial {
+/* Where the guest's serial output goes; see machine_serial_out(). */
+struct machine_serial {
 	bool quiet;		/* not to stdout */
 	FILE *file;		/* --serial FILE, or NULL */
 	uint64_t first_byte_ns; /* vm_now_ns() of the first byte, or 0 */
 };
 
-/* The guest image file; run_main() unmaps it after the machine is done. */
-struct run_image {
+/* One byte the guest's UART sent; serial is a struct machine_serial. */
+void machine_serial_out(void *serial, uint8_t byte);
+
+/* The guest image file; the caller unmaps it after the machine is done. */
+struct machine_image {
 	const char *path;
 	const void *data; /* NULL until mapped, and for an empty file */
 	size_t size;
 };
+
+/* vm_now_ns() of the machine's boot phases; 0 for one that never came. */
+struct machine_times {
+	uint64_t entry_ns; /* just before vCPU 0's first KVM_RUN */
+	uint64_t stop_ns;  /* the run's verdict */
+};
+
+/*
+ * The machine built into this binary (x86/machine.c, arm64/machine.c):
+ * its options, and the run of one guest.
+ */
+extern const struct machine_options *const machine_native;
+
+/*
+ * Boots image with cfg and the machine's own opts (checked), its serial
+ * output to serial, and tears the machine down.  Returns the process
+ * exit status, each failure said in one line on stderr; *times says
+ * when the guest started and stopped.
+ */
+int machine_run(const struct machine_config *cfg, const void *opts,
+		struct machine_image *image, struct machine_serial *serial,
+		struct machine_times *times);
+
+/* "hvcheck: " and one line on stderr; returns status to hand on. */
+int machine_fail(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /*
  * Maps the image file read-only; the machine calls it where it wants
  * the image, so that the order of its checks is its own.  Returns 0 or
  * HV_EXIT_BAD_IMAGE, said on stderr.
  */
-int run_image_map(struct run_image *image);
+int machine_image_map(struct machine_image *image);
 
-/* vm_now_ns() of the machine's boot phases; 0 for one that never came. */
-struct run_times {
-	uint64_t entry_ns; /* just before vCPU 0's first KVM_RUN */
-	uint64_t stop_ns;  /* the run's verdict */
+/* What both machines own: RAM, the VM, the bus, the VMM's devices, vCPUs. */
+struct machine_core {
+	struct guest_mem mem;
+	struct vm vm;
+	bool vm_opened; /* vm_open() was called: vm_destroy() it */
+	struct bus bus; /* initialised first: always destroyed */
+	struct exitdev exitdev;
+	struct hostctl hostctl;
+	struct vcpu *vcpus;
+	unsigned int nr_vcpus; /* created so far */
 };
 
-/* One byte the guest's UART sent; serial is a struct run_serial. */
-void run_serial_out(void *serial, uint8_t byte);
-
-/* Formats a one-line reason into err[errlen]; returns -EINVAL. */
-int run_arg_error(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* "hvcheck: " and one line on stderr; returns status to hand on. */
-int run_fail(int status, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 /*
- * The two steps every machine starts with, failures said on stderr:
- * guest RAM of mem_mib (0 or HV_EXIT_VMM_ERROR), and /dev/kvm opened
- * (0 or HV_EXIT_NO_KVM; vm_destroy() is safe after it either way).
+ * The steps every machine starts with, failures said on stderr: guest
+ * RAM of mem_mib (0 or HV_EXIT_VMM_ERROR), and /dev/kvm opened (0 or
+ * HV_EXIT_NO_KVM; machine_release() is safe after it either way).
  */
-int run_mem_alloc(struct guest_mem *mem, unsigned int mem_mib);
-int run_kvm_open(struct vm *vm);
+int machine_mem_alloc(struct guest_mem *mem, unsigned int mem_mib);
+int machine_kvm_open(struct machine_core *core);
 
 /*
  * bus_register() of one of the machine's devices, a failure said as
  * "cannot register WHAT: reason".  Returns 0 or HV_EXIT_VMM_ERROR.
  */
-int run_bus_register(struct bus *bus, enum bus_space space,
-		     const struct bus_region *region, const char *what);
+int machine_bus_register(struct bus *bus, enum bus_space space,
+			 const struct bus_region *region, const char *what);
 
 /*
  * The exit device, its state in *exitdev, at base of space: the guest's
  * write there stops vm with the status written.  Returns as
- * run_bus_register(), which names it what.
+ * machine_bus_register(), which names it what.
  */
-int run_exitdev_register(struct bus *bus, enum bus_space space, uint64_t base,
-			 struct exitdev *exitdev, struct vm *vm,
-			 const char *what);
+int machine_exitdev_register(struct bus *bus, enum bus_space space,
+			     uint64_t base, struct exitdev *exitdev,
+			     struct vm *vm, const char *what);
 
 /*
  * The host-control channel *hostctl, set up by hostctl_init(), as len
  * bytes at base of space (ports on x86, an MMIO page on arm64).
- * Returns as run_bus_register(), which names it what.
+ * Returns as machine_bus_register(), which names it what.
  */
-int run_hostctl_register(struct bus *bus, enum bus_space space, uint64_t base,
-			 uint64_t len, struct hostctl *hostctl,
-			 const char *what);
+int machine_hostctl_register(struct bus *bus, enum bus_space space,
+			     uint64_t base, uint64_t len,
+			     struct hostctl *hostctl, const char *what);
 
 /*
- * The end of every machine's teardown: the bus, the VM (NULL when
- * run_kvm_open() was never called) and guest RAM.
+ * Room for nr vCPUs in core->vcpus: 0 or HV_EXIT_VMM_ERROR (said).  The
+ * machine creates them one by one, counting core->nr_vcpus.
  */
-void run_release(struct bus *bus, struct vm *vm, struct guest_mem *mem);
-
-/* How run_vcpus() drives one machine's vCPUs, by index. */
-struct run_vcpu_ops {
-	int (*start)(void *machine, unsigned int i);
-	/* Leaves KVM_RUN for good and joins the thread. */
-	void (*stop)(void *machine, unsigned int i);
-	int (*dump_regs)(void *machine, unsigned int i, FILE *out);
-};
+int machine_vcpus_alloc(struct machine_core *core, unsigned int nr);
 
 /*
  * Starts nr vCPUs and waits until the guest exits, fails or times out
  * (timeout_s, 0: never), stops the started ones, then says why on stderr
  * with the registers of the vCPU at fault.  Returns the exit status.
  */
-int run_vcpus(struct vm *vm, unsigned int nr, unsigned int timeout_s,
-	      const struct run_vcpu_ops *ops, void *machine);
+int machine_run_vcpus(struct vm *vm, unsigned int nr, unsigned int timeout_s,
+		      const struct vcpu_array_ops *ops, void *vcpus);
 
 /*
- * Each architecture's machine (run_x86.c, arm64/run_arm64.c) provides
- * these two.  run_check_options() refuses options it does not take or
- * values it cannot serve: 0, or -EINVAL with the reason in err[errlen].
+ * The end of every machine's teardown, after the machine's own: the
+ * vCPUs (their threads joined), the bus, the VM (when core->vm_opened)
+ * and guest RAM.
  */
-int run_check_options(const struct run_options *opts, char *err, size_t errlen);
+void machine_release(struct machine_core *core);
 
-/*
- * Boots image (mapped with run_image_map()) with opts, its serial output
- * to serial, and tears the machine down.  Returns the process exit
- * status, each failure said in one line on stderr; *times says when the
- * guest started and stopped.
- */
-int run_machine(const struct run_options *opts, struct run_image *image,
-		struct run_serial *serial, struct run_times *times);
-
-#endif
+#endif /* VMM_MACHINE_H */

@@ -258,7 +258,7 @@ static int vcpu_array_dump_regs(void *vcpus, unsigned int i, FILE *out)
 	return vcpu->ops->dump_regs(vcpu, out);
 }
 
-const struct run_vcpu_ops vcpu_run_ops = {
+const struct vcpu_array_ops vcpu_array_ops = {
 	.start = vcpu_array_start,
 	.stop = vcpu_array_stop,
 	.dump_regs = vcpu_array_dump_regs,

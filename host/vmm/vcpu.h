@@ -11,7 +11,6 @@
 #include <stdio.h>
 
 #include "vmm/bus.h"
-#include "vmm/machine.h"
 #include "vmm/vm.h"
 
 /*
@@ -22,7 +21,7 @@
 #define VCPU_KICK_SIGNAL SIGUSR1
 
 struct vcpu;
-struct vcpu_pmu;
+struct vpmu_backend;
 
 /* What the vCPU's architecture (and its machine) adds to the core. */
 struct vcpu_arch_ops {
@@ -48,8 +47,10 @@ struct vcpu {
 	bool started;	   /* written under vm->lock, which vcpu_kick() takes */
 	uint64_t entry_ns; /* vm_now_ns() just before the first KVM_RUN */
 	const struct vcpu_arch_ops *ops;
-	void *machine;	      /* the machine's, for ops it set */
-	struct vcpu_pmu *pmu; /* x86: the emulated vPMU, or NULL */
+	void *machine; /* the machine's, for ops it set */
+	/* The machine's vPMU back end with per-vCPU hooks, or NULL */
+	const struct vpmu_backend *pmu_backend;
+	void *pmu; /* the back end's state for this vCPU */
 };
 
 /*
@@ -100,10 +101,15 @@ void vcpu_mmio_exit(struct vcpu *vcpu);
 void vcpu_unhandled_exit(struct vcpu *vcpu, const char *const *names,
 			 size_t nr_names);
 
-/*
- * run_vcpus()'s operations on an array of vCPUs: pass the array as its
- * machine argument.
- */
-extern const struct run_vcpu_ops vcpu_run_ops;
+/* How machine_run_vcpus() drives a machine's vCPUs, by index. */
+struct vcpu_array_ops {
+	int (*start)(void *vcpus, unsigned int i);
+	/* Leaves KVM_RUN for good and joins the thread. */
+	void (*stop)(void *vcpus, unsigned int i);
+	int (*dump_regs)(void *vcpus, unsigned int i, FILE *out);
+};
+
+/* The operations on an array of struct vcpu. */
+extern const struct vcpu_array_ops vcpu_array_ops;
 
 #endif /* VMM_VCPU_H */

@@ -26,7 +26,7 @@
 #define ENTRY	 (SEG0_PA + 0x10)
 #define FILL	 0xcc /* what guest RAM holds before a load */
 
-static const struct mb2_keepout keepout[] = {
+static const struct elf_keepout keepout[] = {
 	{ HV_X86_BOOTINFO_BASE, HV_X86_BOOTINFO_SIZE, "the boot information" },
 	{ HV_X86_ACPI_BASE, HV_X86_ACPI_SIZE, "the ACPI tables" },
 };
@@ -191,6 +191,13 @@ static void assert_refused(const char *what)
 	/* Nothing reached guest memory. */
 	assert_int_equal(mem.base[SEG0_PA], FILL);
 	assert_int_equal(mem.base[SEG1_PA], FILL);
+}
+
+/* Refused with exactly the message said. */
+static void assert_said(const char *said)
+{
+	assert_refused(said);
+	assert_string_equal(err, said);
 }
 
 static void fill_ram(void)
@@ -498,6 +505,9 @@ static void test_refuse_not_elf(void **state)
 	build_good_elf64();
 	img.buf[0] = 0x7e;
 	assert_refused("not an ELF image");
+	assert_string_equal(
+		err,
+		"not an ELF image, and its Multiboot2 header has no address tag");
 }
 
 static void test_refuse_truncated_elf_header(void **state)
@@ -511,6 +521,7 @@ static void test_refuse_truncated_elf_header(void **state)
 	hdr_end();
 	img.size = 40; /* header ends here; an Elf64_Ehdr needs 64 */
 	assert_refused("truncated ELF: file header");
+	assert_string_equal(err, "truncated ELF: file header");
 }
 
 static void test_refuse_truncated_phdrs(void **state)
@@ -519,6 +530,9 @@ static void test_refuse_truncated_phdrs(void **state)
 	build_good_elf64();
 	eh64()->e_phoff = img.size - sizeof(Elf64_Phdr);
 	assert_refused("truncated ELF: program headers");
+	assert_string_equal(
+		err,
+		"truncated ELF: program headers are beyond the end of the file");
 }
 
 static void test_refuse_truncated_shdrs(void **state)
@@ -529,6 +543,9 @@ static void test_refuse_truncated_shdrs(void **state)
 	eh64()->e_shentsize = sizeof(Elf64_Shdr);
 	eh64()->e_shnum = 10;
 	assert_refused("truncated ELF: section headers");
+	assert_string_equal(
+		err,
+		"truncated ELF: section headers are beyond the end of the file");
 }
 
 static void test_refuse_truncated_segment(void **state)
@@ -537,6 +554,9 @@ static void test_refuse_truncated_segment(void **state)
 	build_good_elf64();
 	img.size -= 1; /* segment 2 ends one byte past the file */
 	assert_refused("truncated image: ELF segment 2 data");
+	assert_string_equal(
+		err,
+		"truncated image: ELF segment 2 data [0x2000, +0x80) is beyond the end of the file (8319 bytes)");
 }
 
 static void test_refuse_memsz_below_filesz(void **state)
@@ -545,6 +565,8 @@ static void test_refuse_memsz_below_filesz(void **state)
 	build_good_elf64();
 	ph64(2)->p_memsz = 0;
 	assert_refused("memsz 0x0 is smaller than filesz 0x80");
+	assert_string_equal(
+		err, "ELF segment 2: memsz 0x0 is smaller than filesz 0x80");
 }
 
 static void test_refuse_segment_outside_memory(void **state)
@@ -554,6 +576,9 @@ static void test_refuse_segment_outside_memory(void **state)
 	ph64(2)->p_paddr = 0x80000000;
 	assert_refused(
 		"ELF segment 2 [0x80000000, 0x80000080) lies outside guest memory");
+	assert_string_equal(
+		err,
+		"ELF segment 2 [0x80000000, 0x80000080) lies outside guest memory (4 MiB)");
 }
 
 static void test_refuse_segment_straddles_memory_end(void **state)
@@ -562,6 +587,9 @@ static void test_refuse_segment_straddles_memory_end(void **state)
 	build_good_elf64();
 	ph64(2)->p_paddr = RAM_SIZE - 0x40;
 	assert_refused("lies outside guest memory");
+	assert_string_equal(
+		err,
+		"ELF segment 2 [0x3fffc0, 0x400040) lies outside guest memory (4 MiB)");
 }
 
 static void test_refuse_segment_wraps(void **state)
@@ -570,6 +598,9 @@ static void test_refuse_segment_wraps(void **state)
 	build_good_elf64();
 	ph64(2)->p_paddr = UINT64_MAX - 0x10;
 	assert_refused("lies outside guest memory");
+	assert_string_equal(
+		err,
+		"ELF segment 2 [0xffffffffffffffef, 0xffffffffffffffff) lies outside guest memory (4 MiB)");
 }
 
 static void test_refuse_segment_overlaps_bootinfo(void **state)
@@ -578,6 +609,9 @@ static void test_refuse_segment_overlaps_bootinfo(void **state)
 	build_good_elf64();
 	ph64(2)->p_paddr = HV_X86_BOOTINFO_BASE + HV_X86_BOOTINFO_SIZE - 1;
 	assert_refused("overlaps the boot information");
+	assert_string_equal(
+		err,
+		"ELF segment 2 [0x1ffff, 0x2007f) overlaps the boot information [0x10000, 0x20000)");
 }
 
 static void test_refuse_segment_overlaps_acpi(void **state)
@@ -586,6 +620,9 @@ static void test_refuse_segment_overlaps_acpi(void **state)
 	build_good_elf64();
 	ph64(2)->p_paddr = HV_X86_ACPI_BASE - 0x40;
 	assert_refused("overlaps the ACPI tables");
+	assert_string_equal(
+		err,
+		"ELF segment 2 [0xdffc0, 0xe0040) overlaps the ACPI tables [0xe0000, 0x100000)");
 }
 
 static void test_refuse_entry_outside(void **state)
@@ -594,6 +631,8 @@ static void test_refuse_entry_outside(void **state)
 	build_good_elf64();
 	eh64()->e_entry = SEG0_PA + 0x2000; /* just past segment 0's bss */
 	assert_refused("entry point 0x102000 is outside every loaded segment");
+	assert_string_equal(
+		err, "entry point 0x102000 is outside every loaded segment");
 }
 
 static void test_refuse_entry_tag_outside(void **state)
@@ -605,6 +644,8 @@ static void test_refuse_entry_tag_outside(void **state)
 	add_tag(MB2_HEADER_TAG_ENTRY_ADDRESS, 0, &e, 4);
 	hdr_end();
 	assert_refused("entry point 0x300000");
+	assert_string_equal(
+		err, "entry point 0x300000 is outside every loaded segment");
 }
 
 static void test_refuse_wrong_machine(void **state)
@@ -613,6 +654,7 @@ static void test_refuse_wrong_machine(void **state)
 	build_good_elf64();
 	eh64()->e_machine = EM_AARCH64;
 	assert_refused("not x86");
+	assert_string_equal(err, "ELF machine 183 is not x86");
 }
 
 static void test_refuse_not_executable(void **state)
@@ -621,6 +663,7 @@ static void test_refuse_not_executable(void **state)
 	build_good_elf64();
 	eh64()->e_type = ET_DYN;
 	assert_refused("not an executable");
+	assert_string_equal(err, "ELF type 3 is not an executable");
 }
 
 static void test_refuse_bad_class(void **state)
@@ -629,6 +672,7 @@ static void test_refuse_bad_class(void **state)
 	build_good_elf64();
 	eh64()->e_ident[EI_CLASS] = 3;
 	assert_refused("neither ELF32 nor ELF64");
+	assert_string_equal(err, "ELF class 3 is neither ELF32 nor ELF64");
 }
 
 static void test_refuse_big_endian(void **state)
@@ -637,6 +681,7 @@ static void test_refuse_big_endian(void **state)
 	build_good_elf64();
 	eh64()->e_ident[EI_DATA] = ELFDATA2MSB;
 	assert_refused("not little-endian");
+	assert_string_equal(err, "ELF image is not little-endian");
 }
 
 static void test_refuse_no_phdrs(void **state)
@@ -645,6 +690,7 @@ static void test_refuse_no_phdrs(void **state)
 	build_good_elf64();
 	eh64()->e_phnum = 0;
 	assert_refused("no program headers");
+	assert_string_equal(err, "ELF image has no program headers");
 }
 
 static void test_refuse_no_loadable_segment(void **state)
@@ -654,6 +700,7 @@ static void test_refuse_no_loadable_segment(void **state)
 	ph64(0)->p_type = PT_NOTE;
 	ph64(2)->p_type = PT_NOTE;
 	assert_refused("no loadable segment");
+	assert_string_equal(err, "ELF image has no loadable segment");
 }
 
 static void test_refuse_address_tag_without_entry(void **state)
@@ -692,6 +739,9 @@ static void test_refuse_address_tag_truncated(void **state)
 	add_tag(MB2_HEADER_TAG_ENTRY_ADDRESS, 0, &e, 4);
 	hdr_end();
 	assert_refused("truncated image: address tag load range");
+	assert_string_equal(
+		err,
+		"truncated image: address tag load range data [0x0, +0x9000) is beyond the end of the file (8320 bytes)");
 }
 
 static void test_refuse_address_tag_bss_below_data(void **state)
@@ -722,6 +772,100 @@ static void test_refuse_address_tag_overlaps_bootinfo(void **state)
 	hdr_end();
 	assert_refused(
 		"address tag load range [0x10000, 0x12080) overlaps the boot information");
+	assert_string_equal(
+		err,
+		"address tag load range [0x10000, 0x12080) overlaps the boot information [0x10000, 0x20000)");
+}
+
+/* The ELF loader's x86 rules: what it does not look at. */
+static void test_elf_version_not_checked(void **state)
+{
+	(void)state;
+	build_good_elf64();
+	eh64()->e_ident[EI_VERSION] = 0;
+	assert_int_equal(load(), 0);
+	assert_int_equal(entry, ENTRY);
+}
+
+/* A PT_LOAD of p_memsz 0 is not placed, and does not count. */
+static void test_empty_segment_not_placed(void **state)
+{
+	(void)state;
+	build_good_elf64();
+	*ph64(1) = (Elf64_Phdr){ .p_type = PT_LOAD, .p_paddr = 0x80000000 };
+	assert_int_equal(load(), 0);
+	assert_int_equal(entry, ENTRY);
+	fill_ram();
+	ph64(0)->p_filesz = ph64(0)->p_memsz = 0;
+	ph64(2)->p_filesz = ph64(2)->p_memsz = 0;
+	assert_said("ELF image has no loadable segment");
+}
+
+/* Of several defects of e_ident, the encoding, then the class. */
+static void test_refuse_ident_order(void **state)
+{
+	(void)state;
+	memset(&img, 0, sizeof(img));
+	memcpy(img.buf, ELFMAG, SELFMAG);
+	img.buf[EI_CLASS] = 3;
+	img.buf[EI_DATA] = ELFDATA2MSB;
+	hdr_begin(16);
+	hdr_end();
+	img.size = 40;
+	assert_said("ELF image is not little-endian");
+	img.buf[EI_DATA] = ELFDATA2LSB;
+	assert_said("ELF class 3 is neither ELF32 nor ELF64");
+	img.buf[EI_CLASS] = ELFCLASS32; /* an Elf32_Ehdr needs 52 */
+	assert_said("truncated ELF: file header");
+}
+
+/* An entry address tag is physical, and e_entry is not looked at. */
+static void test_entry_tag_replaces_e_entry(void **state)
+{
+	uint32_t e = SEG0_PA + 4;
+
+	(void)state;
+	build_elf64();
+	eh64()->e_entry = 0xdead;
+	add_tag(MB2_HEADER_TAG_ENTRY_ADDRESS, 0, &e, 4);
+	hdr_end();
+	assert_int_equal(load(), 0);
+	assert_int_equal(entry, SEG0_PA + 4);
+	fill_ram();
+	put32(HDR_OFF + 16 + 8, SEG0_PA + 0x2000);
+	assert_said("entry point 0x102000 is outside every loaded segment");
+}
+
+static void test_refuse_small_phentsize(void **state)
+{
+	(void)state;
+	build_good_elf64();
+	eh64()->e_phentsize = sizeof(Elf64_Phdr) - 1;
+	assert_said("ELF program header size 55 is too small");
+}
+
+/* An ELF image placed by its address tag, entered at e. */
+static void build_address_tagged(const uint32_t addr[4], uint32_t e)
+{
+	build_elf64();
+	add_tag(MB2_HEADER_TAG_ADDRESS, 0, addr, 16);
+	add_tag(MB2_HEADER_TAG_ENTRY_ADDRESS, 0, &e, 4);
+	hdr_end();
+}
+
+static void test_refuse_address_tag_outside_memory(void **state)
+{
+	uint32_t addr[4] = { 0x3ff000 + HDR_OFF, 0x3ff000, 0, 0 };
+
+	(void)state;
+	build_address_tagged(addr, 0x3ff000);
+	assert_said(
+		"address tag load range [0x3ff000, 0x401080) lies outside guest memory (4 MiB)");
+	addr[0] = 0x300000 + HDR_OFF;
+	addr[1] = 0x300000;
+	build_address_tagged(addr, 0x3ff000);
+	assert_said(
+		"entry point 0x3ff000 is outside the loaded image [0x300000, 0x302080)");
 }
 
 /* --- boot information --------------------------------------------- */
@@ -905,6 +1049,12 @@ int main(void)
 		T(test_refuse_address_tag_truncated),
 		T(test_refuse_address_tag_bss_below_data),
 		T(test_refuse_address_tag_overlaps_bootinfo),
+		T(test_elf_version_not_checked),
+		T(test_empty_segment_not_placed),
+		T(test_refuse_ident_order),
+		T(test_entry_tag_replaces_e_entry),
+		T(test_refuse_small_phentsize),
+		T(test_refuse_address_tag_outside_memory),
 		T(test_info_tags),
 		T(test_info_one_mib),
 		T(test_info_no_room),

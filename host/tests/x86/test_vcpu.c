@@ -21,7 +21,8 @@
 #include "vmm/x86/multiboot2.h"
 #include "vmm/devices/uart.h"
 #include "vmm/x86/vcpu.h"
-#include "vmm/x86/vpmu_emulated.h"
+#include "vmm/x86/vpmu.h"
+#include "vmm/x86/vpmu_emulated_vcpu.h"
 
 #define MMAP_SIZE 12288
 #define VM_FD	  1000	     /* the fake never looks at it */
@@ -189,8 +190,8 @@ static void create_vcpu(struct fixture *f, int id)
 	fake_ioctl_reset();
 	fake_ioctl_expect(KVM_CREATE_VCPU, FAKE_NEW_FD);
 	fake_ioctl_expect(KVM_SET_CPUID2, 0);
-	assert_int_equal(vcpu_create(&f->vcpu, &f->vm, &f->bus, id, &f->cpuid),
-			 0);
+	assert_int_equal(
+		x86_vcpu_create(&f->vcpu, &f->vm, &f->bus, id, &f->cpuid), 0);
 	fake_ioctl_verify();
 }
 
@@ -213,8 +214,8 @@ static void test_create_sequence(void **state)
 	fake_ioctl_reset();
 	fake_ioctl_expect(KVM_CREATE_VCPU, FAKE_NEW_FD);
 	fake_ioctl_expect_fn(KVM_SET_CPUID2, check_cpuid_table, f);
-	assert_int_equal(vcpu_create(&f->vcpu, &f->vm, &f->bus, 3, &f->cpuid),
-			 0);
+	assert_int_equal(
+		x86_vcpu_create(&f->vcpu, &f->vm, &f->bus, 3, &f->cpuid), 0);
 	fake_ioctl_verify();
 	assert_int_equal(fake_ioctl_nr_calls(), 2);
 	assert_int_equal(fake_ioctl_call(0)->fd, VM_FD);
@@ -237,7 +238,8 @@ static void test_create_fails_cleanly(void **state)
 
 	fake_ioctl_reset();
 	fake_ioctl_expect_fail(KVM_CREATE_VCPU, EEXIST);
-	assert_int_equal(vcpu_create(&f->vcpu, &f->vm, &f->bus, 0, &f->cpuid),
+	assert_int_equal(x86_vcpu_create(&f->vcpu, &f->vm, &f->bus, 0,
+					 &f->cpuid),
 			 -EEXIST);
 	assert_string_equal(f->vm.failed, "KVM_CREATE_VCPU");
 	assert_int_equal(fake_count_open_fds(), before);
@@ -245,7 +247,8 @@ static void test_create_fails_cleanly(void **state)
 	fake_ioctl_reset();
 	fake_ioctl_expect(KVM_CREATE_VCPU, FAKE_NEW_FD);
 	fake_ioctl_expect_fail(KVM_SET_CPUID2, E2BIG);
-	assert_int_equal(vcpu_create(&f->vcpu, &f->vm, &f->bus, 0, &f->cpuid),
+	assert_int_equal(x86_vcpu_create(&f->vcpu, &f->vm, &f->bus, 0,
+					 &f->cpuid),
 			 -E2BIG);
 	assert_string_equal(f->vm.failed, "KVM_SET_CPUID2");
 	assert_int_equal(f->vcpu.fd, -1);
@@ -286,7 +289,8 @@ static void test_mb2_entry_state(void **state)
 	fake_ioctl_expect_out(KVM_GET_SREGS, &reset, sizeof(reset));
 	fake_ioctl_expect(KVM_SET_SREGS, 0);
 	fake_ioctl_expect(KVM_SET_REGS, 0);
-	assert_int_equal(vcpu_set_mb2_entry(&f->vcpu, 0x100010, 0x10000), 0);
+	assert_int_equal(x86_vcpu_set_mb2_entry(&f->vcpu, 0x100010, 0x10000),
+			 0);
 	fake_ioctl_verify();
 	for (unsigned int i = 0; i < 3; i++)
 		assert_int_equal(fake_ioctl_call(i)->fd, f->vcpu.fd);
@@ -321,7 +325,8 @@ static void test_mb2_entry_fails(void **state)
 	create_vcpu(f, 0);
 	fake_ioctl_reset();
 	fake_ioctl_expect_fail(KVM_GET_SREGS, EIO);
-	assert_int_equal(vcpu_set_mb2_entry(&f->vcpu, 0x100000, 0x10000), -EIO);
+	assert_int_equal(x86_vcpu_set_mb2_entry(&f->vcpu, 0x100000, 0x10000),
+			 -EIO);
 	assert_string_equal(f->vm.failed, "KVM_GET_SREGS");
 	fake_ioctl_verify();
 }
@@ -691,6 +696,7 @@ static void test_run_msr_to_vpmu(void **state)
 	f->msr_regs[0] = 77;
 	create_vcpu(f, 1);
 	f->vcpu.pmu = &pmu;
+	f->vcpu.pmu_backend = &vpmu_emulated_backend;
 	f->steps = steps;
 	f->nr_steps = 6;
 	fake_ioctl_reset();
@@ -738,6 +744,7 @@ static void test_run_debug_exit_unhandled(void **state)
 	assert_int_equal(vpmu_init(&pmu.model, &cfg), 0);
 	create_vcpu(f, 1);
 	f->vcpu.pmu = &pmu;
+	f->vcpu.pmu_backend = &vpmu_emulated_backend;
 	f->steps = steps;
 	f->nr_steps = 1;
 	fake_ioctl_reset();
@@ -1032,7 +1039,7 @@ static void test_print_regs(void **state)
 
 	(void)state;
 	out = open_memstream(&text, &len);
-	vcpu_print_regs(out, 1, &sample_regs, &sample_sregs);
+	x86_vcpu_print_regs(out, 1, &sample_regs, &sample_sregs);
 	fclose(out);
 	check_dump(text);
 	free(text);
@@ -1051,7 +1058,7 @@ static void test_dump_regs_reads_kvm(void **state)
 	fake_ioctl_expect_out(KVM_GET_SREGS, &sample_sregs,
 			      sizeof(sample_sregs));
 	out = open_memstream(&text, &len);
-	assert_int_equal(vcpu_dump_regs(&f->vcpu, out), 0);
+	assert_int_equal(x86_vcpu_dump_regs(&f->vcpu, out), 0);
 	fclose(out);
 	fake_ioctl_verify();
 	check_dump(text);
@@ -1064,23 +1071,26 @@ static void test_mode_names(void **state)
 	struct kvm_sregs s = { 0 };
 
 	(void)state;
-	assert_string_equal(vcpu_mode_name(&regs, &s), "real mode");
+	assert_string_equal(x86_vcpu_mode_name(&regs, &s), "real mode");
 	s.cr0 = 1;
-	assert_string_equal(vcpu_mode_name(&regs, &s), "16-bit protected mode");
+	assert_string_equal(x86_vcpu_mode_name(&regs, &s),
+			    "16-bit protected mode");
 	s.cs.db = 1;
-	assert_string_equal(vcpu_mode_name(&regs, &s), "32-bit protected mode");
+	assert_string_equal(x86_vcpu_mode_name(&regs, &s),
+			    "32-bit protected mode");
 	s.cr0 |= 0x80000000;
-	assert_string_equal(vcpu_mode_name(&regs, &s),
+	assert_string_equal(x86_vcpu_mode_name(&regs, &s),
 			    "32-bit protected mode, paging");
 	s.efer = 0x500; /* LME | LMA */
 	s.cs.db = 0;
 	s.cs.l = 1;
-	assert_string_equal(vcpu_mode_name(&regs, &s), "64-bit long mode");
+	assert_string_equal(x86_vcpu_mode_name(&regs, &s), "64-bit long mode");
 	s.cs.l = 0;
-	assert_string_equal(vcpu_mode_name(&regs, &s), "compatibility mode");
+	assert_string_equal(x86_vcpu_mode_name(&regs, &s),
+			    "compatibility mode");
 	s.efer = 0;
 	regs.rflags |= 0x20000;
-	assert_string_equal(vcpu_mode_name(&regs, &s), "virtual-8086 mode");
+	assert_string_equal(x86_vcpu_mode_name(&regs, &s), "virtual-8086 mode");
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)

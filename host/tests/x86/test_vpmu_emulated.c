@@ -17,8 +17,9 @@
 #include "fake_ioctl.h"
 #include "hvcheck_abi.h"
 #include "le_bytes.h"
+#include "x86/fake_probe.h"
 #include "vmm/x86/vcpu.h"
-#include "vmm/x86/vpmu_emulated.h"
+#include "vmm/x86/vpmu_emulated_vcpu.h"
 
 #define VM_FD	     1000
 #define VCPU_FD	     1001
@@ -77,7 +78,7 @@ struct fixture {
 	uint8_t bitmaps[KVM_MSR_FILTER_MAX_RANGES][8];
 	unsigned int rdpmc_len; /* of the RDPMC the RDPMC tests step */
 	/* the run's filter policies, see use_filters() */
-	struct vcpu_pmu_filters filters;
+	struct filter_slots filters;
 	struct filter_x86_rules rules[2];
 	const struct filter_x86_rules *slots[3];
 	bool have_rules;
@@ -210,7 +211,8 @@ static int msr_exit(struct fixture *f, bool write, uint64_t rip, uint32_t msr,
 	run->msr.data = data;
 	run->msr.error = 0;
 	run->s.regs.regs.rip = rip;
-	vcpu_pmu_msr_exit(&f->vcpu, write);
+	/* every MSR these tests access is the model's */
+	assert_true(vcpu_pmu_msr_exit(&f->vcpu, write));
 	return run->msr.error;
 }
 
@@ -219,7 +221,8 @@ static void step(struct fixture *f, uint64_t rip)
 {
 	f->vcpu.run->exit_reason = KVM_EXIT_DEBUG;
 	f->vcpu.run->s.regs.regs.rip = rip;
-	vcpu_pmu_debug_exit(&f->vcpu);
+	/* the model asked for the step */
+	assert_true(vcpu_pmu_debug_exit(&f->vcpu));
 }
 
 #define SINGLESTEP (KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP)
@@ -1437,11 +1440,10 @@ static void test_no_time_cycles_while_stepping(void **state)
 
 /* ---------------------------------------------- event filter ---- */
 
-#define SLOT_NONE	 0 /* policy "none" */
-#define SLOT_DENY_INSNS	 1 /* deny instructions, and fixed counter 0 */
-#define SLOT_ONLY_INSNS	 2 /* allow instructions alone, no fixed counter */
-#define FILTER_SLOT_NONE 0xffffffffu /* HV_HOSTCTL_FILTER_NONE */
-#define OUT_DX_EAX	 0xef
+#define SLOT_NONE	0 /* policy "none" */
+#define SLOT_DENY_INSNS 1 /* deny instructions, and fixed counter 0 */
+#define SLOT_ONLY_INSNS 2 /* allow instructions alone, no fixed counter */
+#define OUT_DX_EAX	0xef
 
 static void compile(struct filter_x86_rules *rules, uint32_t action,
 		    uint32_t fixed_bitmap, uint64_t event)
@@ -1470,8 +1472,8 @@ static void use_filters(struct fixture *f, uint32_t slot)
 	f->slots[SLOT_NONE] = NULL;
 	f->slots[SLOT_DENY_INSNS] = &f->rules[0];
 	f->slots[SLOT_ONLY_INSNS] = &f->rules[1];
-	f->filters = (struct vcpu_pmu_filters){ .nr = 3, .slots = f->slots };
-	vcpu_pmu_filters_select(&f->filters, slot);
+	f->filters = (struct filter_slots){ .nr = 3, .rules = f->slots };
+	filter_slots_select(&f->filters, slot);
 	vcpu_pmu_set_filters(&f->pmu, &f->filters);
 }
 
@@ -1540,7 +1542,7 @@ static void test_filter_select_at_next_entry(void **state)
 	step(f, CODE + 4);
 	assert_counts(f, 1, 1, 1);
 
-	vcpu_pmu_filters_select(&f->filters, SLOT_ONLY_INSNS);
+	filter_slots_select(&f->filters, SLOT_ONLY_INSNS);
 	step(f, CODE + 6);
 	assert_counts(f, 2, 2, 2);
 	/* Entry: instructions alone from the next one on, still stepped. */
@@ -1550,14 +1552,14 @@ static void test_filter_select_at_next_entry(void **state)
 	assert_counts(f, 3, 2, 2);
 
 	/* Instructions denied, branches and cycles back: still stepped. */
-	vcpu_pmu_filters_select(&f->filters, SLOT_DENY_INSNS);
+	filter_slots_select(&f->filters, SLOT_DENY_INSNS);
 	enter_after(f, KVM_EXIT_DEBUG, CODE + 8, TELLS_STEP);
 	assert_true(f->pmu.stepping);
 	step(f, CODE + 10);
 	assert_counts(f, 3, 3, 3);
 
 	/* The same slot again is a new install that changes nothing. */
-	vcpu_pmu_filters_select(&f->filters, SLOT_DENY_INSNS);
+	filter_slots_select(&f->filters, SLOT_DENY_INSNS);
 	enter_after(f, KVM_EXIT_INTR, CODE + 10, TELLS_STEP);
 	assert_true(f->pmu.stepping);
 	assert_counts(f, 3, 3, 3);
@@ -1576,7 +1578,7 @@ static void test_filter_out_counts_under_old(void **state)
 	CODE_AT(f, CODE, 0x0f, 0x30, OUT_DX_EAX, 0x90, 0x74, 0x00);
 	start_counting(f, CODE);
 	/* The OUT exits to the host, which installs slot 1. */
-	vcpu_pmu_filters_select(&f->filters, SLOT_DENY_INSNS);
+	filter_slots_select(&f->filters, SLOT_DENY_INSNS);
 	enter_after(f, KVM_EXIT_IO, CODE + 2, TELLS_STEP);
 	assert_counts(f, 1, 0, 1);
 	/* Branches still count: the stepping goes on. */
@@ -1598,7 +1600,7 @@ static void test_filter_out_starts_stepping(void **state)
 	CODE_AT(f, CODE, OUT_DX_EAX, 0x90, 0x90);
 	model_wr(f, PERFEVTSEL0, SEL_INSTRUCTIONS);
 	assert_false(vpmu_needs_stepping(&f->pmu.model));
-	vcpu_pmu_filters_select(&f->filters, SLOT_NONE);
+	filter_slots_select(&f->filters, SLOT_NONE);
 	enter_after(f, KVM_EXIT_IO, CODE, TELLS_STEP);
 	assert_true(f->pmu.stepping);
 	step(f, CODE + 1);
@@ -1619,7 +1621,7 @@ static void test_filter_kicked_vcpu_counts_next(void **state)
 	use_filters(f, SLOT_DENY_INSNS);
 	CODE_AT(f, CODE, 0x90, 0x90, 0x90);
 	model_wr(f, PERFEVTSEL0, SEL_INSTRUCTIONS);
-	vcpu_pmu_filters_select(&f->filters, FILTER_SLOT_NONE);
+	filter_slots_select(&f->filters, FILTER_SLOT_NONE);
 	enter_after(f, KVM_EXIT_INTR, CODE, TELLS_STEP);
 	assert_true(f->pmu.stepping);
 	step(f, CODE + 1);
@@ -1627,7 +1629,7 @@ static void test_filter_kicked_vcpu_counts_next(void **state)
 	step(f, CODE + 2);
 	assert_int_equal(model_rd(f, PMC0), 2);
 	/* Denied again: nothing left to step for. */
-	vcpu_pmu_filters_select(&f->filters, SLOT_DENY_INSNS);
+	filter_slots_select(&f->filters, SLOT_DENY_INSNS);
 	enter_after(f, KVM_EXIT_INTR, CODE + 2, TELLS_UNSTEP);
 	assert_false(f->pmu.stepping);
 	assert_int_equal(model_rd(f, PMC0), 2);
@@ -1653,7 +1655,7 @@ static void test_filter_mmio_read_counts_under_old(void **state)
 	use_filters(f, SLOT_NONE);
 	CODE_AT(f, CODE, 0x0f, 0x30, 0x8b, 0x00, 0x74, 0x00); /* mov (%rax) */
 	start_counting(f, CODE);
-	vcpu_pmu_filters_select(&f->filters, SLOT_DENY_INSNS);
+	filter_slots_select(&f->filters, SLOT_DENY_INSNS);
 	enter_mmio(f, false, CODE + 2, TELLS_STEP);
 	assert_counts(f, 1, 0, 1);
 	assert_true(f->pmu.stepping);
@@ -1676,7 +1678,7 @@ static void test_filter_mmio_write_not_retired(void **state)
 	CODE_AT(f, CODE, 0x0f, 0x30, 0x89, 0x00, 0x74,
 		0x00); /* mov to (%rax) */
 	start_counting(f, CODE);
-	vcpu_pmu_filters_select(&f->filters, SLOT_DENY_INSNS);
+	filter_slots_select(&f->filters, SLOT_DENY_INSNS);
 	enter_mmio(f, true, CODE + 4, TELLS_STEP);
 	assert_counts(f, 0, 0, 0);
 	assert_true(f->pmu.stepping);
@@ -1695,7 +1697,7 @@ static void test_filter_mmio_write_starts_stepping(void **state)
 	CODE_AT(f, CODE, 0x89, 0x00, 0x90, 0x90);
 	model_wr(f, PERFEVTSEL0, SEL_INSTRUCTIONS);
 	assert_false(vpmu_needs_stepping(&f->pmu.model));
-	vcpu_pmu_filters_select(&f->filters, SLOT_NONE);
+	filter_slots_select(&f->filters, SLOT_NONE);
 	enter_mmio(f, true, CODE + 2, TELLS_STEP);
 	assert_true(f->pmu.stepping);
 	step(f, CODE + 3);
@@ -1717,7 +1719,7 @@ static void test_filter_denied_cycles(void **state)
 	assert_false(f->pmu.deadline_armed);
 	assert_false(kick_within(20000000));
 	/* Allowed from the next entry: the deadline kicks, time counts. */
-	vcpu_pmu_filters_select(&f->filters, SLOT_NONE);
+	filter_slots_select(&f->filters, SLOT_NONE);
 	enter(f, TELLS_NOTHING);
 	assert_true(f->pmu.deadline_armed);
 	assert_true(kick_within(KICK_WAIT_NS));
@@ -1728,64 +1730,6 @@ static void test_filter_denied_cycles(void **state)
 }
 
 /* ------------------------------------------ CPL3 stepping probe ---- */
-
-#define PROBE_RUN_SIZE 12288
-
-struct probe_script {
-	uint32_t reason; /* every KVM_RUN's exit */
-	int pc_skew;	 /* added to the right RIP after each step */
-	unsigned int runs;
-};
-
-/* The probe's guest memory, as KVM would find it through the memslot. */
-static const uint8_t *probe_mem(void)
-{
-	const struct fake_ioctl_call *c =
-		fake_ioctl_find(KVM_SET_USER_MEMORY_REGION, 0);
-	const struct kvm_userspace_memory_region *slot = (const void *)c->data;
-
-	return (const uint8_t *)(uintptr_t)slot->userspace_addr;
-}
-
-static int probe_run(int fd, unsigned long request, void *arg, void *ctx)
-{
-	struct probe_script *script = ctx;
-	const uint8_t *mem = probe_mem();
-	struct kvm_run *run;
-
-	(void)request;
-	(void)arg;
-	/* RIP 0 is a user page of NOPs in a 4-level table at CR3. */
-	assert_int_equal(get64(mem + 0x1000) & 0x7, 0x7);
-	assert_int_equal(get64(mem + (get64(mem + 0x1000) & ~0xfffULL)) & 0x7,
-			 0x7);
-	assert_int_equal(get64(mem + 0x3000) & 0x87, 0x87);
-	assert_int_equal(get64(mem + 0x3000) & ~0xfffULL, 0);
-	assert_int_equal(mem[0], 0x90);
-	assert_int_equal(mem[1], 0x90);
-	run = mmap(NULL, PROBE_RUN_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		   0);
-	assert_true(run != MAP_FAILED);
-	script->runs++;
-	run->exit_reason = script->reason;
-	run->debug.arch.pc = script->runs + script->pc_skew;
-	munmap(run, PROBE_RUN_SIZE);
-	return 0;
-}
-
-static void script_probe(struct probe_script *script)
-{
-	static const struct kvm_sregs reset = { .cr0 = 0x60000010 };
-
-	fake_ioctl_expect(KVM_CREATE_VM, FAKE_NEW_FD);
-	fake_ioctl_expect(KVM_SET_USER_MEMORY_REGION, 0);
-	fake_ioctl_expect(KVM_CREATE_VCPU, FAKE_NEW_FD);
-	fake_ioctl_expect_out(KVM_GET_SREGS, &reset, sizeof(reset));
-	fake_ioctl_expect(KVM_SET_SREGS, 0);
-	fake_ioctl_expect(KVM_SET_REGS, 0);
-	fake_ioctl_expect(KVM_SET_GUEST_DEBUG, 0);
-	fake_ioctl_on(KVM_RUN, probe_run, script);
-}
 
 static void test_probe_user_stepping(void **state)
 {

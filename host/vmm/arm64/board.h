@@ -32,7 +32,7 @@
 #define BOARD_GICV2_CPUS 8 /* a GICv2 has 8 CPU interfaces at most */
 /*
  * vCPUs whose redistributors fit below the PL011: QEMU virt's first
- * redistributor region holds 123.  --smp stops at RUN_MAX_SMP (64)
+ * redistributor region holds 123.  --smp stops at MACHINE_MAX_SMP (64)
  * first, so a kvm-gicv3 run gets 1..64.
  */
 #define BOARD_GICV3_CPUS                                  \

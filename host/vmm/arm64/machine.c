@@ -12,6 +12,7 @@
 #include "vmm/elf.h"
 #include "vmm/arm64/vcpu.h"
 #include "vmm/arm64/machine.h"
+#include "vmm/arm64/options.h"
 #include "vmm/devices/pl011.h"
 #include "vmm/arm64/irqchip.h"
 #include "vmm/bus.h"
@@ -21,19 +22,12 @@
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
 
-/* Everything one run owns; machine_teardown() releases what was made. */
-struct machine {
+/* Everything one run owns; arm64_teardown() releases what was made. */
+struct arm64_machine {
 	const struct arm64_machine_options *opts;
-	struct guest_mem ram;
-	struct vm vm;
-	bool vm_opened;
-	struct bus bus; /* initialised first: always destroyed */
+	struct machine_core core;
 	struct pl011 uart;
-	struct exitdev exitdev;
-	struct hostctl hostctl;
 	struct kvm_vcpu_init vcpu_init;
-	struct vcpu *vcpus;
-	unsigned int nr_vcpus; /* created so far */
 	uint64_t *mpidr;
 	int vgic_fd;		    /* kvm-gicv3, kvm-gicv2 */
 	struct vgic_user vgic_user; /* user-gicv2 */
@@ -41,42 +35,65 @@ struct machine {
 };
 
 /* The image into guest RAM, before KVM is touched. */
-static int machine_load(struct machine *m)
+static int arm64_load(struct arm64_machine *m)
 {
 	const struct arm64_machine_options *o = m->opts;
 	const struct elf_keepout keepout[] = {
 		{ HV_ARM64_DTB_BASE, HV_ARM64_DTB_MAX, "the device tree" },
 	};
-	char err[RUN_ERR_SIZE];
+	static const struct elf_keepout mmio = {
+		.base = HV_ARM64_GIC_BASE,
+		.size = HV_ARM64_MMIO_END - HV_ARM64_GIC_BASE,
+		.what = "the device window",
+	};
+	static const struct elf_target aarch64 = {
+		.name = "AArch64",
+		.machine = { EM_AARCH64 },
+		.ram_base = HV_ARM64_RAM_BASE,
+		.entry_align = 4,
+		.mmio = &mmio,
+		.check_version = true,
+	};
+	char err[MACHINE_ERR_SIZE];
+	const struct elf_loader ld = {
+		.target = &aarch64,
+		.image = o->image,
+		.size = o->image_size,
+		.ram = &m->core.mem,
+		.keepout = keepout,
+		.nr_keepout = ARRAY_SIZE(keepout),
+		.err = err,
+		.errlen = sizeof(err),
+	};
 	int ret;
 
-	ret = run_mem_alloc(&m->ram, o->mem_mib);
+	ret = machine_mem_alloc(&m->core.mem, o->mem_mib);
 	if (ret)
 		return ret;
-	ret = elf_load(o->image, o->image_size, &m->ram, keepout,
-		       ARRAY_SIZE(keepout), &m->entry, err, sizeof(err));
+	ret = elf_load(&ld, NULL, &m->entry);
 	if (ret)
-		return run_fail(HV_EXIT_BAD_IMAGE, "%s: %s", o->guest, err);
+		return machine_fail(HV_EXIT_BAD_IMAGE, "%s: %s", o->guest, err);
 	return 0;
 }
 
-static void machine_serial_out(void *opaque, uint8_t byte)
+static void arm64_serial_out(void *opaque, uint8_t byte)
 {
-	struct machine *m = opaque;
+	struct arm64_machine *m = opaque;
 
 	m->opts->serial_out(m->opts->serial_opaque, byte);
 }
 
-static int machine_hostctl_spi(void *opaque, uint32_t intid,
-			       enum hostctl_spi_op op)
+static int arm64_hostctl_spi(void *opaque, uint32_t intid,
+			     enum hostctl_spi_op op)
 {
-	struct machine *m = opaque;
+	struct arm64_machine *m = opaque;
 	int ret;
 
 	if (m->opts->irqchip != VGIC_MODE_USER_GICV2) {
 		if (op == HOSTCTL_SPI_PULSE)
-			return vgic_kvm_spi_pulse(&m->vm, intid);
-		return vgic_kvm_spi(&m->vm, intid, op == HOSTCTL_SPI_ASSERT);
+			return vgic_kvm_spi_pulse(&m->core.vm, intid);
+		return vgic_kvm_spi(&m->core.vm, intid,
+				    op == HOSTCTL_SPI_ASSERT);
 	}
 	/* Called under the bus lock, like every access to the model. */
 	ret = vgic_user_spi(&m->vgic_user, intid, op != HOSTCTL_SPI_DEASSERT);
@@ -85,38 +102,40 @@ static int machine_hostctl_spi(void *opaque, uint32_t intid,
 	return ret;
 }
 
-static int machine_devices(struct machine *m)
+static int arm64_devices(struct arm64_machine *m)
 {
 	int ret;
 
-	pl011_init(&m->uart, machine_serial_out, m);
-	ret = run_bus_register(&m->bus, BUS_MMIO,
-			       &(struct bus_region){
-				       .base = HV_ARM64_UART_BASE,
-				       .len = PL011_SIZE,
-				       .max_access = 4,
-				       .ops = &pl011_bus_ops,
-				       .opaque = &m->uart,
-				       .name = "PL011",
-			       },
-			       "the PL011");
+	pl011_init(&m->uart, arm64_serial_out, m);
+	ret = machine_bus_register(&m->core.bus, BUS_MMIO,
+				   &(struct bus_region){
+					   .base = HV_ARM64_UART_BASE,
+					   .len = PL011_SIZE,
+					   .max_access = 4,
+					   .ops = &pl011_bus_ops,
+					   .opaque = &m->uart,
+					   .name = "PL011",
+				   },
+				   "the PL011");
 	if (ret)
 		return ret;
-	ret = run_exitdev_register(&m->bus, BUS_MMIO, HV_ARM64_EXIT_BASE,
-				   &m->exitdev, &m->vm, "the exit register");
+	ret = machine_exitdev_register(&m->core.bus, BUS_MMIO,
+				       HV_ARM64_EXIT_BASE, &m->core.exitdev,
+				       &m->core.vm, "the exit register");
 	if (ret)
 		return ret;
-	m->hostctl = (struct hostctl){
-		.spi = machine_hostctl_spi,
+	m->core.hostctl = (struct hostctl){
+		.spi = arm64_hostctl_spi,
 		.opaque = m,
 	};
-	hostctl_init(&m->hostctl, HV_HOSTCTL_FILTER_NONE);
-	return run_hostctl_register(&m->bus, BUS_MMIO, HV_ARM64_HOSTCTL_BASE,
-				    HV_ARM64_HOSTCTL_SIZE, &m->hostctl,
-				    "the host-control page");
+	hostctl_init(&m->core.hostctl, HV_HOSTCTL_FILTER_NONE);
+	return machine_hostctl_register(&m->core.bus, BUS_MMIO,
+					HV_ARM64_HOSTCTL_BASE,
+					HV_ARM64_HOSTCTL_SIZE, &m->core.hostctl,
+					"the host-control page");
 }
 
-static unsigned int machine_current_cpu(void *opaque)
+static unsigned int arm64_current_cpu(void *opaque)
 {
 	(void)opaque;
 	return vcpu_current_id();
@@ -126,70 +145,71 @@ static unsigned int machine_current_cpu(void *opaque)
  * After every KVM_RUN that returned, exit or -EINTR alike: the timers'
  * levels KVM reports (run->s.regs.device_irq_level) to the GICv2 model.
  */
-static void machine_user_levels(struct vcpu *vcpu)
+static void arm64_user_levels(struct vcpu *vcpu)
 {
-	struct machine *m = vcpu->machine;
+	struct arm64_machine *m = vcpu->machine;
 
 	vgic_user_device_levels(&m->vgic_user, vcpu->id,
 				vcpu->run->s.regs.device_irq_level);
 }
 
 static const struct vcpu_arch_ops machine_user_gicv2_ops = {
-	.after_run = machine_user_levels,
+	.after_run = arm64_user_levels,
 	.handle_exit = arm64_vcpu_handle_exit,
 	.dump_regs = arm64_vcpu_dump_regs,
 };
 
 /* The GICv2 model on the bus; the timers' levels after each KVM_RUN. */
-static int machine_user_gicv2(struct machine *m)
+static int arm64_user_gicv2(struct arm64_machine *m)
 {
 	int ret;
 
-	if (vm_check_cap(&m->vm, KVM_CAP_ARM_USER_IRQ,
+	if (vm_check_cap(&m->core.vm, KVM_CAP_ARM_USER_IRQ,
 			 "KVM_CHECK_EXTENSION(KVM_CAP_ARM_USER_IRQ)") <= 0)
-		return run_fail(
+		return machine_fail(
 			HV_EXIT_NO_KVM,
 			"user-gicv2: this KVM does not report the timers' interrupt levels to userspace (no KVM_CAP_ARM_USER_IRQ)");
-	ret = vgic_user_init(&m->vgic_user, &m->vm, &m->bus, m->nr_vcpus,
-			     machine_current_cpu, m);
+	ret = vgic_user_init(&m->vgic_user, &m->core.vm, &m->core.bus,
+			     m->core.nr_vcpus, arm64_current_cpu, m);
 	if (ret)
-		return run_fail(HV_EXIT_VMM_ERROR,
-				"user-gicv2: cannot set the GICv2 model up: %s",
-				strerror(-ret));
-	for (unsigned int i = 0; i < m->nr_vcpus; i++) {
-		m->vcpus[i].ops = &machine_user_gicv2_ops;
-		m->vcpus[i].machine = m;
+		return machine_fail(
+			HV_EXIT_VMM_ERROR,
+			"user-gicv2: cannot set the GICv2 model up: %s",
+			strerror(-ret));
+	for (unsigned int i = 0; i < m->core.nr_vcpus; i++) {
+		m->core.vcpus[i].ops = &machine_user_gicv2_ops;
+		m->core.vcpus[i].machine = m;
 	}
 	return 0;
 }
 
-static int machine_irqchip(struct machine *m)
+static int arm64_irqchip(struct arm64_machine *m)
 {
 	const struct arm64_machine_options *o = m->opts;
-	char err[RUN_ERR_SIZE];
+	char err[MACHINE_ERR_SIZE];
 	int ret;
 
 	if (o->irqchip == VGIC_MODE_USER_GICV2)
-		return machine_user_gicv2(m);
-	ret = vgic_kvm_create(&m->vm, o->irqchip, m->nr_vcpus, &m->vgic_fd, err,
-			      sizeof(err));
+		return arm64_user_gicv2(m);
+	ret = vgic_kvm_create(&m->core.vm, o->irqchip, m->core.nr_vcpus,
+			      &m->vgic_fd, err, sizeof(err));
 	if (ret == -ENODEV)
-		return run_fail(HV_EXIT_NO_KVM, "%s", err);
+		return machine_fail(HV_EXIT_NO_KVM, "%s", err);
 	if (ret)
-		return run_fail(HV_EXIT_VMM_ERROR, "%s", err);
+		return machine_fail(HV_EXIT_VMM_ERROR, "%s", err);
 	return 0;
 }
 
 /* The device tree at the base of RAM, x0 of the boot vCPU. */
-static int machine_device_tree(struct machine *m)
+static int arm64_device_tree(struct arm64_machine *m)
 {
 	const struct arm64_machine_options *o = m->opts;
-	uint64_t max = m->ram.size < HV_ARM64_DTB_MAX ? m->ram.size :
-							HV_ARM64_DTB_MAX;
+	uint64_t max = m->core.mem.size < HV_ARM64_DTB_MAX ? m->core.mem.size :
+							     HV_ARM64_DTB_MAX;
 	struct board_dt_config cfg = {
-		.ram_size = m->ram.size,
+		.ram_size = m->core.mem.size,
 		.bootargs = o->cmdline,
-		.nr_cpus = m->nr_vcpus,
+		.nr_cpus = m->core.nr_vcpus,
 		.mpidr = m->mpidr,
 		.irqchip = o->irqchip,
 		.hostctl = true,
@@ -197,90 +217,118 @@ static int machine_device_tree(struct machine *m)
 	long ret;
 
 	ret = board_dt_build(
-		&cfg, board_gpa_to_hva(&m->ram, HV_ARM64_DTB_BASE, max), max);
+		&cfg, board_gpa_to_hva(&m->core.mem, HV_ARM64_DTB_BASE, max),
+		max);
 	if (ret < 0)
-		return run_fail(HV_EXIT_VMM_ERROR,
-				"cannot build the device tree: %s",
-				strerror(-ret));
+		return machine_fail(HV_EXIT_VMM_ERROR,
+				    "cannot build the device tree: %s",
+				    strerror(-ret));
 	return 0;
 }
 
-static int machine_create(struct machine *m)
+static int arm64_create(struct arm64_machine *m)
 {
 	const struct arm64_machine_options *o = m->opts;
-	struct vm *vm = &m->vm;
+	struct vm *vm = &m->core.vm;
 	int ret;
 
-	m->vm_opened = true;
-	ret = run_kvm_open(vm);
+	ret = machine_kvm_open(&m->core);
 	if (ret)
 		return ret;
-	ret = arm64_vm_create(vm, &m->ram, &m->vcpu_init);
+	ret = arm64_vm_create(vm, &m->core.mem, &m->vcpu_init);
 	if (ret)
 		goto err_kvm;
-	ret = machine_devices(m);
+	ret = arm64_devices(m);
 	if (ret)
 		return ret;
 
-	m->vcpus = calloc(o->smp, sizeof(*m->vcpus));
+	ret = machine_vcpus_alloc(&m->core, o->smp);
+	if (ret)
+		return ret;
 	m->mpidr = calloc(o->smp, sizeof(*m->mpidr));
-	if (!m->vcpus || !m->mpidr)
-		return run_fail(HV_EXIT_VMM_ERROR, "out of memory");
+	if (!m->mpidr)
+		return machine_fail(HV_EXIT_VMM_ERROR, "out of memory");
 	for (unsigned int i = 0; i < o->smp; i++) {
-		ret = arm64_vcpu_create(&m->vcpus[i], vm, &m->bus, i,
+		ret = arm64_vcpu_create(&m->core.vcpus[i], vm, &m->core.bus, i,
 					&m->vcpu_init, i > 0);
 		if (ret)
 			goto err_kvm;
-		m->nr_vcpus++;
-		ret = arm64_vcpu_mpidr(&m->vcpus[i], &m->mpidr[i]);
+		m->core.nr_vcpus++;
+		ret = arm64_vcpu_mpidr(&m->core.vcpus[i], &m->mpidr[i]);
 		if (ret)
 			goto err_kvm;
 	}
 	/* The vGIC wants every vCPU to exist before its INIT. */
-	ret = machine_irqchip(m);
+	ret = arm64_irqchip(m);
 	if (ret)
 		return ret;
-	ret = machine_device_tree(m);
+	ret = arm64_device_tree(m);
 	if (ret)
 		return ret;
-	ret = arm64_vcpu_set_entry(&m->vcpus[0], m->entry, HV_ARM64_DTB_BASE);
+	ret = arm64_vcpu_set_entry(&m->core.vcpus[0], m->entry,
+				   HV_ARM64_DTB_BASE);
 	if (ret)
 		goto err_kvm;
 	return 0;
 
 err_kvm:
-	return run_fail(HV_EXIT_VMM_ERROR, "%s: %s", vm->failed,
-			strerror(-ret));
+	return machine_fail(HV_EXIT_VMM_ERROR, "%s: %s", vm->failed,
+			    strerror(-ret));
 }
 
-static void machine_teardown(struct machine *m)
+static void arm64_teardown(struct arm64_machine *m)
 {
-	for (unsigned int i = 0; i < m->nr_vcpus; i++)
-		vcpu_destroy(&m->vcpus[i]);
-	free(m->vcpus);
 	free(m->mpidr);
 	if (m->vgic_fd >= 0)
 		close(m->vgic_fd);
-	run_release(&m->bus, m->vm_opened ? &m->vm : NULL, &m->ram);
+	machine_release(&m->core);
 }
 
 int arm64_machine_run(const struct arm64_machine_options *opts,
-		      struct run_times *times)
+		      struct machine_times *times)
 {
-	struct machine m = { .opts = opts, .vgic_fd = -1 };
+	struct arm64_machine m = { .opts = opts, .vgic_fd = -1 };
 	int status;
 
 	memset(times, 0, sizeof(*times));
-	bus_init(&m.bus);
-	status = machine_load(&m);
+	bus_init(&m.core.bus);
+	status = arm64_load(&m);
 	if (!status)
-		status = machine_create(&m);
+		status = arm64_create(&m);
 	if (!status) {
-		status = run_vcpus(&m.vm, m.nr_vcpus, opts->timeout_s,
-				   &vcpu_run_ops, m.vcpus);
-		times->entry_ns = m.vcpus[0].entry_ns;
-		times->stop_ns = m.vm.stop_ns;
+		status = machine_run_vcpus(&m.core.vm, m.core.nr_vcpus,
+					   opts->timeout_s, &vcpu_array_ops,
+					   m.core.vcpus);
+		times->entry_ns = m.core.vcpus[0].entry_ns;
+		times->stop_ns = m.core.vm.stop_ns;
 	}
-	machine_teardown(&m);
+	arm64_teardown(&m);
 	return status;
+}
+
+const struct machine_options *const machine_native = &arm64_machine_options;
+
+int machine_run(const struct machine_config *cfg, const void *opts,
+		struct machine_image *image, struct machine_serial *serial,
+		struct machine_times *times)
+{
+	const struct arm64_options *o = opts;
+	struct arm64_machine_options machine = {
+		.guest = cfg->guest,
+		.smp = cfg->smp,
+		.mem_mib = cfg->mem_mib,
+		.timeout_s = cfg->timeout_s,
+		.irqchip = o->irqchip,
+		.cmdline = cfg->cmdline,
+		.serial_out = machine_serial_out,
+		.serial_opaque = serial,
+	};
+	int status;
+
+	status = machine_image_map(image);
+	if (status)
+		return status;
+	machine.image = image->data;
+	machine.image_size = image->size;
+	return arm64_machine_run(&machine, times);
 }

@@ -9,7 +9,7 @@
 #include "vmm/arm64/board.h"
 #include "vmm/machine.h"
 
-/* As run_check_options() has checked them: smp fits the irqchip. */
+/* As arm64_machine_options.check has checked them: smp fits the irqchip. */
 struct arm64_machine_options {
 	const char *guest; /* the image's name, for messages */
 	const void *image; /* the image file's bytes */
@@ -33,6 +33,6 @@ struct arm64_machine_options {
  * stderr (plus the registers of the vCPU at fault).
  */
 int arm64_machine_run(const struct arm64_machine_options *opts,
-		      struct run_times *times);
+		      struct machine_times *times);
 
 #endif /* VMM_ARM64_MACHINE_H */

@@ -1,65 +1,63 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The arm64 side of `hvcheck run`: its options, handed to the machine. */
+/* The arm64 machine's own `hvcheck run` options: its irqchip. */
+#include "array_size.h"
 #include "hvcheck_abi.h"
 #include "vmm/arm64/board.h"
-#include "vmm/arm64/machine.h"
-#include "vmm/machine.h"
+#include "vmm/arm64/options.h"
 
-_Static_assert(RUN_MAX_MEM_MIB == HV_ARM64_MAX_RAM_MIB,
-	       "--mem's bound is the arm64 machine's");
-
-/* --irqchip, or KVM's in-kernel GICv3 (QEMU virt's gic-version=3). */
-static int run_arm64_irqchip(const struct run_options *opts,
-			     enum vgic_mode *chip)
+static int arm64_set_irqchip(void *dst, const struct option_spec *spec,
+			     const char *value, char *err, size_t errlen)
 {
-	*chip = VGIC_MODE_KVM_GICV3;
-	return opts->irqchip ? vgic_mode_parse(opts->irqchip, chip) : 0;
-}
+	struct arm64_options *o = dst;
 
-int run_check_options(const struct run_options *opts, char *err, size_t errlen)
-{
-	enum vgic_mode chip;
-	unsigned int max;
-
-	if (opts->pmu_opt)
-		return run_arg_error(
+	if (vgic_mode_parse(value, &o->irqchip))
+		return option_error(
 			err, errlen,
-			"%s is an x86_64 option: the arm64 machine has no vPMU settings",
-			opts->pmu_opt);
-	if (run_arm64_irqchip(opts, &chip))
-		return run_arg_error(
-			err, errlen,
-			"--irqchip: '%s' is not kvm-gicv3, kvm-gicv2 or user-gicv2",
-			opts->irqchip);
-	max = board_irqchip_max_cpus(chip);
-	if (opts->smp > max)
-		return run_arg_error(err, errlen,
-				     "--smp %u: %s serves 1 to %u vCPUs",
-				     opts->smp, vgic_mode_name(chip), max);
+			"%s: '%s' is not kvm-gicv3, kvm-gicv2 or user-gicv2",
+			spec->name, value);
 	return 0;
 }
 
-int run_machine(const struct run_options *opts, struct run_image *image,
-		struct run_serial *serial, struct run_times *times)
+static const struct option_spec arm64_specs[] = {
+	{ .name = "--irqchip",
+	  .arg = "CHIP",
+	  .help = "the GIC: kvm-gicv3 (default: KVM's in-kernel\n"
+		  "GICv3), kvm-gicv2, or user-gicv2 (the VMM's own\n"
+		  "GICv2, docs/gic.md)",
+	  .set = arm64_set_irqchip },
+};
+
+/* KVM's in-kernel GICv3: QEMU virt's gic-version=3. */
+static void arm64_options_init(void *opts)
 {
-	struct arm64_machine_options machine = {
-		.guest = opts->guest,
-		.smp = opts->smp,
-		.mem_mib = opts->mem_mib,
-		.timeout_s = opts->timeout_s,
-		.cmdline = opts->cmdline,
-		.serial_out = run_serial_out,
-		.serial_opaque = serial,
+	*(struct arm64_options *)opts = (struct arm64_options){
+		.irqchip = VGIC_MODE_KVM_GICV3,
 	};
-
-	int status;
-
-	status = run_image_map(image);
-	if (status)
-		return status;
-	machine.image = image->data;
-	machine.image_size = image->size;
-	/* run_check_options() has refused a bad name. */
-	run_arm64_irqchip(opts, &machine.irqchip);
-	return arm64_machine_run(&machine, times);
 }
+
+static int arm64_options_check(const struct machine_config *cfg,
+			       const void *opts, char *err, size_t errlen)
+{
+	const struct arm64_options *o = opts;
+	unsigned int max = board_irqchip_max_cpus(o->irqchip);
+
+	if (cfg->smp > max)
+		return option_error(err, errlen,
+				    "--smp %u: %s serves 1 to %u vCPUs",
+				    cfg->smp, vgic_mode_name(o->irqchip), max);
+	return 0;
+}
+
+_Static_assert(MACHINE_MAX_MEM_MIB == HV_ARM64_MAX_RAM_MIB,
+	       "--mem's bound is the arm64 machine's");
+
+const struct machine_options arm64_machine_options = {
+	.arch = "arm64",
+	.table = { .title = "arm64 only",
+		   .specs = arm64_specs,
+		   .nr = ARRAY_SIZE(arm64_specs) },
+	.size = sizeof(struct arm64_options),
+	.init = arm64_options_init,
+	.check = arm64_options_check,
+	.foreign_why = "the arm64 machine has no vPMU settings",
+};

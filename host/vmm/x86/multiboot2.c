@@ -1,34 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Multiboot2 image loader, written from the Multiboot2 specification 2.0. */
 #include <elf.h>
-#include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
+#include "vmm/elf.h"
 #include "vmm/x86/multiboot2.h"
 
 #define MB2_HEADER_SIZE 16 /* magic, architecture, header_length, checksum */
 #define MB2_TAG_SIZE	8  /* type, flags, size */
 
-/* A range of guest-physical memory to fill from the file. */
-struct mb2_chunk {
-	uint64_t paddr;
-	uint64_t vaddr;	 /* where the image believes it runs (ELF) */
-	uint64_t offset; /* in the file */
-	uint64_t filesz;
-	uint64_t memsz;
+static int mb2_elf_words(const struct elf_loader *elf,
+			 const struct elf_refusal *r);
+
+/*
+ * An x86 image for elf_load(): ELF32 or ELF64, EM_386 or EM_X86_64, RAM
+ * from 0, checked and refused as this loader always has.
+ */
+static const struct elf_target mb2_elf_target = {
+	.name = "x86",
+	.machine = { EM_386, EM_X86_64 },
+	.elf32 = true,
+	.ram_base = 0,
+	.ident_first = true,
+	.check_sections = true,
+	.skip_empty = true,
+	.segment = "ELF segment",
+	.words = mb2_elf_words,
 };
 
 struct mb2_loader {
-	const uint8_t *image;
-	size_t size;
-	const struct guest_mem *mem;
-	const struct mb2_keepout *keepout;
-	unsigned int nr_keepout;
-	char *err;
-	size_t errlen;
+	struct elf_loader elf; /* the image, guest memory, keep-outs, err */
 
 	size_t header_offset;
 	bool has_address_tag;
@@ -37,25 +39,8 @@ struct mb2_loader {
 	uint32_t entry_addr;
 };
 
-struct mb2_elf {
-	bool is64;
-	uint64_t entry;
-	uint64_t phoff, shoff;
-	uint64_t phentsize, phnum, shentsize, shnum;
-};
-
-static int mb2_fail(struct mb2_loader *ld, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int mb2_fail(struct mb2_loader *ld, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(ld->err, ld->errlen, fmt, ap);
-	va_end(ap);
-	return -ENOEXEC;
-}
+/* A refusal of the image, in ld->elf.err; returns -ENOEXEC. */
+#define mb2_fail(ld, ...) elf_fail(&(ld)->elf, __VA_ARGS__)
 
 static uint32_t mb2_u32(const uint8_t *p)
 {
@@ -73,21 +58,14 @@ static uint16_t mb2_u16(const uint8_t *p)
 	return v;
 }
 
-/* Whether [offset, offset + len) lies inside the file. */
-static bool mb2_in_file(const struct mb2_loader *ld, uint64_t offset,
-			uint64_t len)
-{
-	return offset <= ld->size && len <= ld->size - offset;
-}
-
 static int mb2_find_header(struct mb2_loader *ld)
 {
-	size_t limit = ld->size < MB2_SEARCH_LIMIT ? ld->size :
-						     MB2_SEARCH_LIMIT;
+	size_t limit = ld->elf.size < MB2_SEARCH_LIMIT ? ld->elf.size :
+							 MB2_SEARCH_LIMIT;
 
 	for (size_t off = 0; off + MB2_HEADER_SIZE <= limit;
 	     off += MB2_HEADER_ALIGN) {
-		if (mb2_u32(ld->image + off) == MB2_HEADER_MAGIC) {
+		if (mb2_u32(ld->elf.image + off) == MB2_HEADER_MAGIC) {
 			ld->header_offset = off;
 			return 0;
 		}
@@ -181,7 +159,7 @@ static int mb2_header_tag(struct mb2_loader *ld, const uint8_t *tag,
 
 static int mb2_parse_header(struct mb2_loader *ld)
 {
-	const uint8_t *hdr = ld->image + ld->header_offset;
+	const uint8_t *hdr = ld->elf.image + ld->header_offset;
 	uint32_t arch = mb2_u32(hdr + 4);
 	uint32_t length = mb2_u32(hdr + 8);
 	uint32_t checksum = mb2_u32(hdr + 12);
@@ -207,7 +185,7 @@ static int mb2_parse_header(struct mb2_loader *ld)
 			ld,
 			"Multiboot2 header length %u overruns the first %d bytes",
 			length, MB2_SEARCH_LIMIT);
-	if (!mb2_in_file(ld, ld->header_offset, length))
+	if (!elf_in_file(&ld->elf, ld->header_offset, length))
 		return mb2_fail(
 			ld,
 			"truncated image: Multiboot2 header length %u overruns the end of the file",
@@ -244,74 +222,10 @@ static int mb2_parse_header(struct mb2_loader *ld)
 	return 0;
 }
 
-/*
- * Checks that [paddr, paddr + memsz) is guest RAM and leaves the VMM's
- * own areas alone; what names it in messages.
- */
-static int mb2_check_placement(struct mb2_loader *ld, const char *what,
-			       uint64_t paddr, uint64_t memsz)
-{
-	uint64_t end = paddr + memsz;
-
-	if (!vm_gpa_to_hva(ld->mem, paddr, memsz))
-		return mb2_fail(
-			ld,
-			"%s [0x%llx, 0x%llx) lies outside guest memory (%llu MiB)",
-			what, (unsigned long long)paddr,
-			end < paddr ? ~0ULL : (unsigned long long)end,
-			(unsigned long long)(ld->mem->size >> 20));
-	for (unsigned int i = 0; i < ld->nr_keepout; i++) {
-		const struct mb2_keepout *k = &ld->keepout[i];
-
-		if (paddr < k->base + k->size && k->base < end)
-			return mb2_fail(
-				ld,
-				"%s [0x%llx, 0x%llx) overlaps %s [0x%llx, 0x%llx)",
-				what, (unsigned long long)paddr,
-				(unsigned long long)end, k->what,
-				(unsigned long long)k->base,
-				(unsigned long long)(k->base + k->size));
-	}
-	return 0;
-}
-
-static int mb2_check_chunk(struct mb2_loader *ld, const char *what,
-			   const struct mb2_chunk *c)
-{
-	if (c->filesz > c->memsz)
-		return mb2_fail(
-			ld, "%s: memsz 0x%llx is smaller than filesz 0x%llx",
-			what, (unsigned long long)c->memsz,
-			(unsigned long long)c->filesz);
-	if (!mb2_in_file(ld, c->offset, c->filesz))
-		return mb2_fail(
-			ld,
-			"truncated image: %s data [0x%llx, +0x%llx) is beyond the end of the file (%zu bytes)",
-			what, (unsigned long long)c->offset,
-			(unsigned long long)c->filesz, ld->size);
-	if (!c->memsz)
-		return 0;
-	return mb2_check_placement(ld, what, c->paddr, c->memsz);
-}
-
-/* Only called on checked chunks. */
-static void mb2_copy_chunk(struct mb2_loader *ld, const struct mb2_chunk *c)
-{
-	uint8_t *dst = vm_gpa_to_hva(ld->mem, c->paddr, c->memsz);
-
-	memcpy(dst, ld->image + c->offset, c->filesz);
-	memset(dst + c->filesz, 0, c->memsz - c->filesz);
-}
-
-static bool mb2_chunk_holds(const struct mb2_chunk *c, uint64_t paddr)
-{
-	return paddr >= c->paddr && paddr - c->paddr < c->memsz;
-}
-
 /* The a.out kludge: the address tag says what to load where. */
 static int mb2_load_by_address_tag(struct mb2_loader *ld, uint32_t *entry)
 {
-	struct mb2_chunk c = { 0 };
+	struct elf_range c = { 0 };
 	uint64_t load_addr = ld->load_addr;
 	int ret;
 
@@ -337,7 +251,7 @@ static int mb2_load_by_address_tag(struct mb2_loader *ld, uint32_t *entry)
 	c.paddr = c.vaddr = load_addr;
 	c.offset = ld->header_offset - (ld->header_addr - load_addr);
 	if (!ld->load_end_addr) {
-		c.filesz = ld->size - c.offset;
+		c.filesz = ld->elf.size - c.offset;
 	} else if (ld->load_end_addr < load_addr) {
 		return mb2_fail(
 			ld,
@@ -355,189 +269,128 @@ static int mb2_load_by_address_tag(struct mb2_loader *ld, uint32_t *entry)
 				ld->bss_end_addr);
 		c.memsz = ld->bss_end_addr - load_addr;
 	}
-	ret = mb2_check_chunk(ld, "address tag load range", &c);
+	ret = elf_check_range(&ld->elf, "address tag load range", &c);
 	if (ret)
 		return ret;
-	if (!mb2_chunk_holds(&c, ld->entry_addr))
+	if (ld->entry_addr < c.paddr || ld->entry_addr - c.paddr >= c.memsz)
 		return mb2_fail(
 			ld,
 			"entry point 0x%x is outside the loaded image [0x%llx, 0x%llx)",
 			ld->entry_addr, (unsigned long long)c.paddr,
 			(unsigned long long)(c.paddr + c.memsz));
-	mb2_copy_chunk(ld, &c);
+	elf_copy_range(&ld->elf, &c);
 	*entry = ld->entry_addr;
 	return 0;
 }
 
-/* The ELF32 and ELF64 file headers hold the same fields at two widths. */
-#define MB2_READ_EHDR(ehdr_type, ld, elf, type, machine)                   \
-	do {                                                               \
-		ehdr_type eh;                                              \
-                                                                           \
-		if ((ld)->size < sizeof(eh))                               \
-			return mb2_fail(ld, "truncated ELF: file header"); \
-		memcpy(&eh, (ld)->image, sizeof(eh));                      \
-		(type) = eh.e_type;                                        \
-		(machine) = eh.e_machine;                                  \
-		(elf)->entry = eh.e_entry;                                 \
-		(elf)->phoff = eh.e_phoff;                                 \
-		(elf)->phentsize = eh.e_phentsize;                         \
-		(elf)->phnum = eh.e_phnum;                                 \
-		(elf)->shoff = eh.e_shoff;                                 \
-		(elf)->shentsize = eh.e_shentsize;                         \
-		(elf)->shnum = eh.e_shnum;                                 \
-	} while (0)
-
-static int mb2_parse_elf(struct mb2_loader *ld, struct mb2_elf *elf)
+/* The x86 words of a refused ELF range: the address tag's too. */
+static int mb2_range_words(const struct elf_loader *elf,
+			   const struct elf_refusal *r)
 {
-	const uint8_t *ident = ld->image;
-	uint16_t machine, type;
+	const struct elf_range *c = r->range;
+	const struct elf_keepout *k = r->keepout;
+	unsigned long long start = c->paddr, end = c->paddr + c->memsz;
 
-	if (ld->size < SELFMAG || memcmp(ident, ELFMAG, SELFMAG))
-		return mb2_fail(
-			ld,
+	switch (r->defect) {
+	case ELF_MEMSZ_BELOW_FILESZ:
+		return elf_fail(
+			elf, "%s: memsz 0x%llx is smaller than filesz 0x%llx",
+			r->what, (unsigned long long)c->memsz,
+			(unsigned long long)c->filesz);
+	case ELF_DATA_BEYOND:
+		return elf_fail(
+			elf,
+			"truncated image: %s data [0x%llx, +0x%llx) is beyond the end of the file (%zu bytes)",
+			r->what, (unsigned long long)c->offset,
+			(unsigned long long)c->filesz, elf->size);
+	case ELF_OVERLAPS:
+		return elf_fail(
+			elf, "%s [0x%llx, 0x%llx) overlaps %s [0x%llx, 0x%llx)",
+			r->what, start, end, k->what,
+			(unsigned long long)k->base,
+			(unsigned long long)(k->base + k->size));
+	case ELF_WRAPS:
+	case ELF_OUTSIDE_RAM:
+	default:
+		return elf_fail(
+			elf,
+			"%s [0x%llx, 0x%llx) lies outside guest memory (%llu MiB)",
+			r->what, start, end < start ? ~0ULL : end,
+			(unsigned long long)(elf->ram->size >> 20));
+	}
+}
+
+/* The x86 words of a refused ELF image, where they are not elf.c's. */
+static int mb2_elf_words(const struct elf_loader *elf,
+			 const struct elf_refusal *r)
+{
+	unsigned long long v = r->value;
+
+	if (r->range)
+		return mb2_range_words(elf, r);
+	switch (r->defect) {
+	case ELF_NOT_ELF:
+		return elf_fail(
+			elf,
 			"not an ELF image, and its Multiboot2 header has no address tag");
-	if (ld->size < EI_NIDENT)
-		return mb2_fail(ld, "truncated ELF: file header");
-	if (ident[EI_DATA] != ELFDATA2LSB)
-		return mb2_fail(ld, "ELF image is not little-endian");
-	if (ident[EI_CLASS] == ELFCLASS64) {
-		MB2_READ_EHDR(Elf64_Ehdr, ld, elf, type, machine);
-		elf->is64 = true;
-	} else if (ident[EI_CLASS] == ELFCLASS32) {
-		MB2_READ_EHDR(Elf32_Ehdr, ld, elf, type, machine);
-		elf->is64 = false;
-	} else {
-		return mb2_fail(ld, "ELF class %u is neither ELF32 nor ELF64",
-				ident[EI_CLASS]);
-	}
-	if (type != ET_EXEC)
-		return mb2_fail(ld, "ELF type %u is not an executable", type);
-	if (machine != EM_386 && machine != EM_X86_64)
-		return mb2_fail(ld, "ELF machine %u is not x86", machine);
-	if (!elf->phnum)
-		return mb2_fail(ld, "ELF image has no program headers");
-	if (elf->phentsize <
-	    (elf->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)))
-		return mb2_fail(ld, "ELF program header size %llu is too small",
-				(unsigned long long)elf->phentsize);
-	if (!mb2_in_file(ld, elf->phoff, elf->phnum * elf->phentsize))
-		return mb2_fail(
-			ld,
+	case ELF_TRUNCATED:
+		return elf_fail(elf, "truncated ELF: file header");
+	case ELF_BAD_DATA:
+		return elf_fail(elf, "ELF image is not little-endian");
+	case ELF_BAD_CLASS:
+		return elf_fail(elf,
+				"ELF class %llu is neither ELF32 nor ELF64", v);
+	case ELF_BAD_TYPE:
+		return elf_fail(elf, "ELF type %llu is not an executable", v);
+	case ELF_BAD_MACHINE:
+		return elf_fail(elf, "ELF machine %llu is not x86", v);
+	case ELF_NO_PHDRS:
+		return elf_fail(elf, "ELF image has no program headers");
+	case ELF_BAD_PHENTSIZE:
+		return elf_fail(elf,
+				"ELF program header size %llu is too small", v);
+	case ELF_PHDRS_BEYOND:
+		return elf_fail(
+			elf,
 			"truncated ELF: program headers are beyond the end of the file");
-	if (elf->shnum &&
-	    !mb2_in_file(ld, elf->shoff, elf->shnum * elf->shentsize))
-		return mb2_fail(
-			ld,
+	case ELF_SHDRS_BEYOND:
+		return elf_fail(
+			elf,
 			"truncated ELF: section headers are beyond the end of the file");
-	return 0;
-}
-
-/* Program header i as a chunk; returns whether it is PT_LOAD. */
-static bool mb2_elf_segment(const struct mb2_loader *ld,
-			    const struct mb2_elf *elf, uint64_t i,
-			    struct mb2_chunk *c)
-{
-	const uint8_t *ph = ld->image + elf->phoff + i * elf->phentsize;
-
-	if (elf->is64) {
-		Elf64_Phdr p;
-
-		memcpy(&p, ph, sizeof(p));
-		*c = (struct mb2_chunk){ p.p_paddr, p.p_vaddr, p.p_offset,
-					 p.p_filesz, p.p_memsz };
-		return p.p_type == PT_LOAD;
-	} else {
-		Elf32_Phdr p;
-
-		memcpy(&p, ph, sizeof(p));
-		*c = (struct mb2_chunk){ p.p_paddr, p.p_vaddr, p.p_offset,
-					 p.p_filesz, p.p_memsz };
-		return p.p_type == PT_LOAD;
+	case ELF_NO_LOAD:
+		return elf_fail(elf, "ELF image has no loadable segment");
+	default: /* empty image, entry point outside every segment */
+		return elf_words(elf, r);
 	}
 }
 
-/*
- * The physical entry point.  e_entry is a virtual address; a segment
- * whose virtual range holds it translates it (an image linked to run
- * high), else it must be physical already.  An entry address tag gives
- * a physical address directly.
- */
-static int mb2_elf_entry(struct mb2_loader *ld, const struct mb2_elf *elf,
-			 uint32_t *entry)
-{
-	uint64_t want = ld->has_entry_tag ? ld->entry_addr : elf->entry;
-	struct mb2_chunk c;
-	uint64_t i;
-
-	if (!ld->has_entry_tag) {
-		for (i = 0; i < elf->phnum; i++) {
-			if (!mb2_elf_segment(ld, elf, i, &c) || !c.memsz)
-				continue;
-			if (want >= c.vaddr && want - c.vaddr < c.memsz) {
-				*entry = want - c.vaddr + c.paddr;
-				return 0;
-			}
-		}
-	}
-	for (i = 0; i < elf->phnum; i++) {
-		if (mb2_elf_segment(ld, elf, i, &c) &&
-		    mb2_chunk_holds(&c, want)) {
-			*entry = want;
-			return 0;
-		}
-	}
-	return mb2_fail(ld,
-			"entry point 0x%llx is outside every loaded segment",
-			(unsigned long long)want);
-}
-
+/* ELF: the address tag is absent, an entry address tag overrides e_entry. */
 static int mb2_load_elf(struct mb2_loader *ld, uint32_t *entry)
 {
-	struct mb2_elf elf;
-	struct mb2_chunk c;
-	unsigned int nr_loads = 0;
-	char what[40];
-	uint64_t i;
+	uint64_t tag_entry = ld->entry_addr, at;
 	int ret;
 
-	ret = mb2_parse_elf(ld, &elf);
-	if (ret)
-		return ret;
-	for (i = 0; i < elf.phnum; i++) {
-		if (!mb2_elf_segment(ld, &elf, i, &c))
-			continue;
-		snprintf(what, sizeof(what), "ELF segment %llu",
-			 (unsigned long long)i);
-		ret = mb2_check_chunk(ld, what, &c);
-		if (ret)
-			return ret;
-		nr_loads += c.memsz != 0;
-	}
-	if (!nr_loads)
-		return mb2_fail(ld, "ELF image has no loadable segment");
-	ret = mb2_elf_entry(ld, &elf, entry);
-	if (ret)
-		return ret;
-	for (i = 0; i < elf.phnum; i++) {
-		if (mb2_elf_segment(ld, &elf, i, &c) && c.memsz)
-			mb2_copy_chunk(ld, &c);
-	}
-	return 0;
+	ret = elf_load(&ld->elf, ld->has_entry_tag ? &tag_entry : NULL, &at);
+	if (!ret)
+		*entry = at; /* in guest RAM, which ends below 4 GiB */
+	return ret;
 }
 
 int mb2_load(const void *image, size_t size, const struct guest_mem *mem,
-	     const struct mb2_keepout *keepout, unsigned int nr_keepout,
+	     const struct elf_keepout *keepout, unsigned int nr_keepout,
 	     uint32_t *entry, char *err, size_t errlen)
 {
 	struct mb2_loader ld = {
-		.image = image,
-		.size = size,
-		.mem = mem,
-		.keepout = keepout,
-		.nr_keepout = nr_keepout,
-		.err = err,
-		.errlen = errlen,
+		.elf = {
+			.target = &mb2_elf_target,
+			.image = image,
+			.size = size,
+			.ram = mem,
+			.keepout = keepout,
+			.nr_keepout = nr_keepout,
+			.err = err,
+			.errlen = errlen,
+		},
 	};
 	int ret;
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vmm/elf.h"
 #include "vmm/vm.h"
 
 #define MB2_HEADER_MAGIC     0xe85250d6
@@ -41,23 +42,17 @@
 #define MB2_MMAP_RESERVED     2
 #define MB2_MMAP_ENTRY_SIZE   24
 
-/* A guest-physical range the image must leave alone. */
-struct mb2_keepout {
-	uint64_t base;
-	uint64_t size;
-	const char *what; /* "the boot information", in messages */
-};
-
 /*
  * Finds and checks the Multiboot2 header of image[0..size), loads the
  * image (by its address tag, else its ELF32/ELF64 PT_LOAD segments at
- * p_paddr) into mem and stores its guest-physical entry point.  A pure
- * function: no KVM, no I/O.  Returns 0, or -ENOEXEC with a one-line
+ * p_paddr, through elf_load()) into mem, leaving keepout[] ("the boot
+ * information") alone, and stores its guest-physical entry point.  A
+ * pure function: no KVM, no I/O.  Returns 0, or -ENOEXEC with a one-line
  * description of the defect in err[errlen].  Nothing is written to mem
  * unless the whole image is valid.
  */
 int mb2_load(const void *image, size_t size, const struct guest_mem *mem,
-	     const struct mb2_keepout *keepout, unsigned int nr_keepout,
+	     const struct elf_keepout *keepout, unsigned int nr_keepout,
 	     uint32_t *entry, char *err, size_t errlen);
 
 struct mb2_info_config {

@@ -6,7 +6,7 @@
 #include "hvcheck_abi.h"
 #include "vmm/x86/multiboot2.h"
 #include "vmm/x86/vcpu.h"
-#include "vmm/x86/vpmu_emulated.h"
+#include "vmm/x86/vpmu.h"
 #include "vmm/x86/regs.h"
 
 /* Selectors of the Multiboot2 entry state; the values are ours to pick. */
@@ -67,7 +67,7 @@ static void vcpu_flat_segment(struct kvm_segment *seg, uint16_t selector,
 	};
 }
 
-int vcpu_set_mb2_entry(struct vcpu *vcpu, uint32_t entry, uint32_t info)
+int x86_vcpu_set_mb2_entry(struct vcpu *vcpu, uint32_t entry, uint32_t info)
 {
 	struct kvm_regs regs = {
 		.rax = MB2_BOOTLOADER_MAGIC,
@@ -129,18 +129,17 @@ static void vcpu_io(struct vcpu *vcpu)
 }
 
 /*
- * The emulated vPMU's MSRs go to the vCPU's own model; any other MSR
- * that exits (none unless a device registers one) to the bus.
+ * The vPMU's MSRs go to its back end (the emulated vPMU's model); any
+ * other MSR that exits (none unless a device registers one) to the bus.
  */
 static void vcpu_msr(struct vcpu *vcpu, bool write)
 {
+	const struct vpmu_backend *pmu = vcpu->pmu_backend;
 	struct kvm_run *run = vcpu->run;
 	uint64_t val;
 
-	if (vcpu->pmu && vpmu_owns_msr(run->msr.index)) {
-		vcpu_pmu_msr_exit(vcpu, write);
+	if (pmu && pmu->msr_exit && pmu->msr_exit(vcpu, write))
 		return;
-	}
 	if (write) {
 		run->msr.error = bus_write(vcpu->bus, BUS_MSR, run->msr.index,
 					   8, run->msr.data) != 0;
@@ -192,9 +191,9 @@ static void vcpu_handle_exit(struct vcpu *vcpu)
 		vcpu_msr(vcpu, true);
 		break;
 	case KVM_EXIT_DEBUG:
-		if (!vcpu->pmu || !vcpu->pmu->stepping)
+		if (!vcpu->pmu_backend || !vcpu->pmu_backend->debug_exit ||
+		    !vcpu->pmu_backend->debug_exit(vcpu))
 			goto unhandled;
-		vcpu_pmu_debug_exit(vcpu);
 		break;
 	case KVM_EXIT_SHUTDOWN:
 		vm_stop(vcpu->vm, HV_EXIT_TRIPLE_FAULT, vcpu->id,
@@ -221,25 +220,25 @@ unhandled:
 
 static void vcpu_x86_before_run(struct vcpu *vcpu)
 {
-	if (vcpu->pmu)
-		vcpu_pmu_before_run(vcpu);
+	if (vcpu->pmu_backend && vcpu->pmu_backend->before_run)
+		vcpu->pmu_backend->before_run(vcpu);
 }
 
 static void vcpu_x86_after_run(struct vcpu *vcpu)
 {
-	if (vcpu->pmu)
-		vcpu_pmu_after_run(vcpu);
+	if (vcpu->pmu_backend && vcpu->pmu_backend->after_run)
+		vcpu->pmu_backend->after_run(vcpu);
 }
 
 static const struct vcpu_arch_ops vcpu_x86_ops = {
 	.before_run = vcpu_x86_before_run,
 	.after_run = vcpu_x86_after_run,
 	.handle_exit = vcpu_handle_exit,
-	.dump_regs = vcpu_dump_regs,
+	.dump_regs = x86_vcpu_dump_regs,
 };
 
-int vcpu_create(struct vcpu *vcpu, struct vm *vm, struct bus *bus, int id,
-		const struct cpuid *cpuid)
+int x86_vcpu_create(struct vcpu *vcpu, struct vm *vm, struct bus *bus, int id,
+		    const struct cpuid *cpuid)
 {
 	int ret = vcpu_open(vcpu, vm, bus, id, &vcpu_x86_ops);
 
@@ -252,8 +251,8 @@ int vcpu_create(struct vcpu *vcpu, struct vm *vm, struct bus *bus, int id,
 	return ret;
 }
 
-const char *vcpu_mode_name(const struct kvm_regs *regs,
-			   const struct kvm_sregs *sregs)
+const char *x86_vcpu_mode_name(const struct kvm_regs *regs,
+			       const struct kvm_sregs *sregs)
 {
 	if (!(sregs->cr0 & X86_CR0_PE))
 		return "real mode";
@@ -267,8 +266,8 @@ const char *vcpu_mode_name(const struct kvm_regs *regs,
 					 "32-bit protected mode";
 }
 
-void vcpu_print_regs(FILE *out, int id, const struct kvm_regs *regs,
-		     const struct kvm_sregs *sregs)
+void x86_vcpu_print_regs(FILE *out, int id, const struct kvm_regs *regs,
+			 const struct kvm_sregs *sregs)
 {
 	const struct {
 		const char *name;
@@ -289,7 +288,7 @@ void vcpu_print_regs(FILE *out, int id, const struct kvm_regs *regs,
 	};
 
 	fprintf(out, "hvcheck: vCPU %d registers (%s):\n", id,
-		vcpu_mode_name(regs, sregs));
+		x86_vcpu_mode_name(regs, sregs));
 	for (size_t i = 0; i < ARRAY_SIZE(r); i++)
 		fprintf(out, "  %-6s %016llx%s", r[i].name, r[i].val,
 			i % 3 == 2 ? "\n" : "");
@@ -297,7 +296,7 @@ void vcpu_print_regs(FILE *out, int id, const struct kvm_regs *regs,
 		sregs->ss.selector);
 }
 
-int vcpu_dump_regs(struct vcpu *vcpu, FILE *out)
+int x86_vcpu_dump_regs(struct vcpu *vcpu, FILE *out)
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
@@ -310,6 +309,6 @@ int vcpu_dump_regs(struct vcpu *vcpu, FILE *out)
 		       "KVM_GET_SREGS");
 	if (ret < 0)
 		return ret;
-	vcpu_print_regs(out, vcpu->id, &regs, &sregs);
+	x86_vcpu_print_regs(out, vcpu->id, &regs, &sregs);
 	return 0;
 }

@@ -16,8 +16,8 @@
 #define VM_IDENTITY_MAP_GPA 0xfeffc000ULL
 #define VM_TSS_GPA	    0xfeffd000UL
 
-int vm_gva_to_gpa(const struct guest_mem *mem, const struct vm_paging *pg,
-		  uint64_t gva, uint64_t *gpa)
+int x86_gva_to_gpa(const struct guest_mem *mem, const struct vm_paging *pg,
+		   uint64_t gva, uint64_t *gpa)
 {
 	uint64_t table = pg->cr3 & X86_PTE_ADDR, entry;
 	const uint64_t *hva;
@@ -71,7 +71,7 @@ static int vm_x86_setup(struct vm *vm)
 			"KVM_CREATE_IRQCHIP");
 }
 
-int vm_x86_create(struct vm *vm, const struct guest_mem *mem)
+int x86_vm_create(struct vm *vm, const struct guest_mem *mem)
 {
 	static const struct vm_shape x86 = {
 		.ram_gpa = 0,

@@ -18,13 +18,13 @@ struct vm_paging {
  * outside RAM or the address is not mapped.  Access rights are not
  * checked: the VMM only reads code the vCPU is executing.
  */
-int vm_gva_to_gpa(const struct guest_mem *mem, const struct vm_paging *pg,
-		  uint64_t gva, uint64_t *gpa);
+int x86_gva_to_gpa(const struct guest_mem *mem, const struct vm_paging *pg,
+		   uint64_t gva, uint64_t *gpa);
 
 /*
  * vm_create() with RAM at guest-physical 0, Intel's real-mode helpers
  * and the in-kernel PIC, IOAPIC and LAPICs.
  */
-int vm_x86_create(struct vm *vm, const struct guest_mem *mem);
+int x86_vm_create(struct vm *vm, const struct guest_mem *mem);
 
 #endif /* VMM_X86_VM_H */

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vpmu/vpmu.h"
+#include "hvcheck_abi.h"
+#include "vmm/x86/vpmu.h"
 #include "vmm/x86/vpmu_kvm.h"
+#include "vpmu/vpmu.h"
 
 /* CPUID.0AH fields (SDM vol. 2, CPUID). */
 #define CPUID_0A_EAX_VERSION	 0x000000ffu
@@ -342,3 +344,181 @@ int vpmu_kvm_install_filter(struct vm *vm,
 				      strerror(-ret));
 	return 0;
 }
+
+/* The kvm back end's state: what every vCPU and filter switch needs. */
+struct vpmu_kvm_state {
+	uint64_t perf_caps; /* IA32_PERF_CAPABILITIES for every vCPU */
+	/* each policy's KVM_SET_PMU_EVENT_FILTER argument */
+	struct kvm_pmu_event_filter **filters;
+	struct kvm_pmu_event_filter *no_filter; /* for slot none */
+};
+
+/* Whether any policy has masked events, which KVM must support. */
+static bool vpmu_kvm_wants_masked(const struct x86_vpmu *vp)
+{
+	for (unsigned int i = 0; i < vp->opts->nr_pmu_filters; i++)
+		if (!vp->policies[i].none &&
+		    (vp->policies[i].x86.flags & FILTER_FLAG_MASKED_EVENTS))
+			return true;
+	return false;
+}
+
+/*
+ * Each policy's KVM_SET_PMU_EVENT_FILTER argument, the first installed:
+ * 0 or -errno and why, with *bad the policy this KVM cannot take.
+ */
+static int vpmu_kvm_build_filters(struct x86_vpmu *vp,
+				  const struct vpmu_kvm_filter_caps *caps,
+				  int *bad, char *err, size_t errlen)
+{
+	struct vpmu_kvm_state *st = vp->state;
+	unsigned int nr = vp->opts->nr_pmu_filters;
+	int ret;
+
+	*bad = -1;
+	ret = vpmu_kvm_filter_build(caps, NULL, &st->no_filter, err, errlen);
+	if (ret || !nr)
+		return ret;
+	st->filters = calloc(nr, sizeof(*st->filters));
+	if (!st->filters)
+		return vpmu_kvm_error(err, errlen, -ENOMEM, "out of memory");
+	for (unsigned int i = 0; i < nr; i++) {
+		const struct filter_policy *p = &vp->policies[i];
+
+		ret = vpmu_kvm_filter_build(caps, p->none ? NULL : &p->x86,
+					    &st->filters[i], err, errlen);
+		if (ret == -EOPNOTSUPP)
+			*bad = i;
+		if (ret)
+			return ret;
+	}
+	return vpmu_kvm_install_filter(&vp->core->vm, st->filters[0], err,
+				       errlen);
+}
+
+/*
+ * Whether this KVM takes filters at all (without --pmu-filter, that
+ * only decides whether the guest may select "no filter"), each policy's
+ * argument built once, so that a FILTER_SELECT, made while the other
+ * vCPUs' I/O waits, is the ioctl alone, and the first one installed.
+ */
+static int vpmu_kvm_filters(struct x86_vpmu *vp)
+{
+	struct vpmu_kvm_filter_caps caps;
+	char err[MACHINE_ERR_SIZE];
+	int ret, bad = -1;
+
+	ret = vpmu_kvm_filter_caps(&vp->core->vm, vpmu_kvm_wants_masked(vp),
+				   &caps, err, sizeof(err));
+	vp->can_select = !ret && caps.filter;
+	if (!ret && !caps.filter && !vp->opts->nr_pmu_filters)
+		return 0;
+	if (!ret)
+		ret = vpmu_kvm_build_filters(vp, &caps, &bad, err, sizeof(err));
+	if (bad >= 0)
+		return machine_fail(HV_EXIT_USAGE, "run: --pmu-filter %d: %s",
+				    bad, err);
+	if (ret)
+		return machine_fail(ret == -EOPNOTSUPP ? HV_EXIT_USAGE :
+							 HV_EXIT_VMM_ERROR,
+				    "--pmu=kvm: %s", err);
+	return 0;
+}
+
+/* KVM's in-kernel vPMU, as KVM supports it or narrowed. */
+static int vpmu_kvm_setup(struct x86_vpmu *vp)
+{
+	const struct x86_options *o = vp->opts;
+	const struct vpmu_kvm_limits lim = {
+		.version = o->pmu_version,
+		.nr_gp = o->pmu_gp,
+		.nr_fixed = o->pmu_fixed,
+	};
+	const struct kvm_cpuid_entry2 *leaf;
+	char err[MACHINE_ERR_SIZE];
+	struct vpmu_kvm_state *st;
+	int ret;
+
+	ret = x86_vpmu_check_filters(vp, vpmu_kvm_vendor(vp->cpuid));
+	if (ret)
+		return ret;
+	if (vpmu_kvm_narrow_cpuid(vp->cpuid, &lim, err, sizeof(err)))
+		return machine_fail(HV_EXIT_USAGE, "run: %s", err);
+	st = vp->state = calloc(1, sizeof(*st));
+	if (!st)
+		return machine_fail(HV_EXIT_VMM_ERROR, "out of memory");
+	ret = vpmu_kvm_perf_capabilities(&vp->core->vm, vp->cpuid,
+					 &st->perf_caps);
+	if (ret)
+		return machine_fail(HV_EXIT_VMM_ERROR, "--pmu=kvm: %s: %s",
+				    vp->core->vm.failed, strerror(-ret));
+	ret = vpmu_kvm_filters(vp);
+	if (ret)
+		return ret;
+	leaf = cpuid_find(vp->cpuid, 0xa, 0);
+	x86_vpmu_filter_desc(vp, err, sizeof(err));
+	fprintf(stderr,
+		"hvcheck: vpmu: kvm, version %u, %u GP and %u fixed counters%s\n",
+		leaf ? leaf->eax & 0xff : 0, leaf ? (leaf->eax >> 8) & 0xff : 0,
+		leaf ? leaf->edx & 0x1f : 0, err);
+	return 0;
+}
+
+static int vpmu_kvm_vcpu_init(struct x86_vpmu *vp, struct vcpu *vcpu,
+			      unsigned int i)
+{
+	const struct vpmu_kvm_state *st = vp->state;
+
+	(void)i;
+	return vpmu_kvm_set_perf_capabilities(&vp->core->vm, vcpu->fd,
+					      st->perf_caps);
+}
+
+static int vpmu_kvm_filter_select(struct x86_vpmu *vp, uint32_t slot)
+{
+	const struct vpmu_kvm_state *st = vp->state;
+	char err[MACHINE_ERR_SIZE];
+
+	return vpmu_kvm_install_filter(&vp->core->vm,
+				       slot == HV_HOSTCTL_FILTER_NONE ?
+					       st->no_filter :
+					       st->filters[slot],
+				       err, sizeof(err));
+}
+
+static void vpmu_kvm_destroy(struct x86_vpmu *vp)
+{
+	struct vpmu_kvm_state *st = vp->state;
+
+	if (!st)
+		return;
+	for (unsigned int i = 0; st->filters && i < vp->opts->nr_pmu_filters;
+	     i++)
+		free(st->filters[i]);
+	free(st->filters);
+	free(st->no_filter);
+	free(st);
+	vp->state = NULL;
+}
+
+const struct vpmu_backend vpmu_kvm_backend = {
+	.setup = vpmu_kvm_setup,
+	.vcpu_init = vpmu_kvm_vcpu_init,
+	.filter_select = vpmu_kvm_filter_select,
+	.destroy = vpmu_kvm_destroy,
+};
+
+/* --pmu=off where KVM has a vPMU: KVM_CAP_PMU_CAPABILITY disables it. */
+static int vpmu_kvm_off_setup(struct x86_vpmu *vp)
+{
+	char err[MACHINE_ERR_SIZE];
+
+	if (vpmu_kvm_disable(&vp->core->vm, vp->cpuid, err, sizeof(err)))
+		return machine_fail(HV_EXIT_VMM_ERROR, "--pmu=off: %s", err);
+	fprintf(stderr, "hvcheck: vpmu: off, KVM's disabled\n");
+	return 0;
+}
+
+const struct vpmu_backend vpmu_kvm_off_backend = {
+	.setup = vpmu_kvm_off_setup,
+};

@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* The emulated vPMU on KVM: MSR exits, single-stepping, cycles, PMIs. */
-#ifndef VMM_X86_VPMU_EMULATED_H
-#define VMM_X86_VPMU_EMULATED_H
+#ifndef VMM_X86_VPMU_EMULATED_VCPU_H
+#define VMM_X86_VPMU_EMULATED_VCPU_H
 
 #include <linux/kvm.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "vmm/x86/cpuid.h"
 #include "vmm/vm.h"
-#include "vpmu/filter.h"
+#include "vpmu/filter_slots.h"
 #include "vpmu/vpmu.h"
 #include "vpmu/x86_insn.h"
 
@@ -42,26 +43,9 @@ struct vcpu_pmu_stats {
 	uint64_t pmis;
 };
 
-/*
- * The event-filter policies of a run (--pmu-filter), shared by every
- * vCPU: compiled before the guest starts and kept until the VM ends, so
- * a vCPU uses a slot's rules without a lock.  A NULL slot is a policy of
- * no filter.
- */
-struct vcpu_pmu_filters {
-	unsigned int nr;
-	const struct filter_x86_rules *const *slots;
-	/*
-	 * The installed slot (or HV_HOSTCTL_FILTER_NONE) in bits 31:0 and a
-	 * generation, bumped by every install, in bits 63:32: one word, so
-	 * that one atomic load gives a vCPU both.
-	 */
-	uint64_t installed;
-};
-
 struct vcpu_pmu {
 	struct vpmu model;
-	struct vcpu_pmu_filters *filters; /* NULL: no filter ever */
+	const struct filter_slots *filters; /* NULL: no filter ever */
 	uint64_t filter_seen; /* filters->installed at the last pick-up */
 	const struct filter_x86_rules *rules; /* what the model obeys */
 	const struct guest_mem *mem;
@@ -111,7 +95,7 @@ int vcpu_pmu_set_cpuid(struct cpuid *cpuid, const struct vpmu_config *cfg,
 int vcpu_pmu_probe_user_stepping(struct vm *vm, bool *works);
 
 /*
- * Per vCPU, after vcpu_create(): the model in its reset state and the
+ * Per vCPU, after x86_vcpu_create(): the model in its reset state and the
  * synchronised registers the stepping needs, and vm_now_ns() as
  * clock_ns.  The caller sets stats.timed afterwards for the steps'
  * times (--pmu-stats).
@@ -121,17 +105,10 @@ int vcpu_pmu_init(struct vcpu *vcpu, struct vcpu_pmu *pmu,
 		  uint64_t tsc_khz);
 
 /*
- * Installs slot (below fs->nr, or HV_HOSTCTL_FILTER_NONE) for the whole
- * VM: each vCPU obeys it from its next entry on (vcpu_pmu_before_run()).
- * Safe while vCPUs run; callers of it must not race each other.
- */
-void vcpu_pmu_filters_select(struct vcpu_pmu_filters *fs, uint32_t slot);
-
-/*
  * Before the vCPU's first entry: its model obeys fs, starting with the
  * slot installed now.
  */
-void vcpu_pmu_set_filters(struct vcpu_pmu *pmu, struct vcpu_pmu_filters *fs);
+void vcpu_pmu_set_filters(struct vcpu_pmu *pmu, const struct filter_slots *fs);
 
 /* Releases the overflow timer; the vCPU thread must have ended. */
 void vcpu_pmu_destroy(struct vcpu_pmu *pmu);
@@ -145,10 +122,20 @@ void vcpu_pmu_before_run(struct vcpu *vcpu);
 /* After each KVM_RUN: the cycles of the time spent in the guest. */
 void vcpu_pmu_after_run(struct vcpu *vcpu);
 
-/* KVM_EXIT_X86_RDMSR / KVM_EXIT_X86_WRMSR of a PMU MSR. */
-void vcpu_pmu_msr_exit(struct vcpu *vcpu, bool write);
+/*
+ * KVM_EXIT_X86_RDMSR / KVM_EXIT_X86_WRMSR: false when the MSR is not
+ * the model's (vpmu_owns_msr()).
+ */
+bool vcpu_pmu_msr_exit(struct vcpu *vcpu, bool write);
 
-/* KVM_EXIT_DEBUG while stepping: one instruction retired. */
-void vcpu_pmu_debug_exit(struct vcpu *vcpu);
+/*
+ * KVM_EXIT_DEBUG: while stepping, one instruction retired; false when
+ * the model is not stepping, so the exit is not its.
+ */
+bool vcpu_pmu_debug_exit(struct vcpu *vcpu);
 
-#endif /* VMM_X86_VPMU_EMULATED_H */
+/* The --pmu-stats line of vCPU i. */
+void vcpu_pmu_print_stats(const struct vcpu_pmu *pmu, unsigned int i,
+			  FILE *out);
+
+#endif /* VMM_X86_VPMU_EMULATED_VCPU_H */

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit tests of the machines' helper kit: serial, vCPUs, devices, teardown. */
+#include <errno.h>
+#include <linux/kvm.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fake_ioctl.h"
+#include "hvcheck_abi.h"
+#include "vmm/machine.h"
+
+static void test_serial_out(void **state)
+{
+	struct machine_serial serial = { .quiet = true, .file = tmpfile() };
+	char buf[16] = { 0 };
+	uint64_t first;
+
+	(void)state;
+	assert_non_null(serial.file);
+	machine_serial_out(&serial, 'o');
+	first = serial.first_byte_ns;
+	assert_true(first > 0);
+	machine_serial_out(&serial, 'k');
+	machine_serial_out(&serial, '\n');
+	assert_int_equal(serial.first_byte_ns, first);
+	rewind(serial.file);
+	assert_int_equal(fread(buf, 1, sizeof(buf), serial.file), 3);
+	assert_string_equal(buf, "ok\n");
+	fclose(serial.file);
+}
+
+/* A machine of fake vCPUs for machine_run_vcpus(). */
+struct fake_machine {
+	struct vm *vm;
+	unsigned int fail_start; /* this one's start fails */
+	unsigned int stop_on;	 /* this one's start decides the run */
+	unsigned int nr_started;
+	unsigned int stopped[8]; /* stop order */
+	unsigned int nr_stopped;
+	int dumped;
+};
+
+#define FAKE_NONE 99
+
+static int fake_start(void *vcpus, unsigned int i)
+{
+	struct fake_machine *m = vcpus;
+
+	if (i == m->fail_start) {
+		m->vm->failed = "KVM_RUN";
+		return -EAGAIN;
+	}
+	m->nr_started++;
+	if (i == m->stop_on)
+		vm_stop(m->vm, 5, i, "vCPU %u: the guest is done", i);
+	return 0;
+}
+
+static void fake_stop(void *vcpus, unsigned int i)
+{
+	struct fake_machine *m = vcpus;
+
+	m->stopped[m->nr_stopped++] = i;
+}
+
+static int fake_dump_regs(void *vcpus, unsigned int i, FILE *out)
+{
+	struct fake_machine *m = vcpus;
+
+	(void)out;
+	m->dumped = i;
+	return 0;
+}
+
+static const struct vcpu_array_ops fake_ops = {
+	.start = fake_start,
+	.stop = fake_stop,
+	.dump_regs = fake_dump_regs,
+};
+
+static void open_vm(struct vm *vm, struct fake_machine *m,
+		    unsigned int fail_start, unsigned int stop_on)
+{
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_GET_API_VERSION, KVM_API_VERSION);
+	assert_int_equal(vm_open(vm, "/dev/null"), 0);
+	*m = (struct fake_machine){
+		.vm = vm,
+		.fail_start = fail_start,
+		.stop_on = stop_on,
+		.dumped = -1,
+	};
+}
+
+static void test_run_vcpus(void **state)
+{
+	struct fake_machine m;
+	struct vm vm;
+
+	(void)state;
+	/* The guest's verdict: every vCPU started, stopped, culprit dumped. */
+	open_vm(&vm, &m, FAKE_NONE, 3);
+	assert_int_equal(machine_run_vcpus(&vm, 4, 30, &fake_ops, &m), 5);
+	assert_int_equal(m.nr_started, 4);
+	assert_int_equal(m.nr_stopped, 4);
+	for (unsigned int i = 0; i < 4; i++)
+		assert_int_equal(m.stopped[i], i);
+	assert_int_equal(m.dumped, 3);
+	vm_destroy(&vm);
+
+	/* A vCPU that cannot start: only those before it are stopped. */
+	open_vm(&vm, &m, 2, FAKE_NONE);
+	assert_int_equal(machine_run_vcpus(&vm, 4, 30, &fake_ops, &m),
+			 HV_EXIT_VMM_ERROR);
+	assert_int_equal(m.nr_stopped, 2);
+	assert_string_equal(vm.why,
+			    "KVM_RUN: Resource temporarily unavailable");
+	assert_int_equal(m.dumped, -1);
+	vm_destroy(&vm);
+
+	/* Nobody decides: the timeout does, with vCPU 0's registers. */
+	open_vm(&vm, &m, FAKE_NONE, FAKE_NONE);
+	assert_int_equal(machine_run_vcpus(&vm, 2, 1, &fake_ops, &m),
+			 HV_EXIT_TIMEOUT);
+	assert_int_equal(m.nr_stopped, 2);
+	assert_string_equal(vm.why,
+			    "timeout: the guest did not exit within 1 s");
+	assert_int_equal(m.dumped, 0);
+	vm_destroy(&vm);
+}
+
+/* stderr into a temporary file until stderr_end(), which returns it. */
+static int stderr_begin(FILE **tmp)
+{
+	int saved;
+
+	*tmp = tmpfile();
+	assert_non_null(*tmp);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	assert_true(saved >= 0);
+	assert_int_equal(dup2(fileno(*tmp), STDERR_FILENO), STDERR_FILENO);
+	return saved;
+}
+
+static void stderr_end(int saved, FILE *tmp, char *buf, size_t len)
+{
+	size_t n;
+
+	fflush(stderr);
+	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+	rewind(tmp);
+	n = fread(buf, 1, len - 1, tmp);
+	buf[n] = '\0';
+	fclose(tmp);
+}
+
+static int dummy_read(void *opaque, uint64_t offset, unsigned int size,
+		      uint64_t *val)
+{
+	(void)opaque;
+	(void)offset;
+	(void)size;
+	*val = 0;
+	return 0;
+}
+
+static const struct bus_ops dummy_ops = { .read = dummy_read };
+
+static void test_bus_register(void **state)
+{
+	const struct bus_region uart = {
+		.base = 0x3f8,
+		.len = 8,
+		.max_access = 1,
+		.ops = &dummy_ops,
+		.name = "COM1",
+	};
+	char said[128];
+	struct bus bus;
+	FILE *tmp;
+	int saved;
+
+	(void)state;
+	bus_init(&bus);
+	saved = stderr_begin(&tmp);
+	assert_int_equal(machine_bus_register(&bus, BUS_PIO, &uart, "COM1"), 0);
+	stderr_end(saved, tmp, said, sizeof(said));
+	assert_string_equal(said, "");
+	assert_string_equal(bus_find(&bus, BUS_PIO, 0x3ff)->name, "COM1");
+
+	/* The bus's refusal, said the one way every machine says it. */
+	saved = stderr_begin(&tmp);
+	assert_int_equal(machine_bus_register(&bus, BUS_PIO, &uart, "COM1"),
+			 HV_EXIT_VMM_ERROR);
+	stderr_end(saved, tmp, said, sizeof(said));
+	assert_string_equal(said,
+			    "hvcheck: cannot register COM1: File exists\n");
+	bus_destroy(&bus);
+}
+
+static void test_exitdev_register(void **state)
+{
+	struct fake_machine m;
+	struct exitdev dev;
+	char said[128];
+	struct bus bus;
+	struct vm vm;
+	FILE *tmp;
+	int saved;
+
+	(void)state;
+	open_vm(&vm, &m, FAKE_NONE, FAKE_NONE);
+	bus_init(&bus);
+	assert_int_equal(machine_exitdev_register(&bus, BUS_MMIO, 0x9010000,
+						  &dev, &vm,
+						  "the exit register"),
+			 0);
+	assert_int_equal(bus_find(&bus, BUS_MMIO, 0x9010000)->len,
+			 EXITDEV_NR_PORTS);
+
+	/* The guest's write is the verdict, with no vCPU to blame. */
+	assert_false(vm.stopping);
+	assert_int_equal(bus_write(&bus, BUS_MMIO, 0x9010000, 4, 3), 0);
+	assert_true(vm.stopping);
+	assert_int_equal(vm.exit_status, 3);
+	assert_int_equal(vm.culprit, VM_NO_VCPU);
+	assert_string_equal(vm.why, "");
+	/* The first verdict stands. */
+	assert_int_equal(bus_write(&bus, BUS_MMIO, 0x9010003, 1, 4), 0);
+	assert_int_equal(vm.exit_status, 3);
+
+	saved = stderr_begin(&tmp);
+	assert_int_equal(machine_exitdev_register(&bus, BUS_MMIO, 0x9010002,
+						  &dev, &vm,
+						  "the exit register"),
+			 HV_EXIT_VMM_ERROR);
+	stderr_end(saved, tmp, said, sizeof(said));
+	assert_string_equal(
+		said,
+		"hvcheck: cannot register the exit register: File exists\n");
+	bus_destroy(&bus);
+	vm_destroy(&vm);
+}
+
+/* The channel answers at its base with 32-bit registers only. */
+static void test_hostctl_register(void **state)
+{
+	struct hostctl hc = { 0 };
+	char said[128];
+	struct bus bus;
+	uint64_t val;
+	FILE *tmp;
+	int saved;
+
+	(void)state;
+	hostctl_init(&hc, HV_HOSTCTL_FILTER_NONE);
+	bus_init(&bus);
+	assert_int_equal(machine_hostctl_register(&bus, BUS_PIO,
+						  HV_X86_HOSTCTL_PORT,
+						  HV_X86_HOSTCTL_NR_PORTS, &hc,
+						  "the host-control channel"),
+			 0);
+	assert_int_equal(bus_find(&bus, BUS_PIO, HV_X86_HOSTCTL_PORT)->len,
+			 HV_X86_HOSTCTL_NR_PORTS);
+	assert_int_equal(
+		bus_find(&bus, BUS_PIO, HV_X86_HOSTCTL_PORT)->max_access, 4);
+	assert_int_equal(bus_read(&bus, BUS_PIO,
+				  HV_X86_HOSTCTL_PORT + HV_HOSTCTL_MAGIC, 4,
+				  &val),
+			 0);
+	assert_int_equal(val, HV_HOSTCTL_MAGIC_VALUE);
+
+	saved = stderr_begin(&tmp);
+	assert_int_equal(machine_hostctl_register(
+				 &bus, BUS_PIO, HV_X86_HOSTCTL_PORT + 0x20, 4,
+				 &hc, "the host-control channel"),
+			 HV_EXIT_VMM_ERROR);
+	stderr_end(saved, tmp, said, sizeof(said));
+	assert_string_equal(
+		said,
+		"hvcheck: cannot register the host-control channel: File exists\n");
+	bus_destroy(&bus);
+}
+
+static void test_release(void **state)
+{
+	struct machine_core core = { 0 };
+	struct fake_machine m;
+	int fds;
+
+	(void)state;
+	/* Everything made: the VM's fd goes, RAM, vCPUs, the bus's regions. */
+	open_vm(&core.vm, &m, FAKE_NONE, FAKE_NONE);
+	core.vm_opened = true;
+	fds = fake_count_open_fds();
+	bus_init(&core.bus);
+	assert_int_equal(machine_bus_register(&core.bus, BUS_PIO,
+					      &(struct bus_region){
+						      .base = 0x80,
+						      .len = 1,
+						      .max_access = 1,
+						      .ops = &dummy_ops,
+					      },
+					      "a port"),
+			 0);
+	assert_int_equal(machine_mem_alloc(&core.mem, 1), 0);
+	assert_int_equal(core.mem.size, 1 << 20);
+	/* Room for vCPUs none of which was created: only the room goes. */
+	assert_int_equal(machine_vcpus_alloc(&core, 2), 0);
+	assert_non_null(core.vcpus);
+	assert_int_equal(core.nr_vcpus, 0);
+	machine_release(&core);
+	assert_int_equal(fake_count_open_fds(), fds - 1);
+	assert_int_equal(core.vm.kvm_fd, -1);
+	assert_null(core.mem.base);
+	assert_null(bus_find(&core.bus, BUS_PIO, 0x80));
+
+	/* A VM never opened is left alone: its zero fds are not KVM's. */
+	memset(&core, 0, sizeof(core));
+	bus_init(&core.bus);
+	fds = fake_count_open_fds();
+	machine_release(&core);
+	assert_int_equal(fake_count_open_fds(), fds);
+	assert_int_equal(core.vm.kvm_fd, 0);
+	assert_int_equal(core.vm.vm_fd, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_serial_out),
+		cmocka_unit_test(test_run_vcpus),
+		cmocka_unit_test(test_bus_register),
+		cmocka_unit_test(test_exitdev_register),
+		cmocka_unit_test(test_hostctl_register),
+		cmocka_unit_test(test_release),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,1224 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit tests of the x86 vPMU's modes and back ends (vpmu.h), KVM faked. */
+#include <errno.h>
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "array_size.h"
+#include "fake_ioctl.h"
+#include "x86/fake_probe.h"
+#include "hvcheck_abi.h"
+#include "vmm/x86/vpmu.h"
+#include "vmm/x86/vpmu_emulated_vcpu.h"
+
+#define KVM_FD	  100
+#define VM_FD	  101
+#define VCPU_FD	  102 /* vCPU i's is VCPU_FD + i */
+#define NR_VCPUS  2
+#define TSC_KHZ	  2500000
+#define ERR_ROOM  4096
+#define KICK_WAIT 5 /* seconds a vCPU thread waits for its kick */
+
+/* The uAPI numbers, spelled out so that a wrong constant shows. */
+#define CAP_PMU_CAPABILITY   212
+#define CAP_PMU_EVENT_FILTER 173
+#define CAP_MASKED_EVENTS    226
+#define CAP_GET_MSR_FEATURES 153
+#define PMU_CAP_DISABLE	     1
+#define MSR_PERF_CAPS	     0x345
+#define MASKED_FLAG	     1 /* KVM_PMU_EVENT_FLAG_MASKED_EVENTS */
+
+#define PDCM	       (1u << 15) /* CPUID.1:ECX */
+#define LEAF1_ECX      0xf6fa3203u
+#define HOST_PERF_CAPS 0x23c5ULL
+
+/* Event selects as a guest programs them: enabled, user and kernel. */
+#define SEL(event)	 ((event) | 1ULL << 22 | 1ULL << 16 | 1ULL << 17)
+#define SEL_INSTRUCTIONS SEL(0x00c0)
+#define SEL_BRANCHES	 SEL(0x00c4)
+
+/* Leaf 0xA of a KVM with a vPMU: version 2, 8 GP and 3 fixed counters. */
+static const struct kvm_cpuid_entry2 leaf_a_v2 = {
+	.function = 0xa,
+	.eax = 0x08300802,
+	.ebx = 0x80,
+	.edx = 0x8000 | 48 << 5 | 3,
+};
+
+/* A KVM without a vPMU (enable_pmu=N): leaf 0xA all zero. */
+static const struct kvm_cpuid_entry2 leaf_a_none = { .function = 0xa };
+
+struct fixture {
+	struct x86_options opts;
+	struct machine_core core;
+	struct vcpu vcpus[NR_VCPUS];
+	struct cpuid cpuid;
+	struct x86_vpmu vp;
+	bool destroyed; /* the test called x86_vpmu_destroy() itself */
+};
+
+/* ------------------------------------------------- stderr capture ---- */
+
+static char err_text[ERR_ROOM];
+static FILE *capture_file;
+static int saved_stderr = -1;
+
+static void capture_start(void)
+{
+	capture_file = tmpfile();
+	assert_non_null(capture_file);
+	fflush(stderr);
+	saved_stderr = dup(2);
+	assert_true(saved_stderr >= 0);
+	assert_true(dup2(fileno(capture_file), 2) == 2);
+}
+
+/* Gives stderr back; what it got is in err_text. */
+static void capture_end(void)
+{
+	size_t len;
+
+	if (saved_stderr < 0)
+		return;
+	fflush(stderr);
+	dup2(saved_stderr, 2);
+	close(saved_stderr);
+	saved_stderr = -1;
+	rewind(capture_file);
+	len = fread(err_text, 1, sizeof(err_text) - 1, capture_file);
+	err_text[len] = '\0';
+	fclose(capture_file);
+	capture_file = NULL;
+}
+
+/* -------------------------------------------------------- fixture ---- */
+
+/*
+ * KVM's supported CPUID: leaf 0 of vendor, leaf 1 with leaf1_ecx, leaf
+ * 0xA when given; room for the leaves the emulated vPMU adds.
+ */
+static void make_cpuid(struct cpuid *c, const char *vendor, uint32_t leaf1_ecx,
+		       const struct kvm_cpuid_entry2 *leaf_a)
+{
+	const struct kvm_cpuid_entry2 entries[] = {
+		{ .function = 0, .eax = 0x1f },
+		{ .function = 1, .eax = 0x806f8, .ecx = leaf1_ecx },
+		{ .function = 0x80000001, .ecx = 0x121, .edx = 0x2c100800 },
+		leaf_a ? *leaf_a : (struct kvm_cpuid_entry2){ 0 },
+	};
+	unsigned int n = ARRAY_SIZE(entries) - !leaf_a;
+
+	c->capacity = n + 8;
+	c->table =
+		calloc(1, sizeof(*c->table) + c->capacity * sizeof(entries[0]));
+	assert_non_null(c->table);
+	c->table->nent = n;
+	memcpy(c->table->entries, entries, n * sizeof(entries[0]));
+	assert_int_equal(cpuid_set_vendor(c, vendor), 0);
+}
+
+static int setup(void **state)
+{
+	static struct fixture f;
+
+	memset(&f, 0, sizeof(f));
+	fake_ioctl_reset();
+	f.opts = (struct x86_options){ .pmu = VPMU_MODE_AUTO,
+				       .pmu_version = X86_PMU_UNSET,
+				       .pmu_gp = X86_PMU_UNSET,
+				       .pmu_fixed = X86_PMU_UNSET };
+	f.core.vm.kvm_fd = KVM_FD;
+	f.core.vm.vm_fd = VM_FD;
+	f.core.vm.run_mmap_size = PROBE_RUN_SIZE;
+	f.core.vm.culprit = VM_NO_VCPU;
+	pthread_mutex_init(&f.core.vm.lock, NULL);
+	for (unsigned int i = 0; i < NR_VCPUS; i++) {
+		f.vcpus[i].vm = &f.core.vm;
+		f.vcpus[i].id = i;
+		f.vcpus[i].fd = VCPU_FD + i;
+		f.vcpus[i].run = calloc(1, sizeof(*f.vcpus[i].run));
+		assert_non_null(f.vcpus[i].run);
+	}
+	f.core.vcpus = f.vcpus;
+	f.core.nr_vcpus = NR_VCPUS;
+	f.vp = (struct x86_vpmu){ .opts = &f.opts,
+				  .core = &f.core,
+				  .cpuid = &f.cpuid };
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	/* A failed assertion left stderr captured: show what it said. */
+	if (saved_stderr >= 0) {
+		capture_end();
+		fprintf(stderr, "stderr of the failed test: %s\n", err_text);
+	}
+	if (!f->destroyed)
+		x86_vpmu_destroy(&f->vp);
+	if (f->cpuid.table)
+		cpuid_free(&f->cpuid);
+	for (unsigned int i = 0; i < NR_VCPUS; i++)
+		free(f->vcpus[i].run);
+	pthread_mutex_destroy(&f->core.vm.lock);
+	return 0;
+}
+
+static void add_filter(struct fixture *f, const char *policy)
+{
+	assert_true(f->opts.nr_pmu_filters < X86_MAX_PMU_FILTERS);
+	f->opts.pmu_filters[f->opts.nr_pmu_filters++] = policy;
+}
+
+/* x86_vpmu_load_filters(), which must succeed and say nothing. */
+static void load_filters(struct fixture *f)
+{
+	int ret;
+
+	capture_start();
+	ret = x86_vpmu_load_filters(&f->vp);
+	capture_end();
+	assert_int_equal(ret, 0);
+	assert_string_equal(err_text, "");
+}
+
+/* x86_vpmu_setup() with stderr in err_text; its status. */
+static int vpmu_setup(struct fixture *f)
+{
+	int ret;
+
+	capture_start();
+	ret = x86_vpmu_setup(&f->vp);
+	capture_end();
+	return ret;
+}
+
+/* How many times request was made since the last fake_ioctl_reset(). */
+static unsigned int nr_calls_of(unsigned long request)
+{
+	unsigned int n = 0;
+
+	while (fake_ioctl_find(request, n))
+		n++;
+	return n;
+}
+
+/* ------------------------------------------- KVM_SET_PMU_EVENT_FILTER ---- */
+
+#define MAX_INSTALLS 8
+#define MAX_EVENTS   8
+
+/* One KVM_SET_PMU_EVENT_FILTER as KVM read it. */
+struct install {
+	int fd;
+	uint32_t action, nevents, fixed_bitmap, flags;
+	uint64_t events[MAX_EVENTS];
+};
+
+struct installs {
+	unsigned int nr;
+	struct install at[MAX_INSTALLS];
+};
+
+static int record_install(int fd, unsigned long request, void *arg, void *ctx)
+{
+	const struct kvm_pmu_event_filter *kf = arg;
+	struct installs *in = ctx;
+	struct install *i;
+
+	assert_int_equal(request, KVM_SET_PMU_EVENT_FILTER);
+	assert_true(in->nr < MAX_INSTALLS);
+	assert_true(kf->nevents <= MAX_EVENTS);
+	i = &in->at[in->nr++];
+	*i = (struct install){ .fd = fd,
+			       .action = kf->action,
+			       .nevents = kf->nevents,
+			       .fixed_bitmap = kf->fixed_counter_bitmap,
+			       .flags = kf->flags };
+	for (unsigned int k = 0; k < 4; k++)
+		assert_int_equal(kf->pad[k], 0);
+	memcpy(i->events, kf->events, kf->nevents * sizeof(kf->events[0]));
+	return 0;
+}
+
+/* Install n was on the VM and gave exactly this filter. */
+static void assert_install(const struct installs *in, unsigned int n,
+			   uint32_t action, uint32_t flags, uint32_t bitmap,
+			   const uint64_t *events, uint32_t nevents)
+{
+	const struct install *i;
+
+	assert_true(n < in->nr);
+	i = &in->at[n];
+	assert_int_equal(i->fd, VM_FD);
+	assert_int_equal(i->action, action);
+	assert_int_equal(i->flags, flags);
+	assert_int_equal(i->fixed_bitmap, bitmap);
+	assert_int_equal(i->nevents, nevents);
+	if (nevents)
+		assert_memory_equal(i->events, events,
+				    nevents * sizeof(events[0]));
+}
+
+/* KVM's "no filter": a DENY list of nothing, fixed bitmap 0. */
+static void assert_no_filter_install(const struct installs *in, unsigned int n)
+{
+	assert_install(in, n, KVM_PMU_EVENT_DENY, 0, 0, NULL, 0);
+}
+
+/* The policies of the kvm tests, and what KVM is given for each. */
+#define POLICY_DENY  "deny;events=instructions,branches;fixed=0"
+#define POLICY_ALLOW "allow;events=0xc4:0x01;fixed-bitmap=0x3"
+static const uint64_t deny_events[] = { 0xc0, 0xc4 };
+static const uint64_t allow_events[] = { 0x01c4 };
+
+/* ------------------------------------------------- mode resolution ---- */
+
+static void test_auto_picks_kvm(void **state)
+{
+	struct fixture *f = *state;
+
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_v2);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1); /* PMU_EVENT_FILTER */
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_ptr_equal(f->vp.backend, &vpmu_kvm_backend);
+	assert_int_equal(f->vp.mode, VPMU_MODE_KVM);
+	assert_string_equal(
+		err_text,
+		"hvcheck: vpmu: kvm, version 2, 8 GP and 3 fixed counters\n");
+	/* The guest keeps KVM's vPMU. */
+	assert_memory_equal(cpuid_find(&f->cpuid, 0xa, 0), &leaf_a_v2,
+			    sizeof(leaf_a_v2));
+	/* Only the filter capability was asked; nothing installed. */
+	assert_int_equal(fake_ioctl_nr_calls(), 1);
+	assert_int_equal(fake_ioctl_call(0)->fd, VM_FD);
+	assert_int_equal(fake_ioctl_call(0)->arg, CAP_PMU_EVENT_FILTER);
+	assert_int_equal(x86_vpmu_first_filter(&f->vp), HV_HOSTCTL_FILTER_NONE);
+}
+
+/* The emulated vPMU's VM-wide set-up: PMU MSRs exit, the TSC rate. */
+static void script_emulated_vm(void)
+{
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1); /* USER_SPACE_MSR */
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1); /* MSR_FILTER */
+	fake_ioctl_expect(KVM_ENABLE_CAP, 0);
+	fake_ioctl_expect(KVM_X86_SET_MSR_FILTER, 0);
+	fake_ioctl_expect(KVM_GET_TSC_KHZ, TSC_KHZ);
+}
+
+static void test_auto_picks_emulated(void **state)
+{
+	struct probe_script probe = { .reason = KVM_EXIT_DEBUG };
+	struct fixture *f = *state;
+	const struct kvm_cpuid_entry2 *leaf_a;
+	char vendor[CPUID_VENDOR_SIZE];
+	int fds = fake_count_open_fds();
+
+	make_cpuid(&f->cpuid, "AuthenticAMD", LEAF1_ECX, &leaf_a_none);
+	script_emulated_vm();
+	script_probe(&probe);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	/* The probe VM is gone again. */
+	assert_int_equal(fake_count_open_fds(), fds);
+	assert_ptr_equal(f->vp.backend, &vpmu_emulated_backend);
+	assert_int_equal(f->vp.mode, VPMU_MODE_EMULATED);
+	assert_true(f->vp.can_select);
+	assert_int_equal(probe.runs, 2);
+	assert_string_equal(
+		err_text,
+		"hvcheck: vpmu: emulated, version 2, 4 GP and 3 fixed counters of 48 bits, guest CPU vendor GenuineIntel (host AuthenticAMD)\n");
+	/* The guest sees the model: an Intel PMU of version 2. */
+	cpuid_vendor(&f->cpuid, vendor);
+	assert_string_equal(vendor, "GenuineIntel");
+	leaf_a = cpuid_find(&f->cpuid, 0xa, 0);
+	assert_non_null(leaf_a);
+	assert_int_equal(leaf_a->eax & 0xff, 2);
+	assert_int_equal((leaf_a->eax >> 8) & 0xff, 4);
+	assert_int_equal(leaf_a->edx & 0x1f, 3);
+	/* No KVM vPMU was touched: no filter, no PMU capability. */
+	assert_int_equal(nr_calls_of(KVM_SET_PMU_EVENT_FILTER), 0);
+}
+
+/* A KVM whose CPL3 code is not stepped: the line says so. */
+static void test_emulated_unstepped(void **state)
+{
+	struct probe_script probe = { .reason = KVM_EXIT_EXCEPTION };
+	struct fixture *f = *state;
+
+	f->opts.pmu = VPMU_MODE_EMULATED;
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_none);
+	script_emulated_vm();
+	script_probe(&probe);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_string_equal(
+		err_text,
+		"hvcheck: vpmu: emulated, version 2, 4 GP and 3 fixed counters of 48 bits, guest CPU vendor GenuineIntel, CPL3 not stepped by this KVM\n");
+	assert_non_null(cpuid_find(&f->cpuid, HV_CPUID_VPMU_FEATURES, 0));
+	assert_true(cpuid_find(&f->cpuid, HV_CPUID_VPMU_FEATURES, 0)->eax &
+		    HV_VPMU_F_USER_UNSTEPPED);
+}
+
+/* --pmu=kvm and --pmu=emulated are what they say, whatever KVM has. */
+static void test_explicit_modes(void **state)
+{
+	struct probe_script probe = { .reason = KVM_EXIT_DEBUG };
+	struct fixture *f = *state;
+
+	/* Emulated where KVM has a vPMU of its own. */
+	f->opts.pmu = VPMU_MODE_EMULATED;
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX | PDCM, &leaf_a_v2);
+	script_emulated_vm();
+	script_probe(&probe);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_ptr_equal(f->vp.backend, &vpmu_emulated_backend);
+	assert_int_equal(f->vp.mode, VPMU_MODE_EMULATED);
+	assert_string_equal(
+		err_text,
+		"hvcheck: vpmu: emulated, version 2, 4 GP and 3 fixed counters of 48 bits, guest CPU vendor GenuineIntel\n");
+	x86_vpmu_destroy(&f->vp);
+	cpuid_free(&f->cpuid);
+
+	/* KVM's where KVM has none: a bad command line, no ioctl. */
+	f->vp = (struct x86_vpmu){ .opts = &f->opts,
+				   .core = &f->core,
+				   .cpuid = &f->cpuid };
+	f->opts.pmu = VPMU_MODE_KVM;
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_none);
+	fake_ioctl_reset();
+	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
+	assert_ptr_equal(f->vp.backend, &vpmu_kvm_backend);
+	assert_string_equal(
+		err_text,
+		"hvcheck: run: --pmu=kvm: KVM offers no vPMU (its CPUID leaf 0xA is version 0)\n");
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+}
+
+static void test_off_disables_kvm_vpmu(void **state)
+{
+	struct fixture *f = *state;
+	const struct kvm_enable_cap *cap;
+	const struct fake_ioctl_call *c;
+	const struct kvm_cpuid_entry2 *e;
+
+	f->opts.pmu = VPMU_MODE_OFF;
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX | PDCM, &leaf_a_v2);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, PMU_CAP_DISABLE);
+	fake_ioctl_expect(KVM_ENABLE_CAP, 0);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_ptr_equal(f->vp.backend, &vpmu_kvm_off_backend);
+	assert_int_equal(f->vp.mode, VPMU_MODE_OFF);
+	assert_false(f->vp.can_select);
+	assert_string_equal(err_text, "hvcheck: vpmu: off, KVM's disabled\n");
+	assert_int_equal(fake_ioctl_nr_calls(), 2);
+	c = fake_ioctl_call(0);
+	assert_int_equal(c->fd, VM_FD);
+	assert_int_equal(c->arg, CAP_PMU_CAPABILITY);
+	c = fake_ioctl_find(KVM_ENABLE_CAP, 0);
+	assert_int_equal(c->fd, VM_FD);
+	cap = (const void *)c->data;
+	assert_int_equal(cap->cap, CAP_PMU_CAPABILITY);
+	assert_int_equal(cap->args[0], PMU_CAP_DISABLE);
+	/* And the guest is told there is no PMU. */
+	e = cpuid_find(&f->cpuid, 0xa, 0);
+	assert_int_equal(e->eax | e->ebx | e->ecx | e->edx, 0);
+	assert_int_equal(cpuid_find(&f->cpuid, 1, 0)->ecx, LEAF1_ECX);
+	/* No per-vCPU work, nothing to select. */
+	fake_ioctl_reset();
+	assert_int_equal(x86_vpmu_vcpu_init(&f->vp, &f->vcpus[0], 0), 0);
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	assert_null(f->vcpus[0].pmu_backend);
+}
+
+/* --pmu=off where KVM has no vPMU: hvcheck's model of no PMU, no probe. */
+static void test_off_without_kvm_vpmu(void **state)
+{
+	struct fixture *f = *state;
+	const struct kvm_cpuid_entry2 *e;
+
+	f->opts.pmu = VPMU_MODE_OFF;
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_none);
+	script_emulated_vm();
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_ptr_equal(f->vp.backend, &vpmu_emulated_backend);
+	assert_int_equal(f->vp.mode, VPMU_MODE_OFF);
+	assert_string_equal(
+		err_text,
+		"hvcheck: vpmu: off, no PMU, hvcheck's model (KVM has no vPMU to disable), guest CPU vendor GenuineIntel\n");
+	assert_int_equal(nr_calls_of(KVM_CREATE_VM), 0);
+	assert_int_equal(nr_calls_of(KVM_ENABLE_CAP), 1); /* USER_SPACE_MSR */
+	e = cpuid_find(&f->cpuid, 0xa, 0);
+	assert_int_equal(e->eax & 0xff, 0);
+}
+
+static void test_off_refuses_pmu_limits(void **state)
+{
+	struct fixture *f = *state;
+	int *const limits[] = { &f->opts.pmu_version, &f->opts.pmu_gp,
+				&f->opts.pmu_fixed };
+
+	f->opts.pmu = VPMU_MODE_OFF;
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_v2);
+	for (unsigned int i = 0; i < ARRAY_SIZE(limits); i++) {
+		fake_ioctl_reset();
+		*limits[i] = i == 0 ? 2 : 1;
+		assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
+		assert_string_equal(
+			err_text,
+			"hvcheck: run: --pmu=off takes no --pmu-version or counter counts\n");
+		assert_int_equal(fake_ioctl_nr_calls(), 0);
+		assert_null(f->vp.backend);
+		*limits[i] = X86_PMU_UNSET;
+	}
+	/* Also where KVM has no vPMU, and --pmu-version 0 alike. */
+	cpuid_free(&f->cpuid);
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_none);
+	f->opts.pmu_version = 0;
+	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
+	assert_string_equal(
+		err_text,
+		"hvcheck: run: --pmu=off takes no --pmu-version or counter counts\n");
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+}
+
+/* ------------------------------------------------------ the policies ---- */
+
+static void test_load_filters(void **state)
+{
+	struct fixture *f = *state;
+	const struct filter_policy *p;
+
+	/* None given: nothing to load. */
+	load_filters(f);
+	assert_null(f->vp.policies);
+
+	add_filter(f, POLICY_DENY);
+	add_filter(f, "none");
+	add_filter(f, POLICY_ALLOW);
+	load_filters(f);
+	assert_non_null(f->vp.policies);
+	p = &f->vp.policies[0];
+	assert_false(p->none);
+	assert_int_equal(p->x86.action, FILTER_ACTION_DENY);
+	assert_int_equal(p->x86.fixed_bitmap, 0x1);
+	assert_int_equal(p->x86.nevents, 2);
+	assert_memory_equal(p->x86.events, deny_events, sizeof(deny_events));
+	assert_true(f->vp.policies[1].none);
+	p = &f->vp.policies[2];
+	assert_int_equal(p->x86.action, FILTER_ACTION_ALLOW);
+	assert_int_equal(p->x86.fixed_bitmap, 0x3);
+	assert_int_equal(p->x86.nevents, 1);
+	assert_int_equal(p->x86.events[0], allow_events[0]);
+	assert_int_equal(x86_vpmu_first_filter(&f->vp), 0);
+}
+
+static void test_load_filters_refused(void **state)
+{
+	struct fixture *f = *state;
+	int ret;
+
+	add_filter(f, POLICY_DENY);
+	add_filter(f, "bogus");
+	add_filter(f, POLICY_ALLOW);
+	capture_start();
+	ret = x86_vpmu_load_filters(&f->vp);
+	capture_end();
+	assert_int_equal(ret, HV_EXIT_USAGE);
+	assert_string_equal(
+		err_text,
+		"hvcheck: run: --pmu-filter 1: statement 1 ('bogus'): unknown x86 statement 'bogus' (allow, deny, events, masked, fixed, fixed-bitmap, vendor, raw, none)\n");
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	/* Freed with what was loaded before it (ASan: no leak). */
+	x86_vpmu_destroy(&f->vp);
+	f->destroyed = true;
+	assert_null(f->vp.policies);
+}
+
+/* Each policy judged for the vPMU's vendor before anything is made. */
+static void test_policies_judged_for_vendor(void **state)
+{
+	struct fixture *f = *state;
+
+	/* kvm on an AMD host: a policy for Intel is not its. */
+	f->opts.pmu = VPMU_MODE_KVM;
+	add_filter(f, POLICY_DENY);
+	add_filter(f, "vendor intel; deny instructions");
+	load_filters(f);
+	make_cpuid(&f->cpuid, "AuthenticAMD", LEAF1_ECX, &leaf_a_v2);
+	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
+	assert_string_equal(
+		err_text,
+		"hvcheck: run: --pmu-filter 1: the policy is for Intel, the vPMU is AMD's\n");
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	x86_vpmu_destroy(&f->vp);
+
+	/* The emulated vPMU is Intel's, whatever the host. */
+	f->vp = (struct x86_vpmu){ .opts = &f->opts,
+				   .core = &f->core,
+				   .cpuid = &f->cpuid };
+	f->opts.pmu = VPMU_MODE_EMULATED;
+	f->opts.nr_pmu_filters = 0;
+	add_filter(f, "vendor amd; deny 0x1c0");
+	load_filters(f);
+	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
+	assert_string_equal(
+		err_text,
+		"hvcheck: run: --pmu-filter 0: the policy is for AMD, the vPMU is Intel's\n");
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	x86_vpmu_destroy(&f->vp);
+
+	/* One KVM would refuse. */
+	f->vp = (struct x86_vpmu){ .opts = &f->opts,
+				   .core = &f->core,
+				   .cpuid = &f->cpuid };
+	f->opts.pmu = VPMU_MODE_KVM;
+	f->opts.nr_pmu_filters = 0;
+	add_filter(f, "none");
+	add_filter(f, "raw 2 0 0");
+	load_filters(f);
+	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
+	assert_string_equal(
+		err_text,
+		"hvcheck: run: --pmu-filter 1: KVM would refuse it: EINVAL: action 2 is neither 0 (allow) nor 1 (deny)\n");
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+}
+
+/* ------------------------------------------------ the kvm back end ---- */
+
+/* --pmu=kvm on an Intel KVM with a filter, the tests' three policies. */
+static void setup_kvm_with_filters(struct fixture *f, struct installs *in)
+{
+	f->opts.pmu = VPMU_MODE_KVM;
+	add_filter(f, POLICY_DENY);
+	add_filter(f, POLICY_ALLOW);
+	add_filter(f, "none");
+	load_filters(f);
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_v2);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1); /* PMU_EVENT_FILTER */
+	fake_ioctl_on(KVM_SET_PMU_EVENT_FILTER, record_install, in);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+}
+
+static void test_kvm_first_filter_installed(void **state)
+{
+	struct fixture *f = *state;
+	struct installs in = { 0 };
+
+	setup_kvm_with_filters(f, &in);
+	assert_ptr_equal(f->vp.backend, &vpmu_kvm_backend);
+	assert_true(f->vp.can_select);
+	/* Asked once, plain policies only: no masked-events question. */
+	assert_int_equal(nr_calls_of(KVM_CHECK_EXTENSION), 1);
+	assert_int_equal(fake_ioctl_call(0)->arg, CAP_PMU_EVENT_FILTER);
+	/* Policy 0, and it alone, is in KVM before the guest runs. */
+	assert_int_equal(in.nr, 1);
+	assert_install(&in, 0, KVM_PMU_EVENT_DENY, 0, 0x1, deny_events,
+		       ARRAY_SIZE(deny_events));
+	assert_int_equal(x86_vpmu_first_filter(&f->vp), 0);
+	assert_string_equal(
+		err_text,
+		"hvcheck: vpmu: kvm, version 2, 8 GP and 3 fixed counters, filter: deny 2 events, fixed bitmap 0x1 (policy 0 of 3)\n");
+}
+
+/* A policy of no filter first: KVM gets the filter that denies nothing. */
+static void test_kvm_first_filter_none(void **state)
+{
+	struct fixture *f = *state;
+	struct installs in = { 0 };
+
+	f->opts.pmu = VPMU_MODE_KVM;
+	add_filter(f, "none");
+	load_filters(f);
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_v2);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_on(KVM_SET_PMU_EVENT_FILTER, record_install, &in);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_int_equal(in.nr, 1);
+	assert_no_filter_install(&in, 0);
+	assert_string_equal(
+		err_text,
+		"hvcheck: vpmu: kvm, version 2, 8 GP and 3 fixed counters, filter: none\n");
+}
+
+/*
+ * Each FILTER_SELECT is the one ioctl of an argument built at set-up:
+ * what the policies say later does not matter.
+ */
+static void test_kvm_filter_select(void **state)
+{
+	struct fixture *f = *state;
+	struct installs in = { 0 };
+
+	setup_kvm_with_filters(f, &in);
+	f->vp.policies[1].x86.events[0] = 0xdead;
+	f->vp.policies[1].x86.action = FILTER_ACTION_DENY;
+	fake_ioctl_reset();
+	in.nr = 0;
+	fake_ioctl_on(KVM_SET_PMU_EVENT_FILTER, record_install, &in);
+	assert_int_equal(x86_vpmu_filter_select(&f->vp, 1), 0);
+	assert_int_equal(fake_ioctl_nr_calls(), 1);
+	assert_install(&in, 0, KVM_PMU_EVENT_ALLOW, 0, 0x3, allow_events,
+		       ARRAY_SIZE(allow_events));
+	assert_int_equal(x86_vpmu_filter_select(&f->vp, HV_HOSTCTL_FILTER_NONE),
+			 0);
+	assert_no_filter_install(&in, 1);
+	/* A policy of "none" is the same as no filter. */
+	assert_int_equal(x86_vpmu_filter_select(&f->vp, 2), 0);
+	assert_no_filter_install(&in, 2);
+	assert_int_equal(x86_vpmu_filter_select(&f->vp, 0), 0);
+	assert_install(&in, 3, KVM_PMU_EVENT_DENY, 0, 0x1, deny_events,
+		       ARRAY_SIZE(deny_events));
+	assert_int_equal(in.nr, 4);
+	assert_int_equal(fake_ioctl_nr_calls(), 4);
+}
+
+/* KVM's refusal of a switch comes back as its -errno. */
+static int refuse_install(int fd, unsigned long request, void *arg, void *ctx)
+{
+	(void)fd;
+	(void)request;
+	(void)arg;
+	(void)ctx;
+	errno = EBUSY;
+	return -1;
+}
+
+static void test_kvm_filter_select_fails(void **state)
+{
+	struct fixture *f = *state;
+	struct installs in = { 0 };
+
+	setup_kvm_with_filters(f, &in);
+	fake_ioctl_reset();
+	fake_ioctl_on(KVM_SET_PMU_EVENT_FILTER, refuse_install, NULL);
+	assert_int_equal(x86_vpmu_filter_select(&f->vp, 1), -EBUSY);
+	assert_string_equal(f->core.vm.failed, "KVM_SET_PMU_EVENT_FILTER");
+}
+
+/* Without --pmu-filter, a KVM with filters still lets the guest pick none. */
+static void test_kvm_select_none_without_policies(void **state)
+{
+	struct fixture *f = *state;
+	struct installs in = { 0 };
+
+	f->opts.pmu = VPMU_MODE_KVM;
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_v2);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_on(KVM_SET_PMU_EVENT_FILTER, record_install, &in);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_true(f->vp.can_select);
+	assert_int_equal(in.nr, 0); /* nothing installed at start */
+	assert_int_equal(x86_vpmu_filter_select(&f->vp, HV_HOSTCTL_FILTER_NONE),
+			 0);
+	assert_int_equal(in.nr, 1);
+	assert_no_filter_install(&in, 0);
+}
+
+/* No KVM_CAP_PMU_EVENT_FILTER: fine without --pmu-filter, nothing to select. */
+static void test_kvm_without_filter_cap(void **state)
+{
+	struct fixture *f = *state;
+
+	f->opts.pmu = VPMU_MODE_KVM;
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_v2);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 0);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_false(f->vp.can_select);
+	assert_int_equal(fake_ioctl_nr_calls(), 1);
+	assert_int_equal(nr_calls_of(KVM_SET_PMU_EVENT_FILTER), 0);
+	assert_string_equal(
+		err_text,
+		"hvcheck: vpmu: kvm, version 2, 8 GP and 3 fixed counters\n");
+}
+
+/* ... and a bad command line with one. */
+static void test_kvm_without_filter_cap_refuses_filters(void **state)
+{
+	struct fixture *f = *state;
+
+	f->opts.pmu = VPMU_MODE_KVM;
+	add_filter(f, POLICY_DENY);
+	load_filters(f);
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_v2);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 0);
+	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
+	fake_ioctl_verify();
+	assert_false(f->vp.can_select);
+	assert_int_equal(nr_calls_of(KVM_SET_PMU_EVENT_FILTER), 0);
+	assert_string_equal(
+		err_text,
+		"hvcheck: --pmu=kvm: this KVM has no PMU event filter (no KVM_CAP_PMU_EVENT_FILTER)\n");
+}
+
+#define POLICY_MASKED "allow; masked 0xc0 mask 0xf0 match 0x10"
+
+/* Masked events on a KVM without them: named by policy, nothing installed. */
+static void test_kvm_masked_without_cap(void **state)
+{
+	struct fixture *f = *state;
+	const char *const orders[2][2] = {
+		{ POLICY_MASKED, POLICY_DENY },
+		{ POLICY_DENY, POLICY_MASKED },
+	};
+	static const char *const want[2] = {
+		"hvcheck: run: --pmu-filter 0: this KVM does not take masked events (no KVM_CAP_PMU_EVENT_MASKED_EVENTS)\n",
+		"hvcheck: run: --pmu-filter 1: this KVM does not take masked events (no KVM_CAP_PMU_EVENT_MASKED_EVENTS)\n",
+	};
+
+	f->opts.pmu = VPMU_MODE_KVM;
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_v2);
+	for (unsigned int k = 0; k < 2; k++) {
+		f->opts.nr_pmu_filters = 0;
+		add_filter(f, orders[k][0]);
+		add_filter(f, orders[k][1]);
+		load_filters(f);
+		fake_ioctl_reset();
+		fake_ioctl_expect(KVM_CHECK_EXTENSION, 1); /* EVENT_FILTER */
+		fake_ioctl_expect(KVM_CHECK_EXTENSION, 0); /* MASKED_EVENTS */
+		assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
+		fake_ioctl_verify();
+		assert_int_equal(fake_ioctl_call(1)->arg, CAP_MASKED_EVENTS);
+		assert_int_equal(nr_calls_of(KVM_SET_PMU_EVENT_FILTER), 0);
+		assert_string_equal(err_text, want[k]);
+		/* What was built so far is freed (ASan). */
+		x86_vpmu_destroy(&f->vp);
+		f->vp = (struct x86_vpmu){ .opts = &f->opts,
+					   .core = &f->core,
+					   .cpuid = &f->cpuid };
+	}
+}
+
+static void test_kvm_masked_with_cap(void **state)
+{
+	struct fixture *f = *state;
+	struct installs in = { 0 };
+	/* mask 0xf0 in bits 63:56, match 0x10 in 15:8, an include */
+	static const uint64_t masked[] = { 0xf0000000000010c0ULL };
+
+	f->opts.pmu = VPMU_MODE_KVM;
+	add_filter(f, POLICY_MASKED);
+	load_filters(f);
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_v2);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_on(KVM_SET_PMU_EVENT_FILTER, record_install, &in);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_int_equal(in.nr, 1);
+	assert_install(&in, 0, KVM_PMU_EVENT_ALLOW, MASKED_FLAG, 0, masked,
+		       ARRAY_SIZE(masked));
+	assert_string_equal(
+		err_text,
+		"hvcheck: vpmu: kvm, version 2, 8 GP and 3 fixed counters, filter: allow 1 masked event, fixed bitmap 0x0\n");
+}
+
+/* KVM_GET_MSR_FEATURE_INDEX_LIST: IA32_PERF_CAPABILITIES among three. */
+static int feature_list(int fd, unsigned long request, void *arg, void *ctx)
+{
+	static const uint32_t indices[] = { 0x10a, MSR_PERF_CAPS, 0x48b };
+	struct kvm_msr_list *list = arg;
+	uint32_t room = list->nmsrs;
+
+	(void)request;
+	(void)ctx;
+	assert_int_equal(fd, KVM_FD);
+	list->nmsrs = ARRAY_SIZE(indices);
+	if (room < ARRAY_SIZE(indices)) {
+		errno = E2BIG;
+		return -1;
+	}
+	memcpy(list->indices, indices, sizeof(indices));
+	return 0;
+}
+
+/* KVM_GET_MSRS on /dev/kvm, KVM_SET_MSRS on a vCPU: one MSR each. */
+struct msr_calls {
+	unsigned int nr;
+	int fd[4];
+	uint32_t index[4];
+	uint64_t data[4];
+};
+
+static int perf_caps_msr(int fd, unsigned long request, void *arg, void *ctx)
+{
+	struct kvm_msrs *msrs = arg;
+	struct msr_calls *m = ctx;
+
+	assert_true(m->nr < 4);
+	assert_int_equal(msrs->nmsrs, 1);
+	m->fd[m->nr] = fd;
+	m->index[m->nr] = msrs->entries[0].index;
+	m->data[m->nr] = msrs->entries[0].data;
+	m->nr++;
+	if (request == KVM_GET_MSRS)
+		msrs->entries[0].data = HOST_PERF_CAPS;
+	return 1;
+}
+
+/* vcpu_init: every vCPU gets the PERF_CAPABILITIES KVM offers. */
+static void test_kvm_vcpu_init_perf_caps(void **state)
+{
+	struct fixture *f = *state;
+	struct msr_calls get = { 0 }, set = { 0 };
+
+	f->opts.pmu = VPMU_MODE_KVM;
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX | PDCM, &leaf_a_v2);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1); /* GET_MSR_FEATURES */
+	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, feature_list,
+			     NULL);
+	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, feature_list,
+			     NULL);
+	fake_ioctl_expect_fn(KVM_GET_MSRS, perf_caps_msr, &get);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1); /* PMU_EVENT_FILTER */
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_int_equal(fake_ioctl_call(0)->fd, KVM_FD);
+	assert_int_equal(fake_ioctl_call(0)->arg, CAP_GET_MSR_FEATURES);
+	assert_int_equal(get.nr, 1);
+	assert_int_equal(get.index[0], MSR_PERF_CAPS);
+
+	for (unsigned int i = 0; i < NR_VCPUS; i++) {
+		fake_ioctl_reset();
+		fake_ioctl_expect_fn(KVM_SET_MSRS, perf_caps_msr, &set);
+		assert_int_equal(x86_vpmu_vcpu_init(&f->vp, &f->vcpus[i], i),
+				 0);
+		fake_ioctl_verify();
+		assert_int_equal(fake_ioctl_nr_calls(), 1);
+		assert_int_equal(set.fd[i], VCPU_FD + i);
+		assert_int_equal(set.index[i], MSR_PERF_CAPS);
+		assert_int_equal(set.data[i], HOST_PERF_CAPS);
+		/* KVM's vPMU needs no hooks around KVM_RUN. */
+		assert_null(f->vcpus[i].pmu_backend);
+	}
+}
+
+/* Without PDCM there is nothing to set, and KVM is not asked. */
+static void test_kvm_vcpu_init_without_perf_caps(void **state)
+{
+	struct fixture *f = *state;
+
+	f->opts.pmu = VPMU_MODE_KVM;
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_v2);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	fake_ioctl_reset();
+	assert_int_equal(x86_vpmu_vcpu_init(&f->vp, &f->vcpus[0], 0), 0);
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+}
+
+/* A refused SET_MSRS fails the vCPU, named. */
+static int refuse_msrs(int fd, unsigned long request, void *arg, void *ctx)
+{
+	(void)fd;
+	(void)request;
+	(void)arg;
+	(void)ctx;
+	return 0; /* no MSR done */
+}
+
+static void test_kvm_vcpu_init_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct msr_calls get = { 0 };
+
+	f->opts.pmu = VPMU_MODE_KVM;
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX | PDCM, &leaf_a_v2);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, feature_list,
+			     NULL);
+	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, feature_list,
+			     NULL);
+	fake_ioctl_expect_fn(KVM_GET_MSRS, perf_caps_msr, &get);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_reset();
+	fake_ioctl_expect_fn(KVM_SET_MSRS, refuse_msrs, NULL);
+	assert_int_equal(x86_vpmu_vcpu_init(&f->vp, &f->vcpus[1], 1), -EINVAL);
+	assert_string_equal(f->core.vm.failed,
+			    "KVM_SET_MSRS(IA32_PERF_CAPABILITIES)");
+}
+
+static void test_kvm_destroy(void **state)
+{
+	struct fixture *f = *state;
+	struct installs in = { 0 };
+
+	setup_kvm_with_filters(f, &in);
+	assert_non_null(f->vp.state);
+	fake_ioctl_reset();
+	x86_vpmu_destroy(&f->vp);
+	f->destroyed = true;
+	/* Everything freed (ASan), and no ioctl to do it. */
+	assert_null(f->vp.state);
+	assert_null(f->vp.policies);
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	/* --pmu-stats has nothing to say of KVM's vPMU. */
+	capture_start();
+	x86_vpmu_print_stats(&f->vp);
+	capture_end();
+	assert_string_equal(err_text, "");
+}
+
+/* ------------------------------------------- the emulated back end ---- */
+
+static void test_emulated_bad_version(void **state)
+{
+	struct fixture *f = *state;
+
+	f->opts.pmu = VPMU_MODE_EMULATED;
+	f->opts.pmu_version = 3;
+	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_none);
+	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
+	assert_string_equal(
+		err_text,
+		"hvcheck: run: --pmu-version 3: the emulated vPMU is version 0, 1 or 2\n");
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	assert_false(f->vp.can_select);
+}
+
+/* The emulated vPMU with the policies of its filter tests. */
+static void setup_emulated_with_filters(struct fixture *f)
+{
+	struct probe_script probe = { .reason = KVM_EXIT_DEBUG };
+
+	f->opts.pmu = VPMU_MODE_EMULATED;
+	add_filter(f, "deny instructions");
+	add_filter(f, "allow instructions; fixed 1");
+	load_filters(f);
+	make_cpuid(&f->cpuid, "AuthenticAMD", LEAF1_ECX, &leaf_a_none);
+	script_emulated_vm();
+	script_probe(&probe);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_true(f->vp.can_select);
+	assert_string_equal(
+		err_text,
+		"hvcheck: vpmu: emulated, version 2, 4 GP and 3 fixed counters of 48 bits, guest CPU vendor GenuineIntel (host AuthenticAMD), filter: deny 1 event, fixed bitmap 0x0 (policy 0 of 2)\n");
+}
+
+/* vcpu_init of vCPU i: its model, hooked to the back end. */
+static struct vcpu_pmu *emulated_vcpu_init(struct fixture *f, unsigned int i)
+{
+	struct vcpu *vcpu = &f->vcpus[i];
+
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, KVM_SYNC_X86_REGS |
+						       KVM_SYNC_X86_SREGS |
+						       KVM_SYNC_X86_EVENTS);
+	assert_int_equal(x86_vpmu_vcpu_init(&f->vp, vcpu, i), 0);
+	fake_ioctl_verify();
+	assert_ptr_equal(vcpu->pmu_backend, &vpmu_emulated_backend);
+	assert_non_null(vcpu->pmu);
+	return vcpu->pmu;
+}
+
+/* The entry of vCPU i after a kick, as its run loop makes it. */
+static void before_run(struct fixture *f, unsigned int i)
+{
+	struct vcpu *vcpu = &f->vcpus[i];
+
+	vcpu->run->exit_reason = KVM_EXIT_INTR;
+	fake_ioctl_reset();
+	vcpu->pmu_backend->before_run(vcpu);
+	/* Nothing counts: no single-step to arm. */
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+}
+
+/* Whether the rules of pmu count instructions, branches, fixed 0 and 1. */
+static void assert_rules(const struct vcpu_pmu *pmu, bool insns, bool branches,
+			 bool fixed0, bool fixed1)
+{
+	assert_int_equal(filter_x86_gp_allowed(pmu->rules, SEL_INSTRUCTIONS),
+			 insns);
+	assert_int_equal(filter_x86_gp_allowed(pmu->rules, SEL_BRANCHES),
+			 branches);
+	assert_int_equal(filter_x86_fixed_allowed(pmu->rules, 0), fixed0);
+	assert_int_equal(filter_x86_fixed_allowed(pmu->rules, 1), fixed1);
+}
+
+/* A vCPU thread in KVM_RUN, as far as a kick is concerned. */
+struct kick_waiter {
+	pthread_t thread;
+	int sig;
+};
+
+static void *wait_for_kick(void *arg)
+{
+	struct kick_waiter *w = arg;
+	struct timespec wait = { .tv_sec = KICK_WAIT };
+	sigset_t kick;
+
+	sigemptyset(&kick);
+	sigaddset(&kick, VCPU_KICK_SIGNAL);
+	w->sig = sigtimedwait(&kick, NULL, &wait);
+	return NULL;
+}
+
+/* vCPU i "started": its thread takes the kick (blocked, so never lost). */
+static void start_waiter(struct fixture *f, unsigned int i,
+			 struct kick_waiter *w)
+{
+	sigset_t kick, old;
+
+	sigemptyset(&kick);
+	sigaddset(&kick, VCPU_KICK_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, &kick, &old);
+	assert_int_equal(pthread_create(&w->thread, NULL, wait_for_kick, w), 0);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	f->vcpus[i].thread = w->thread;
+	f->vcpus[i].started = true;
+}
+
+/*
+ * FILTER_SELECT installs the slot at once; each vCPU obeys it from its
+ * next entry, and the others are kicked so that they make one.
+ */
+static void test_emulated_filter_select(void **state)
+{
+	struct fixture *f = *state;
+	struct vcpu_pmu *pmu0, *pmu1;
+	struct kick_waiter w = { .sig = -1 };
+
+	setup_emulated_with_filters(f);
+	pmu0 = emulated_vcpu_init(f, 0);
+	pmu1 = emulated_vcpu_init(f, 1);
+	assert_non_null(pmu0->filters);
+	assert_ptr_equal(pmu0->filters, pmu1->filters);
+	/* Policy 0 from the start: no instructions. */
+	assert_int_equal((uint32_t)filter_slots_installed(pmu0->filters), 0);
+	assert_non_null(pmu0->rules);
+	assert_rules(pmu0, false, true, true, true);
+	assert_rules(pmu1, false, true, true, true);
+
+	start_waiter(f, 1, &w);
+	fake_ioctl_reset();
+	assert_int_equal(x86_vpmu_filter_select(&f->vp, 1), 0);
+	/* An emulated filter is no KVM call. */
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	assert_int_equal(pthread_join(w.thread, NULL), 0);
+	f->vcpus[1].started = false;
+	assert_int_equal(w.sig, VCPU_KICK_SIGNAL);
+	assert_int_equal((uint32_t)filter_slots_installed(pmu0->filters), 1);
+	/* Still the old rules until the next entry... */
+	assert_rules(pmu0, false, true, true, true);
+	before_run(f, 0);
+	/* ... then only instructions and fixed counter 1. */
+	assert_rules(pmu0, true, false, false, true);
+	assert_rules(pmu1, false, true, true, true);
+	before_run(f, 1);
+	assert_rules(pmu1, true, false, false, true);
+
+	/* No filter: everything counts. */
+	assert_int_equal(x86_vpmu_filter_select(&f->vp, HV_HOSTCTL_FILTER_NONE),
+			 0);
+	assert_int_equal((uint32_t)filter_slots_installed(pmu0->filters),
+			 HV_HOSTCTL_FILTER_NONE);
+	before_run(f, 0);
+	assert_null(pmu0->rules);
+	assert_rules(pmu0, true, true, true, true);
+	assert_int_equal(x86_vpmu_filter_select(&f->vp, 0), 0);
+	before_run(f, 0);
+	assert_rules(pmu0, false, true, true, true);
+}
+
+/* A vCPU created after a switch starts with the slot installed then. */
+static void test_emulated_late_vcpu_gets_installed(void **state)
+{
+	struct fixture *f = *state;
+	struct vcpu_pmu *pmu;
+
+	setup_emulated_with_filters(f);
+	assert_int_equal(x86_vpmu_filter_select(&f->vp, 1), 0);
+	pmu = emulated_vcpu_init(f, 0);
+	assert_rules(pmu, true, false, false, true);
+}
+
+static void test_emulated_destroy(void **state)
+{
+	struct fixture *f = *state;
+
+	setup_emulated_with_filters(f);
+	emulated_vcpu_init(f, 0);
+	emulated_vcpu_init(f, 1);
+	before_run(f, 0); /* its overflow timer exists now */
+	capture_start();
+	x86_vpmu_print_stats(&f->vp);
+	capture_end();
+	assert_string_equal(
+		err_text,
+		"hvcheck: vpmu stats: vCPU 0: 0 MSR exits, 0 RDPMC emulated, 0 PMIs, 0 steps\n"
+		"hvcheck: vpmu stats: vCPU 1: 0 MSR exits, 0 RDPMC emulated, 0 PMIs, 0 steps\n");
+	fake_ioctl_reset();
+	x86_vpmu_destroy(&f->vp);
+	f->destroyed = true;
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	assert_null(f->vp.state);
+	assert_null(f->vp.policies);
+	for (unsigned int i = 0; i < NR_VCPUS; i++) {
+		assert_null(f->vcpus[i].pmu);
+		assert_null(f->vcpus[i].pmu_backend);
+	}
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_auto_picks_kvm),
+		T(test_auto_picks_emulated),
+		T(test_emulated_unstepped),
+		T(test_explicit_modes),
+		T(test_off_disables_kvm_vpmu),
+		T(test_off_without_kvm_vpmu),
+		T(test_off_refuses_pmu_limits),
+		T(test_load_filters),
+		T(test_load_filters_refused),
+		T(test_policies_judged_for_vendor),
+		T(test_kvm_first_filter_installed),
+		T(test_kvm_first_filter_none),
+		T(test_kvm_filter_select),
+		T(test_kvm_filter_select_fails),
+		T(test_kvm_select_none_without_policies),
+		T(test_kvm_without_filter_cap),
+		T(test_kvm_without_filter_cap_refuses_filters),
+		T(test_kvm_masked_without_cap),
+		T(test_kvm_masked_with_cap),
+		T(test_kvm_vcpu_init_perf_caps),
+		T(test_kvm_vcpu_init_without_perf_caps),
+		T(test_kvm_vcpu_init_refused),
+		T(test_kvm_destroy),
+		T(test_emulated_bad_version),
+		T(test_emulated_filter_select),
+		T(test_emulated_late_vcpu_gets_installed),
+		T(test_emulated_destroy),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The arm64 machine's own `hvcheck run` options: its irqchip. */
+#ifndef VMM_ARM64_OPTIONS_H
+#define VMM_ARM64_OPTIONS_H
+
+#include "vgic/mode.h"
+#include "vmm/machine.h"
+
+struct arm64_options {
+	enum vgic_mode irqchip; /* --irqchip, or KVM's in-kernel GICv3 */
+};
+
+_Static_assert(sizeof(struct arm64_options) <= MACHINE_OPTIONS_MAX,
+	       "struct arm64_options fits struct run_cmd");
+
+#endif /* VMM_ARM64_OPTIONS_H */

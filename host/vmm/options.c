@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Command-line options from tables: lookup, typed setters, --help text. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmm/options.h"
+
+const struct option_spec *option_find(const struct option_table *t,
+				      const char *name)
+{
+	for (size_t i = 0; i < t->nr; i++)
+		if (!strcmp(t->specs[i].name, name) ||
+		    (t->specs[i].alias && !strcmp(t->specs[i].alias, name)))
+			return &t->specs[i];
+	return NULL;
+}
+
+int option_error(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static void *option_field(void *dst, const struct option_spec *spec)
+{
+	return (char *)dst + spec->offset;
+}
+
+int option_set_flag(void *dst, const struct option_spec *spec,
+		    const char *value, char *err, size_t errlen)
+{
+	(void)value;
+	(void)err;
+	(void)errlen;
+	*(bool *)option_field(dst, spec) = true;
+	return 0;
+}
+
+static int option_parse_uint(const struct option_spec *spec, const char *s,
+			     unsigned int *val, char *err, size_t errlen)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (!*s || *end || errno || *s == '-' || v < spec->min || v > spec->max)
+		return option_error(err, errlen,
+				    "%s: '%s' is not a number from %u to %u",
+				    spec->name, s, spec->min, spec->max);
+	*val = v;
+	return 0;
+}
+
+int option_set_uint(void *dst, const struct option_spec *spec,
+		    const char *value, char *err, size_t errlen)
+{
+	return option_parse_uint(spec, value, option_field(dst, spec), err,
+				 errlen);
+}
+
+int option_set_int(void *dst, const struct option_spec *spec, const char *value,
+		   char *err, size_t errlen)
+{
+	unsigned int v;
+	int ret = option_parse_uint(spec, value, &v, err, errlen);
+
+	if (!ret)
+		*(int *)option_field(dst, spec) = v;
+	return ret;
+}
+
+int option_set_path(void *dst, const struct option_spec *spec,
+		    const char *value, char *err, size_t errlen)
+{
+	if (!*value)
+		return option_error(err, errlen, "%s needs a file name",
+				    spec->name);
+	*(const char **)option_field(dst, spec) = value;
+	return 0;
+}
+
+/* "-h, --help" or "--smp N": the option's column of --help. */
+static int option_label_len(const struct option_spec *spec)
+{
+	return (spec->alias ? strlen(spec->alias) + 2 : 0) +
+	       strlen(spec->name) + (spec->arg ? 1 + strlen(spec->arg) : 0);
+}
+
+int option_help_width(const struct option_table *const *tables, size_t nr)
+{
+	int width = 0;
+
+	for (size_t t = 0; t < nr; t++)
+		for (size_t i = 0; i < tables[t]->nr; i++)
+			if (option_label_len(&tables[t]->specs[i]) > width)
+				width = option_label_len(&tables[t]->specs[i]);
+	return width;
+}
+
+void option_help(FILE *out, const struct option_table *t, int width)
+{
+	fprintf(out, "%s:\n", t->title);
+	for (size_t i = 0; i < t->nr; i++) {
+		const struct option_spec *spec = &t->specs[i];
+		const char *line = spec->help;
+
+		fprintf(out, "  %s%s%s%s%s%*s", spec->alias ? spec->alias : "",
+			spec->alias ? ", " : "", spec->name,
+			spec->arg ? " " : "", spec->arg ? spec->arg : "",
+			width - option_label_len(spec) + 2, "");
+		for (;;) {
+			size_t len = strcspn(line, "\n");
+
+			fprintf(out, "%.*s\n", (int)len, line);
+			if (!line[len])
+				break;
+			line += len + 1;
+			fprintf(out, "  %*s", width + 2, "");
+		}
+	}
+}

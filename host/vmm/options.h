@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Command-line options from tables: lookup, typed setters, --help text. */
+#ifndef VMM_OPTIONS_H
+#define VMM_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct option_spec;
+
+/*
+ * Stores value (NULL for a flag) into the struct at dst as spec says:
+ * 0, or -EINVAL with a one-line reason in err[errlen].
+ */
+typedef int option_set_fn(void *dst, const struct option_spec *spec,
+			  const char *value, char *err, size_t errlen);
+
+struct option_spec {
+	const char *name;  /* "--smp" */
+	const char *alias; /* "-h" for "--help", or NULL */
+	const char *arg;   /* "N" in the help; NULL: a flag, no value */
+	const char *help;  /* lines joined by '\n' */
+	option_set_fn *set;
+	size_t offset; /* of the field set in the struct at dst */
+	unsigned int min, max;
+};
+
+struct option_table {
+	const char *title; /* the --help section, "x86_64 only" */
+	const struct option_spec *specs;
+	size_t nr;
+};
+
+/* The spec of the option called name in t, or NULL. */
+const struct option_spec *option_find(const struct option_table *t,
+				      const char *name);
+
+/* Formats a one-line reason into err[errlen]; returns -EINVAL. */
+int option_error(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A flag: the bool at offset becomes true. */
+option_set_fn option_set_flag;
+/* A decimal number min..max into the unsigned int at offset. */
+option_set_fn option_set_uint;
+/* The same into an int (an option whose absence the int marks). */
+option_set_fn option_set_int;
+/* A file name into the const char * at offset; empty is refused. */
+option_set_fn option_set_path;
+
+/* The width of the widest "NAME ARG" of tables, for option_help(). */
+int option_help_width(const struct option_table *const *tables, size_t nr);
+
+/* t's section of --help: its title, then each option and its lines. */
+void option_help(FILE *out, const struct option_table *t, int width);
+
+#endif /* VMM_OPTIONS_H */

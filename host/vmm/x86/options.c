@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The x86_64 machine's own `hvcheck run` options: its vPMU's. */
+#include <string.h>
+
+#include "array_size.h"
+#include "hvcheck_abi.h"
+#include "vmm/x86/options.h"
+
+#define X86_OPT(field) offsetof(struct x86_options, field)
+
+static int x86_set_pmu_mode(void *dst, const struct option_spec *spec,
+			    const char *value, char *err, size_t errlen)
+{
+	static const char *const modes[] = {
+		[VPMU_MODE_AUTO] = "auto",
+		[VPMU_MODE_KVM] = "kvm",
+		[VPMU_MODE_EMULATED] = "emulated",
+		[VPMU_MODE_OFF] = "off",
+	};
+	struct x86_options *o = dst;
+
+	for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
+		if (!strcmp(value, modes[m])) {
+			o->pmu = m;
+			return 0;
+		}
+	}
+	return option_error(err, errlen,
+			    "%s: '%s' is not auto, kvm, emulated or off",
+			    spec->name, value);
+}
+
+static int x86_add_pmu_filter(void *dst, const struct option_spec *spec,
+			      const char *value, char *err, size_t errlen)
+{
+	struct x86_options *o = dst;
+
+	if (o->nr_pmu_filters == X86_MAX_PMU_FILTERS)
+		return option_error(err, errlen, "%s: at most %d policies",
+				    spec->name, X86_MAX_PMU_FILTERS);
+	o->pmu_filters[o->nr_pmu_filters++] = value;
+	return 0;
+}
+
+/*
+ * A PMU dimension parses as any small number; which ones a vPMU can be
+ * is its back end's business once the mode is known.
+ */
+static const struct option_spec x86_specs[] = {
+	{ .name = "--pmu",
+	  .arg = "MODE",
+	  .help = "the vPMU: auto (default: kvm when KVM offers one,\n"
+		  "else emulated), kvm, emulated or off",
+	  .set = x86_set_pmu_mode },
+	{ .name = "--pmu-version",
+	  .arg = "N",
+	  .help = "architectural PMU version: emulated 0..2, kvm up\n"
+		  "to what KVM supports (0: no PMU)",
+	  .set = option_set_int,
+	  .offset = X86_OPT(pmu_version),
+	  .max = 255 },
+	{ .name = "--pmu-gp-counters",
+	  .arg = "N",
+	  .help = "general-purpose counters (emulated: 1..8)",
+	  .set = option_set_int,
+	  .offset = X86_OPT(pmu_gp),
+	  .max = 255 },
+	{ .name = "--pmu-fixed-counters",
+	  .arg = "N",
+	  .help = "fixed counters (emulated: 0..3); under kvm\n"
+		  "both up to what KVM supports",
+	  .set = option_set_int,
+	  .offset = X86_OPT(pmu_fixed),
+	  .max = 255 },
+	{ .name = "--pmu-stats",
+	  .help = "print the emulated vPMU's exit counts to stderr",
+	  .set = option_set_flag,
+	  .offset = X86_OPT(pmu_stats) },
+	{ .name = "--pmu-filter",
+	  .arg = "POLICY",
+	  .help = "a PMU event filter (docs/filter.md): policy\n"
+		  "text, or @FILE; repeatable, up to 16.  The first\n"
+		  "is installed before the guest starts; the guest\n"
+		  "can switch to another by its number (0, 1, ...)\n"
+		  "through the host-control channel (docs/vmm.md)",
+	  .set = x86_add_pmu_filter },
+};
+
+static void x86_options_init(void *opts)
+{
+	*(struct x86_options *)opts = (struct x86_options){
+		.pmu = VPMU_MODE_AUTO,
+		.pmu_version = X86_PMU_UNSET,
+		.pmu_gp = X86_PMU_UNSET,
+		.pmu_fixed = X86_PMU_UNSET,
+	};
+}
+
+static int x86_options_check(const struct machine_config *cfg, const void *opts,
+			     char *err, size_t errlen)
+{
+	const struct x86_options *o = opts;
+
+	(void)cfg;
+	if (o->pmu == VPMU_MODE_OFF && o->nr_pmu_filters)
+		return option_error(
+			err, errlen,
+			"--pmu=off has no PMU to filter: drop --pmu-filter");
+	return 0;
+}
+
+_Static_assert(X86_MAX_PMU_FILTERS == 16, "--pmu-filter's help says 16");
+_Static_assert(MACHINE_MAX_MEM_MIB == HV_X86_MAX_RAM_MIB,
+	       "--mem's bound is the x86 machine's");
+
+const struct machine_options x86_machine_options = {
+	.arch = "x86_64",
+	.table = { .title = "x86_64 only",
+		   .specs = x86_specs,
+		   .nr = ARRAY_SIZE(x86_specs) },
+	.size = sizeof(struct x86_options),
+	.init = x86_options_init,
+	.check = x86_options_check,
+	.foreign_why =
+		"x86_64 guests get KVM's in-kernel PIC, IOAPIC and LAPICs",
+};

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The x86_64 machine's own `hvcheck run` options: its vPMU's. */
+#ifndef VMM_X86_OPTIONS_H
+#define VMM_X86_OPTIONS_H
+
+#include <stdbool.h>
+
+#include "vmm/machine.h"
+
+#define X86_MAX_PMU_FILTERS 16 /* --pmu-filter policies */
+
+enum vpmu_mode {
+	VPMU_MODE_AUTO, /* kvm when KVM offers a vPMU, else emulated */
+	VPMU_MODE_KVM,
+	VPMU_MODE_EMULATED,
+	VPMU_MODE_OFF,
+};
+
+/*
+ * --pmu-version, --pmu-gp-counters, --pmu-fixed-counters not given: the
+ * kvm back end hands them to KVM as VPMU_KVM_AS_SUPPORTED.
+ */
+#define X86_PMU_UNSET (-1)
+
+struct x86_options {
+	enum vpmu_mode pmu;
+	int pmu_version; /* or X86_PMU_UNSET */
+	int pmu_gp;
+	int pmu_fixed;
+	bool pmu_stats;
+	/* --pmu-filter arguments as given: policy text or @FILE */
+	const char *pmu_filters[X86_MAX_PMU_FILTERS];
+	unsigned int nr_pmu_filters;
+};
+
+_Static_assert(sizeof(struct x86_options) <= MACHINE_OPTIONS_MAX,
+	       "struct x86_options fits struct run_cmd");
+
+#endif /* VMM_X86_OPTIONS_H */

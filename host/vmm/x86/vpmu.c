@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The x86 machine's vPMU: a mode's back end behind one small ops table. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "hvcheck_abi.h"
+#include "vmm/x86/vpmu.h"
+#include "vmm/x86/vpmu_kvm.h"
+
+int x86_vpmu_load_filters(struct x86_vpmu *vp)
+{
+	const struct x86_options *o = vp->opts;
+	char err[MACHINE_ERR_SIZE];
+	int ret;
+
+	if (!o->nr_pmu_filters)
+		return 0;
+	vp->policies = calloc(o->nr_pmu_filters, sizeof(*vp->policies));
+	if (!vp->policies)
+		return machine_fail(HV_EXIT_VMM_ERROR, "out of memory");
+	for (unsigned int i = 0; i < o->nr_pmu_filters; i++) {
+		ret = filter_policy_load(o->pmu_filters[i], FILTER_ARCH_X86,
+					 &vp->policies[i], err, sizeof(err));
+		if (ret)
+			return machine_fail(ret == -ENOMEM ? HV_EXIT_VMM_ERROR :
+							     HV_EXIT_USAGE,
+					    "run: --pmu-filter %u: %s", i, err);
+	}
+	return 0;
+}
+
+int x86_vpmu_check_filters(const struct x86_vpmu *vp, enum filter_vendor vendor)
+{
+	char why[MACHINE_ERR_SIZE];
+	int ret;
+
+	for (unsigned int i = 0; i < vp->opts->nr_pmu_filters; i++) {
+		const struct filter_policy *p = &vp->policies[i];
+
+		if (p->none)
+			continue;
+		if (filter_policy_check_vendor(p, vendor, why, sizeof(why)))
+			return machine_fail(HV_EXIT_USAGE,
+					    "run: --pmu-filter %u: %s", i, why);
+		ret = filter_x86_validate(&p->x86, vendor, NULL, why,
+					  sizeof(why));
+		if (ret)
+			return machine_fail(
+				HV_EXIT_USAGE,
+				"run: --pmu-filter %u: KVM would refuse it: %s: %s",
+				i, filter_errno_name(ret), why);
+	}
+	return 0;
+}
+
+uint32_t x86_vpmu_first_filter(const struct x86_vpmu *vp)
+{
+	return vp->opts->nr_pmu_filters ? 0 : HV_HOSTCTL_FILTER_NONE;
+}
+
+void x86_vpmu_filter_desc(const struct x86_vpmu *vp, char *buf, size_t len)
+{
+	unsigned int nr = vp->opts->nr_pmu_filters;
+	const struct filter_x86 *f;
+	int n;
+
+	buf[0] = '\0';
+	if (!nr)
+		return;
+	f = &vp->policies[0].x86;
+	if (vp->policies[0].none)
+		n = snprintf(buf, len, ", filter: none");
+	else
+		n = snprintf(
+			buf, len,
+			", filter: %s %u %sevent%s, fixed bitmap 0x%x",
+			f->action == FILTER_ACTION_ALLOW ? "allow" : "deny",
+			f->nevents,
+			f->flags & FILTER_FLAG_MASKED_EVENTS ? "masked " : "",
+			f->nevents == 1 ? "" : "s", f->fixed_bitmap);
+	if (nr > 1 && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, " (policy 0 of %u)", nr);
+}
+
+void x86_vpmu_kick_others(const struct x86_vpmu *vp)
+{
+	const struct machine_core *core = vp->core;
+
+	for (unsigned int i = 0; i < core->nr_vcpus; i++)
+		if (core->vcpus[i].id != vcpu_current_id())
+			vcpu_kick(&core->vcpus[i]);
+}
+
+/*
+ * No PMU for the guest: KVM's disabled where KVM has one; elsewhere
+ * KVM's answers to PMU MSRs differ by host (the P6 counters read 0, an
+ * AMD host's counters answer), so hvcheck's model of no PMU answers.
+ */
+static const struct vpmu_backend *x86_vpmu_backend(enum vpmu_mode mode,
+						   bool kvm_has_vpmu)
+{
+	switch (mode) {
+	case VPMU_MODE_KVM:
+		return &vpmu_kvm_backend;
+	case VPMU_MODE_EMULATED:
+		return &vpmu_emulated_backend;
+	default:
+		return kvm_has_vpmu ? &vpmu_kvm_off_backend :
+				      &vpmu_emulated_backend;
+	}
+}
+
+int x86_vpmu_setup(struct x86_vpmu *vp)
+{
+	const struct x86_options *o = vp->opts;
+	bool kvm_has_vpmu = vpmu_kvm_available(vp->cpuid);
+
+	if (o->pmu == VPMU_MODE_OFF &&
+	    (o->pmu_version != X86_PMU_UNSET || o->pmu_gp != X86_PMU_UNSET ||
+	     o->pmu_fixed != X86_PMU_UNSET))
+		return machine_fail(
+			HV_EXIT_USAGE,
+			"run: --pmu=off takes no --pmu-version or counter counts");
+	vp->mode = o->pmu;
+	if (vp->mode == VPMU_MODE_AUTO)
+		vp->mode = kvm_has_vpmu ? VPMU_MODE_KVM : VPMU_MODE_EMULATED;
+	vp->backend = x86_vpmu_backend(vp->mode, kvm_has_vpmu);
+	return vp->backend->setup(vp);
+}
+
+int x86_vpmu_vcpu_init(struct x86_vpmu *vp, struct vcpu *vcpu, unsigned int i)
+{
+	return vp->backend->vcpu_init ? vp->backend->vcpu_init(vp, vcpu, i) : 0;
+}
+
+int x86_vpmu_filter_select(void *opaque, uint32_t slot)
+{
+	struct x86_vpmu *vp = opaque;
+
+	return vp->backend->filter_select(vp, slot);
+}
+
+void x86_vpmu_print_stats(const struct x86_vpmu *vp)
+{
+	if (vp->backend && vp->backend->print_stats)
+		vp->backend->print_stats(vp);
+}
+
+void x86_vpmu_destroy(struct x86_vpmu *vp)
+{
+	if (vp->backend && vp->backend->destroy)
+		vp->backend->destroy(vp);
+	for (unsigned int i = 0; vp->policies && i < vp->opts->nr_pmu_filters;
+	     i++)
+		filter_policy_free(&vp->policies[i]);
+	free(vp->policies);
+	vp->policies = NULL;
+}
