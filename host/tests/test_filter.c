@@ -655,9 +655,16 @@ static void test_compress_examples(void **state)
 	assert_int_equal(m.events[4], masked(0xc4, 0xff, 0x41, false));
 	assert_int_equal(m.events[5], masked(0xc4, 0xff, 0x4f, false));
 	filter_x86_free(&m);
+}
 
-	/* Two includes or an include and an exclude: includes win ties. */
-	f.nevents = 0;
+/* Two includes or an include and an exclude: includes win ties. */
+static void test_compress_ties(void **state)
+{
+	uint64_t ev[256];
+	struct filter_x86 f = x86(ALLOW, 0, 0x3, 0, ev), m;
+	unsigned int u;
+
+	(void)state;
 	for (u = 0; u < 0x100; u++)
 		if (u & 3)
 			ev[f.nevents++] = plain(0x24, u);
@@ -666,10 +673,17 @@ static void test_compress_examples(void **state)
 	assert_int_equal(m.events[0], masked(0x24, 0x03, 0x02, false));
 	assert_int_equal(m.events[1], masked(0x24, 0x01, 0x01, false));
 	filter_x86_free(&m);
+}
 
+/* A whole select, what KVM drops, and what is no plain list. */
+static void test_compress_full_empty_refused(void **state)
+{
+	uint64_t ev[256];
+	struct filter_x86 f = x86(DENY, 0, 0x3, 0, ev), m;
+	unsigned int u, n = 0;
+
+	(void)state;
 	/* The full set is one entry, the empty list none. */
-	f.action = DENY;
-	n = 0;
 	for (u = 0; u < 0x100; u++)
 		ev[n++] = plain(0x1a0, u);
 	f.nevents = n;
@@ -760,13 +774,58 @@ static void check_compressed(const struct filter_x86 *f,
 	filter_x86_rules_free(&rules);
 }
 
+/*
+ * A random plain list of up to 600 entries (in ev) over the selects of
+ * pool into f, and into plain_in the unit masks KVM keeps of it: mostly
+ * those of one cube, or every one but those of a cube.  Returns how many
+ * entries KVM keeps.
+ */
+static unsigned int random_plain_list(struct filter_x86 *f,
+				      enum filter_vendor vendor,
+				      const unsigned int *pool,
+				      unsigned int npool, uint64_t *ev)
+{
+	unsigned int i, sel, umask, free_bits, base, kept;
+	bool dense;
+
+	*f = x86(below(2), 0, rnd(), below(601), ev);
+	memset(plain_in, 0, sizeof(plain_in));
+	kept = 0;
+	free_bits = below(256);
+	base = below(256);
+	dense = !below(3);
+	if (dense)
+		f->nevents = 256 + below(345);
+	for (i = 0; i < f->nevents; i++) {
+		sel = pool[below(npool)];
+		umask = below(256);
+		if (dense) {
+			/* Every umask outside one cube, in order. */
+			sel = pool[i / 256 % npool];
+			umask = i % 256;
+			if ((umask & ~free_bits) == (base & ~free_bits))
+				umask ^= ~free_bits & 0xff;
+		} else if (below(8)) {
+			/* Mostly umasks of one cube, to compress. */
+			umask = (base & ~free_bits) | (umask & free_bits);
+		}
+		ev[i] = plain(sel, umask);
+		if (!below(20))
+			ev[i] |= random_stray_bit(vendor);
+		if (!filter_x86_plain_kept(ev[i], vendor))
+			continue;
+		kept++;
+		plain_in[sel][umask / 64] |= 1ULL << (umask % 64);
+	}
+	return kept;
+}
+
 static void test_property_compress(void **state)
 {
 	static uint64_t ev[600];
-	unsigned int p, i, sel, umask, pool[8], npool, free_bits, base, kept;
+	unsigned int p, i, pool[8], npool, kept;
 	unsigned int nr_compiled = 0, nr_excludes = 0;
 	enum filter_vendor vendor;
-	bool dense;
 	struct filter_x86 f, m;
 	char why[160];
 	int bad;
@@ -778,36 +837,7 @@ static void test_property_compress(void **state)
 		npool = 1 + below(8);
 		for (i = 0; i < npool; i++)
 			pool[i] = random_select(vendor);
-		f = x86(below(2), 0, rnd(), below(601), ev);
-		memset(plain_in, 0, sizeof(plain_in));
-		kept = 0;
-		free_bits = below(256);
-		base = below(256);
-		dense = !below(3);
-		if (dense)
-			f.nevents = 256 + below(345);
-		for (i = 0; i < f.nevents; i++) {
-			sel = pool[below(npool)];
-			umask = below(256);
-			if (dense) {
-				/* Every umask outside one cube, in order. */
-				sel = pool[i / 256 % npool];
-				umask = i % 256;
-				if ((umask & ~free_bits) == (base & ~free_bits))
-					umask ^= ~free_bits & 0xff;
-			} else if (below(8)) {
-				/* Mostly umasks of one cube, to compress. */
-				umask = (base & ~free_bits) |
-					(umask & free_bits);
-			}
-			ev[i] = plain(sel, umask);
-			if (!below(20))
-				ev[i] |= random_stray_bit(vendor);
-			if (!filter_x86_plain_kept(ev[i], vendor))
-				continue;
-			kept++;
-			plain_in[sel][umask / 64] |= 1ULL << (umask % 64);
-		}
+		kept = random_plain_list(&f, vendor, pool, npool, ev);
 		assert_int_equal(filter_x86_compress(&f, vendor, &m), 0);
 		assert_int_equal(m.action, f.action);
 		assert_int_equal(m.flags, MASKED);
@@ -1121,6 +1151,8 @@ int main(void)
 		cmocka_unit_test(test_owned_memory),
 		cmocka_unit_test(test_property_x86),
 		cmocka_unit_test(test_compress_examples),
+		cmocka_unit_test(test_compress_ties),
+		cmocka_unit_test(test_compress_full_empty_refused),
 		cmocka_unit_test(test_property_compress),
 		cmocka_unit_test(test_compress_dense),
 		cmocka_unit_test(test_arm64_default),

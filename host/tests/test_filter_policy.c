@@ -746,7 +746,7 @@ static void test_load(void **state)
 		"deny                 # the action\n"
 		"events instructions  # and what it denies\n"
 		"fixed 1\n";
-	char arg[64], *path, *big;
+	char arg[64], *path;
 
 	(void)state;
 	assert_int_equal(load("deny 0xc0", FILTER_ARCH_X86), 0);
@@ -772,7 +772,14 @@ static void test_load(void **state)
 
 	assert_int_equal(load("@", FILTER_ARCH_X86), -EINVAL);
 	assert_non_null(strstr(err, "'@' needs a file name"));
+}
 
+/* Policy files that cannot be policies: a NUL byte, too big, a folder. */
+static void test_load_bad_files(void **state)
+{
+	char arg[64], *path, *big;
+
+	(void)state;
 	path = write_temp("deny\0x", 6);
 	snprintf(arg, sizeof(arg), "@%s", path);
 	assert_int_equal(load(arg, FILTER_ARCH_X86), -EINVAL);
@@ -827,6 +834,7 @@ int main(void)
 		cmocka_unit_test(test_raw_round_trip_random),
 		cmocka_unit_test(test_round_trip_texts),
 		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_load_bad_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, teardown);

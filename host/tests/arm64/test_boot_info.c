@@ -49,15 +49,19 @@ static void text_add(char *text, size_t max, const char *fmt, ...)
 	va_end(ap);
 }
 
-/*
- * Decodes a blob into dts-like text, one line per node or property,
- * checking the header and every bound on the way.
- */
-static void decode(const uint8_t *blob, long size, char *text, size_t max)
+/* A blob being decoded into dts-like text. */
+struct dts {
+	const uint8_t *blob, *p, *end; /* p: the next token, up to end */
+	uint32_t off_strings, size_strings;
+	unsigned int depth;
+	char *text;
+	size_t max;
+};
+
+/* Checks the header of blob and sets d's bounds from it. */
+static void decode_header(struct dts *d, const uint8_t *blob, long size)
 {
-	uint32_t off_struct, off_strings, size_struct, size_strings;
-	const uint8_t *p, *end;
-	unsigned int depth = 0;
+	uint32_t off_struct, size_struct;
 
 	assert_true(size >= FDT_HEADER_SIZE);
 	assert_int_equal(be32(blob), FDT_MAGIC);
@@ -65,71 +69,88 @@ static void decode(const uint8_t *blob, long size, char *text, size_t max)
 	assert_int_equal(be32(blob + 20), FDT_VERSION);
 	assert_int_equal(be32(blob + 24), FDT_LAST_COMP_VERSION);
 	off_struct = be32(blob + 8);
-	off_strings = be32(blob + 12);
-	size_strings = be32(blob + 32);
+	d->off_strings = be32(blob + 12);
+	d->size_strings = be32(blob + 32);
 	size_struct = be32(blob + 36);
 	/* An empty memory reservation map: one all-zero entry. */
 	assert_int_equal(be32(blob + 16) % 8, 0);
 	for (int i = 0; i < FDT_RSVMAP_ENTRY_SIZE; i++)
 		assert_int_equal(blob[be32(blob + 16) + i], 0);
 	assert_true(off_struct % 4 == 0 && off_struct + size_struct <= size);
-	assert_true(off_strings + size_strings <= (uint32_t)size);
+	assert_true(d->off_strings + d->size_strings <= (uint32_t)size);
+	d->blob = blob;
+	d->p = blob + off_struct;
+	d->end = d->p + size_struct;
+}
 
+/* The property after an FDT_PROP token, as a line "name = value;". */
+static void decode_prop(struct dts *d)
+{
+	uint32_t len = be32(d->p), name_off = be32(d->p + 4);
+	const uint8_t *p = d->p + 8;
+
+	assert_true(len <= (size_t)(d->end - p));
+	assert_true(name_off < d->size_strings);
+	text_add(d->text, d->max, "%*s%s", 2 * d->depth, "",
+		 (const char *)d->blob + d->off_strings + name_off);
+	if (is_string_list(p, len)) {
+		for (uint32_t i = 0; i < len;
+		     i += strlen((const char *)p + i) + 1)
+			text_add(d->text, d->max, "%s\"%s\"", i ? ", " : " = ",
+				 p + i);
+	} else if (len) {
+		assert_int_equal(len % 4, 0);
+		for (uint32_t i = 0; i < len; i += 4)
+			text_add(d->text, d->max, "%s0x%x", i ? " " : " = <",
+				 be32(p + i));
+		text_add(d->text, d->max, ">");
+	}
+	text_add(d->text, d->max, ";\n");
+	d->p = p + ((len + 3) & ~(size_t)3);
+}
+
+/*
+ * Decodes a blob into dts-like text, one line per node or property,
+ * checking the header and every bound on the way.
+ */
+static void decode(const uint8_t *blob, long size, char *text, size_t max)
+{
+	struct dts d = { .text = text, .max = max };
+
+	decode_header(&d, blob, size);
 	text[0] = '\0';
-	p = blob + off_struct;
-	end = p + size_struct;
 	for (;;) {
-		uint32_t token, len, name_off;
+		uint32_t token;
 		size_t n;
 
-		assert_true(end - p >= 4);
-		token = be32(p);
-		p += 4;
+		assert_true(d.end - d.p >= 4);
+		token = be32(d.p);
+		d.p += 4;
 		if (token == FDT_END)
 			break;
 		switch (token) {
 		case FDT_BEGIN_NODE:
-			n = strnlen((const char *)p, end - p);
-			assert_true(n < (size_t)(end - p));
-			text_add(text, max, "%*s%s {\n", 2 * depth, "",
-				 depth ? (const char *)p : "/");
-			p += (n + 4) & ~(size_t)3;
-			depth++;
+			n = strnlen((const char *)d.p, d.end - d.p);
+			assert_true(n < (size_t)(d.end - d.p));
+			text_add(text, max, "%*s%s {\n", 2 * d.depth, "",
+				 d.depth ? (const char *)d.p : "/");
+			d.p += (n + 4) & ~(size_t)3;
+			d.depth++;
 			break;
 		case FDT_END_NODE:
-			assert_true(depth > 0);
-			depth--;
-			text_add(text, max, "%*s}\n", 2 * depth, "");
+			assert_true(d.depth > 0);
+			d.depth--;
+			text_add(text, max, "%*s}\n", 2 * d.depth, "");
 			break;
 		case FDT_PROP:
-			len = be32(p);
-			name_off = be32(p + 4);
-			p += 8;
-			assert_true(len <= (size_t)(end - p));
-			assert_true(name_off < size_strings);
-			text_add(text, max, "%*s%s", 2 * depth, "",
-				 (const char *)blob + off_strings + name_off);
-			if (is_string_list(p, len)) {
-				for (uint32_t i = 0; i < len;
-				     i += strlen((const char *)p + i) + 1)
-					text_add(text, max, "%s\"%s\"",
-						 i ? ", " : " = ", p + i);
-			} else if (len) {
-				assert_int_equal(len % 4, 0);
-				for (uint32_t i = 0; i < len; i += 4)
-					text_add(text, max, "%s0x%x",
-						 i ? " " : " = <", be32(p + i));
-				text_add(text, max, ">");
-			}
-			text_add(text, max, ";\n");
-			p += (len + 3) & ~(size_t)3;
+			decode_prop(&d);
 			break;
 		default:
 			fail_msg("unknown token %u", token);
 		}
 	}
-	assert_int_equal(depth, 0);
-	assert_ptr_equal(p, end);
+	assert_int_equal(d.depth, 0);
+	assert_ptr_equal(d.p, d.end);
 }
 
 static void test_writer_small_tree(void **state)
@@ -260,6 +281,78 @@ static const char *board_text(const struct board_dt_config *cfg)
 	return text;
 }
 
+/* The board's tree on a GICv3 with two vCPUs and hostctl. */
+static const char board_gicv3_dts[] =
+	"/ {\n"
+	"  model = \"hvcheck\";\n"
+	"  compatible = \"hvcheck,virt\";\n"
+	"  #address-cells = <0x2>;\n"
+	"  #size-cells = <0x2>;\n"
+	"  interrupt-parent = <0x2>;\n"
+	"  chosen {\n"
+	"    bootargs = \"tests=gic.regs x=1\";\n"
+	"    stdout-path = \"/pl011@9000000\";\n"
+	"  }\n"
+	"  memory@40000000 {\n"
+	"    device_type = \"memory\";\n"
+	"    reg = <0x0 0x40000000 0x0 0x4000000>;\n"
+	"  }\n"
+	"  cpus {\n"
+	"    #address-cells = <0x1>;\n"
+	"    #size-cells = <0x0>;\n"
+	"    cpu@0 {\n"
+	"      device_type = \"cpu\";\n"
+	"      compatible = \"arm,arm-v8\";\n"
+	"      reg = <0x0>;\n"
+	"      enable-method = \"psci\";\n"
+	"    }\n"
+	"    cpu@1 {\n"
+	"      device_type = \"cpu\";\n"
+	"      compatible = \"arm,arm-v8\";\n"
+	"      reg = <0x1>;\n"
+	"      enable-method = \"psci\";\n"
+	"    }\n"
+	"  }\n"
+	"  psci {\n"
+	"    compatible = \"arm,psci-0.2\", \"arm,psci\";\n"
+	"    method = \"hvc\";\n"
+	"  }\n"
+	"  timer {\n"
+	"    compatible = \"arm,armv8-timer\", \"arm,armv7-timer\";\n"
+	"    interrupts = <0x1 0xd 0x4 0x1 0xe 0x4 0x1 0xb 0x4 0x1 0xa 0x4>;\n"
+	"    always-on;\n"
+	"  }\n"
+	"  intc@8000000 {\n"
+	"    compatible = \"arm,gic-v3\";\n"
+	"    #redistributor-regions = <0x1>;\n"
+	"    reg = <0x0 0x8000000 0x0 0x10000 0x0 0x80a0000 0x0 0x40000>;\n"
+	"    #interrupt-cells = <0x3>;\n"
+	"    interrupt-controller;\n"
+	"    #address-cells = <0x2>;\n"
+	"    #size-cells = <0x2>;\n"
+	"    ranges;\n"
+	"    phandle = <0x2>;\n"
+	"  }\n"
+	"  apb-pclk {\n"
+	"    compatible = \"fixed-clock\";\n"
+	"    #clock-cells = <0x0>;\n"
+	"    clock-frequency = <0x16e3600>;\n"
+	"    clock-output-names = \"clk24mhz\";\n"
+	"    phandle = <0x1>;\n"
+	"  }\n"
+	"  pl011@9000000 {\n"
+	"    compatible = \"arm,pl011\", \"arm,primecell\";\n"
+	"    reg = <0x0 0x9000000 0x0 0x1000>;\n"
+	"    interrupts = <0x0 0x1 0x4>;\n"
+	"    clocks = <0x1 0x1>;\n"
+	"    clock-names = \"uartclk\", \"apb_pclk\";\n"
+	"  }\n"
+	"  hostctl@9ff0000 {\n"
+	"    compatible = \"hvcheck,hostctl\";\n"
+	"    reg = <0x0 0x9ff0000 0x0 0x1000>;\n"
+	"  }\n"
+	"}\n";
+
 static void test_board_gicv3(void **state)
 {
 	const struct board_dt_config cfg = {
@@ -272,77 +365,7 @@ static void test_board_gicv3(void **state)
 	};
 
 	(void)state;
-	assert_string_equal(
-		board_text(&cfg),
-		"/ {\n"
-		"  model = \"hvcheck\";\n"
-		"  compatible = \"hvcheck,virt\";\n"
-		"  #address-cells = <0x2>;\n"
-		"  #size-cells = <0x2>;\n"
-		"  interrupt-parent = <0x2>;\n"
-		"  chosen {\n"
-		"    bootargs = \"tests=gic.regs x=1\";\n"
-		"    stdout-path = \"/pl011@9000000\";\n"
-		"  }\n"
-		"  memory@40000000 {\n"
-		"    device_type = \"memory\";\n"
-		"    reg = <0x0 0x40000000 0x0 0x4000000>;\n"
-		"  }\n"
-		"  cpus {\n"
-		"    #address-cells = <0x1>;\n"
-		"    #size-cells = <0x0>;\n"
-		"    cpu@0 {\n"
-		"      device_type = \"cpu\";\n"
-		"      compatible = \"arm,arm-v8\";\n"
-		"      reg = <0x0>;\n"
-		"      enable-method = \"psci\";\n"
-		"    }\n"
-		"    cpu@1 {\n"
-		"      device_type = \"cpu\";\n"
-		"      compatible = \"arm,arm-v8\";\n"
-		"      reg = <0x1>;\n"
-		"      enable-method = \"psci\";\n"
-		"    }\n"
-		"  }\n"
-		"  psci {\n"
-		"    compatible = \"arm,psci-0.2\", \"arm,psci\";\n"
-		"    method = \"hvc\";\n"
-		"  }\n"
-		"  timer {\n"
-		"    compatible = \"arm,armv8-timer\", \"arm,armv7-timer\";\n"
-		"    interrupts = <0x1 0xd 0x4 0x1 0xe 0x4 0x1 0xb 0x4 0x1 0xa 0x4>;\n"
-		"    always-on;\n"
-		"  }\n"
-		"  intc@8000000 {\n"
-		"    compatible = \"arm,gic-v3\";\n"
-		"    #redistributor-regions = <0x1>;\n"
-		"    reg = <0x0 0x8000000 0x0 0x10000 0x0 0x80a0000 0x0 0x40000>;\n"
-		"    #interrupt-cells = <0x3>;\n"
-		"    interrupt-controller;\n"
-		"    #address-cells = <0x2>;\n"
-		"    #size-cells = <0x2>;\n"
-		"    ranges;\n"
-		"    phandle = <0x2>;\n"
-		"  }\n"
-		"  apb-pclk {\n"
-		"    compatible = \"fixed-clock\";\n"
-		"    #clock-cells = <0x0>;\n"
-		"    clock-frequency = <0x16e3600>;\n"
-		"    clock-output-names = \"clk24mhz\";\n"
-		"    phandle = <0x1>;\n"
-		"  }\n"
-		"  pl011@9000000 {\n"
-		"    compatible = \"arm,pl011\", \"arm,primecell\";\n"
-		"    reg = <0x0 0x9000000 0x0 0x1000>;\n"
-		"    interrupts = <0x0 0x1 0x4>;\n"
-		"    clocks = <0x1 0x1>;\n"
-		"    clock-names = \"uartclk\", \"apb_pclk\";\n"
-		"  }\n"
-		"  hostctl@9ff0000 {\n"
-		"    compatible = \"hvcheck,hostctl\";\n"
-		"    reg = <0x0 0x9ff0000 0x0 0x1000>;\n"
-		"  }\n"
-		"}\n");
+	assert_string_equal(board_text(&cfg), board_gicv3_dts);
 }
 
 /* Only what differs from GICv3: the GIC node and the timer's CPU mask. */
