@@ -141,7 +141,6 @@ static int vpmu_emulated_setup(struct x86_vpmu *vp)
 	vp->state = em;
 	if (!em)
 		return machine_fail(HV_EXIT_VMM_ERROR, "out of memory");
-	em->filters.installed = FILTER_SLOT_NONE;
 	if (vp->mode == VPMU_MODE_EMULATED &&
 	    vpmu_emulated_config(vp->opts, &em->cfg, desc, sizeof(desc)))
 		return machine_fail(HV_EXIT_USAGE, "run: %s", desc);
