@@ -8,23 +8,26 @@
 
 #include "array_size.h"
 #include "hvcheck_abi.h"
+#include "vmm/arm64/board.h"
 #include "vmm/arm64/boot_info.h"
-#include "vmm/elf.h"
-#include "vmm/arm64/vcpu.h"
-#include "vmm/arm64/machine.h"
-#include "vmm/arm64/options.h"
-#include "vmm/devices/pl011.h"
 #include "vmm/arm64/irqchip.h"
+#include "vmm/arm64/options.h"
+#include "vmm/arm64/vcpu.h"
 #include "vmm/bus.h"
 #include "vmm/devices/exitdev.h"
 #include "vmm/devices/hostctl.h"
+#include "vmm/devices/pl011.h"
+#include "vmm/elf.h"
 #include "vmm/machine.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
 
 /* Everything one run owns; arm64_teardown() releases what was made. */
 struct arm64_machine {
-	const struct arm64_machine_options *opts;
+	const struct machine_config *cfg;
+	const struct arm64_options *opts; /* checked: smp fits the irqchip */
+	struct machine_image *image;
+	struct machine_serial *serial;
 	struct machine_core core;
 	struct pl011 uart;
 	struct kvm_vcpu_init vcpu_init;
@@ -37,7 +40,7 @@ struct arm64_machine {
 /* The image into guest RAM, before KVM is touched. */
 static int arm64_load(struct arm64_machine *m)
 {
-	const struct arm64_machine_options *o = m->opts;
+	const struct machine_config *c = m->cfg;
 	const struct elf_keepout keepout[] = {
 		{ HV_ARM64_DTB_BASE, HV_ARM64_DTB_MAX, "the device tree" },
 	};
@@ -57,8 +60,8 @@ static int arm64_load(struct arm64_machine *m)
 	char err[MACHINE_ERR_SIZE];
 	const struct elf_loader ld = {
 		.target = &aarch64,
-		.image = o->image,
-		.size = o->image_size,
+		.image = m->image->data,
+		.size = m->image->size,
 		.ram = &m->core.mem,
 		.keepout = keepout,
 		.nr_keepout = ARRAY_SIZE(keepout),
@@ -67,12 +70,12 @@ static int arm64_load(struct arm64_machine *m)
 	};
 	int ret;
 
-	ret = machine_mem_alloc(&m->core.mem, o->mem_mib);
+	ret = machine_mem_alloc(&m->core.mem, c->mem_mib);
 	if (ret)
 		return ret;
 	ret = elf_load(&ld, NULL, &m->entry);
 	if (ret)
-		return machine_fail(HV_EXIT_BAD_IMAGE, "%s: %s", o->guest, err);
+		return machine_fail(HV_EXIT_BAD_IMAGE, "%s: %s", c->guest, err);
 	return 0;
 }
 
@@ -80,7 +83,7 @@ static void arm64_serial_out(void *opaque, uint8_t byte)
 {
 	struct arm64_machine *m = opaque;
 
-	m->opts->serial_out(m->opts->serial_opaque, byte);
+	machine_serial_out(m->serial, byte);
 }
 
 static int arm64_hostctl_spi(void *opaque, uint32_t intid,
@@ -185,7 +188,7 @@ static int arm64_user_gicv2(struct arm64_machine *m)
 
 static int arm64_irqchip(struct arm64_machine *m)
 {
-	const struct arm64_machine_options *o = m->opts;
+	const struct arm64_options *o = m->opts;
 	char err[MACHINE_ERR_SIZE];
 	int ret;
 
@@ -203,15 +206,14 @@ static int arm64_irqchip(struct arm64_machine *m)
 /* The device tree at the base of RAM, x0 of the boot vCPU. */
 static int arm64_device_tree(struct arm64_machine *m)
 {
-	const struct arm64_machine_options *o = m->opts;
 	uint64_t max = m->core.mem.size < HV_ARM64_DTB_MAX ? m->core.mem.size :
 							     HV_ARM64_DTB_MAX;
 	struct board_dt_config cfg = {
 		.ram_size = m->core.mem.size,
-		.bootargs = o->cmdline,
+		.bootargs = m->cfg->cmdline,
 		.nr_cpus = m->core.nr_vcpus,
 		.mpidr = m->mpidr,
-		.irqchip = o->irqchip,
+		.irqchip = m->opts->irqchip,
 		.hostctl = true,
 	};
 	long ret;
@@ -228,7 +230,7 @@ static int arm64_device_tree(struct arm64_machine *m)
 
 static int arm64_create(struct arm64_machine *m)
 {
-	const struct arm64_machine_options *o = m->opts;
+	unsigned int smp = m->cfg->smp;
 	struct vm *vm = &m->core.vm;
 	int ret;
 
@@ -242,13 +244,13 @@ static int arm64_create(struct arm64_machine *m)
 	if (ret)
 		return ret;
 
-	ret = machine_vcpus_alloc(&m->core, o->smp);
+	ret = machine_vcpus_alloc(&m->core, smp);
 	if (ret)
 		return ret;
-	m->mpidr = calloc(o->smp, sizeof(*m->mpidr));
+	m->mpidr = calloc(smp, sizeof(*m->mpidr));
 	if (!m->mpidr)
 		return machine_fail(HV_EXIT_VMM_ERROR, "out of memory");
-	for (unsigned int i = 0; i < o->smp; i++) {
+	for (unsigned int i = 0; i < smp; i++) {
 		ret = arm64_vcpu_create(&m->core.vcpus[i], vm, &m->core.bus, i,
 					&m->vcpu_init, i > 0);
 		if (ret)
@@ -284,51 +286,34 @@ static void arm64_teardown(struct arm64_machine *m)
 	machine_release(&m->core);
 }
 
-int arm64_machine_run(const struct arm64_machine_options *opts,
-		      struct machine_times *times)
-{
-	struct arm64_machine m = { .opts = opts, .vgic_fd = -1 };
-	int status;
-
-	memset(times, 0, sizeof(*times));
-	bus_init(&m.core.bus);
-	status = arm64_load(&m);
-	if (!status)
-		status = arm64_create(&m);
-	if (!status) {
-		status = machine_run_vcpus(&m.core.vm, m.core.nr_vcpus,
-					   opts->timeout_s, &vcpu_array_ops,
-					   m.core.vcpus);
-		times->entry_ns = m.core.vcpus[0].entry_ns;
-		times->stop_ns = m.core.vm.stop_ns;
-	}
-	arm64_teardown(&m);
-	return status;
-}
-
 const struct machine_options *const machine_native = &arm64_machine_options;
 
 int machine_run(const struct machine_config *cfg, const void *opts,
 		struct machine_image *image, struct machine_serial *serial,
 		struct machine_times *times)
 {
-	const struct arm64_options *o = opts;
-	struct arm64_machine_options machine = {
-		.guest = cfg->guest,
-		.smp = cfg->smp,
-		.mem_mib = cfg->mem_mib,
-		.timeout_s = cfg->timeout_s,
-		.irqchip = o->irqchip,
-		.cmdline = cfg->cmdline,
-		.serial_out = machine_serial_out,
-		.serial_opaque = serial,
+	struct arm64_machine m = {
+		.cfg = cfg,
+		.opts = opts,
+		.image = image,
+		.serial = serial,
+		.vgic_fd = -1,
 	};
 	int status;
 
+	bus_init(&m.core.bus);
 	status = machine_image_map(image);
-	if (status)
-		return status;
-	machine.image = image->data;
-	machine.image_size = image->size;
-	return arm64_machine_run(&machine, times);
+	if (!status)
+		status = arm64_load(&m);
+	if (!status)
+		status = arm64_create(&m);
+	if (!status) {
+		status = machine_run_vcpus(&m.core.vm, m.core.nr_vcpus,
+					   cfg->timeout_s, &vcpu_array_ops,
+					   m.core.vcpus);
+		times->entry_ns = m.core.vcpus[0].entry_ns;
+		times->stop_ns = m.core.vm.stop_ns;
+	}
+	arm64_teardown(&m);
+	return status;
 }
