@@ -66,11 +66,11 @@ _Static_assert(MACHINE_MAX_SMP == 64 && MACHINE_MAX_MEM_MIB == 3072,
 void run_cmd_help(FILE *out)
 {
 	const struct option_table *tables[1 + MACHINE_NR] = { &run_options };
-	int width;
+	int column;
 
 	for (size_t m = 0; m < MACHINE_NR; m++)
 		tables[1 + m] = &machine_all_options[m]->table;
-	width = option_help_width(tables, ARRAY_SIZE(tables));
+	column = option_help_column(tables, ARRAY_SIZE(tables));
 	fputs("usage: hvcheck run GUEST [options] [-- guest command line]\n"
 	      "\n"
 	      "Boots GUEST on KVM (x86_64: a Multiboot2 image; arm64: an ELF image\n"
@@ -81,7 +81,7 @@ void run_cmd_help(FILE *out)
 	      out);
 	for (size_t t = 0; t < ARRAY_SIZE(tables); t++) {
 		fputc('\n', out);
-		option_help(out, tables[t], width);
+		option_help(out, tables[t], column);
 	}
 }
 

@@ -229,6 +229,10 @@ static void test_bad_options(void **state)
 	assert_int_equal(suite("--jobs", "33", NULL), HV_EXIT_USAGE);
 	assert_int_equal(suite("--jobs", "2x", NULL), HV_EXIT_USAGE);
 	assert_int_equal(suite("--jobs", "", NULL), HV_EXIT_USAGE);
+	/* 2^32 + 1 is no 1 in disguise */
+	assert_int_equal(suite("--jobs", "4294967297", NULL), HV_EXIT_USAGE);
+	assert_contains(err_text,
+			"--jobs: '4294967297' is not a number from 1 to 32");
 	assert_int_equal(suite("--qemu-accel", "hvf", NULL), HV_EXIT_USAGE);
 	assert_contains(err_text, "--qemu-accel: 'hvf' is neither kvm nor tcg");
 	assert_int_equal(suite("stray", NULL), HV_EXIT_USAGE);

@@ -77,6 +77,15 @@ int option_set_int(void *dst, const struct option_spec *spec, const char *value,
 	return ret;
 }
 
+int option_set_text(void *dst, const struct option_spec *spec,
+		    const char *value, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	*(const char **)option_field(dst, spec) = value;
+	return 0;
+}
+
 int option_set_path(void *dst, const struct option_spec *spec,
 		    const char *value, char *err, size_t errlen)
 {
@@ -94,7 +103,7 @@ static int option_label_len(const struct option_spec *spec)
 	       strlen(spec->name) + (spec->arg ? 1 + strlen(spec->arg) : 0);
 }
 
-int option_help_width(const struct option_table *const *tables, size_t nr)
+int option_help_column(const struct option_table *const *tables, size_t nr)
 {
 	int width = 0;
 
@@ -102,28 +111,34 @@ int option_help_width(const struct option_table *const *tables, size_t nr)
 		for (size_t i = 0; i < tables[t]->nr; i++)
 			if (option_label_len(&tables[t]->specs[i]) > width)
 				width = option_label_len(&tables[t]->specs[i]);
-	return width;
+	return 2 + width + 2;
 }
 
-void option_help(FILE *out, const struct option_table *t, int width)
+void option_help(FILE *out, const struct option_table *t, int column)
 {
 	fprintf(out, "%s:\n", t->title);
 	for (size_t i = 0; i < t->nr; i++) {
 		const struct option_spec *spec = &t->specs[i];
+		int len = 2 + option_label_len(spec);
 		const char *line = spec->help;
 
-		fprintf(out, "  %s%s%s%s%s%*s", spec->alias ? spec->alias : "",
+		fprintf(out, "  %s%s%s%s%s", spec->alias ? spec->alias : "",
 			spec->alias ? ", " : "", spec->name,
-			spec->arg ? " " : "", spec->arg ? spec->arg : "",
-			width - option_label_len(spec) + 2, "");
+			spec->arg ? " " : "", spec->arg ? spec->arg : "");
+		/* at least two blanks after the option, else the next line */
+		if (len + 2 > column) {
+			fputc('\n', out);
+			len = 0;
+		}
 		for (;;) {
-			size_t len = strcspn(line, "\n");
+			size_t n = strcspn(line, "\n");
 
-			fprintf(out, "%.*s\n", (int)len, line);
-			if (!line[len])
+			fprintf(out, "%*s%.*s\n", column - len, "", (int)n,
+				line);
+			if (!line[n])
 				break;
-			line += len + 1;
-			fprintf(out, "  %*s", width + 2, "");
+			line += n + 1;
+			len = 0;
 		}
 	}
 }

@@ -46,13 +46,18 @@ option_set_fn option_set_flag;
 option_set_fn option_set_uint;
 /* The same into an int (an option whose absence the int marks). */
 option_set_fn option_set_int;
+/* The value as it is into the const char * at offset. */
+option_set_fn option_set_text;
 /* A file name into the const char * at offset; empty is refused. */
 option_set_fn option_set_path;
 
-/* The width of the widest "NAME ARG" of tables, for option_help(). */
-int option_help_width(const struct option_table *const *tables, size_t nr);
+/* The help column past the widest "  NAME ARG" of tables and two blanks. */
+int option_help_column(const struct option_table *const *tables, size_t nr);
 
-/* t's section of --help: its title, then each option and its lines. */
-void option_help(FILE *out, const struct option_table *t, int width);
+/*
+ * t's section of --help: its title, then each option, its help lines
+ * from column on (on the next line when the option reaches past it).
+ */
+void option_help(FILE *out, const struct option_table *t, int column);
 
 #endif /* VMM_OPTIONS_H */
