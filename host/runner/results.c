@@ -6,8 +6,7 @@
 #include <string.h>
 
 #include "runner/results.h"
-
-#define UTF8_REPLACEMENT 0xfffd
+#include "runner/utf8.h"
 
 const char *results_status_name(enum results_status status)
 {
@@ -48,45 +47,6 @@ struct results_summary results_summarize(const struct results_run *run)
 }
 
 /*
- * Reasons quote guest output, which may be any bytes.  Returns the length
- * of the well-formed UTF-8 sequence at @s and its code point, or 0 when
- * the bytes are not one (overlong, surrogate, beyond U+10FFFF, cut short).
- */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-	static const uint32_t min_for_len[] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t len;
-	uint32_t v;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2;
-		v = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3;
-		v = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4;
-		v = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if (v < min_for_len[len] || v > 0x10ffff ||
-	    (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return len;
-}
-
-/*
  * JSON strings double as YAML scalars in the TAP diagnostics, and YAML 1.1
  * readers refuse C0 and C1 controls and U+FFFE/U+FFFF even there.
  */
@@ -98,16 +58,17 @@ static bool yaml_printable(uint32_t cp)
 
 static void json_string(FILE *out, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *end;
 
 	if (!s) {
 		fputs("null", out);
 		return;
 	}
+	end = p + strlen(s);
 	fputc('"', out);
-	while (*p) {
+	while (p < end) {
 		uint32_t cp;
-		size_t len = utf8_decode(p, &cp);
+		size_t len = utf8_decode(p, (size_t)(end - p), &cp);
 
 		if (!len) {
 			fprintf(out, "\\u%04x", UTF8_REPLACEMENT);
@@ -132,11 +93,11 @@ static void json_string(FILE *out, const char *s)
 /* XML 1.0 forbids most control characters even as references. */
 static void xml_text(FILE *out, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
 
-	while (*p) {
+	while (p < end) {
 		uint32_t cp;
-		size_t len = utf8_decode(p, &cp);
+		size_t len = utf8_decode(p, (size_t)(end - p), &cp);
 
 		if (!len) {
 			cp = UTF8_REPLACEMENT;
@@ -181,11 +142,11 @@ static void xml_text(FILE *out, const char *s)
  */
 static void tap_text(FILE *out, const char *s, bool escape_hash)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
 
-	while (*p) {
+	while (p < end) {
 		uint32_t cp;
-		size_t len = utf8_decode(p, &cp);
+		size_t len = utf8_decode(p, (size_t)(end - p), &cp);
 
 		if (!len) {
 			fputs("\xef\xbf\xbd", out); /* U+FFFD */
