@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,24 +94,105 @@ static int remember(char **slot, const char *text)
 	return *slot ? 0 : -ENOMEM;
 }
 
+/* A copy of report text @text, cut to GUEST_LOG_CHECK_MAX bytes. */
+static char *check_text(const char *text)
+{
+	size_t len = strnlen(text, GUEST_LOG_CHECK_MAX + 1);
+	char *copy;
+
+	if (len <= GUEST_LOG_CHECK_MAX)
+		return strdup(text);
+	len = GUEST_LOG_CHECK_MAX - strlen(GUEST_LOG_CUT);
+	/* not inside a UTF-8 sequence */
+	while (len && ((unsigned char)text[len] & 0xc0) == 0x80)
+		len--;
+	if (asprintf(&copy, "%.*s" GUEST_LOG_CUT, (int)len, text) < 0)
+		return NULL;
+	return copy;
+}
+
+/* Keeps report line @text of @status, or counts it when there are many. */
+static int keep_check(struct guest_log *log, enum results_check_status status,
+		      const char *text)
+{
+	struct results_check *c;
+
+	if (log->report_count == GUEST_LOG_REPORT_MAX) {
+		log->report_dropped++;
+		return 0;
+	}
+	if (log->report_count == log->report_cap) {
+		size_t cap = log->report_cap ? 2 * log->report_cap : 16;
+
+		c = reallocarray(log->report, cap, sizeof(*c));
+		if (!c)
+			return -ENOMEM;
+		log->report = c;
+		log->report_cap = cap;
+	}
+	c = &log->report[log->report_count];
+	c->status = status;
+	c->text = check_text(text);
+	if (!c->text)
+		return -ENOMEM;
+	log->report_count++;
+	return 0;
+}
+
+/* The status of report line @line, its text after "STATUS: " in *@text. */
+static bool check_status(const char *line, enum results_check_status *status,
+			 const char **text)
+{
+	for (int s = RESULTS_CHECK_PASS; s <= RESULTS_CHECK_XPASS; s++) {
+		const char *name = results_check_status_name(s);
+		const char *rest = after(line, name);
+
+		if (rest && rest[0] == ':' && rest[1] == ' ') {
+			*status = s;
+			*text = rest + 2;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Counts report line @line of @status and keeps its @text. */
+static int count_check(struct guest_log *log, const char *line,
+		       enum results_check_status status, const char *text)
+{
+	int ret = 0;
+
+	switch (status) {
+	case RESULTS_CHECK_PASS:
+		log->checks.pass++;
+		break;
+	case RESULTS_CHECK_XFAIL:
+		log->checks.xfail++;
+		break;
+	case RESULTS_CHECK_FAIL:
+		log->checks.fail++;
+		ret = remember(&log->first_failure, line);
+		break;
+	case RESULTS_CHECK_XPASS:
+		log->checks.xpass++;
+		ret = remember(&log->first_failure, line);
+		break;
+	case RESULTS_CHECK_SKIP:
+		log->checks.skip++;
+		ret = remember(&log->first_skip, text);
+		break;
+	}
+	return ret ?: keep_check(log, status, text);
+}
+
 static int parse_line(struct guest_log *log, const char *line)
 {
+	enum results_check_status status;
 	const char *rest;
 
-	if (after(line, "PASS: ")) {
-		log->checks.pass++;
-	} else if (after(line, "XFAIL: ")) {
-		log->checks.xfail++;
-	} else if (after(line, "FAIL: ")) {
-		log->checks.fail++;
-		return remember(&log->first_failure, line);
-	} else if (after(line, "XPASS: ")) {
-		log->checks.xpass++;
-		return remember(&log->first_failure, line);
-	} else if ((rest = after(line, "SKIP: "))) {
-		log->checks.skip++;
-		return remember(&log->first_skip, rest);
-	} else if ((rest = after(line, "SUMMARY: "))) {
+	if (check_status(line, &status, &rest))
+		return count_check(log, line, status, rest);
+	if ((rest = after(line, "SUMMARY: "))) {
 		log->summary_lines++;
 		log->summary_valid = parse_summary(rest, &log->summary);
 	} else if ((rest = after(line, "EXIT: STATUS="))) {
@@ -168,6 +250,9 @@ int guest_log_parse_file(const char *path, struct guest_log *log)
 
 void guest_log_free(struct guest_log *log)
 {
+	for (size_t i = 0; i < log->report_count; i++)
+		free(log->report[i].text);
+	free(log->report);
 	free(log->first_failure);
 	free(log->first_skip);
 	free(log->loader_error);

@@ -17,8 +17,22 @@ struct guest_log_summary {
 	unsigned int skipped;
 };
 
+/*
+ * How much of the report a log keeps, so that hostile guest output cannot
+ * make the runner hold much: lines beyond the first GUEST_LOG_REPORT_MAX
+ * are only counted, a text longer than GUEST_LOG_CHECK_MAX bytes is cut
+ * and ends in GUEST_LOG_CUT.
+ */
+#define GUEST_LOG_REPORT_MAX 4096
+#define GUEST_LOG_CHECK_MAX  512
+#define GUEST_LOG_CUT	     "..."
+
 struct guest_log {
 	struct results_checks checks; /* report lines counted */
+	struct results_check *report; /* the report lines kept, in order */
+	size_t report_count;
+	size_t report_cap;	     /* allocated */
+	unsigned int report_dropped; /* counted but not kept */
 	unsigned int summary_lines;
 	bool summary_valid; /* the last SUMMARY line parsed */
 	struct guest_log_summary summary;

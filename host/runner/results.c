@@ -21,6 +21,23 @@ const char *results_status_name(enum results_status status)
 	return "?";
 }
 
+const char *results_check_status_name(enum results_check_status status)
+{
+	switch (status) {
+	case RESULTS_CHECK_PASS:
+		return "PASS";
+	case RESULTS_CHECK_FAIL:
+		return "FAIL";
+	case RESULTS_CHECK_SKIP:
+		return "SKIP";
+	case RESULTS_CHECK_XFAIL:
+		return "XFAIL";
+	case RESULTS_CHECK_XPASS:
+		return "XPASS";
+	}
+	return "?";
+}
+
 unsigned int results_checks_total(const struct results_checks *c)
 {
 	return c->pass + c->fail + c->skip + c->xfail + c->xpass;
@@ -207,6 +224,22 @@ static void json_vpmu(FILE *out, const char *vpmu)
 	json_string(out, comma ? comma + 2 : NULL);
 }
 
+/* The guest's report lines, one a line, each {"status", "check"}. */
+static void json_report(FILE *out, const struct results_test *t)
+{
+	fprintf(out, ",\n      \"report_dropped\": %u,\n      \"report\": [",
+		t->report_dropped);
+	for (size_t i = 0; i < t->report_count; i++) {
+		const struct results_check *c = &t->report[i];
+
+		fprintf(out, "%s\n        {\"status\": \"%s\", \"check\": ",
+			i ? "," : "", results_check_status_name(c->status));
+		json_string(out, c->text);
+		fputc('}', out);
+	}
+	fputs(t->report_count ? "\n      ]" : "]", out);
+}
+
 static void json_test(FILE *out, const struct results_test *t)
 {
 	const struct results_checks *c = &t->checks;
@@ -232,6 +265,9 @@ static void json_test(FILE *out, const struct results_test *t)
 	fputs(",\n      \"log\": ", out);
 	json_string(out, t->log);
 	json_vpmu(out, t->vpmu);
+	fputs(",\n      \"irqchip\": ", out);
+	json_string(out, t->irqchip);
+	json_report(out, t);
 	fputs("\n    }", out);
 }
 

@@ -23,6 +23,21 @@ struct results_checks {
 	unsigned int xpass;
 };
 
+/* The status word of one report line: "PASS: ..." is RESULTS_CHECK_PASS. */
+enum results_check_status {
+	RESULTS_CHECK_PASS,
+	RESULTS_CHECK_FAIL,
+	RESULTS_CHECK_SKIP,
+	RESULTS_CHECK_XFAIL,
+	RESULTS_CHECK_XPASS,
+};
+
+/* One report line: its status and the text after "STATUS: ". */
+struct results_check {
+	enum results_check_status status;
+	char *text; /* e.g. "pmu: counters: GP counter 0 counts branches" */
+};
+
 #define RESULTS_REASON_MAX 256
 
 struct results_test {
@@ -44,6 +59,10 @@ struct results_test {
 	 * was configured ("emulated, version 2, ..."); NULL under QEMU.
 	 */
 	const char *vpmu;
+	const char *irqchip; /* arm64 on the VMM: its vGIC mode; NULL elsewhere */
+	const struct results_check *report; /* the report lines, in order */
+	size_t report_count;
+	unsigned int report_dropped; /* report lines not kept (too many) */
 };
 
 struct results_run {
@@ -65,6 +84,9 @@ struct results_summary {
 };
 
 const char *results_status_name(enum results_status status); /* "pass"... */
+
+/* "PASS"... for a check status. */
+const char *results_check_status_name(enum results_check_status status);
 
 unsigned int results_checks_total(const struct results_checks *c);
 

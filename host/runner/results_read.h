@@ -7,21 +7,6 @@
 
 #include "runner/results.h"
 
-/* The status word of one report line: "PASS: ..." is RESULTS_CHECK_PASS. */
-enum results_check_status {
-	RESULTS_CHECK_PASS,
-	RESULTS_CHECK_FAIL,
-	RESULTS_CHECK_SKIP,
-	RESULTS_CHECK_XFAIL,
-	RESULTS_CHECK_XPASS,
-};
-
-/* One report line: its status and the text after "STATUS: ". */
-struct results_check {
-	enum results_check_status status;
-	char *text; /* e.g. "pmu: counters: GP counter 0 counts branches" */
-};
-
 /* One entry of "tests". */
 struct results_read_test {
 	char *name;
@@ -43,7 +28,7 @@ struct results_meta {
 struct results_file {
 	char *arch;
 	char *target;
-	char *bed; /* NULL: not nested */
+	char *bed;		   /* NULL: not nested */
 	struct results_meta *host; /* the "host" object, flattened */
 	size_t host_count;
 	struct results_read_test *test;
@@ -71,8 +56,5 @@ const struct results_read_test *results_find_test(const struct results_file *f,
 
 /* The "host" value of @key, or NULL. */
 const char *results_host_value(const struct results_file *f, const char *key);
-
-/* "PASS"... for a check status. */
-const char *results_check_status_name(enum results_check_status status);
 
 #endif

@@ -44,6 +44,7 @@ struct test_run {
 	int irqchip;	  /* arm64 on the VMM: enum vgic_mode, else -1 */
 	char *name;	  /* "NAME", or on arm64 "NAME@gicvN", "NAME@MODE" */
 	struct results_test result;
+	struct guest_log log; /* the serial log: result's report lines */
 	char *cmdline;
 	char *log_path;	   /* OUT/logs/NAME.log */
 	char *log_rel;	   /* logs/NAME.log, as results.json names it */
@@ -319,21 +320,24 @@ static bool judge_test(struct test_run *r, const struct suite_setup *setup,
 	struct results_test *t = &r->result;
 	char error[RESULTS_REASON_MAX];
 	struct guest_log log;
-	int ret = guest_log_parse_file(r->log_path, &log);
+	int ret = guest_log_parse_file(r->log_path, &r->log);
 
 	if (ret) {
 		end_test(r, RESULTS_FAIL, "%s: %s", r->log_path,
 			 strerror(-ret));
 		return false;
 	}
-	t->has_guest_status = suite_decode_end(setup, r->entry, end, &log, line,
-					       &t->guest_status, error,
+	t->has_guest_status = suite_decode_end(setup, r->entry, end, &r->log,
+					       line, &t->guest_status, error,
 					       sizeof(error));
-	t->status = guest_log_verdict(&log, t->has_guest_status ? NULL : error,
+	t->status = guest_log_verdict(&r->log,
+				      t->has_guest_status ? NULL : error,
 				      t->has_guest_status, t->guest_status,
 				      t->reason, sizeof(t->reason));
-	t->checks = log.checks;
-	guest_log_free(&log);
+	t->checks = r->log.checks;
+	t->report = r->log.report;
+	t->report_count = r->log.report_count;
+	t->report_dropped = r->log.report_dropped;
 	/* The child's own output says which vPMU ran (hvcheck run only). */
 	if (!guest_log_parse_file(r->output_path, &log)) {
 		t->vpmu = r->vpmu = log.vpmu;
@@ -953,6 +957,7 @@ out:
 		.smp = r->entry->smp,
 		.mem_mib = r->entry->mem_mib,
 		.log = r->log_rel,
+		.irqchip = r->irqchip >= 0 ? vgic_mode_name(r->irqchip) : NULL,
 	};
 	return 0;
 }
@@ -1123,6 +1128,7 @@ static void cleanup(struct suite *s)
 		free(r->log_path);
 		free(r->log_rel);
 		free(r->vpmu);
+		guest_log_free(&r->log);
 		free(r->output_path);
 		free(r->disk_path);
 		free(r->script_path);

@@ -14,6 +14,18 @@
 
 #include "runner/results.h"
 
+static const struct results_check report_lines[] = {
+	{ RESULTS_CHECK_PASS, "selftest: report: a" },
+	{ RESULTS_CHECK_XFAIL, "selftest: report: known bug" },
+};
+
+static const struct results_check timer_lines[] = {
+	{ RESULTS_CHECK_PASS, "selftest: timer: ticks" },
+	{ RESULTS_CHECK_FAIL, "selftest: timer: \"late\" by 3 ms" },
+	{ RESULTS_CHECK_XPASS, "selftest: timer: fixed" },
+	{ RESULTS_CHECK_SKIP, "selftest: timer: no TSC deadline" },
+};
+
 static const struct results_test three_tests[] = {
 	{
 		.name = "selftest.report",
@@ -29,6 +41,8 @@ static const struct results_test three_tests[] = {
 		.guest_status = 0,
 		.log = "logs/selftest.report.log",
 		.vpmu = "emulated, version 2, 4 GP and 3 fixed counters of 48 bits",
+		.report = report_lines,
+		.report_count = 2,
 	},
 	{
 		.name = "selftest.timer",
@@ -42,6 +56,9 @@ static const struct results_test three_tests[] = {
 		.has_exit_status = true,
 		.exit_status = 124,
 		.log = "logs/selftest.timer.log",
+		.report = timer_lines,
+		.report_count = 4,
+		.report_dropped = 3,
 	},
 	{
 		.name = "selftest.ipi",
@@ -127,7 +144,13 @@ static const char three_json[] =
 	"      \"guest_status\": 0,\n"
 	"      \"log\": \"logs/selftest.report.log\",\n"
 	"      \"vpmu\": \"emulated\",\n"
-	"      \"vpmu_config\": \"version 2, 4 GP and 3 fixed counters of 48 bits\"\n"
+	"      \"vpmu_config\": \"version 2, 4 GP and 3 fixed counters of 48 bits\",\n"
+	"      \"irqchip\": null,\n"
+	"      \"report_dropped\": 0,\n"
+	"      \"report\": [\n"
+	"        {\"status\": \"PASS\", \"check\": \"selftest: report: a\"},\n"
+	"        {\"status\": \"XFAIL\", \"check\": \"selftest: report: known bug\"}\n"
+	"      ]\n"
 	"    },\n"
 	"    {\n"
 	"      \"name\": \"selftest.timer\",\n"
@@ -143,7 +166,15 @@ static const char three_json[] =
 	"      \"guest_status\": null,\n"
 	"      \"log\": \"logs/selftest.timer.log\",\n"
 	"      \"vpmu\": null,\n"
-	"      \"vpmu_config\": null\n"
+	"      \"vpmu_config\": null,\n"
+	"      \"irqchip\": null,\n"
+	"      \"report_dropped\": 3,\n"
+	"      \"report\": [\n"
+	"        {\"status\": \"PASS\", \"check\": \"selftest: timer: ticks\"},\n"
+	"        {\"status\": \"FAIL\", \"check\": \"selftest: timer: \\\"late\\\" by 3 ms\"},\n"
+	"        {\"status\": \"XPASS\", \"check\": \"selftest: timer: fixed\"},\n"
+	"        {\"status\": \"SKIP\", \"check\": \"selftest: timer: no TSC deadline\"}\n"
+	"      ]\n"
 	"    },\n"
 	"    {\n"
 	"      \"name\": \"selftest.ipi\",\n"
@@ -159,7 +190,10 @@ static const char three_json[] =
 	"      \"guest_status\": null,\n"
 	"      \"log\": null,\n"
 	"      \"vpmu\": null,\n"
-	"      \"vpmu_config\": null\n"
+	"      \"vpmu_config\": null,\n"
+	"      \"irqchip\": null,\n"
+	"      \"report_dropped\": 0,\n"
+	"      \"report\": []\n"
 	"    }\n"
 	"  ],\n"
 	"  \"summary\": {\"total\": 3, \"pass\": 1, \"fail\": 1, "
@@ -345,6 +379,46 @@ static void test_json_escaping(void **state)
 	free(got);
 }
 
+/* An arm64 run on the VMM names its irqchip; report text is escaped. */
+static void test_json_irqchip_report(void **state)
+{
+	const struct results_check lines[] = {
+		{ RESULTS_CHECK_FAIL, HOSTILE },
+	};
+	struct results_test t = hostile_test(RESULTS_FAIL);
+	struct results_run run = one_test_run(&t);
+	char *got;
+
+	(void)state;
+	t.irqchip = "user-gicv2";
+	t.report = lines;
+	t.report_count = 1;
+	got = written(results_write_json, &run);
+	if (!strstr(got, "      \"irqchip\": \"user-gicv2\",\n"
+			 "      \"report_dropped\": 0,\n"
+			 "      \"report\": [\n"
+			 "        {\"status\": \"FAIL\", \"check\": "
+			 "\"q\\\"b\\\\n\\nt\\tc\\u0001\\u007f"
+			 "<&>'\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"
+			 "|\\u0080\\ufffe"
+			 "|\\ufffd|\\ufffd\\ufffd|\\ufffd\\ufffd\\ufffd"
+			 "|\\ufffd\\ufffd\"}\n"
+			 "      ]\n"
+			 "    }\n"))
+		fail_msg("bad irqchip or report in:\n%s", got);
+	free(got);
+	assert_string_equal(results_check_status_name(RESULTS_CHECK_PASS),
+			    "PASS");
+	assert_string_equal(results_check_status_name(RESULTS_CHECK_FAIL),
+			    "FAIL");
+	assert_string_equal(results_check_status_name(RESULTS_CHECK_SKIP),
+			    "SKIP");
+	assert_string_equal(results_check_status_name(RESULTS_CHECK_XFAIL),
+			    "XFAIL");
+	assert_string_equal(results_check_status_name(RESULTS_CHECK_XPASS),
+			    "XPASS");
+}
+
 static void test_tap_escaping(void **state)
 {
 	struct results_test t[2] = { hostile_test(RESULTS_SKIP),
@@ -457,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_junit),
 		cmocka_unit_test(test_bed),
 		cmocka_unit_test(test_json_escaping),
+		cmocka_unit_test(test_json_irqchip_report),
 		cmocka_unit_test(test_tap_escaping),
 		cmocka_unit_test(test_junit_escaping),
 		cmocka_unit_test(test_write_error),

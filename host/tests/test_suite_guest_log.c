@@ -6,19 +6,25 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "runner/guest_log.h"
 
-static void parse_text(const char *text, struct guest_log *log)
+static void parse_bytes(const char *text, size_t len, struct guest_log *log)
 {
-	FILE *in = fmemopen((void *)text, strlen(text), "r");
+	FILE *in = fmemopen((void *)text, len, "r");
 
 	assert_non_null(in);
 	assert_int_equal(guest_log_parse(in, log), 0);
 	fclose(in);
+}
+
+static void parse_text(const char *text, struct guest_log *log)
+{
+	parse_bytes(text, strlen(text), log);
 }
 
 static void test_counts(void **state)
@@ -63,6 +69,122 @@ static void test_counts(void **state)
 	assert_null(log.loader_error);
 	guest_log_free(&log);
 	assert_null(log.first_failure);
+	assert_null(log.report);
+	assert_int_equal(log.report_count, 0);
+}
+
+/* Each report line is kept in order, its status and the text after it. */
+static void test_report_lines(void **state)
+{
+	static const struct results_check want[] = {
+		{ RESULTS_CHECK_PASS, "selftest: report: a" },
+		{ RESULTS_CHECK_XFAIL, "selftest: report: known bug" },
+		{ RESULTS_CHECK_FAIL, "selftest: report: failure" },
+		{ RESULTS_CHECK_SKIP, "selftest: ipi: only one CPU" },
+		{ RESULTS_CHECK_XPASS, "selftest: report: fixed bug" },
+		{ RESULTS_CHECK_PASS, "" },
+		{ RESULTS_CHECK_PASS, "b\tc \x01\xff" },
+	};
+	struct guest_log log;
+
+	(void)state;
+	parse_text("hvcheck guest: booting\n"
+		   "PASS: selftest: report: a\r\n"
+		   "XFAIL: selftest: report: known bug\n"
+		   " PASS: indented, not a report line\n"
+		   "FAIL: selftest: report: failure\n"
+		   "PASS:no blank after the colon\n"
+		   "SKIP: selftest: ipi: only one CPU\n"
+		   "XPASS: selftest: report: fixed bug\n"
+		   "PASS: \n"
+		   "PASS: b\tc \x01\xff\n"
+		   "SUMMARY: 7 tests\n",
+		   &log);
+	assert_int_equal(log.report_count, sizeof(want) / sizeof(*want));
+	assert_int_equal(log.report_dropped, 0);
+	for (size_t i = 0; i < log.report_count; i++) {
+		if (log.report[i].status != want[i].status ||
+		    strcmp(log.report[i].text, want[i].text))
+			fail_msg(
+				"line %zu: got %s '%s'", i,
+				results_check_status_name(log.report[i].status),
+				log.report[i].text);
+	}
+	guest_log_free(&log);
+	assert_null(log.report);
+}
+
+/* Appends @n lines "STATUS: PREFIX<i>" to @text at *@len. */
+static void add_lines(char *text, size_t *len, size_t n, const char *status)
+{
+	for (size_t i = 0; i < n; i++)
+		*len += (size_t)sprintf(text + *len, "%s: line %zu\n", status,
+					i);
+}
+
+/*
+ * A guest that reports without end: the first GUEST_LOG_REPORT_MAX lines
+ * are kept, the rest counted as dropped and still in the counts.
+ */
+static void test_report_too_many(void **state)
+{
+	size_t n = GUEST_LOG_REPORT_MAX + 5, len = 0;
+	char *text = malloc(n * 32);
+	struct guest_log log;
+
+	(void)state;
+	assert_non_null(text);
+	add_lines(text, &len, GUEST_LOG_REPORT_MAX, "PASS");
+	add_lines(text, &len, 5, "FAIL");
+	parse_bytes(text, len, &log);
+	assert_int_equal(log.report_count, GUEST_LOG_REPORT_MAX);
+	assert_int_equal(log.report_dropped, 5);
+	assert_int_equal(log.checks.pass, GUEST_LOG_REPORT_MAX);
+	assert_int_equal(log.checks.fail, 5);
+	assert_string_equal(log.report[GUEST_LOG_REPORT_MAX - 1].text,
+			    "line 4095");
+	assert_string_equal(log.first_failure, "FAIL: line 0");
+	guest_log_free(&log);
+	free(text);
+}
+
+/*
+ * Text longer than GUEST_LOG_CHECK_MAX bytes is cut and marked, never in
+ * the middle of a UTF-8 character; a NUL byte ends a line's text.
+ */
+static void test_report_long_lines(void **state)
+{
+	size_t big = 1 << 20, len;
+	char *text = malloc(big + 1024), *t;
+	struct guest_log log;
+
+	(void)state;
+	assert_non_null(text);
+	len = (size_t)sprintf(text, "FAIL: ");
+	memset(text + len, 'x', big);
+	len += big;
+	text[len++] = '\n';
+	/* "é" is two bytes: a cut at byte 509 would split one */
+	len += (size_t)sprintf(text + len, "PASS: ab");
+	for (int i = 0; i < 400; i++)
+		len += (size_t)sprintf(text + len, "\xc3\xa9");
+	text[len++] = '\n';
+	memcpy(text + len, "SKIP: a\0b\n", 10);
+	len += 10;
+	parse_bytes(text, len, &log);
+	assert_int_equal(log.report_count, 3);
+	t = log.report[0].text;
+	assert_int_equal(strlen(t), GUEST_LOG_CHECK_MAX);
+	assert_string_equal(t + GUEST_LOG_CHECK_MAX - 3, GUEST_LOG_CUT);
+	assert_int_equal(strspn(t, "x"), GUEST_LOG_CHECK_MAX - 3);
+	t = log.report[1].text;
+	assert_int_equal(strlen(t), 2 + 253 * 2 + 3);
+	assert_string_equal(t + 2 + 252 * 2, "\xc3\xa9" GUEST_LOG_CUT);
+	assert_string_equal(log.report[2].text, "a");
+	/* the first failure quotes the whole line, the reason cuts it */
+	assert_int_equal(strlen(log.first_failure), strlen("FAIL: ") + big);
+	guest_log_free(&log);
+	free(text);
 }
 
 static void test_xpass_is_first_failure(void **state)
@@ -295,6 +417,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_report_lines),
+		cmocka_unit_test(test_report_too_many),
+		cmocka_unit_test(test_report_long_lines),
 		cmocka_unit_test(test_xpass_is_first_failure),
 		cmocka_unit_test(test_summary_forms),
 		cmocka_unit_test(test_exit_forms),

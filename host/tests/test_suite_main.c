@@ -89,7 +89,7 @@ static int make_fixtures(void **state)
 static void remove_results(void)
 {
 	const char *files[] = { "results.json", "results.tap", "results.xml",
-				"logs/a.log" };
+				"logs/a.log", "logs/gic.sgi@user-gicv2.log" };
 	char path[128];
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
@@ -408,6 +408,15 @@ static void test_nested_run(void **state)
 			"  \"target\": \"nested\",\n"
 			"  \"requested_target\": \"vmm\",\n"
 			"  \"bed\": \"a bed <&>\",\n");
+	/* the guest's report lines, in order; no irqchip on x86_64 */
+	assert_contains(
+		read_text("results.json"),
+		"      \"irqchip\": null,\n"
+		"      \"report_dropped\": 0,\n"
+		"      \"report\": [\n"
+		"        {\"status\": \"PASS\", \"check\": \"fake: one\"},\n"
+		"        {\"status\": \"PASS\", \"check\": \"fake: two\"}\n"
+		"      ]\n");
 	assert_contains(read_text("results.tap"), "1..2\n# bed: a bed <&>\n");
 	assert_contains(read_text("results.xml"),
 			"<testsuite name=\"hvcheck.x86_64.nested\"");
@@ -418,6 +427,28 @@ static void test_nested_run(void **state)
 	assert_contains(
 		read_text("logs/a.log"),
 		"--- fake-vmm run stdout and stderr ---\nfake run: run ");
+	remove_results();
+}
+
+/* An arm64 run on the VMM records the irqchip mode it ran on. */
+static void test_nested_arm64_run(void **state)
+{
+	(void)state;
+	assert_int_equal(suite("--arch", "arm64", "--target", "nested", "--bed",
+			       "b", "--vmm", fake_vmm, "--manifest", arm64_cfg,
+			       "--guest", arm64_cfg, "--tests", "gic.sgi",
+			       "--irqchip", "user-gicv2", "--out", out_dir,
+			       NULL),
+			 0);
+	assert_contains(out_text, "PASS gic.sgi@user-gicv2 (2 checks, ");
+	assert_contains(read_text("results.json"),
+			"      \"name\": \"gic.sgi@user-gicv2\",\n");
+	assert_contains(
+		read_text("results.json"),
+		"      \"irqchip\": \"user-gicv2\",\n"
+		"      \"report_dropped\": 0,\n"
+		"      \"report\": [\n"
+		"        {\"status\": \"PASS\", \"check\": \"fake: one\"},\n");
 	remove_results();
 }
 
@@ -604,6 +635,7 @@ int main(void)
 		cmocka_unit_test(test_target_options),
 		cmocka_unit_test(test_no_kvm),
 		cmocka_unit_test(test_nested_run),
+		cmocka_unit_test(test_nested_arm64_run),
 		cmocka_unit_test(test_run_options),
 		cmocka_unit_test(test_manifest_errors),
 		cmocka_unit_test(test_list),
