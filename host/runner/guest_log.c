@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runner/grow.h"
 #include "runner/guest_log.h"
 
 /* Returns the text after @prefix when @line starts with it, else NULL. */
@@ -121,15 +122,9 @@ static int keep_check(struct guest_log *log, enum results_check_status status,
 		log->report_dropped++;
 		return 0;
 	}
-	if (log->report_count == log->report_cap) {
-		size_t cap = log->report_cap ? 2 * log->report_cap : 16;
-
-		c = reallocarray(log->report, cap, sizeof(*c));
-		if (!c)
-			return -ENOMEM;
-		log->report = c;
-		log->report_cap = cap;
-	}
+	if (grow((void **)&log->report, log->report_count, &log->report_cap,
+		 sizeof(*log->report)))
+		return -ENOMEM;
 	c = &log->report[log->report_count];
 	c->status = status;
 	c->text = check_text(text);

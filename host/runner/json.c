@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runner/grow.h"
 #include "runner/json.h"
 #include "runner/utf8.h"
 
@@ -111,32 +112,12 @@ static void skip_space(struct parser *p)
 		p->pos++;
 }
 
-/* Room for one more element in *@array of *@count, growing *@cap. */
-static int grow(void **array, size_t count, size_t *cap, size_t size)
-{
-	size_t want = *cap ? 2 * *cap : 4;
-	void *bigger;
-
-	if (count < *cap)
-		return 0;
-	bigger = reallocarray(*array, want, size);
-	if (!bigger)
-		return -ENOMEM;
-	*array = bigger;
-	*cap = want;
-	return 0;
-}
-
 static int buf_add(struct buf *b, const char *bytes, size_t n)
 {
-	while (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap;
-		int ret = grow((void **)&b->data, b->len + n + 1, &cap, 1);
+	int ret = grow((void **)&b->data, b->len + n, &b->cap, 1);
 
-		if (ret)
-			return ret;
-		b->cap = cap;
-	}
+	if (ret)
+		return ret;
 	memcpy(b->data + b->len, bytes, n);
 	b->len += n;
 	b->data[b->len] = '\0';
