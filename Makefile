@@ -78,6 +78,23 @@ $(B)/host/%.o: host/%.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -c -o $@ $<
 
+# hvcheck's version (VERSION) and the commit it is built from, for
+# `hvcheck --version` and results.json, in a generated header that only
+# runner/version.c includes.  It is rewritten only when they change, so
+# a new commit rebuilds that one object; "unknown" outside a git tree.
+VERSION_HEADER := $(B)/generated/hvcheck_version.h
+
+$(VERSION_HEADER): VERSION FORCE
+	@mkdir -p $(@D)
+	@commit=$$(test -e .git && git describe --always --dirty --abbrev=12 \
+		2>/dev/null || echo unknown); \
+	printf '#define HVCHECK_VERSION "%s"\n#define HVCHECK_COMMIT "%s"\n' \
+		"$$(cat VERSION)" "$$commit" >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+$(B)/host/runner/version.o: $(VERSION_HEADER)
+$(B)/host/runner/version.o: HOST_CFLAGS += -I$(B)/generated
+
 $(B)/libhvcheck.a: $(HOST_LIB_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
@@ -150,7 +167,9 @@ $(GUEST_ISO): $(GUEST_ELF) ci/grub.cfg
 .SECONDARY:
 
 .PHONY: all guest host unit iso run-tests check bench deps format \
-	format-check clean
+	format-check clean FORCE
+
+FORCE:
 
 ifeq ($(ARCH),$(HOST_ARCH))
 all: guest host unit

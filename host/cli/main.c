@@ -7,6 +7,7 @@
 #include "cli/filter.h"
 #include "cli/run.h"
 #include "cli/suite.h"
+#include "runner/version.h"
 
 static void usage(FILE *out)
 {
@@ -21,7 +22,8 @@ static void usage(FILE *out)
 		"  filter check|compile --policy P [options]\n"
 		"                what a PMU event-filter policy does under KVM\n"
 		"\n"
-		"'hvcheck COMMAND --help' describes a command's options.\n");
+		"'hvcheck COMMAND --help' describes a command's options;\n"
+		"'hvcheck --version' prints the version and the commit.\n");
 }
 
 int main(int argc, char **argv)
@@ -36,6 +38,11 @@ int main(int argc, char **argv)
 		return suite_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "filter"))
 		return filter_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--version")) {
+		printf("hvcheck %s (commit %s)\n", hvcheck_version(),
+		       hvcheck_commit());
+		return 0;
+	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
 		return 0;

@@ -271,6 +271,24 @@ static void json_test(FILE *out, const struct results_test *t)
 	fputs("\n    }", out);
 }
 
+/* The "host" object, one "key": value a line. */
+static void json_host(FILE *out, const struct results_run *run)
+{
+	fputs(",\n  \"host\": {", out);
+	for (size_t i = 0; i < run->host_count; i++) {
+		const struct results_host_item *h = &run->host[i];
+
+		fputs(i ? ",\n    " : "\n    ", out);
+		json_string(out, h->key);
+		fputs(": ", out);
+		if (h->literal && h->value)
+			fputs(h->value, out);
+		else
+			json_string(out, h->value);
+	}
+	fputs(run->host_count ? "\n  }" : "}", out);
+}
+
 int results_write_json(FILE *out, const struct results_run *run)
 {
 	struct results_summary sum = results_summarize(run);
@@ -289,8 +307,10 @@ int results_write_json(FILE *out, const struct results_run *run)
 	json_string(out, run->manifest);
 	fprintf(out,
 		",\n  \"started_at\": \"%s\",\n"
-		"  \"duration_ms\": %" PRIu64 ",\n  \"tests\": [",
+		"  \"duration_ms\": %" PRIu64,
 		started, run->duration_ms);
+	json_host(out, run);
+	fputs(",\n  \"tests\": [", out);
 	for (size_t i = 0; i < run->count; i++) {
 		fputs(i ? ",\n" : "\n", out);
 		json_test(out, &run->test[i]);

@@ -65,6 +65,13 @@ struct results_test {
 	unsigned int report_dropped; /* report lines not kept (too many) */
 };
 
+/* One "key": value of the run's "host" object. */
+struct results_host_item {
+	char *key;
+	char *value;  /* NULL: null */
+	bool literal; /* @value is a JSON number or boolean, written bare */
+};
+
 struct results_run {
 	const char *arch;
 	const char *target;	      /* "vmm", "qemu" or "nested" */
@@ -73,6 +80,8 @@ struct results_run {
 	const char *manifest;
 	time_t started_at;
 	uint64_t duration_ms;
+	const struct results_host_item *host; /* host_info.h */
+	size_t host_count;
 	const struct results_test *test;
 	size_t count;
 };

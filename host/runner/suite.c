@@ -21,6 +21,7 @@
 #include "hvcheck_abi.h"
 #include "runner/child.h"
 #include "runner/guest_log.h"
+#include "runner/host_info.h"
 #include "runner/manifest.h"
 #include "runner/results.h"
 #include "runner/suite.h"
@@ -642,16 +643,25 @@ static int write_results(struct suite *s, time_t started_at,
 	struct results_test *tests = calloc(s->count, sizeof(*tests));
 	struct results_summary sum;
 	char err[PATH_MAX + 64];
+	struct host_info host;
+	struct utsname uts;
 	int ret;
 
-	if (!tests)
+	/* in the nested bed, the bed's kernel: the KVM the tests ran on */
+	if (!tests ||
+	    host_info_collect("/", uname(&uts) ? NULL : &uts, &host)) {
+		free(tests);
 		return HV_EXIT_VMM_ERROR;
+	}
 	for (size_t i = 0; i < s->count; i++)
 		tests[i] = s->run[i].result;
 	run.test = tests;
+	run.host = host.item;
+	run.host_count = host.count;
 	ret = results_write_files(s->opt.out, &run, err, sizeof(err));
 	sum = results_summarize(&run);
 	free(tests);
+	host_info_free(&host);
 	/* Said once more, next to the counts it explains. */
 	for (int chip = 0; chip < VGIC_NR_MODES; chip++) {
 		if (s->unavailable[chip][0])

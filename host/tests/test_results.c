@@ -70,6 +70,15 @@ static const struct results_test three_tests[] = {
 	},
 };
 
+static const struct results_host_item three_host[] = {
+	{ "kernel", "6.1.0-57-amd64", false },
+	{ "cpu_model", NULL, false },
+	{ "cpu_vendor", "Genuine\"Intel\"\n", false },
+	{ "nmi_watchdog", "0", true },
+	{ "kvm.enable_pmu", "true", true },
+	{ "kvm.odd", NULL, true }, /* a literal without a value is null */
+};
+
 static const struct results_run three_run = {
 	.arch = "x86_64",
 	.target = "qemu",
@@ -77,6 +86,8 @@ static const struct results_run three_run = {
 	.manifest = "guest/tests/x86_64.cfg",
 	.started_at = 1700000000,
 	.duration_ms = 20345,
+	.host = three_host,
+	.host_count = 6,
 	.test = three_tests,
 	.count = 3,
 };
@@ -129,6 +140,14 @@ static const char three_json[] =
 	"  \"manifest\": \"guest/tests/x86_64.cfg\",\n"
 	"  \"started_at\": \"2023-11-14T22:13:20Z\",\n"
 	"  \"duration_ms\": 20345,\n"
+	"  \"host\": {\n"
+	"    \"kernel\": \"6.1.0-57-amd64\",\n"
+	"    \"cpu_model\": null,\n"
+	"    \"cpu_vendor\": \"Genuine\\\"Intel\\\"\\n\",\n"
+	"    \"nmi_watchdog\": 0,\n"
+	"    \"kvm.enable_pmu\": true,\n"
+	"    \"kvm.odd\": null\n"
+	"  },\n"
 	"  \"tests\": [\n"
 	"    {\n"
 	"      \"name\": \"selftest.report\",\n"
@@ -212,6 +231,7 @@ static void test_json_no_tests(void **state)
 
 	(void)state;
 	run.count = 0;
+	run.host_count = 0;
 	assert_written(
 		results_write_json, &run,
 		"{\n"
@@ -222,6 +242,7 @@ static void test_json_no_tests(void **state)
 		"  \"manifest\": \"guest/tests/x86_64.cfg\",\n"
 		"  \"started_at\": \"2023-11-14T22:13:20Z\",\n"
 		"  \"duration_ms\": 20345,\n"
+		"  \"host\": {},\n"
 		"  \"tests\": [],\n"
 		"  \"summary\": {\"total\": 0, \"pass\": 0, \"fail\": 0, "
 		"\"skip\": 0}\n"
@@ -303,6 +324,7 @@ static void test_bed(void **state)
 		"  \"manifest\": \"x.cfg\",\n"
 		"  \"started_at\": \"2023-11-14T22:13:20Z\",\n"
 		"  \"duration_ms\": 5,\n"
+		"  \"host\": {},\n"
 		"  \"tests\": [],\n"
 		"  \"summary\": {\"total\": 0, \"pass\": 0, \"fail\": 0, "
 		"\"skip\": 0}\n"

@@ -17,6 +17,7 @@
 #include "hvcheck_abi.h"
 #include "cli/suite.h"
 #include "runner/suite.h"
+#include "runner/version.h"
 
 static char dir[] = "/tmp/hvcheck-test-suite.XXXXXX";
 static char good_cfg[64], bad_cfg[64], nodefault_cfg[64], arm64_cfg[64];
@@ -393,6 +394,9 @@ static char *read_text(const char *name)
  */
 static void test_nested_run(void **state)
 {
+	struct utsname uts;
+	char want[512];
+
 	(void)state;
 	assert_int_equal(suite("--target", "nested", "--bed", "a bed <&>",
 			       "--requested-target", "vmm", "--vmm", fake_vmm,
@@ -408,6 +412,16 @@ static void test_nested_run(void **state)
 			"  \"target\": \"nested\",\n"
 			"  \"requested_target\": \"vmm\",\n"
 			"  \"bed\": \"a bed <&>\",\n");
+	/* the host: the runner's kernel first, hvcheck's build last */
+	assert_int_equal(uname(&uts), 0);
+	snprintf(want, sizeof(want), "  \"host\": {\n    \"kernel\": \"%s\",\n",
+		 uts.release);
+	assert_contains(read_text("results.json"), want);
+	snprintf(want, sizeof(want),
+		 "    \"hvcheck_version\": \"%s\",\n"
+		 "    \"hvcheck_commit\": \"%s\"\n  },\n  \"tests\": [\n",
+		 hvcheck_version(), hvcheck_commit());
+	assert_contains(read_text("results.json"), want);
 	/* the guest's report lines, in order; no irqchip on x86_64 */
 	assert_contains(
 		read_text("results.json"),
