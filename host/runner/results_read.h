@@ -7,21 +7,26 @@
 
 #include "runner/results.h"
 
-/* One entry of "tests". */
+/*
+ * One entry of "tests".  Fields a file does not have (one written before
+ * they were) are NULL or 0, as are those written as null.
+ */
 struct results_read_test {
 	char *name;
 	enum results_status status;
-	char *reason;  /* NULL on PASS */
-	char *vpmu;    /* NULL when not recorded */
-	char *irqchip; /* arm64 on the VMM; NULL elsewhere */
-	struct results_check *check;
+	char *reason;	   /* NULL on PASS */
+	char *vpmu;	   /* the mode: "emulated", "kvm", "off"; NULL: none */
+	char *vpmu_config; /* how it was configured; NULL: none */
+	char *irqchip;	   /* arm64 on the VMM; NULL elsewhere */
+	struct results_check *check; /* "report": the guest's report lines */
 	size_t check_count;
+	unsigned int check_dropped; /* "report_dropped": lines not kept */
 };
 
 /* One "key": "value" of the "host" object, both as strings. */
 struct results_meta {
 	char *key;
-	char *value; /* numbers and booleans in their JSON spelling */
+	char *value; /* numbers and booleans in their JSON spelling; null: NULL */
 };
 
 /* A whole results.json. */
@@ -39,7 +44,9 @@ struct results_file {
  * Parses results.json text of @len bytes into @out.  Returns 0, or
  * -EINVAL with one line in @err (what is wrong and where) for text that
  * is not JSON or not a results file, or -ENOMEM.  On error @out holds
- * nothing to free.
+ * nothing to free.  A results file is an object with a "tests" array,
+ * each test an object with a "name" (unique, not empty) and a "status";
+ * every other field may be missing (an older file) or null.
  */
 int results_read_text(const char *text, size_t len, struct results_file *out,
 		      char *err, size_t err_size);
@@ -54,7 +61,7 @@ void results_file_free(struct results_file *f);
 const struct results_read_test *results_find_test(const struct results_file *f,
 						  const char *name);
 
-/* The "host" value of @key, or NULL. */
+/* The "host" value of @key, or NULL (absent, or null). */
 const char *results_host_value(const struct results_file *f, const char *key);
 
 #endif

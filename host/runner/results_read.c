@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Reading a results.json back for compare and bisect-run: the JSON reader
+ * gives the tree, this file checks that it is a results file and says
+ * where it is not.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner/json.h"
+#include "runner/results_read.h"
+
+/* A results.json larger than this is refused, not read into memory. */
+#define RESULTS_READ_MAX (256u << 20)
+
+/* Field paths in messages: "tests[3]", "tests[3].report[2]". */
+#define TEST_PATH_LEN  32
+#define CHECK_PATH_LEN 64
+
+struct reader {
+	const char *text;
+	size_t len;
+	char *err;
+	size_t err_size;
+};
+
+static int bad(struct reader *r, const struct json_value *at, const char *fmt,
+	       ...) __attribute__((format(printf, 3, 4)));
+
+/* "line L, column C: what" about value @at; -EINVAL. */
+static int bad(struct reader *r, const struct json_value *at, const char *fmt,
+	       ...)
+{
+	unsigned int line, column;
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	json_position(r->text, r->len, at->offset, &line, &column);
+	snprintf(r->err, r->err_size, "line %u, column %u: %s", line, column,
+		 what);
+	return -EINVAL;
+}
+
+/*
+ * Member @key of object @obj (at @path) as a new string in *@out; NULL
+ * when absent or null, which @required refuses.
+ */
+static int get_string(struct reader *r, const struct json_value *obj,
+		      const char *path, const char *key, bool required,
+		      char **out)
+{
+	const struct json_value *v = json_get(obj, key);
+	const char *dot = *path ? "." : "";
+
+	*out = NULL;
+	if (!v || v->type == JSON_NULL)
+		return required ? bad(r, obj, "%s%sno \"%s\"", path,
+				      *path ? ": " : "", key) :
+				  0;
+	if (v->type != JSON_STRING)
+		return bad(r, v, "%s%s%s: %s, not a string", path, dot, key,
+			   json_type_name(v->type));
+	if (strlen(v->text) != v->len)
+		return bad(r, v, "%s%s%s: a NUL character (\\u0000)", path, dot,
+			   key);
+	*out = strdup(v->text);
+	return *out ? 0 : -ENOMEM;
+}
+
+/* The "status" of a test, at @path. */
+static int read_status(struct reader *r, const struct json_value *obj,
+		       const char *path, enum results_status *status)
+{
+	const struct json_value *v = json_get(obj, "status");
+	char *word, quoted[40];
+	int ret = get_string(r, obj, path, "status", true, &word);
+
+	if (ret)
+		return ret;
+	for (int s = RESULTS_PASS; s <= RESULTS_SKIP; s++) {
+		if (!strcmp(word, results_status_name(s))) {
+			*status = s;
+			free(word);
+			return 0;
+		}
+	}
+	json_quote(word, strlen(word), quoted, sizeof(quoted));
+	free(word);
+	return bad(r, v, "%s.status: \"%s\" is not pass, fail or skip", path,
+		   quoted);
+}
+
+/* One {"status": "PASS", "check": "..."} of a test's report. */
+static int read_check(struct reader *r, const struct json_value *v,
+		      const char *path, struct results_check *c)
+{
+	const struct json_value *status = json_get(v, "status");
+	char *word, quoted[40];
+	int ret;
+
+	if (v->type != JSON_OBJECT)
+		return bad(r, v, "%s: %s, not an object", path,
+			   json_type_name(v->type));
+	ret = get_string(r, v, path, "status", true, &word);
+	if (ret)
+		return ret;
+	for (int s = RESULTS_CHECK_PASS; s <= RESULTS_CHECK_XPASS; s++) {
+		if (!strcmp(word, results_check_status_name(s))) {
+			c->status = s;
+			free(word);
+			return get_string(r, v, path, "check", true, &c->text);
+		}
+	}
+	json_quote(word, strlen(word), quoted, sizeof(quoted));
+	free(word);
+	return bad(r, status,
+		   "%s.status: \"%s\" is not PASS, FAIL, SKIP, XFAIL or XPASS",
+		   path, quoted);
+}
+
+/* "report": the guest's report lines; none when absent or null. */
+static int read_report(struct reader *r, const struct json_value *obj,
+		       const char *path, struct results_read_test *t)
+{
+	const struct json_value *v = json_get(obj, "report");
+	char item_path[CHECK_PATH_LEN];
+	int ret = 0;
+
+	if (!v || v->type == JSON_NULL)
+		return 0;
+	if (v->type != JSON_ARRAY)
+		return bad(r, v, "%s.report: %s, not an array", path,
+			   json_type_name(v->type));
+	t->check = calloc(v->count + 1, sizeof(*t->check));
+	if (!t->check)
+		return -ENOMEM;
+	for (size_t i = 0; !ret && i < v->count; i++) {
+		snprintf(item_path, sizeof(item_path), "%s.report[%zu]", path,
+			 i);
+		ret = read_check(r, &v->item[i], item_path, &t->check[i]);
+		t->check_count = i + 1; /* freed with the test, read or not */
+	}
+	return ret;
+}
+
+/* Member @key of @obj as a count; 0 when absent or null. */
+static int read_count(struct reader *r, const struct json_value *obj,
+		      const char *path, const char *key, unsigned int *out)
+{
+	const struct json_value *v = json_get(obj, key);
+	unsigned long n;
+	char *end;
+
+	*out = 0;
+	if (!v || v->type == JSON_NULL)
+		return 0;
+	if (v->type != JSON_NUMBER || strspn(v->text, "0123456789") != v->len)
+		return bad(r, v, "%s.%s: not a count", path, key);
+	errno = 0;
+	n = strtoul(v->text, &end, 10);
+	if (errno || n > UINT_MAX)
+		return bad(r, v, "%s.%s: %s is too large", path, key, v->text);
+	*out = (unsigned int)n;
+	return 0;
+}
+
+static int read_test(struct reader *r, const struct json_value *v, size_t index,
+		     struct results_read_test *t)
+{
+	char path[TEST_PATH_LEN];
+	int ret;
+
+	snprintf(path, sizeof(path), "tests[%zu]", index);
+	if (v->type != JSON_OBJECT)
+		return bad(r, v, "%s: %s, not an object", path,
+			   json_type_name(v->type));
+	ret = get_string(r, v, path, "name", true, &t->name);
+	if (!ret && !t->name[0])
+		ret = bad(r, json_get(v, "name"), "%s.name: empty", path);
+	return ret							   ?:
+		       read_status(r, v, path, &t->status)		   ?:
+		       get_string(r, v, path, "reason", false, &t->reason) ?:
+		       get_string(r, v, path, "vpmu", false, &t->vpmu)	   ?:
+		       get_string(r, v, path, "vpmu_config", false, &t->vpmu_config) ?:
+		       get_string(r, v, path, "irqchip", false, &t->irqchip) ?:
+		       read_count(r, v, path, "report_dropped", &t->check_dropped) ?:
+		       read_report(r, v, path, t);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	const struct results_read_test *x =
+		*(const struct results_read_test *const *)a;
+	const struct results_read_test *y =
+		*(const struct results_read_test *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/*
+ * Refuses a name that two tests share (results_find_test() would find
+ * only one), naming the later one: O(n log n).
+ */
+static int unique_names(struct reader *r, const struct json_value *tests,
+			const struct results_file *f)
+{
+	const struct results_read_test **sorted, *dup = NULL;
+	char quoted[64];
+	size_t at;
+
+	sorted = calloc(f->test_count + 1, sizeof(*sorted));
+	if (!sorted)
+		return -ENOMEM;
+	for (size_t i = 0; i < f->test_count; i++)
+		sorted[i] = &f->test[i];
+	qsort(sorted, f->test_count, sizeof(*sorted), compare_names);
+	for (size_t i = 1; i < f->test_count; i++) {
+		if (!strcmp(sorted[i - 1]->name, sorted[i]->name) &&
+		    (!dup || sorted[i] < dup))
+			dup = sorted[i];
+	}
+	free(sorted);
+	if (!dup)
+		return 0;
+	at = (size_t)(dup - f->test);
+	json_quote(dup->name, strlen(dup->name), quoted, sizeof(quoted));
+	return bad(r, json_get(&tests->item[at], "name"),
+		   "tests[%zu].name: \"%s\" names an earlier test too", at,
+		   quoted);
+}
+
+static int read_tests(struct reader *r, const struct json_value *root,
+		      struct results_file *f)
+{
+	const struct json_value *v = json_get(root, "tests");
+	int ret = 0;
+
+	if (!v)
+		return bad(r, root, "not a results file: no \"tests\"");
+	if (v->type != JSON_ARRAY)
+		return bad(r, v, "tests: %s, not an array",
+			   json_type_name(v->type));
+	f->test = calloc(v->count + 1, sizeof(*f->test));
+	if (!f->test)
+		return -ENOMEM;
+	for (size_t i = 0; !ret && i < v->count; i++) {
+		ret = read_test(r, &v->item[i], i, &f->test[i]);
+		f->test_count = i + 1; /* freed with the file, read or not */
+	}
+	return ret ?: unique_names(r, v, f);
+}
+
+/* One member of "host" into @h: a string, number, boolean or null. */
+static int read_meta(struct reader *r, const struct json_member *m,
+		     struct results_meta *h)
+{
+	const struct json_value *v = &m->value;
+	const char *text = v->type == JSON_TRUE	 ? "true" :
+			   v->type == JSON_FALSE ? "false" :
+						   v->text;
+	char key[64];
+
+	json_quote(m->key, m->key_len, key, sizeof(key));
+	if (v->type == JSON_ARRAY || v->type == JSON_OBJECT)
+		return bad(r, v,
+			   "host.%s: %s, not a string, number, boolean or null",
+			   key, json_type_name(v->type));
+	if (strlen(m->key) != m->key_len)
+		return bad(r, &(struct json_value){ .offset = m->offset },
+			   "host.%s: a NUL character (\\u0000)", key);
+	if (v->type == JSON_STRING && strlen(v->text) != v->len)
+		return bad(r, v, "host.%s: a NUL character (\\u0000)", key);
+	h->key = strdup(m->key);
+	h->value = text ? strdup(text) : NULL;
+	return h->key && (!text || h->value) ? 0 : -ENOMEM;
+}
+
+/* The flat "host" object; none when absent or null. */
+static int read_host(struct reader *r, const struct json_value *root,
+		     struct results_file *f)
+{
+	const struct json_value *v = json_get(root, "host");
+	int ret = 0;
+
+	if (!v || v->type == JSON_NULL)
+		return 0;
+	if (v->type != JSON_OBJECT)
+		return bad(r, v, "host: %s, not an object",
+			   json_type_name(v->type));
+	f->host = calloc(v->count + 1, sizeof(*f->host));
+	if (!f->host)
+		return -ENOMEM;
+	for (size_t i = 0; !ret && i < v->count; i++) {
+		ret = read_meta(r, &v->member[i], &f->host[i]);
+		f->host_count = i + 1; /* freed with the file, read or not */
+	}
+	return ret;
+}
+
+static int read_results(struct reader *r, const struct json_value *root,
+			struct results_file *f)
+{
+	if (root->type != JSON_OBJECT)
+		return bad(r, root, "not a results file: %s, not an object",
+			   json_type_name(root->type));
+	return get_string(r, root, "", "arch", false, &f->arch)		    ?:
+		       get_string(r, root, "", "target", false, &f->target) ?:
+		       get_string(r, root, "", "bed", false, &f->bed)	    ?:
+		       read_host(r, root, f)				    ?:
+		       read_tests(r, root, f);
+}
+
+int results_read_text(const char *text, size_t len, struct results_file *out,
+		      char *err, size_t err_size)
+{
+	struct reader r = {
+		.text = text, .len = len, .err = err, .err_size = err_size
+	};
+	struct json_value root;
+	int ret;
+
+	*out = (struct results_file){ 0 };
+	ret = json_parse(text, len, &root, err, err_size);
+	if (ret)
+		return ret;
+	ret = read_results(&r, &root, out);
+	json_free(&root);
+	if (ret == -ENOMEM)
+		snprintf(err, err_size, "out of memory");
+	if (ret)
+		results_file_free(out);
+	return ret;
+}
+
+/* The whole of @path into *@text; -EFBIG past RESULTS_READ_MAX. */
+static int slurp(const char *path, char **text, size_t *len)
+{
+	FILE *in = fopen(path, "re");
+	size_t cap = 0;
+	int ret = 0;
+
+	*text = NULL;
+	*len = 0;
+	if (!in)
+		return -errno;
+	while (!ret && !feof(in)) {
+		char *bigger;
+
+		if (*len == cap) {
+			cap = cap ? 2 * cap : 65536;
+			bigger = cap > RESULTS_READ_MAX ? NULL :
+							  realloc(*text, cap);
+			if (!bigger) {
+				ret = cap > RESULTS_READ_MAX ? -EFBIG : -ENOMEM;
+				break;
+			}
+			*text = bigger;
+		}
+		errno = 0;
+		*len += fread(*text + *len, 1, cap - *len, in);
+		if (ferror(in))
+			ret = errno ? -errno : -EIO;
+	}
+	fclose(in);
+	if (ret) {
+		free(*text);
+		*text = NULL;
+	}
+	return ret;
+}
+
+int results_read_file(const char *path, struct results_file *out, char *err,
+		      size_t err_size)
+{
+	char what[256];
+	char *text;
+	size_t len;
+	int ret = slurp(path, &text, &len);
+
+	*out = (struct results_file){ 0 };
+	if (ret) {
+		snprintf(err, err_size, "%s: %s", path,
+			 ret == -EFBIG ? "larger than 256 MiB" :
+					 strerror(-ret));
+		return ret;
+	}
+	ret = results_read_text(text, len, out, what, sizeof(what));
+	free(text);
+	if (ret)
+		snprintf(err, err_size, "%s: %s", path, what);
+	return ret;
+}
+
+void results_file_free(struct results_file *f)
+{
+	for (size_t i = 0; i < f->test_count; i++) {
+		struct results_read_test *t = &f->test[i];
+
+		for (size_t c = 0; c < t->check_count; c++)
+			free(t->check[c].text);
+		free(t->check);
+		free(t->name);
+		free(t->reason);
+		free(t->vpmu);
+		free(t->vpmu_config);
+		free(t->irqchip);
+	}
+	for (size_t i = 0; i < f->host_count; i++) {
+		free(f->host[i].key);
+		free(f->host[i].value);
+	}
+	free(f->test);
+	free(f->host);
+	free(f->arch);
+	free(f->target);
+	free(f->bed);
+	*f = (struct results_file){ 0 };
+}
+
+const struct results_read_test *results_find_test(const struct results_file *f,
+						  const char *name)
+{
+	for (size_t i = 0; i < f->test_count; i++) {
+		if (!strcmp(f->test[i].name, name))
+			return &f->test[i];
+	}
+	return NULL;
+}
+
+const char *results_host_value(const struct results_file *f, const char *key)
+{
+	for (size_t i = 0; i < f->host_count; i++) {
+		if (!strcmp(f->host[i].key, key))
+			return f->host[i].value;
+	}
+	return NULL;
+}
