@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runner/grow.h"
+#include "runner/array.h"
 #include "runner/guest_log.h"
 
 /* Returns the text after @prefix when @line starts with it, else NULL. */

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "array_size.h"
-#include "runner/grow.h"
+#include "runner/array.h"
 #include "runner/host_info.h"
 #include "runner/version.h"
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runner/grow.h"
+#include "runner/array.h"
 #include "runner/json.h"
 #include "runner/utf8.h"
 
@@ -330,51 +330,30 @@ static int parse_literal(struct parser *p, struct json_value *v,
 static int parse_value(struct parser *p, struct json_value *v,
 		       unsigned int depth);
 
-/* By name, then by place in the text. */
-static int compare_members(const void *a, const void *b)
+/* Member names in byte order, as find_repeated() wants them. */
+static int compare_keys(const void *a, const void *b)
 {
-	const struct json_member *x = *(const struct json_member *const *)a;
-	const struct json_member *y = *(const struct json_member *const *)b;
+	const struct json_member *x = a, *y = b;
 	int c = memcmp(x->key, y->key,
 		       x->key_len < y->key_len ? x->key_len : y->key_len);
 
-	if (c)
-		return c;
-	if (x->key_len != y->key_len)
-		return x->key_len < y->key_len ? -1 : 1;
-	return x->offset < y->offset ? -1 : x->offset > y->offset;
+	return c ? c : (x->key_len > y->key_len) - (x->key_len < y->key_len);
 }
 
-static bool same_key(const struct json_member *x, const struct json_member *y)
-{
-	return x->key_len == y->key_len && !memcmp(x->key, y->key, x->key_len);
-}
-
-/* Refuses the first repeated member name of @v: O(n log n), not n^2. */
+/* Refuses the first repeated member name of object @v. */
 static int check_duplicates(struct parser *p, const struct json_value *v)
 {
-	const struct json_member **sorted, *dup = NULL;
+	const struct json_member *m;
 	char name[64];
+	size_t at;
+	int ret = find_repeated(v->member, v->count, sizeof(*v->member),
+				compare_keys, &at);
 
-	if (v->count < 2)
-		return 0;
-	sorted = calloc(v->count, sizeof(*sorted));
-	if (!sorted)
-		return -ENOMEM;
-	for (size_t i = 0; i < v->count; i++)
-		sorted[i] = &v->member[i];
-	qsort(sorted, v->count, sizeof(*sorted), compare_members);
-	/* of equal names, the later ones come after the first */
-	for (size_t i = 1; i < v->count; i++) {
-		if (same_key(sorted[i - 1], sorted[i]) &&
-		    (!dup || sorted[i]->offset < dup->offset))
-			dup = sorted[i];
-	}
-	free(sorted);
-	if (!dup)
-		return 0;
-	json_quote(dup->key, dup->key_len, name, sizeof(name));
-	return fail_at(p, dup->offset, "duplicate member name \"%s\"", name);
+	if (ret || at == v->count)
+		return ret;
+	m = &v->member[at];
+	json_quote(m->key, m->key_len, name, sizeof(name));
+	return fail_at(p, m->offset, "duplicate member name \"%s\"", name);
 }
 
 /* Appends one value to array @v, room for *@cap items. */

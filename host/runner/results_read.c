@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runner/array.h"
 #include "runner/json.h"
 #include "runner/results_read.h"
 
@@ -75,6 +76,21 @@ static int get_string(struct reader *r, const struct json_value *obj,
 	return *out ? 0 : -ENOMEM;
 }
 
+/*
+ * Checks that @v, at @path, is of @type (an array or an object) and
+ * allocates *@list for its elements, of @size bytes each.
+ */
+static int new_list(struct reader *r, const struct json_value *v,
+		    const char *path, enum json_type type, void **list,
+		    size_t size)
+{
+	if (v->type != type)
+		return bad(r, v, "%s: %s, not %s", path,
+			   json_type_name(v->type), json_type_name(type));
+	*list = calloc(v->count + 1, size);
+	return *list ? 0 : -ENOMEM;
+}
+
 /* The "status" of a test, at @path. */
 static int read_status(struct reader *r, const struct json_value *obj,
 		       const char *path, enum results_status *status)
@@ -132,16 +148,13 @@ static int read_report(struct reader *r, const struct json_value *obj,
 {
 	const struct json_value *v = json_get(obj, "report");
 	char item_path[CHECK_PATH_LEN];
-	int ret = 0;
+	int ret;
 
 	if (!v || v->type == JSON_NULL)
 		return 0;
-	if (v->type != JSON_ARRAY)
-		return bad(r, v, "%s.report: %s, not an array", path,
-			   json_type_name(v->type));
-	t->check = calloc(v->count + 1, sizeof(*t->check));
-	if (!t->check)
-		return -ENOMEM;
+	snprintf(item_path, sizeof(item_path), "%s.report", path);
+	ret = new_list(r, v, item_path, JSON_ARRAY, (void **)&t->check,
+		       sizeof(*t->check));
 	for (size_t i = 0; !ret && i < v->count; i++) {
 		snprintf(item_path, sizeof(item_path), "%s.report[%zu]", path,
 			 i);
@@ -197,42 +210,27 @@ static int read_test(struct reader *r, const struct json_value *v, size_t index,
 
 static int compare_names(const void *a, const void *b)
 {
-	const struct results_read_test *x =
-		*(const struct results_read_test *const *)a;
-	const struct results_read_test *y =
-		*(const struct results_read_test *const *)b;
-	int c = strcmp(x->name, y->name);
+	const struct results_read_test *x = a, *y = b;
 
-	return c ? c : (x > y) - (x < y);
+	return strcmp(x->name, y->name);
 }
 
 /*
  * Refuses a name that two tests share (results_find_test() would find
- * only one), naming the later one: O(n log n).
+ * only one), naming the later one.
  */
 static int unique_names(struct reader *r, const struct json_value *tests,
 			const struct results_file *f)
 {
-	const struct results_read_test **sorted, *dup = NULL;
 	char quoted[64];
 	size_t at;
+	int ret = find_repeated(f->test, f->test_count, sizeof(*f->test),
+				compare_names, &at);
 
-	sorted = calloc(f->test_count + 1, sizeof(*sorted));
-	if (!sorted)
-		return -ENOMEM;
-	for (size_t i = 0; i < f->test_count; i++)
-		sorted[i] = &f->test[i];
-	qsort(sorted, f->test_count, sizeof(*sorted), compare_names);
-	for (size_t i = 1; i < f->test_count; i++) {
-		if (!strcmp(sorted[i - 1]->name, sorted[i]->name) &&
-		    (!dup || sorted[i] < dup))
-			dup = sorted[i];
-	}
-	free(sorted);
-	if (!dup)
-		return 0;
-	at = (size_t)(dup - f->test);
-	json_quote(dup->name, strlen(dup->name), quoted, sizeof(quoted));
+	if (ret || at == f->test_count)
+		return ret;
+	json_quote(f->test[at].name, strlen(f->test[at].name), quoted,
+		   sizeof(quoted));
 	return bad(r, json_get(&tests->item[at], "name"),
 		   "tests[%zu].name: \"%s\" names an earlier test too", at,
 		   quoted);
@@ -242,16 +240,12 @@ static int read_tests(struct reader *r, const struct json_value *root,
 		      struct results_file *f)
 {
 	const struct json_value *v = json_get(root, "tests");
-	int ret = 0;
+	int ret;
 
 	if (!v)
 		return bad(r, root, "not a results file: no \"tests\"");
-	if (v->type != JSON_ARRAY)
-		return bad(r, v, "tests: %s, not an array",
-			   json_type_name(v->type));
-	f->test = calloc(v->count + 1, sizeof(*f->test));
-	if (!f->test)
-		return -ENOMEM;
+	ret = new_list(r, v, "tests", JSON_ARRAY, (void **)&f->test,
+		       sizeof(*f->test));
 	for (size_t i = 0; !ret && i < v->count; i++) {
 		ret = read_test(r, &v->item[i], i, &f->test[i]);
 		f->test_count = i + 1; /* freed with the file, read or not */
@@ -289,16 +283,12 @@ static int read_host(struct reader *r, const struct json_value *root,
 		     struct results_file *f)
 {
 	const struct json_value *v = json_get(root, "host");
-	int ret = 0;
+	int ret;
 
 	if (!v || v->type == JSON_NULL)
 		return 0;
-	if (v->type != JSON_OBJECT)
-		return bad(r, v, "host: %s, not an object",
-			   json_type_name(v->type));
-	f->host = calloc(v->count + 1, sizeof(*f->host));
-	if (!f->host)
-		return -ENOMEM;
+	ret = new_list(r, v, "host", JSON_OBJECT, (void **)&f->host,
+		       sizeof(*f->host));
 	for (size_t i = 0; !ret && i < v->count; i++) {
 		ret = read_meta(r, &v->member[i], &f->host[i]);
 		f->host_count = i + 1; /* freed with the file, read or not */
