@@ -757,7 +757,7 @@ static void write_results(const char *path, bool planted)
 		"      \"exit_status\": %d,\n      \"guest_status\": %d,\n"
 		"      \"log\": \"logs/pmu.counters.log\",\n"
 		"      \"vpmu\": \"kvm\",\n      \"vpmu_config\": null,\n"
-		"      \"irqchip\": null,\n"
+		"      \"irqchip\": null,\n      \"report_dropped\": 0,\n"
 		"      \"report\": [\n"
 		"        {\"status\": \"PASS\", \"check\": \"pmu: counters: GP counter 0 counts instructions\"},\n"
 		"        {\"status\": \"%s\", \"check\": \"pmu: counters: fixed counter 1 counts cycles\"}\n"
