@@ -19,11 +19,11 @@ static void usage(FILE *out)
 		"                boot one guest and exit with its status\n"
 		"  suite [options]\n"
 		"                run a test manifest, one fresh VM per entry\n"
-		"  filter check|compile --policy P [options]\n"
-		"                what a PMU event-filter policy does under KVM\n"
 		"  compare [--json] BASE NEW\n"
 		"                two results.json: regressions, fixes, changes;\n"
 		"                exit 1 when a test regressed\n"
+		"  filter check|compile --policy P [options]\n"
+		"                what a PMU event-filter policy does under KVM\n"
 		"\n"
 		"'hvcheck COMMAND --help' describes a command's options.\n");
 }
@@ -38,10 +38,10 @@ int main(int argc, char **argv)
 		return run_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "suite"))
 		return suite_main(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "filter"))
-		return filter_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "compare"))
 		return compare_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "filter"))
+		return filter_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
 		return 0;
