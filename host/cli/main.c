@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hvcheck_abi.h"
+#include "cli/compare.h"
 #include "cli/filter.h"
 #include "cli/run.h"
 #include "cli/suite.h"
@@ -19,6 +20,9 @@ static void usage(FILE *out)
 		"                boot one guest and exit with its status\n"
 		"  suite [options]\n"
 		"                run a test manifest, one fresh VM per entry\n"
+		"  compare [--json] BASE NEW\n"
+		"                two results.json: regressions, fixes, changes;\n"
+		"                exit 1 when a test regressed\n"
 		"  filter check|compile --policy P [options]\n"
 		"                what a PMU event-filter policy does under KVM\n"
 		"\n"
@@ -36,6 +40,8 @@ int main(int argc, char **argv)
 		return run_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "suite"))
 		return suite_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "compare"))
+		return compare_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "filter"))
 		return filter_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--version")) {

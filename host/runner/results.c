@@ -73,7 +73,7 @@ static bool yaml_printable(uint32_t cp)
 	       (cp >= 0xa0 && cp != 0xfffe && cp != 0xffff);
 }
 
-static void json_string(FILE *out, const char *s)
+void json_string(FILE *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s, *end;
 

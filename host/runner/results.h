@@ -101,6 +101,12 @@ unsigned int results_checks_total(const struct results_checks *c);
 
 struct results_summary results_summarize(const struct results_run *run);
 
+/*
+ * Writes @s as a JSON string, escaped as in results.json (null for NULL),
+ * for every JSON writer of the runner.
+ */
+void json_string(FILE *out, const char *s);
+
 /* Writers return 0, or -EIO when @out reports an error. */
 int results_write_json(FILE *out, const struct results_run *run);
 int results_write_tap(FILE *out, const struct results_run *run);

@@ -12,30 +12,14 @@
 
 #include <cmocka.h>
 
+#include "cli_capture.h"
 #include "hvcheck_abi.h"
 #include "cli/filter.h"
 #include "vpmu/filter_policy.h"
 
-static char *out_text, *err_text;
-
 static int run_argv(char **argv)
 {
-	size_t out_len, err_len;
-	FILE *out, *err;
-	int argc = 0, status;
-
-	free(out_text);
-	free(err_text);
-	out = open_memstream(&out_text, &out_len);
-	err = open_memstream(&err_text, &err_len);
-	assert_non_null(out);
-	assert_non_null(err);
-	while (argv[argc])
-		argc++;
-	status = filter_cmd_run(argc, argv, out, err);
-	fclose(out);
-	fclose(err);
-	return status;
+	return cli_capture(filter_cmd_run, argv);
 }
 
 #define RUN(...) run_argv((char *[]){ "filter", __VA_ARGS__, NULL })
@@ -654,15 +638,6 @@ static void test_options_and_help(void **state)
 	assert_string_equal(err_text, "");
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	free(out_text);
-	free(err_text);
-	out_text = err_text = NULL;
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -685,5 +660,5 @@ int main(void)
 		cmocka_unit_test(test_options_and_help),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, teardown);
+	return cmocka_run_group_tests(tests, NULL, cli_capture_teardown);
 }

@@ -1,0 +1,692 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Two results.json compared: what changed, as text or as JSON. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "array_size.h"
+#include "runner/compare.h"
+#include "runner/results.h"
+
+/* No partner: the item is in one file only. */
+#define UNPAIRED SIZE_MAX
+
+/*
+ * The items of an array named by a char * member: a file's tests by
+ * name, a test's checks by text; one matcher pairs both.
+ */
+struct named {
+	const void *item;
+	size_t count;
+	size_t size;   /* of one item */
+	size_t offset; /* of its name */
+};
+
+#define NAMED(array, nr, member)                   \
+	((struct named){ .item = (array),          \
+			 .count = (nr),            \
+			 .size = sizeof(*(array)), \
+			 .offset = offsetof(__typeof__(*(array)), member) })
+
+static const char *named_at(const struct named *l, size_t i)
+{
+	const char *item = (const char *)l->item + i * l->size;
+
+	return *(char *const *)(item + l->offset);
+}
+
+/* 1 + how many items before @i share its name. */
+static unsigned int named_occurrence(const struct named *l, size_t i)
+{
+	unsigned int occurrence = 1;
+
+	for (size_t j = 0; j < i; j++)
+		occurrence += !strcmp(named_at(l, j), named_at(l, i));
+	return occurrence;
+}
+
+/* The index of the @occurrence-th item named @name, or UNPAIRED. */
+static size_t named_find(const struct named *l, const char *name,
+			 unsigned int occurrence)
+{
+	for (size_t j = 0; j < l->count; j++)
+		if (!strcmp(named_at(l, j), name) && !--occurrence)
+			return j;
+	return UNPAIRED;
+}
+
+/*
+ * Pairs the k-th item of each name in @a with the k-th of that name in
+ * @b: @pair[i] is a[i]'s partner in @b or UNPAIRED, @paired[j] whether
+ * b[j] has one.  Repeated names keep their order, so the second "PASS:
+ * counter 1 counts" of a test meets the second one of the other run.
+ */
+static void named_pair(const struct named *a, const struct named *b,
+		       size_t *pair, bool *paired)
+{
+	memset(paired, 0, b->count * sizeof(*paired));
+	for (size_t i = 0; i < a->count; i++) {
+		pair[i] = named_find(b, named_at(a, i), named_occurrence(a, i));
+		if (pair[i] != UNPAIRED)
+			paired[pair[i]] = true;
+	}
+}
+
+const char *compare_test_change_name(enum compare_test_change change)
+{
+	static const char *const names[] = {
+		[COMPARE_REGRESSION] = "regression",
+		[COMPARE_FIX] = "fix",
+		[COMPARE_APPEARED] = "appeared",
+		[COMPARE_VANISHED] = "vanished",
+		[COMPARE_BECAME_SKIP] = "became_skip",
+		[COMPARE_NO_LONGER_SKIP] = "no_longer_skip",
+		[COMPARE_CHECKS_CHANGED] = "checks_changed",
+	};
+
+	return (size_t)change < ARRAY_SIZE(names) ? names[change] : "?";
+}
+
+const char *compare_check_change_name(enum compare_check_change change)
+{
+	static const char *const names[] = {
+		[COMPARE_CHECK_REGRESSED] = "regressed",
+		[COMPARE_CHECK_FIXED] = "fixed",
+		[COMPARE_CHECK_APPEARED] = "appeared",
+		[COMPARE_CHECK_VANISHED] = "vanished",
+		[COMPARE_CHECK_BECAME_SKIP] = "became_skip",
+		[COMPARE_CHECK_NO_LONGER_SKIP] = "no_longer_skip",
+		[COMPARE_CHECK_STATUS_CHANGED] = "status_changed",
+	};
+
+	return (size_t)change < ARRAY_SIZE(names) ? names[change] : "?";
+}
+
+static bool check_good(enum results_check_status status)
+{
+	return status == RESULTS_CHECK_PASS || status == RESULTS_CHECK_XFAIL;
+}
+
+/* What became of check @b as @n; COMPARE_CHECK_CHANGES: nothing. */
+static enum compare_check_change check_change(const struct results_check *b,
+					      const struct results_check *n)
+{
+	if (!b)
+		return COMPARE_CHECK_APPEARED;
+	if (!n)
+		return COMPARE_CHECK_VANISHED;
+	if (b->status == n->status)
+		return COMPARE_CHECK_CHANGES;
+	if (n->status == RESULTS_CHECK_SKIP)
+		return COMPARE_CHECK_BECAME_SKIP;
+	if (b->status == RESULTS_CHECK_SKIP)
+		return COMPARE_CHECK_NO_LONGER_SKIP;
+	if (check_good(b->status) && !check_good(n->status))
+		return COMPARE_CHECK_REGRESSED;
+	if (!check_good(b->status) && check_good(n->status))
+		return COMPARE_CHECK_FIXED;
+	return COMPARE_CHECK_STATUS_CHANGED;
+}
+
+/*
+ * Appends @ct's checks that changed as @change: BASE's lines in order,
+ * then, for appeared ones, NEW's unpaired lines in order.
+ */
+static void checks_of_change(struct compare_test *ct,
+			     enum compare_check_change change,
+			     const size_t *pair, const bool *paired)
+{
+	const struct results_read_test *b = ct->base, *n = ct->new;
+	struct named nb = NAMED(b->check, b->check_count, text);
+	struct named nn = NAMED(n->check, n->check_count, text);
+
+	for (size_t i = 0; i < b->check_count; i++) {
+		const struct results_check *partner =
+			pair[i] == UNPAIRED ? NULL : &n->check[pair[i]];
+
+		if (check_change(&b->check[i], partner) != change)
+			continue;
+		ct->check[ct->check_count++] = (struct compare_check){
+			.change = change,
+			.base = &b->check[i],
+			.new = partner,
+			.occurrence = named_occurrence(&nb, i),
+		};
+	}
+	for (size_t j = 0; change == COMPARE_CHECK_APPEARED && j < nn.count;
+	     j++) {
+		if (paired[j])
+			continue;
+		ct->check[ct->check_count++] = (struct compare_check){
+			.change = change,
+			.new = &n->check[j],
+			.occurrence = named_occurrence(&nn, j),
+		};
+	}
+}
+
+/* @ct->check: the checks of a test in both files that changed, by change. */
+static int compare_checks(struct compare_test *ct)
+{
+	const struct results_read_test *b = ct->base, *n = ct->new;
+	size_t *pair = calloc(b->check_count + 1, sizeof(*pair));
+	bool *paired = calloc(n->check_count + 1, sizeof(*paired));
+	int ret = -ENOMEM;
+
+	ct->check =
+		calloc(b->check_count + n->check_count + 1, sizeof(*ct->check));
+	if (!pair || !paired || !ct->check)
+		goto out;
+	named_pair(&NAMED(b->check, b->check_count, text),
+		   &NAMED(n->check, n->check_count, text), pair, paired);
+	for (int c = 0; c < COMPARE_CHECK_CHANGES; c++)
+		checks_of_change(ct, c, pair, paired);
+	ret = 0;
+out:
+	free(pair);
+	free(paired);
+	return ret;
+}
+
+/* What became of test @ct; COMPARE_TEST_CHANGES: nothing. */
+static enum compare_test_change test_change(const struct compare_test *ct)
+{
+	enum results_status b, n;
+
+	if (!ct->base)
+		return COMPARE_APPEARED;
+	if (!ct->new)
+		return COMPARE_VANISHED;
+	b = ct->base->status;
+	n = ct->new->status;
+	if (b != n && n == RESULTS_SKIP)
+		return COMPARE_BECAME_SKIP;
+	if (b != n && b == RESULTS_SKIP)
+		return COMPARE_NO_LONGER_SKIP;
+	if (b == RESULTS_PASS && n == RESULTS_FAIL)
+		return COMPARE_REGRESSION;
+	if (b == RESULTS_FAIL && n == RESULTS_PASS)
+		return COMPARE_FIX;
+	/* the same status: a test failing for one more reason regressed */
+	if (ct->check_count && ct->check[0].change == COMPARE_CHECK_REGRESSED)
+		return COMPARE_REGRESSION;
+	return ct->check_count ? COMPARE_CHECKS_CHANGED : COMPARE_TEST_CHANGES;
+}
+
+/* Adds test @b of BASE and its partner @n of NEW when something changed. */
+static int add_test(struct compare_result *r, const struct results_read_test *b,
+		    const struct results_read_test *n, unsigned int occurrence)
+{
+	struct compare_test ct = {
+		.name = b ? b->name : n->name,
+		.occurrence = occurrence,
+		.base = b,
+		.new = n,
+	};
+	int ret = b && n ? compare_checks(&ct) : 0;
+
+	if (ret) {
+		free(ct.check);
+		return ret;
+	}
+	ct.change = test_change(&ct);
+	if (ct.change == COMPARE_TEST_CHANGES) {
+		free(ct.check);
+		return 0;
+	}
+	r->count[ct.change]++;
+	r->test[r->test_count++] = ct;
+	return 0;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static void add_meta(struct compare_result *r, enum compare_severity severity,
+		     enum compare_meta_where where, const char *key,
+		     const char *test, const char *b, const char *n)
+{
+	if (same_text(b, n))
+		return;
+	r->meta[r->meta_count++] = (struct compare_meta){
+		.severity = severity,
+		.where = where,
+		.key = key,
+		.test = test,
+		.base = b,
+		.new = n,
+	};
+}
+
+/*
+ * A different CPU, KVM module parameter, NMI watchdog (it holds a host
+ * counter) or hvcheck build can change verdicts by itself: a warning.
+ * The kernel is what a bisect changes, and keys unknown here tell
+ * nothing known about the PMU: notes.
+ */
+static enum compare_severity host_key_severity(const char *key)
+{
+	static const char *const warn[] = {
+		"machine",	"cpu_vendor",	   "cpu_model",
+		"nmi_watchdog", "hvcheck_version", "hvcheck_commit",
+	};
+
+	if (!strncmp(key, "kvm.", strlen("kvm.")))
+		return COMPARE_WARNING;
+	for (size_t i = 0; i < ARRAY_SIZE(warn); i++)
+		if (!strcmp(key, warn[i]))
+			return COMPARE_WARNING;
+	return COMPARE_NOTE;
+}
+
+/* Whether @f's "host" has @key, even as null. */
+static bool host_has(const struct results_file *f, const char *key)
+{
+	for (size_t i = 0; i < f->host_count; i++)
+		if (!strcmp(f->host[i].key, key))
+			return true;
+	return false;
+}
+
+static void meta_host(struct compare_result *r, const struct results_file *b,
+		      const struct results_file *n)
+{
+	for (size_t i = 0; i < b->host_count; i++) {
+		const char *key = b->host[i].key;
+
+		add_meta(r, host_key_severity(key), COMPARE_META_HOST, key,
+			 NULL, b->host[i].value, results_host_value(n, key));
+	}
+	for (size_t j = 0; j < n->host_count; j++) {
+		const char *key = n->host[j].key;
+
+		if (!host_has(b, key))
+			add_meta(r, host_key_severity(key), COMPARE_META_HOST,
+				 key, NULL, NULL, n->host[j].value);
+	}
+}
+
+/* A test's vPMU and irqchip are what its verdict was reached on. */
+static void meta_test(struct compare_result *r,
+		      const struct results_read_test *b,
+		      const struct results_read_test *n)
+{
+	add_meta(r, COMPARE_WARNING, COMPARE_META_TEST, "vpmu", b->name,
+		 b->vpmu, n->vpmu);
+	add_meta(r, COMPARE_WARNING, COMPARE_META_TEST, "irqchip", b->name,
+		 b->irqchip, n->irqchip);
+}
+
+static int compare_str(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) : (a != NULL) - (b != NULL);
+}
+
+static int test_order(const void *pa, const void *pb)
+{
+	const struct compare_test *a = pa, *b = pb;
+	int diff = (int)a->change - (int)b->change;
+
+	if (!diff)
+		diff = strcmp(a->name, b->name);
+	return diff ? diff : (int)a->occurrence - (int)b->occurrence;
+}
+
+static int meta_order(const void *pa, const void *pb)
+{
+	const struct compare_meta *a = pa, *b = pb;
+	int diff = (int)a->severity - (int)b->severity;
+
+	if (!diff)
+		diff = (int)a->where - (int)b->where;
+	if (!diff)
+		diff = strcmp(a->key, b->key);
+	return diff ? diff : compare_str(a->test, b->test);
+}
+
+/* Pairs the tests by name; adds those that changed and their metadata. */
+static int compare_tests(struct compare_result *r,
+			 const struct results_file *base,
+			 const struct results_file *new)
+{
+	struct named nb = NAMED(base->test, base->test_count, name);
+	struct named nn = NAMED(new->test, new->test_count, name);
+	size_t *pair = calloc(nb.count + 1, sizeof(*pair));
+	bool *paired = calloc(nn.count + 1, sizeof(*paired));
+	int ret = -ENOMEM;
+
+	if (!pair || !paired)
+		goto out;
+	named_pair(&nb, &nn, pair, paired);
+	ret = 0;
+	for (size_t i = 0; !ret && i < nb.count; i++) {
+		const struct results_read_test *partner =
+			pair[i] == UNPAIRED ? NULL : &new->test[pair[i]];
+
+		if (partner)
+			meta_test(r, &base->test[i], partner);
+		ret = add_test(r, &base->test[i], partner,
+			       named_occurrence(&nb, i));
+	}
+	for (size_t j = 0; !ret && j < nn.count; j++)
+		if (!paired[j])
+			ret = add_test(r, NULL, &new->test[j],
+				       named_occurrence(&nn, j));
+out:
+	free(pair);
+	free(paired);
+	return ret;
+}
+
+int compare_results(const struct results_file *base,
+		    const struct results_file *new, struct compare_result *out)
+{
+	/* the run's keys, every host key, two per test in both */
+	size_t meta_max =
+		3 + base->host_count + new->host_count + 2 * base->test_count;
+	int ret = -ENOMEM;
+
+	memset(out, 0, sizeof(*out));
+	out->base_tests = base->test_count;
+	out->new_tests = new->test_count;
+	out->test = calloc(base->test_count + new->test_count + 1,
+			   sizeof(*out->test));
+	out->meta = calloc(meta_max, sizeof(*out->meta));
+	if (!out->test || !out->meta)
+		goto fail;
+	add_meta(out, COMPARE_WARNING, COMPARE_META_RUN, "arch", NULL,
+		 base->arch, new->arch);
+	add_meta(out, COMPARE_WARNING, COMPARE_META_RUN, "target", NULL,
+		 base->target, new->target);
+	add_meta(out, COMPARE_WARNING, COMPARE_META_RUN, "bed", NULL, base->bed,
+		 new->bed);
+	meta_host(out, base, new);
+	ret = compare_tests(out, base, new);
+	if (ret)
+		goto fail;
+	qsort(out->test, out->test_count, sizeof(*out->test), test_order);
+	qsort(out->meta, out->meta_count, sizeof(*out->meta), meta_order);
+	return 0;
+fail:
+	compare_result_free(out);
+	return ret;
+}
+
+void compare_result_free(struct compare_result *r)
+{
+	for (size_t i = 0; r->test && i < r->test_count; i++)
+		free(r->test[i].check);
+	free(r->test);
+	free(r->meta);
+	memset(r, 0, sizeof(*r));
+}
+
+size_t compare_meta_count(const struct compare_result *r,
+			  enum compare_severity severity)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->meta_count; i++)
+		n += r->meta[i].severity == severity;
+	return n;
+}
+
+static int finish(FILE *out)
+{
+	return fflush(out) || ferror(out) ? -EIO : 0;
+}
+
+/* ------------------------------------------------------------ text ---- */
+
+/* The section titles, by change. */
+static const char *const test_titles[COMPARE_TEST_CHANGES] = {
+	[COMPARE_REGRESSION] = "regressions",
+	[COMPARE_FIX] = "fixes",
+	[COMPARE_APPEARED] = "appeared (only in NEW)",
+	[COMPARE_VANISHED] = "vanished (only in BASE)",
+	[COMPARE_BECAME_SKIP] = "became SKIP",
+	[COMPARE_NO_LONGER_SKIP] = "no longer SKIP",
+	[COMPARE_CHECKS_CHANGED] = "checks changed (test status unchanged)",
+};
+
+static const char *text_or_none(const char *s)
+{
+	return s ? s : "none";
+}
+
+static const char *check_status(const struct results_check *c)
+{
+	return c ? results_check_status_name(c->status) : "-";
+}
+
+/*
+ * The counts, those of regressions and fixes always, the others when
+ * there are any, then the files.
+ */
+static void text_summary(FILE *out, const struct compare_result *r,
+			 const char *base_name, const char *new_name)
+{
+	static const char *const others[COMPARE_TEST_CHANGES] = {
+		[COMPARE_APPEARED] = "appeared",
+		[COMPARE_VANISHED] = "vanished",
+		[COMPARE_BECAME_SKIP] = "became SKIP",
+		[COMPARE_NO_LONGER_SKIP] = "no longer SKIP",
+		[COMPARE_CHECKS_CHANGED] = "with checks changed",
+	};
+	size_t warnings = compare_meta_count(r, COMPARE_WARNING);
+	size_t notes = compare_meta_count(r, COMPARE_NOTE);
+
+	fprintf(out, "hvcheck compare: %zu regression%s, %zu fix%s",
+		r->count[COMPARE_REGRESSION],
+		r->count[COMPARE_REGRESSION] == 1 ? "" : "s",
+		r->count[COMPARE_FIX], r->count[COMPARE_FIX] == 1 ? "" : "es");
+	for (int c = COMPARE_APPEARED; c < COMPARE_TEST_CHANGES; c++)
+		if (r->count[c])
+			fprintf(out, ", %zu %s", r->count[c], others[c]);
+	if (warnings)
+		fprintf(out, "; %zu metadata warning%s", warnings,
+			warnings == 1 ? "" : "s");
+	if (notes)
+		fprintf(out, "%s %zu metadata note%s", warnings ? "," : ";",
+			notes, notes == 1 ? "" : "s");
+	fprintf(out, "\nBASE %s: %zu tests\nNEW  %s: %zu tests\n", base_name,
+		r->base_tests, new_name, r->new_tests);
+}
+
+static void text_meta(FILE *out, const struct compare_result *r,
+		      enum compare_severity severity)
+{
+	static const char *const where[] = {
+		[COMPARE_META_RUN] = "",
+		[COMPARE_META_HOST] = "host.",
+		[COMPARE_META_TEST] = "",
+	};
+
+	if (!compare_meta_count(r, severity))
+		return;
+	fputs(severity == COMPARE_WARNING ?
+		      "\nwarnings: the runs differ where verdicts can change:\n" :
+		      "\nnotes: the runs differ where a bisect expects it:\n",
+	      out);
+	for (size_t i = 0; i < r->meta_count; i++) {
+		const struct compare_meta *m = &r->meta[i];
+
+		if (m->severity != severity)
+			continue;
+		fprintf(out, "  %s%s%s%s: %s -> %s\n", where[m->where], m->key,
+			m->test ? " of " : "", m->test ? m->test : "",
+			text_or_none(m->base), text_or_none(m->new));
+	}
+}
+
+static void text_check(FILE *out, const struct compare_check *c)
+{
+	const struct results_check *line = c->new ? c->new : c->base;
+
+	fprintf(out, "    %-14s  %5s -> %-5s  %s",
+		compare_check_change_name(c->change), check_status(c->base),
+		check_status(c->new), line->text);
+	if (c->occurrence > 1)
+		fprintf(out, " (#%u)", c->occurrence);
+	fputc('\n', out);
+}
+
+/*
+ * One test: its name, its statuses, the reasons when they differ (always
+ * for a regression, whose reason may be all there is: a timeout, a
+ * crash), then its checks that changed.
+ */
+static void text_test(FILE *out, const struct compare_test *t)
+{
+	const char *b_reason = t->base ? t->base->reason : NULL;
+	const char *n_reason = t->new ? t->new->reason : NULL;
+
+	fprintf(out, "  %s", t->name);
+	if (t->occurrence > 1)
+		fprintf(out, " (#%u)", t->occurrence);
+	fprintf(out, ": %s -> %s",
+		t->base ? results_status_name(t->base->status) : "-",
+		t->new ? results_status_name(t->new->status) : "-");
+	if (t->change == COMPARE_REGRESSION && !t->check_count)
+		fputs(", no check line differs", out);
+	fputc('\n', out);
+	if (!same_text(b_reason, n_reason) || t->change == COMPARE_REGRESSION)
+		fprintf(out, "    reason: %s -> %s\n", text_or_none(b_reason),
+			text_or_none(n_reason));
+	for (size_t i = 0; i < t->check_count; i++)
+		text_check(out, &t->check[i]);
+}
+
+int compare_write_text(FILE *out, const struct compare_result *r,
+		       const char *base_name, const char *new_name)
+{
+	text_summary(out, r, base_name, new_name);
+	text_meta(out, r, COMPARE_WARNING);
+	text_meta(out, r, COMPARE_NOTE);
+	for (int c = 0; c < COMPARE_TEST_CHANGES; c++) {
+		if (!r->count[c])
+			continue;
+		fprintf(out, "\n%s:\n", test_titles[c]);
+		for (size_t i = 0; i < r->test_count; i++)
+			if (r->test[i].change == (enum compare_test_change)c)
+				text_test(out, &r->test[i]);
+	}
+	return finish(out);
+}
+
+/* ------------------------------------------------------------ JSON ---- */
+
+static void json_side(FILE *out, const struct results_read_test *t)
+{
+	if (!t) {
+		fputs("null", out);
+		return;
+	}
+	fprintf(out, "{\"status\": \"%s\", \"reason\": ",
+		results_status_name(t->status));
+	json_string(out, t->reason);
+	fputc('}', out);
+}
+
+static void json_check_status(FILE *out, const struct results_check *c)
+{
+	if (c)
+		fprintf(out, "\"%s\"", results_check_status_name(c->status));
+	else
+		fputs("null", out);
+}
+
+static void json_check(FILE *out, const struct compare_check *c)
+{
+	fprintf(out, "        {\"change\": \"%s\", \"text\": ",
+		compare_check_change_name(c->change));
+	json_string(out, (c->new ? c->new : c->base)->text);
+	fprintf(out, ", \"occurrence\": %u, \"base\": ", c->occurrence);
+	json_check_status(out, c->base);
+	fputs(", \"new\": ", out);
+	json_check_status(out, c->new);
+	fputc('}', out);
+}
+
+static void json_test(FILE *out, const struct compare_test *t)
+{
+	fputs("    {\n      \"name\": ", out);
+	json_string(out, t->name);
+	fprintf(out,
+		",\n      \"occurrence\": %u,\n      \"change\": \"%s\",\n"
+		"      \"base\": ",
+		t->occurrence, compare_test_change_name(t->change));
+	json_side(out, t->base);
+	fputs(",\n      \"new\": ", out);
+	json_side(out, t->new);
+	fputs(",\n      \"checks\": [", out);
+	for (size_t i = 0; i < t->check_count; i++) {
+		fputs(i ? ",\n" : "\n", out);
+		json_check(out, &t->check[i]);
+	}
+	fprintf(out, "%s]\n    }", t->check_count ? "\n      " : "");
+}
+
+static void json_meta(FILE *out, const struct compare_meta *m)
+{
+	static const char *const where[] = {
+		[COMPARE_META_RUN] = "run",
+		[COMPARE_META_HOST] = "host",
+		[COMPARE_META_TEST] = "test",
+	};
+
+	const char *const fields[][2] = {
+		{ "key", m->key },
+		{ "test", m->test },
+		{ "base", m->base },
+		{ "new", m->new },
+	};
+
+	fprintf(out, "    {\"severity\": \"%s\", \"where\": \"%s\"",
+		m->severity == COMPARE_WARNING ? "warning" : "note",
+		where[m->where]);
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		fprintf(out, ", \"%s\": ", fields[i][0]);
+		json_string(out, fields[i][1]);
+	}
+	fputc('}', out);
+}
+
+static void json_summary(FILE *out, const struct compare_result *r)
+{
+	fprintf(out, "  \"summary\": {\"base_tests\": %zu, \"new_tests\": %zu",
+		r->base_tests, r->new_tests);
+	for (int c = 0; c < COMPARE_TEST_CHANGES; c++)
+		fprintf(out, ", \"%s\": %zu", compare_test_change_name(c),
+			r->count[c]);
+	fprintf(out, ", \"warnings\": %zu, \"notes\": %zu},\n",
+		compare_meta_count(r, COMPARE_WARNING),
+		compare_meta_count(r, COMPARE_NOTE));
+}
+
+int compare_write_json(FILE *out, const struct compare_result *r,
+		       const char *base_name, const char *new_name)
+{
+	fputs("{\n  \"base\": ", out);
+	json_string(out, base_name);
+	fputs(",\n  \"new\": ", out);
+	json_string(out, new_name);
+	fprintf(out, ",\n  \"regression\": %s,\n",
+		r->count[COMPARE_REGRESSION] ? "true" : "false");
+	json_summary(out, r);
+	fputs("  \"metadata\": [", out);
+	for (size_t i = 0; i < r->meta_count; i++) {
+		fputs(i ? ",\n" : "\n", out);
+		json_meta(out, &r->meta[i]);
+	}
+	fprintf(out, "%s],\n  \"tests\": [", r->meta_count ? "\n  " : "");
+	for (size_t i = 0; i < r->test_count; i++) {
+		fputs(i ? ",\n" : "\n", out);
+		json_test(out, &r->test[i]);
+	}
+	fprintf(out, "%s]\n}\n", r->test_count ? "\n  " : "");
+	return finish(out);
+}
