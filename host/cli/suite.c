@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* hvcheck suite: the command line of the suite runner (runner/suite.h). */
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,9 +19,6 @@
  * the option, else on the next line.
  */
 #define HELP_COLUMN 24
-
-/* getopt_long() returns specs[i]'s long form as this + i. */
-#define LONG_FLAG_BASE 256
 
 /* The command line: the runner's options, and --help. */
 struct suite_cmd {
@@ -236,39 +232,6 @@ static void print_help(void)
 	       HV_EXIT_USAGE, HV_EXIT_NO_KVM, HV_EXIT_VMM_ERROR);
 }
 
-/*
- * specs[] as getopt_long() takes them: @long_flags, and @letters, the
- * short ones after a '+' (no option after the first other word).
- */
-static void getopt_tables(struct option *long_flags, char *letters)
-{
-	*letters++ = '+';
-	for (size_t i = 0; i < ARRAY_SIZE(specs); i++) {
-		long_flags[i] = (struct option){
-			.name = specs[i].name + 2, /* past "--" */
-			.has_arg = specs[i].arg ? required_argument :
-						  no_argument,
-			.val = LONG_FLAG_BASE + (int)i,
-		};
-		if (specs[i].alias)
-			*letters++ = specs[i].alias[1];
-	}
-	long_flags[ARRAY_SIZE(specs)] = (struct option){ 0 };
-	*letters = '\0';
-}
-
-/* The spec getopt_long() returned as @c; NULL for '?', a bad option. */
-static const struct option_spec *spec_of(int c)
-{
-	if (c >= LONG_FLAG_BASE)
-		return &specs[c - LONG_FLAG_BASE];
-	for (size_t i = 0; i < ARRAY_SIZE(specs); i++) {
-		if (specs[i].alias && specs[i].alias[1] == c)
-			return &specs[i];
-	}
-	return NULL;
-}
-
 /* What the options mean together; 0, or -1 on a bad combination. */
 static int check_combination(const struct suite_options *opt)
 {
@@ -289,31 +252,21 @@ static int check_combination(const struct suite_options *opt)
 /* 0 to run, 1 after --help, -1 on a bad command line. */
 static int parse_options(struct suite_cmd *cmd, int argc, char **argv)
 {
-	struct option long_flags[ARRAY_SIZE(specs) + 1];
-	char letters[ARRAY_SIZE(specs) + 2];
-	const struct option_spec *spec;
 	char err[256];
-	int c;
+	int first;
 
 	memset(cmd, 0, sizeof(*cmd));
 	suite_options_init(&cmd->opt);
-	getopt_tables(long_flags, letters);
-	optind = 0; /* glibc: restart scanning, even in the same process */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, letters, long_flags, NULL)) != -1) {
-		spec = spec_of(c);
-		if (!spec)
-			return usage_error("bad option or missing value: %s",
-					   argv[optind - 1]);
-		if (spec->set(cmd, spec, optarg, err, sizeof(err)))
-			return usage_error("%s", err);
-		if (cmd->help) {
-			print_help();
-			return 1;
-		}
+	first = option_getopt(&suite_options_table, false, cmd, &cmd->help,
+			      argc, argv, err, sizeof(err));
+	if (first < 0)
+		return usage_error("%s", err);
+	if (cmd->help) {
+		print_help();
+		return 1;
 	}
-	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (first < argc)
+		return usage_error("unexpected argument '%s'", argv[first]);
 	return check_combination(&cmd->opt);
 }
 

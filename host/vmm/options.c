@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Command-line options from tables: lookup, typed setters, --help text. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -94,6 +95,86 @@ int option_set_path(void *dst, const struct option_spec *spec,
 				    spec->name);
 	*(const char **)option_field(dst, spec) = value;
 	return 0;
+}
+
+/* getopt_long() returns t->specs[i]'s long form as this + i. */
+#define OPTION_LONG_BASE 256
+
+/*
+ * @t as getopt_long() takes them: @long_flags (t->nr + 1 of them), and
+ * @letters (2 * t->nr + 2 bytes), the aliases' letters after a '+' that
+ * stops at the first other word unless @permute.
+ */
+static void option_getopt_tables(const struct option_table *t, bool permute,
+				 struct option *long_flags, char *letters)
+{
+	if (!permute)
+		*letters++ = '+';
+	for (size_t i = 0; i < t->nr; i++) {
+		const struct option_spec *spec = &t->specs[i];
+
+		long_flags[i] = (struct option){
+			.name = spec->name + 2, /* past "--" */
+			.has_arg = spec->arg ? required_argument : no_argument,
+			.val = OPTION_LONG_BASE + (int)i,
+		};
+		if (spec->alias) {
+			*letters++ = spec->alias[1];
+			if (spec->arg)
+				*letters++ = ':';
+		}
+	}
+	long_flags[t->nr] = (struct option){ 0 };
+	*letters = '\0';
+}
+
+/* The spec getopt_long() returned as @c; NULL for '?', a bad option. */
+static const struct option_spec *
+option_getopt_spec(const struct option_table *t, int c)
+{
+	if (c >= OPTION_LONG_BASE)
+		return &t->specs[c - OPTION_LONG_BASE];
+	for (size_t i = 0; i < t->nr; i++)
+		if (t->specs[i].alias && t->specs[i].alias[1] == c)
+			return &t->specs[i];
+	return NULL;
+}
+
+int option_getopt(const struct option_table *t, bool permute, void *dst,
+		  const bool *stop, int argc, char **argv, char *err,
+		  size_t errlen)
+{
+	struct option *long_flags = calloc(t->nr + 1, sizeof(*long_flags));
+	char *letters = malloc(2 * t->nr + 2);
+	const struct option_spec *spec;
+	int c, ret;
+
+	if (!long_flags || !letters) {
+		ret = -ENOMEM;
+		option_error(err, errlen, "out of memory");
+		goto out;
+	}
+	option_getopt_tables(t, permute, long_flags, letters);
+	optind = 0; /* glibc: restart scanning, even in the same process */
+	opterr = 0;
+	while (!*stop &&
+	       (c = getopt_long(argc, argv, letters, long_flags, NULL)) != -1) {
+		spec = option_getopt_spec(t, c);
+		if (!spec) {
+			ret = option_error(err, errlen,
+					   "bad option or missing value: %s",
+					   argv[optind - 1]);
+			goto out;
+		}
+		ret = spec->set(dst, spec, optarg, err, errlen);
+		if (ret)
+			goto out;
+	}
+	ret = optind;
+out:
+	free(letters);
+	free(long_flags);
+	return ret;
 }
 
 /* "-h, --help" or "--smp N": the option's column of --help. */

@@ -51,6 +51,19 @@ option_set_fn option_set_text;
 /* A file name into the const char * at offset; empty is refused. */
 option_set_fn option_set_path;
 
+/*
+ * Sets @dst from the options in argv[1..argc) by @t's setters, with
+ * getopt_long(): each option's name, its alias, "--name=VALUE".  With
+ * @permute, options and other words may mix (GNU getopt moves the others
+ * to the end); without it, options end at the first other word.  Stops
+ * after an option that makes *@stop true (--help).  Returns the index in
+ * argv of the first other word, or -EINVAL with a one-line reason in
+ * err[errlen], or -ENOMEM.
+ */
+int option_getopt(const struct option_table *t, bool permute, void *dst,
+		  const bool *stop, int argc, char **argv, char *err,
+		  size_t errlen);
+
 /* The help column past the widest "  NAME ARG" of tables and two blanks. */
 int option_help_column(const struct option_table *const *tables, size_t nr);
 
