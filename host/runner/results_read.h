@@ -43,7 +43,7 @@ struct results_meta {
 struct results_file {
 	char *arch;
 	char *target;
-	char *bed; /* NULL: not nested */
+	char *bed;		   /* NULL: not nested */
 	struct results_meta *host; /* the "host" object, flattened */
 	size_t host_count;
 	struct results_read_test *test;
