@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hvcheck_abi.h"
+#include "cli/bisect_run.h"
 #include "cli/filter.h"
 #include "cli/run.h"
 #include "cli/suite.h"
@@ -20,6 +21,8 @@ static void usage(FILE *out)
 		"                run a test manifest, one fresh VM per entry\n"
 		"  filter check|compile --policy P [options]\n"
 		"                what a PMU event-filter policy does under KVM\n"
+		"  bisect-run [options] [-- suite arguments]\n"
+		"                one step of `git bisect run`: good, bad or skip\n"
 		"\n"
 		"'hvcheck COMMAND --help' describes a command's options.\n");
 }
@@ -36,6 +39,8 @@ int main(int argc, char **argv)
 		return suite_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "filter"))
 		return filter_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "bisect-run"))
+		return bisect_run_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
 		return 0;
