@@ -20,6 +20,7 @@
 #include "array_size.h"
 #include "hvcheck_abi.h"
 #include "runner/child.h"
+#include "runner/files.h"
 #include "runner/guest_log.h"
 #include "runner/host_info.h"
 #include "runner/manifest.h"
@@ -738,30 +739,6 @@ static char *format(const char *fmt, ...)
 	return len < 0 ? NULL : text;
 }
 
-/* mkdir -p */
-static int make_dirs(const char *path)
-{
-	char *copy = strdup(path);
-	int ret = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	for (char *c = copy + 1; !ret; c++) {
-		bool last = !*c;
-
-		if (*c != '/' && !last)
-			continue;
-		*c = '\0';
-		if (mkdir(copy, 0755) && errno != EEXIST)
-			ret = -errno;
-		if (last)
-			break;
-		*c = '/';
-	}
-	free(copy);
-	return ret;
-}
-
 static int set_default(struct suite *s, const char **opt, int slot,
 		       const char *fmt)
 {
@@ -1015,7 +992,7 @@ static int make_work_dirs(struct suite *s)
 
 	if (!logs)
 		return -ENOMEM;
-	ret = make_dirs(logs);
+	ret = files_make_dirs(logs);
 	if (ret)
 		fprintf(stderr, "hvcheck suite: %s: %s\n", logs,
 			strerror(-ret));

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Directories the runners make and clear: mkdir -p, rm -r. */
+#include <errno.h>
+#include <ftw.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "runner/files.h"
+
+/* nftw() opens at most this many directories at once. */
+#define FILES_WALK_FDS 16
+
+int files_make_dirs(const char *path)
+{
+	char *copy = strdup(path);
+	int ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (char *c = copy + 1; !ret; c++) {
+		bool last = !*c;
+
+		if (*c != '/' && !last)
+			continue;
+		*c = '\0';
+		if (mkdir(copy, 0755) && errno != EEXIST)
+			ret = -errno;
+		if (last)
+			break;
+		*c = '/';
+	}
+	free(copy);
+	return ret;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	/* depth first: a directory comes after what it held */
+	if (type == FTW_NS || type == FTW_DNR)
+		return EACCES;
+	return remove(path) ? errno : 0;
+}
+
+int files_remove_tree(const char *path)
+{
+	struct stat st;
+	int ret;
+
+	if (lstat(path, &st))
+		return errno == ENOENT ? 0 : -errno;
+	ret = nftw(path, remove_entry, FILES_WALK_FDS, FTW_DEPTH | FTW_PHYS);
+	if (ret < 0)
+		return -errno;
+	return -ret;
+}

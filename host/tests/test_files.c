@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit tests of mkdir -p and rm -r (runner/files.c) in a scratch folder. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "runner/files.h"
+
+static char dir[] = "/tmp/hvcheck-test-files.XXXXXX";
+
+static void path(char *buf, const char *name)
+{
+	snprintf(buf, 128, "%s/%s", dir, name);
+}
+
+static void touch(const char *name)
+{
+	char p[128];
+	FILE *f;
+
+	path(p, name);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fclose(f);
+}
+
+static bool exists(const char *name)
+{
+	struct stat st;
+	char p[128];
+
+	path(p, name);
+	return !lstat(p, &st);
+}
+
+static int make_dir(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int remove_dir(void **state)
+{
+	(void)state;
+	return files_remove_tree(dir);
+}
+
+static void test_make_dirs(void **state)
+{
+	char p[128];
+
+	(void)state;
+	path(p, "a/b/c");
+	assert_int_equal(files_make_dirs(p), 0);
+	assert_true(exists("a/b/c"));
+	/* again: what exists is no error */
+	assert_int_equal(files_make_dirs(p), 0);
+	touch("a/file");
+	path(p, "a/file/d");
+	assert_int_equal(files_make_dirs(p), -ENOTDIR);
+}
+
+/* rm -r takes the links in a tree, not what they point to. */
+static void test_remove_tree(void **state)
+{
+	char p[128], target[128];
+
+	(void)state;
+	path(p, "run-1/logs");
+	assert_int_equal(files_make_dirs(p), 0);
+	path(p, "keep");
+	assert_int_equal(files_make_dirs(p), 0);
+	touch("keep/precious");
+	touch("run-1/results.json");
+	touch("run-1/logs/a.log");
+	path(target, "keep");
+	path(p, "run-1/link");
+	assert_int_equal(symlink(target, p), 0);
+	path(p, "run-1");
+	assert_int_equal(files_remove_tree(p), 0);
+	assert_false(exists("run-1"));
+	assert_true(exists("keep/precious"));
+	/* nothing there: nothing to do */
+	assert_int_equal(files_remove_tree(p), 0);
+	/* a plain file */
+	path(p, "keep/precious");
+	assert_int_equal(files_remove_tree(p), 0);
+	assert_false(exists("keep/precious"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_make_dirs),
+		cmocka_unit_test(test_remove_tree),
+	};
+
+	return cmocka_run_group_tests(tests, make_dir, remove_dir);
+}
