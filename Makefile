@@ -213,6 +213,24 @@ NESTED_GIC ?= 3
 NESTED_IRQCHIPS := kvm-gicv3,kvm-gicv2,user-gicv2
 # Bounds the whole bed run, boot and results included.
 NESTED_TIMEOUT ?= 900
+# The bed's kernel: Debian's, or BED_KERNEL (an image the user built)
+# with its modules tree BED_MODULES; BED_ACCEL=kvm runs the bed under
+# this host's KVM with its CPU (docs/nested.md).
+BED_KERNEL ?=
+BED_MODULES ?=
+BED_ACCEL ?=
+BED_DESCRIBE := --arch $(ARCH) $(if $(BED_KERNEL),--kernel "$(BED_KERNEL)") \
+	$(if $(BED_ACCEL),--accel $(BED_ACCEL))
+BED := $(BED_DESCRIBE) $(if $(BED_MODULES),--modules "$(BED_MODULES)")
+# Never a silent run on another kernel than the one asked for.
+ifneq ($(BED_KERNEL)$(BED_MODULES)$(BED_ACCEL),)
+ifneq ($(RUN_TARGET),nested)
+ifneq ($(filter run-tests,$(MAKECMDGOALS)),)
+$(error BED_KERNEL, BED_MODULES and BED_ACCEL are for the nested bed: add \
+	TARGET=nested (TARGET=$(TARGET) runs on $(RUN_TARGET) here))
+endif
+endif
+endif
 
 ifeq ($(RUN_TARGET),nested)
 run-tests: deps
@@ -220,15 +238,15 @@ run-tests: deps
 		"running on hvcheck's VMM in the nested $(ARCH) KVM test bed" \
 		"(TARGET=nested, docs/nested.md)")
 	@$(MAKE) --no-print-directory -j$(JOBS) guest host
-	@ci/nested prepare --arch $(ARCH)
+	@ci/nested prepare $(BED)
 	@rm -rf $(RESULTS)
-	ci/nested run --arch $(ARCH) --file $(HVCHECK) --file $(GUEST_ELF) \
+	ci/nested run $(BED) --file $(HVCHECK) --file $(GUEST_ELF) \
 		--file guest/tests/$(ARCH).cfg --out $(RESULTS) \
 		$(if $(filter arm64,$(ARCH)),--gic $(NESTED_GIC)) \
 		--timeout $(NESTED_TIMEOUT) -- \
 		./hvcheck suite --arch $(ARCH) --target nested \
 		--requested-target $(TARGET) \
-		--bed "$$(ci/nested describe --arch $(ARCH))" \
+		--bed "$$(ci/nested describe $(BED_DESCRIBE))" \
 		--manifest $(ARCH).cfg --guest guest.elf --out out \
 		$(if $(TESTS),--tests "$(TESTS)") \
 		$(if $(filter arm64,$(ARCH)),--irqchip $(or $(IRQCHIP),$(NESTED_IRQCHIPS)))
