@@ -280,11 +280,15 @@ static int path_in(char *path, const char *dir, const char *name)
 	return len < PATH_MAX ? 0 : -ENAMETOOLONG;
 }
 
-/* Adds the first (or @last) non-empty line of @path to the reason. */
+/*
+ * Adds the first non-empty line of @path to the reason, or with @last
+ * the last one that says "error:" (a compiler's, not make's closing
+ * "Error 1"), else the last one.
+ */
 static void add_output_line(struct bisect_outcome *out, const char *path,
 			    bool last)
 {
-	char line[256], keep[256] = "";
+	char line[256], keep[256] = "", error[256] = "";
 	FILE *in = fopen(path, "re");
 
 	if (!in)
@@ -296,10 +300,12 @@ static void add_output_line(struct bisect_outcome *out, const char *path,
 		memcpy(keep, line, sizeof(keep));
 		if (!last)
 			break;
+		if (strcasestr(line, "error:"))
+			memcpy(error, line, sizeof(error));
 	}
 	fclose(in);
-	if (keep[0])
-		bisect_append(out, ": %s", keep);
+	if (error[0] || keep[0])
+		bisect_append(out, ": %s", error[0] ? error : keep);
 }
 
 /* "run-3", "run-12": what an earlier invocation left. */

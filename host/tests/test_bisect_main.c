@@ -188,15 +188,28 @@ static void test_build_fails(void **state)
 	(void)state;
 	clear_log();
 	assert_int_equal(
-		bisect("--build", "echo cc; echo 'cc: error' >&2; exit 3",
+		bisect("--build",
+		       "echo cc; echo 'cc: error: broken' >&2; echo 'make: *** Error 1'; "
+		       "exit 3",
 		       "--suite-cmd", "touch \"$HVCHECK_RESULTS/ran\"", NULL),
 		125);
 	assert_logged("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z [-0-9a-f]+ "
 		      "build skip [0-9]+\\.[0-9]{3}s: "
-		      "build: exit status 3: cc: error$");
+		      "build: exit status 3: cc: error: broken$");
 	assert_logged(" verdict skip [0-9.]+s: exit 125: build: exit status 3");
 	assert_false(work_has("run-1"));
-	assert_non_null(strstr(read_work("build.out"), "cc\ncc: error\n"));
+	assert_non_null(
+		strstr(read_work("build.out"), "cc\ncc: error: broken\n"));
+}
+
+/* Without a line that says "error", the build's last line. */
+static void test_build_fails_quietly(void **state)
+{
+	(void)state;
+	clear_log();
+	assert_int_equal(bisect("--build", "echo one; echo two; exit 2", NULL),
+			 125);
+	assert_logged(" build skip [0-9.]+s: build: exit status 2: two$");
 }
 
 static void test_build_killed(void **state)
@@ -344,6 +357,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_build_fails),
+		cmocka_unit_test(test_build_fails_quietly),
 		cmocka_unit_test(test_build_killed),
 		cmocka_unit_test(test_install_fails),
 		cmocka_unit_test(test_runs),
