@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Two results.json compared: what changed, as text or as JSON. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -166,6 +167,51 @@ static void checks_of_change(struct compare_test *ct,
 	}
 }
 
+/* The end of a number at @s, a digit: decimal, hexadecimal or 0x. */
+static const char *number_end(const char *s)
+{
+	while (isxdigit((unsigned char)*s) || *s == 'x')
+		s++;
+	return s;
+}
+
+/* Whether @a and @b are the same text but for the numbers in them. */
+static bool same_shape(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			a = number_end(a);
+			b = number_end(b);
+		} else if (*a++ != *b++) {
+			return false;
+		}
+	}
+	return *a == *b;
+}
+
+/*
+ * Pairs, in order, the lines named_pair() left alone whose texts differ
+ * only in numbers: a check that prints what it measured ("TVAL counts
+ * down (61741749 ticks)") is the same check in both runs.
+ */
+static void shape_pair(const struct results_read_test *b,
+		       const struct results_read_test *n, size_t *pair,
+		       bool *paired)
+{
+	for (size_t i = 0; i < b->check_count; i++) {
+		if (pair[i] != UNPAIRED)
+			continue;
+		for (size_t j = 0; j < n->check_count; j++) {
+			if (paired[j] ||
+			    !same_shape(b->check[i].text, n->check[j].text))
+				continue;
+			pair[i] = j;
+			paired[j] = true;
+			break;
+		}
+	}
+}
+
 /* @ct->check: the checks of a test in both files that changed, by change. */
 static int compare_checks(struct compare_test *ct)
 {
@@ -180,6 +226,7 @@ static int compare_checks(struct compare_test *ct)
 		goto out;
 	named_pair(&NAMED(b->check, b->check_count, text),
 		   &NAMED(n->check, n->check_count, text), pair, paired);
+	shape_pair(b, n, pair, paired);
 	for (int c = 0; c < COMPARE_CHECK_CHANGES; c++)
 		checks_of_change(ct, c, pair, paired);
 	ret = 0;
@@ -381,6 +428,29 @@ out:
 	return ret;
 }
 
+/* What follows the last " under " of a bed: its emulator. */
+static const char *bed_emulator(const char *bed)
+{
+	const char *under = NULL;
+
+	for (const char *p = bed; (p = strstr(p, " under ")); p++)
+		under = p;
+	return under;
+}
+
+/*
+ * A bed names its kernel, then " under " its emulator: another kernel is
+ * what a bisect changes (a note, as host.kernel), another emulator or
+ * accelerator a warning.
+ */
+static enum compare_severity bed_severity(const char *b, const char *n)
+{
+	const char *eb = b ? bed_emulator(b) : NULL;
+	const char *en = n ? bed_emulator(n) : NULL;
+
+	return eb && en && !strcmp(eb, en) ? COMPARE_NOTE : COMPARE_WARNING;
+}
+
 int compare_results(const struct results_file *base,
 		    const struct results_file *new, struct compare_result *out)
 {
@@ -401,8 +471,8 @@ int compare_results(const struct results_file *base,
 		 base->arch, new->arch);
 	add_meta(out, COMPARE_WARNING, COMPARE_META_RUN, "target", NULL,
 		 base->target, new->target);
-	add_meta(out, COMPARE_WARNING, COMPARE_META_RUN, "bed", NULL, base->bed,
-		 new->bed);
+	add_meta(out, bed_severity(base->bed, new->bed), COMPARE_META_RUN,
+		 "bed", NULL, base->bed, new->bed);
 	meta_host(out, base, new);
 	ret = compare_tests(out, base, new);
 	if (ret)

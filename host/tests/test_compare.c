@@ -412,6 +412,48 @@ static void test_reordered_checks(void **state)
 	compare_result_free(&r);
 }
 
+/*
+ * Lines that differ only in the numbers they measured are the same
+ * check; a number never pairs with a word, and exact texts pair first.
+ */
+static void test_measured_checks(void **state)
+{
+	static struct results_check base_lines[] = {
+		CHECK(PASS, "timer: TVAL counts down (61764011 ticks)"),
+		CHECK(PASS, "timer: TVAL is negative (-948314 ticks)"),
+		CHECK(PASS, "GP counter 0 counts"),
+		CHECK(PASS, "GP counter 1 counts"),
+		CHECK(PASS, "status 0x1d after wrap"),
+		CHECK(PASS, "count 7 of N"),
+	};
+	static struct results_check new_lines[] = {
+		CHECK(PASS, "timer: TVAL counts down (61741749 ticks)"),
+		CHECK(FAIL, "timer: TVAL is negative (-1005625 ticks)"),
+		CHECK(PASS, "GP counter 1 counts"),
+		CHECK(PASS, "GP counter 2 counts"),
+		CHECK(PASS, "status 0x0 after wrap"),
+		CHECK(PASS, "count 7 of 8"),
+	};
+	struct results_read_test b[] = { TEST("t", PASS, NULL, base_lines) };
+	struct results_read_test n[] = { TEST("t", FAIL, "x", new_lines) };
+	const struct results_file base = FILE_OF(b), new = FILE_OF(n);
+	struct compare_result r = compared(&base, &new);
+
+	(void)state;
+	assert_int_equal(r.test_count, 1);
+	assert_test(&r.test[0], COMPARE_REGRESSION, "t");
+	/* counter 1 paired exactly; counter 0 then takes counter 2 */
+	assert_int_equal(r.test[0].check_count, 3);
+	assert_check(&r.test[0].check[0], COMPARE_CHECK_REGRESSED,
+		     "timer: TVAL is negative (-1005625 ticks)", 1);
+	assert_ptr_equal(r.test[0].check[0].base, &base_lines[1]);
+	assert_check(&r.test[0].check[1], COMPARE_CHECK_APPEARED,
+		     "count 7 of 8", 1);
+	assert_check(&r.test[0].check[2], COMPARE_CHECK_VANISHED,
+		     "count 7 of N", 1);
+	compare_result_free(&r);
+}
+
 /* Tests of the same name meet in order too. */
 static void test_repeated_tests(void **state)
 {
@@ -559,6 +601,40 @@ static void test_metadata(void **state)
 }
 
 /* The warnings head the text, notes follow; the CPU and arch too. */
+/* Another kernel in the bed is a note; another emulator a warning. */
+static void test_bed_kernel(void **state)
+{
+	static char *const beds[][3] = {
+		{ "6.1.0-50-arm64 #1 from a under qemu-system-aarch64 7.2.22 TCG",
+		  "6.1.0-57-arm64 #1 from b under qemu-system-aarch64 7.2.22 TCG",
+		  "note" },
+		{ "6.1.0-57-arm64 under qemu-system-aarch64 7.2.22 TCG",
+		  "6.1.0-57-arm64 under qemu-system-aarch64 8.2.0 TCG",
+		  "warning" },
+		{ "k under x under qemu TCG", "k2 under y under qemu TCG",
+		  "note" },
+		{ "a Debian bed", "another Debian bed", "warning" },
+		{ "k under qemu TCG", NULL, "warning" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(beds); i++) {
+		struct results_file base = FILE_OF(good_tests);
+		struct results_file new = FILE_OF(good_tests);
+		struct compare_result r;
+
+		base.bed = beds[i][0];
+		new.bed = beds[i][1];
+		r = compared(&base, &new);
+		assert_int_equal(r.meta_count, 1);
+		assert_string_equal(r.meta[0].key, "bed");
+		assert_int_equal(r.meta[0].severity,
+				 strcmp(beds[i][2], "note") ? COMPARE_WARNING :
+							      COMPARE_NOTE);
+		compare_result_free(&r);
+	}
+}
+
 static void test_metadata_text(void **state)
 {
 	struct results_meta intel[] = { { "cpu_vendor", "GenuineIntel" } };
@@ -815,8 +891,10 @@ int main(void)
 		cmocka_unit_test(test_fail_fail_fixed_check),
 		cmocka_unit_test(test_repeated_checks),
 		cmocka_unit_test(test_reordered_checks),
+		cmocka_unit_test(test_measured_checks),
 		cmocka_unit_test(test_repeated_tests),
 		cmocka_unit_test(test_metadata),
+		cmocka_unit_test(test_bed_kernel),
 		cmocka_unit_test(test_metadata_text),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_empty_and_escaped),
