@@ -19,6 +19,7 @@ struct parser {
 	const char *text;
 	size_t len;
 	size_t pos;
+	size_t values; /* parsed so far, against JSON_MAX_VALUES */
 	char *err;
 	size_t err_size;
 };
@@ -434,6 +435,9 @@ static int parse_value(struct parser *p, struct json_value *v,
 
 	skip_space(p);
 	v->offset = p->pos;
+	if (++p->values > JSON_MAX_VALUES)
+		return fail_at(p, p->pos, "more than %d values",
+			       JSON_MAX_VALUES);
 	c = peek(p);
 	if ((c == '[' || c == '{') && depth >= JSON_MAX_DEPTH)
 		return fail_at(p, p->pos,

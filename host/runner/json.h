@@ -8,6 +8,13 @@
 /* Deeper arrays and objects are refused: the parser recurses per level. */
 #define JSON_MAX_DEPTH 64
 
+/*
+ * More values in one text are refused: each takes some 70 bytes of tree,
+ * so a hostile "[0,0,0,...]" would cost 35 times its size.  A results
+ * file needs about 3 a report line.
+ */
+#define JSON_MAX_VALUES (1 << 21)
+
 enum json_type {
 	JSON_NULL,
 	JSON_FALSE,

@@ -16,9 +16,6 @@
 #include "runner/json.h"
 #include "runner/results_read.h"
 
-/* A results.json larger than this is refused, not read into memory. */
-#define RESULTS_READ_MAX (256u << 20)
-
 /* Field paths in messages: "tests[3]", "tests[3].report[2]". */
 #define TEST_PATH_LEN  32
 #define CHECK_PATH_LEN 64
@@ -346,11 +343,17 @@ static int slurp(const char *path, char **text, size_t *len)
 		char *bigger;
 
 		if (*len == cap) {
+			/* a byte beyond the limit tells a file too large */
+			if (cap > RESULTS_READ_MAX) {
+				ret = -EFBIG;
+				break;
+			}
 			cap = cap ? 2 * cap : 65536;
-			bigger = cap > RESULTS_READ_MAX ? NULL :
-							  realloc(*text, cap);
+			if (cap > RESULTS_READ_MAX)
+				cap = RESULTS_READ_MAX + 1;
+			bigger = realloc(*text, cap);
 			if (!bigger) {
-				ret = cap > RESULTS_READ_MAX ? -EFBIG : -ENOMEM;
+				ret = -ENOMEM;
 				break;
 			}
 			*text = bigger;
@@ -378,9 +381,11 @@ int results_read_file(const char *path, struct results_file *out, char *err,
 
 	*out = (struct results_file){ 0 };
 	if (ret) {
-		snprintf(err, err_size, "%s: %s", path,
-			 ret == -EFBIG ? "larger than 256 MiB" :
-					 strerror(-ret));
+		if (ret == -EFBIG)
+			snprintf(err, err_size, "%s: larger than %u MiB", path,
+				 RESULTS_READ_MAX >> 20);
+		else
+			snprintf(err, err_size, "%s: %s", path, strerror(-ret));
 		return ret;
 	}
 	ret = results_read_text(text, len, out, what, sizeof(what));

@@ -41,6 +41,12 @@ struct results_file {
 };
 
 /*
+ * A results.json larger than this is refused, not read into memory (with
+ * JSON_MAX_VALUES, it bounds what a hostile file costs).
+ */
+#define RESULTS_READ_MAX (64u << 20)
+
+/*
  * Parses results.json text of @len bytes into @out.  Returns 0, or
  * -EINVAL with one line in @err (what is wrong and where) for text that
  * is not JSON or not a results file, or -ENOMEM.  On error @out holds

@@ -446,6 +446,32 @@ static void test_helpers(void **state)
 	assert_string_equal(json_type_name(JSON_OBJECT), "an object");
 }
 
+/* JSON_MAX_VALUES values are read; one more is refused where it starts. */
+static void test_value_limit(void **state)
+{
+	size_t n = JSON_MAX_VALUES; /* the array itself is one */
+	char *text = malloc(2 * n + 1), err[100];
+	struct json_value v;
+
+	(void)state;
+	assert_non_null(text);
+	/* "[0,0,...,0]": the array and n - 1 zeros */
+	text[0] = '[';
+	for (size_t i = 0; i < n - 1; i++)
+		memcpy(text + 1 + 2 * i, "0,", 2);
+	text[2 * n - 2] = ']';
+	if (parse_exact(text, 2 * n - 1, &v, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(v.count, n - 1);
+	json_free(&v);
+	/* one zero more: the n-th starts at column 2n */
+	memcpy(text + 2 * n - 2, ",0]", 3);
+	snprintf(err, sizeof(err), "line 1, column %zu: more than %d values",
+		 2 * n, JSON_MAX_VALUES);
+	assert_refused(text, 2 * n + 1, err);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -455,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_nul_bytes),
 		cmocka_unit_test(test_depth),
+		cmocka_unit_test(test_value_limit),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_errors_fit),
 		cmocka_unit_test(test_helpers),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of reading results.json back: new and old files, refusals. */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -485,6 +486,46 @@ static void test_read_file(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/*
+ * A file of exactly RESULTS_READ_MAX bytes is read (and refused as JSON:
+ * it is blanks and a 0); one byte more is refused by its size, unread.
+ */
+static void test_size_limit(void **state)
+{
+	char dir[] = "/tmp/hvcheck-test-results-size.XXXXXX";
+	char path[64], want[128], err[256];
+	struct results_file f;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	/* blanks, then the one value the whole text holds */
+	for (size_t done = 0; done < RESULTS_READ_MAX - 1;) {
+		static char blanks[65536];
+		size_t n = RESULTS_READ_MAX - 1 - done;
+
+		memset(blanks, ' ', sizeof(blanks));
+		if (n > sizeof(blanks))
+			n = sizeof(blanks);
+		assert_int_equal(write(fd, blanks, n), (ssize_t)n);
+		done += n;
+	}
+	assert_int_equal(write(fd, "0", 1), 1);
+	assert_int_equal(results_read_file(path, &f, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "not an object"));
+	assert_int_equal(write(fd, " ", 1), 1);
+	assert_int_equal(results_read_file(path, &f, err, sizeof(err)), -EFBIG);
+	snprintf(want, sizeof(want), "%s: larger than 64 MiB", path);
+	assert_string_equal(err, want);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -494,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_size_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
