@@ -239,7 +239,10 @@ run-tests: deps
 		"(TARGET=nested, docs/nested.md)")
 	@$(MAKE) --no-print-directory -j$(JOBS) guest host
 	@ci/nested prepare $(BED)
-	@rm -rf $(RESULTS)
+	@# what an earlier run left, not the folder: a caller such as
+	@# `hvcheck bisect-run` may keep its own files in RESULTS
+	@rm -rf $(addprefix $(RESULTS)/,results.json results.tap results.xml \
+		logs nested-console.log)
 	ci/nested run $(BED) --file $(HVCHECK) --file $(GUEST_ELF) \
 		--file guest/tests/$(ARCH).cfg --out $(RESULTS) \
 		$(if $(filter arm64,$(ARCH)),--gic $(NESTED_GIC)) \
