@@ -32,14 +32,6 @@ struct tally {
 	char meta_why[WHAT_MAX];   /* how the baseline's metadata differ */
 };
 
-/*
- * Host metadata that change what the PMU tests see; "kvm*" (the KVM
- * modules' parameters) as well.  The kernel is what a bisect changes,
- * hvcheck's own commit may be what it bisects: neither is here.
- */
-static const char *const meta_keys[] = { "machine", "cpu_vendor", "cpu_model",
-					 "nmi_watchdog" };
-
 static const char *const test_status_word[] = {
 	[RESULTS_PASS] = "PASS",
 	[RESULTS_FAIL] = "FAIL",
@@ -155,17 +147,11 @@ static void note_meta(struct tally *t, const char *what, const char *here,
 		    or_none(there));
 }
 
-static bool meta_matters(const char *key)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(meta_keys); i++)
-		if (!strcmp(key, meta_keys[i]))
-			return true;
-	return !strncmp(key, "kvm", 3);
-}
-
 /*
- * A key only one side has is not a difference: an older kernel lacks
- * newer module parameters, an older results.json the host object.
+ * Only host keys that change what the PMU tests see count: the kernel is
+ * what a bisect changes, hvcheck's own commit may be what it bisects.  A
+ * key only one side has is not a difference: an older kernel lacks newer
+ * module parameters, an older results.json the host object.
  */
 static void compare_run_meta(struct tally *t, const struct results_file *base,
 			     const struct results_file *run)
@@ -181,7 +167,7 @@ static void compare_run_meta(struct tally *t, const struct results_file *base,
 		const char *there = results_host_value(base, m->key);
 
 		if (!there || same_text(m->value, there) ||
-		    !meta_matters(m->key))
+		    !results_host_key_affects_pmu(m->key))
 			continue;
 		say(what, sizeof(what), "host %s", m->key);
 		note_meta(t, what, m->value, there);

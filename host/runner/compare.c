@@ -2,6 +2,7 @@
 /* Two results.json compared: what changed, as text or as JSON. */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,41 +38,207 @@ static const char *named_at(const struct named *l, size_t i)
 	return *(char *const *)(item + l->offset);
 }
 
-/* 1 + how many items before @i share its name. */
-static unsigned int named_occurrence(const struct named *l, size_t i)
-{
-	unsigned int occurrence = 1;
+/* An item of a list and its name, for sorting. */
+struct key {
+	const char *text;
+	size_t index;
+};
 
-	for (size_t j = 0; j < i; j++)
-		occurrence += !strcmp(named_at(l, j), named_at(l, i));
-	return occurrence;
+/*
+ * How the items of two lists A and B pair: pair[i] is a[i]'s partner in
+ * B or UNPAIRED, paired[j] whether b[j] has one.  For checks, a_nth[i]
+ * and b_nth[j] are 1 + how many items before them in their list have
+ * the same text: the second "PASS: counter 1 counts" of a test is #2.
+ * a_key and b_key are the lists sorted, what pairing works on.
+ */
+struct pairing {
+	struct key *a_key, *b_key;
+	size_t *pair;
+	bool *paired;
+	unsigned int *a_nth, *b_nth; /* NULL for tests */
+};
+
+static void pairing_free(struct pairing *p)
+{
+	free(p->a_key);
+	free(p->b_key);
+	free(p->pair);
+	free(p->paired);
+	free(p->a_nth);
+	free(p->b_nth);
 }
 
-/* The index of the @occurrence-th item named @name, or UNPAIRED. */
-static size_t named_find(const struct named *l, const char *name,
-			 unsigned int occurrence)
+/* @p for lists of @na and @nb items; @nth: with occurrences. */
+static int pairing_alloc(struct pairing *p, size_t na, size_t nb, bool nth)
 {
-	for (size_t j = 0; j < l->count; j++)
-		if (!strcmp(named_at(l, j), name) && !--occurrence)
-			return j;
-	return UNPAIRED;
+	*p = (struct pairing){
+		.a_key = calloc(na + 1, sizeof(*p->a_key)),
+		.b_key = calloc(nb + 1, sizeof(*p->b_key)),
+		.pair = calloc(na + 1, sizeof(*p->pair)),
+		.paired = calloc(nb + 1, sizeof(*p->paired)),
+		.a_nth = nth ? calloc(na + 1, sizeof(*p->a_nth)) : NULL,
+		.b_nth = nth ? calloc(nb + 1, sizeof(*p->b_nth)) : NULL,
+	};
+	if (p->a_key && p->b_key && p->pair && p->paired &&
+	    (!nth || (p->a_nth && p->b_nth)))
+		return 0;
+	pairing_free(p);
+	return -ENOMEM;
+}
+
+/* The end of a number at @s, a digit: decimal, hexadecimal or 0x. */
+static const char *number_end(const char *s)
+{
+	while (isxdigit((unsigned char)*s) || *s == 'x')
+		s++;
+	return s;
 }
 
 /*
- * Pairs the k-th item of each name in @a with the k-th of that name in
- * @b: @pair[i] is a[i]'s partner in @b or UNPAIRED, @paired[j] whether
- * b[j] has one.  Repeated names keep their order, so the second "PASS:
- * counter 1 counts" of a test meets the second one of the other run.
+ * The next part of a text at *@s, which it moves past: -1 at the end, a
+ * number as UCHAR_MAX + 1 (all numbers are alike, after every byte), else
+ * the byte.
  */
-static void named_pair(const struct named *a, const struct named *b,
-		       size_t *pair, bool *paired)
+static int shape_part(const char **s)
 {
-	memset(paired, 0, b->count * sizeof(*paired));
-	for (size_t i = 0; i < a->count; i++) {
-		pair[i] = named_find(b, named_at(a, i), named_occurrence(a, i));
-		if (pair[i] != UNPAIRED)
-			paired[pair[i]] = true;
+	unsigned char c = (unsigned char)**s;
+
+	if (!c)
+		return -1;
+	if (isdigit(c)) {
+		*s = number_end(*s);
+		return UCHAR_MAX + 1;
 	}
+	(*s)++;
+	return c;
+}
+
+/*
+ * strcmp() of texts with each number as one and the same part: 0 for
+ * the same text but for its numbers, as a check that prints what it
+ * measured ("TVAL counts down (61741749 ticks)") in both runs.
+ */
+static int shape_cmp(const char *a, const char *b)
+{
+	int pa, pb;
+
+	do {
+		pa = shape_part(&a);
+		pb = shape_part(&b);
+	} while (pa == pb && pa >= 0);
+	return pa - pb;
+}
+
+/* Equal texts keep their list order, so the k-th meets the k-th. */
+static int by_index(const struct key *a, const struct key *b)
+{
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+static int by_text(const void *pa, const void *pb)
+{
+	int diff = strcmp(((const struct key *)pa)->text,
+			  ((const struct key *)pb)->text);
+
+	return diff ? diff : by_index(pa, pb);
+}
+
+static int by_shape(const void *pa, const void *pb)
+{
+	int diff = shape_cmp(((const struct key *)pa)->text,
+			     ((const struct key *)pb)->text);
+
+	return diff ? diff : by_index(pa, pb);
+}
+
+/*
+ * The end of the run of sorted keys from @at whose texts @cmp finds
+ * equal; numbers them 1, 2... in @nth, unless NULL.
+ */
+static size_t run_end(const struct key *key, size_t count, size_t at,
+		      int (*cmp)(const char *, const char *), unsigned int *nth)
+{
+	size_t end = at;
+
+	do {
+		if (nth)
+			nth[key[end].index] = (unsigned int)(end - at + 1);
+	} while (++end < count && !cmp(key[end].text, key[at].text));
+	return end;
+}
+
+/*
+ * Merges p->a_key[0..na) and p->b_key[0..nb), sorted by @cmp then list
+ * order: pairs the k-th item of each text in A with the k-th of that
+ * text in B and, with @nth, numbers the items of each text in p->a_nth
+ * and p->b_nth when the pairing has them.
+ */
+static void pair_sorted(struct pairing *p, size_t na, size_t nb,
+			int (*cmp)(const char *, const char *), bool nth)
+{
+	size_t i = 0, j = 0;
+
+	while (i < na || j < nb) {
+		int diff = i == na ? 1 :
+			   j == nb ? -1 :
+				     cmp(p->a_key[i].text, p->b_key[j].text);
+		size_t a_end = diff > 0 ? i :
+					  run_end(p->a_key, na, i, cmp,
+						  nth ? p->a_nth : NULL);
+		size_t b_end = diff < 0 ? j :
+					  run_end(p->b_key, nb, j, cmp,
+						  nth ? p->b_nth : NULL);
+
+		for (; !diff && i < a_end && j < b_end; i++, j++) {
+			p->pair[p->a_key[i].index] = p->b_key[j].index;
+			p->paired[p->b_key[j].index] = true;
+		}
+		i = a_end;
+		j = b_end;
+	}
+}
+
+/*
+ * Pairs the items of @a and @b by name: the k-th of a name in @a with
+ * the k-th of that name in @b, so lines that move are no change and a
+ * repeated line keeps its order.  O(n log n): a report may hold 4096
+ * lines a test.
+ */
+static void pair_named(const struct named *a, const struct named *b,
+		       struct pairing *p)
+{
+	for (size_t i = 0; i < a->count; i++) {
+		p->a_key[i] =
+			(struct key){ .text = named_at(a, i), .index = i };
+		p->pair[i] = UNPAIRED;
+	}
+	for (size_t j = 0; j < b->count; j++)
+		p->b_key[j] =
+			(struct key){ .text = named_at(b, j), .index = j };
+	qsort(p->a_key, a->count, sizeof(*p->a_key), by_text);
+	qsort(p->b_key, b->count, sizeof(*p->b_key), by_text);
+	pair_sorted(p, a->count, b->count, strcmp, true);
+}
+
+/*
+ * Then pairs, in order, the lines pair_named() left alone whose texts
+ * differ only in their numbers: the k-th of a shape in A with the k-th
+ * of that shape in B, as giving each line of A the first line of B of
+ * its shape still free would.
+ */
+static void pair_shapes(struct pairing *p, size_t na, size_t nb)
+{
+	size_t ua = 0, ub = 0;
+
+	for (size_t i = 0; i < na; i++)
+		if (p->pair[p->a_key[i].index] == UNPAIRED)
+			p->a_key[ua++] = p->a_key[i];
+	for (size_t j = 0; j < nb; j++)
+		if (!p->paired[p->b_key[j].index])
+			p->b_key[ub++] = p->b_key[j];
+	qsort(p->a_key, ua, sizeof(*p->a_key), by_shape);
+	qsort(p->b_key, ub, sizeof(*p->b_key), by_shape);
+	pair_sorted(p, ua, ub, shape_cmp, false);
 }
 
 const char *compare_test_change_name(enum compare_test_change change)
@@ -136,15 +303,13 @@ static enum compare_check_change check_change(const struct results_check *b,
  */
 static void checks_of_change(struct compare_test *ct,
 			     enum compare_check_change change,
-			     const size_t *pair, const bool *paired)
+			     const struct pairing *p)
 {
 	const struct results_read_test *b = ct->base, *n = ct->new;
-	struct named nb = NAMED(b->check, b->check_count, text);
-	struct named nn = NAMED(n->check, n->check_count, text);
 
 	for (size_t i = 0; i < b->check_count; i++) {
 		const struct results_check *partner =
-			pair[i] == UNPAIRED ? NULL : &n->check[pair[i]];
+			p->pair[i] == UNPAIRED ? NULL : &n->check[p->pair[i]];
 
 		if (check_change(&b->check[i], partner) != change)
 			continue;
@@ -152,63 +317,18 @@ static void checks_of_change(struct compare_test *ct,
 			.change = change,
 			.base = &b->check[i],
 			.new = partner,
-			.occurrence = named_occurrence(&nb, i),
+			.occurrence = p->a_nth[i],
 		};
 	}
-	for (size_t j = 0; change == COMPARE_CHECK_APPEARED && j < nn.count;
-	     j++) {
-		if (paired[j])
+	for (size_t j = 0;
+	     change == COMPARE_CHECK_APPEARED && j < n->check_count; j++) {
+		if (p->paired[j])
 			continue;
 		ct->check[ct->check_count++] = (struct compare_check){
 			.change = change,
 			.new = &n->check[j],
-			.occurrence = named_occurrence(&nn, j),
+			.occurrence = p->b_nth[j],
 		};
-	}
-}
-
-/* The end of a number at @s, a digit: decimal, hexadecimal or 0x. */
-static const char *number_end(const char *s)
-{
-	while (isxdigit((unsigned char)*s) || *s == 'x')
-		s++;
-	return s;
-}
-
-/* Whether @a and @b are the same text but for the numbers in them. */
-static bool same_shape(const char *a, const char *b)
-{
-	while (*a && *b) {
-		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
-			a = number_end(a);
-			b = number_end(b);
-		} else if (*a++ != *b++) {
-			return false;
-		}
-	}
-	return *a == *b;
-}
-
-/*
- * Pairs, in order, the lines named_pair() left alone whose texts differ
- * only in numbers: a check that prints what it measured ("TVAL counts
- * down (61741749 ticks)") is the same check in both runs.
- */
-static void shape_pair(const struct results_read_test *b,
-		       const struct results_read_test *n, size_t *pair,
-		       bool *paired)
-{
-	for (size_t i = 0; i < b->check_count; i++) {
-		if (pair[i] != UNPAIRED)
-			continue;
-		for (size_t j = 0; j < n->check_count; j++) {
-			if (paired[j] ||
-			    !same_shape(b->check[i].text, n->check[j].text))
-				continue;
-			pair[i] = j;
-			paired[j] = true;
-			break;
-		}
 	}
 }
 
@@ -216,24 +336,22 @@ static void shape_pair(const struct results_read_test *b,
 static int compare_checks(struct compare_test *ct)
 {
 	const struct results_read_test *b = ct->base, *n = ct->new;
-	size_t *pair = calloc(b->check_count + 1, sizeof(*pair));
-	bool *paired = calloc(n->check_count + 1, sizeof(*paired));
-	int ret = -ENOMEM;
+	struct pairing p;
+	int ret = pairing_alloc(&p, b->check_count, n->check_count, true);
 
+	if (ret)
+		return ret;
 	ct->check =
 		calloc(b->check_count + n->check_count + 1, sizeof(*ct->check));
-	if (!pair || !paired || !ct->check)
-		goto out;
-	named_pair(&NAMED(b->check, b->check_count, text),
-		   &NAMED(n->check, n->check_count, text), pair, paired);
-	shape_pair(b, n, pair, paired);
-	for (int c = 0; c < COMPARE_CHECK_CHANGES; c++)
-		checks_of_change(ct, c, pair, paired);
-	ret = 0;
-out:
-	free(pair);
-	free(paired);
-	return ret;
+	if (ct->check) {
+		pair_named(&NAMED(b->check, b->check_count, text),
+			   &NAMED(n->check, n->check_count, text), &p);
+		pair_shapes(&p, b->check_count, n->check_count);
+		for (int c = 0; c < COMPARE_CHECK_CHANGES; c++)
+			checks_of_change(ct, c, &p);
+	}
+	pairing_free(&p);
+	return ct->check ? 0 : -ENOMEM;
 }
 
 /* What became of test @ct; COMPARE_TEST_CHANGES: nothing. */
@@ -263,11 +381,10 @@ static enum compare_test_change test_change(const struct compare_test *ct)
 
 /* Adds test @b of BASE and its partner @n of NEW when something changed. */
 static int add_test(struct compare_result *r, const struct results_read_test *b,
-		    const struct results_read_test *n, unsigned int occurrence)
+		    const struct results_read_test *n)
 {
 	struct compare_test ct = {
 		.name = b ? b->name : n->name,
-		.occurrence = occurrence,
 		.base = b,
 		.new = n,
 	};
@@ -292,12 +409,10 @@ static bool same_text(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-static void add_meta(struct compare_result *r, enum compare_severity severity,
-		     enum compare_meta_where where, const char *key,
-		     const char *test, const char *b, const char *n)
+static void push_meta(struct compare_result *r, enum compare_severity severity,
+		      enum compare_meta_where where, const char *key,
+		      const char *test, const char *b, const char *n)
 {
-	if (same_text(b, n))
-		return;
 	r->meta[r->meta_count++] = (struct compare_meta){
 		.severity = severity,
 		.where = where,
@@ -308,25 +423,28 @@ static void add_meta(struct compare_result *r, enum compare_severity severity,
 	};
 }
 
+/* Adds @key when its values @b and @n differ. */
+static void add_meta(struct compare_result *r, enum compare_severity severity,
+		     enum compare_meta_where where, const char *key,
+		     const char *test, const char *b, const char *n)
+{
+	if (!same_text(b, n))
+		push_meta(r, severity, where, key, test, b, n);
+}
+
 /*
- * A different CPU, KVM module parameter, NMI watchdog (it holds a host
- * counter) or hvcheck build can change verdicts by itself: a warning.
- * The kernel is what a bisect changes, and keys unknown here tell
- * nothing known about the PMU: notes.
+ * A different CPU, KVM module parameter, NMI watchdog or hvcheck build
+ * (other tests) can change verdicts by itself: a warning.  The kernel is
+ * what a bisect changes, and keys unknown here tell nothing known about
+ * the PMU: notes.
  */
 static enum compare_severity host_key_severity(const char *key)
 {
-	static const char *const warn[] = {
-		"machine",	"cpu_vendor",	   "cpu_model",
-		"nmi_watchdog", "hvcheck_version", "hvcheck_commit",
-	};
-
-	if (!strncmp(key, "kvm.", strlen("kvm.")))
-		return COMPARE_WARNING;
-	for (size_t i = 0; i < ARRAY_SIZE(warn); i++)
-		if (!strcmp(key, warn[i]))
-			return COMPARE_WARNING;
-	return COMPARE_NOTE;
+	return results_host_key_affects_pmu(key) ||
+			       !strcmp(key, "hvcheck_version") ||
+			       !strcmp(key, "hvcheck_commit") ?
+		       COMPARE_WARNING :
+		       COMPARE_NOTE;
 }
 
 /* Whether @f's "host" has @key, even as null. */
@@ -356,15 +474,29 @@ static void meta_host(struct compare_result *r, const struct results_file *b,
 	}
 }
 
-/* A test's vPMU and irqchip are what its verdict was reached on. */
+/*
+ * A test's vPMU and irqchip are what its verdict was reached on.  Report
+ * lines dropped on either side (the guest printed more than the runner
+ * keeps) leave its checks compared in part only: a warning, even with
+ * the same count on both sides.
+ */
 static void meta_test(struct compare_result *r,
 		      const struct results_read_test *b,
 		      const struct results_read_test *n)
 {
+	char(*count)[COMPARE_COUNT_LEN] = &r->dropped[r->dropped_count];
+
 	add_meta(r, COMPARE_WARNING, COMPARE_META_TEST, "vpmu", b->name,
 		 b->vpmu, n->vpmu);
 	add_meta(r, COMPARE_WARNING, COMPARE_META_TEST, "irqchip", b->name,
 		 b->irqchip, n->irqchip);
+	if (!b->check_dropped && !n->check_dropped)
+		return;
+	snprintf(count[0], sizeof(count[0]), "%u", b->check_dropped);
+	snprintf(count[1], sizeof(count[1]), "%u", n->check_dropped);
+	r->dropped_count += 2;
+	push_meta(r, COMPARE_WARNING, COMPARE_META_TEST, "report_dropped",
+		  b->name, count[0], count[1]);
 }
 
 static int compare_str(const char *a, const char *b)
@@ -377,9 +509,7 @@ static int test_order(const void *pa, const void *pb)
 	const struct compare_test *a = pa, *b = pb;
 	int diff = (int)a->change - (int)b->change;
 
-	if (!diff)
-		diff = strcmp(a->name, b->name);
-	return diff ? diff : (int)a->occurrence - (int)b->occurrence;
+	return diff ? diff : strcmp(a->name, b->name);
 }
 
 static int meta_order(const void *pa, const void *pb)
@@ -394,37 +524,33 @@ static int meta_order(const void *pa, const void *pb)
 	return diff ? diff : compare_str(a->test, b->test);
 }
 
-/* Pairs the tests by name; adds those that changed and their metadata. */
+/*
+ * Pairs the tests by name (a results file has each name once); adds
+ * those that changed and their metadata.
+ */
 static int compare_tests(struct compare_result *r,
 			 const struct results_file *base,
 			 const struct results_file *new)
 {
-	struct named nb = NAMED(base->test, base->test_count, name);
-	struct named nn = NAMED(new->test, new->test_count, name);
-	size_t *pair = calloc(nb.count + 1, sizeof(*pair));
-	bool *paired = calloc(nn.count + 1, sizeof(*paired));
-	int ret = -ENOMEM;
+	struct pairing p;
+	int ret = pairing_alloc(&p, base->test_count, new->test_count, false);
 
-	if (!pair || !paired)
-		goto out;
-	named_pair(&nb, &nn, pair, paired);
-	ret = 0;
-	for (size_t i = 0; !ret && i < nb.count; i++) {
+	if (ret)
+		return ret;
+	pair_named(&NAMED(base->test, base->test_count, name),
+		   &NAMED(new->test, new->test_count, name), &p);
+	for (size_t i = 0; !ret && i < base->test_count; i++) {
 		const struct results_read_test *partner =
-			pair[i] == UNPAIRED ? NULL : &new->test[pair[i]];
+			p.pair[i] == UNPAIRED ? NULL : &new->test[p.pair[i]];
 
 		if (partner)
 			meta_test(r, &base->test[i], partner);
-		ret = add_test(r, &base->test[i], partner,
-			       named_occurrence(&nb, i));
+		ret = add_test(r, &base->test[i], partner);
 	}
-	for (size_t j = 0; !ret && j < nn.count; j++)
-		if (!paired[j])
-			ret = add_test(r, NULL, &new->test[j],
-				       named_occurrence(&nn, j));
-out:
-	free(pair);
-	free(paired);
+	for (size_t j = 0; !ret && j < new->test_count; j++)
+		if (!p.paired[j])
+			ret = add_test(r, NULL, &new->test[j]);
+	pairing_free(&p);
 	return ret;
 }
 
@@ -454,9 +580,9 @@ static enum compare_severity bed_severity(const char *b, const char *n)
 int compare_results(const struct results_file *base,
 		    const struct results_file *new, struct compare_result *out)
 {
-	/* the run's keys, every host key, two per test in both */
+	/* the run's keys, every host key, three per test in both */
 	size_t meta_max =
-		3 + base->host_count + new->host_count + 2 * base->test_count;
+		3 + base->host_count + new->host_count + 3 * base->test_count;
 	int ret = -ENOMEM;
 
 	memset(out, 0, sizeof(*out));
@@ -465,7 +591,8 @@ int compare_results(const struct results_file *base,
 	out->test = calloc(base->test_count + new->test_count + 1,
 			   sizeof(*out->test));
 	out->meta = calloc(meta_max, sizeof(*out->meta));
-	if (!out->test || !out->meta)
+	out->dropped = calloc(2 * base->test_count + 1, sizeof(*out->dropped));
+	if (!out->test || !out->meta || !out->dropped)
 		goto fail;
 	add_meta(out, COMPARE_WARNING, COMPARE_META_RUN, "arch", NULL,
 		 base->arch, new->arch);
@@ -491,6 +618,7 @@ void compare_result_free(struct compare_result *r)
 		free(r->test[i].check);
 	free(r->test);
 	free(r->meta);
+	free(r->dropped);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -522,9 +650,34 @@ static const char *const test_titles[COMPARE_TEST_CHANGES] = {
 	[COMPARE_CHECKS_CHANGED] = "checks changed (test status unchanged)",
 };
 
-static const char *text_or_none(const char *s)
+/*
+ * Puts @s (NULL: "none") with its control characters escaped: a name,
+ * check or value of a hostile results.json must not forge a line or
+ * drive the terminal.  The JSON report has the exact text.
+ */
+static void text_put(FILE *out, const char *s)
 {
-	return s ? s : "none";
+	for (s = s ? s : "none"; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+}
+
+/* "BASE -> NEW" and the line's end. */
+static void text_change(FILE *out, const char *base, const char *new)
+{
+	text_put(out, base);
+	fputs(" -> ", out);
+	text_put(out, new);
+	fputc('\n', out);
 }
 
 static const char *check_status(const struct results_check *c)
@@ -562,8 +715,11 @@ static void text_summary(FILE *out, const struct compare_result *r,
 	if (notes)
 		fprintf(out, "%s %zu metadata note%s", warnings ? "," : ";",
 			notes, notes == 1 ? "" : "s");
-	fprintf(out, "\nBASE %s: %zu tests\nNEW  %s: %zu tests\n", base_name,
-		r->base_tests, new_name, r->new_tests);
+	fputs("\nBASE ", out);
+	text_put(out, base_name);
+	fprintf(out, ": %zu tests\nNEW  ", r->base_tests);
+	text_put(out, new_name);
+	fprintf(out, ": %zu tests\n", r->new_tests);
 }
 
 static void text_meta(FILE *out, const struct compare_result *r,
@@ -586,9 +742,14 @@ static void text_meta(FILE *out, const struct compare_result *r,
 
 		if (m->severity != severity)
 			continue;
-		fprintf(out, "  %s%s%s%s: %s -> %s\n", where[m->where], m->key,
-			m->test ? " of " : "", m->test ? m->test : "",
-			text_or_none(m->base), text_or_none(m->new));
+		fprintf(out, "  %s", where[m->where]);
+		text_put(out, m->key);
+		if (m->test) {
+			fputs(" of ", out);
+			text_put(out, m->test);
+		}
+		fputs(": ", out);
+		text_change(out, m->base, m->new);
 	}
 }
 
@@ -596,9 +757,10 @@ static void text_check(FILE *out, const struct compare_check *c)
 {
 	const struct results_check *line = c->new ? c->new : c->base;
 
-	fprintf(out, "    %-14s  %5s -> %-5s  %s",
+	fprintf(out, "    %-14s  %5s -> %-5s  ",
 		compare_check_change_name(c->change), check_status(c->base),
-		check_status(c->new), line->text);
+		check_status(c->new));
+	text_put(out, line->text);
 	if (c->occurrence > 1)
 		fprintf(out, " (#%u)", c->occurrence);
 	fputc('\n', out);
@@ -614,18 +776,18 @@ static void text_test(FILE *out, const struct compare_test *t)
 	const char *b_reason = t->base ? t->base->reason : NULL;
 	const char *n_reason = t->new ? t->new->reason : NULL;
 
-	fprintf(out, "  %s", t->name);
-	if (t->occurrence > 1)
-		fprintf(out, " (#%u)", t->occurrence);
+	fputs("  ", out);
+	text_put(out, t->name);
 	fprintf(out, ": %s -> %s",
 		t->base ? results_status_name(t->base->status) : "-",
 		t->new ? results_status_name(t->new->status) : "-");
 	if (t->change == COMPARE_REGRESSION && !t->check_count)
 		fputs(", no check line differs", out);
 	fputc('\n', out);
-	if (!same_text(b_reason, n_reason) || t->change == COMPARE_REGRESSION)
-		fprintf(out, "    reason: %s -> %s\n", text_or_none(b_reason),
-			text_or_none(n_reason));
+	if (!same_text(b_reason, n_reason) || t->change == COMPARE_REGRESSION) {
+		fputs("    reason: ", out);
+		text_change(out, b_reason, n_reason);
+	}
 	for (size_t i = 0; i < t->check_count; i++)
 		text_check(out, &t->check[i]);
 }
@@ -685,10 +847,8 @@ static void json_test(FILE *out, const struct compare_test *t)
 {
 	fputs("    {\n      \"name\": ", out);
 	json_string(out, t->name);
-	fprintf(out,
-		",\n      \"occurrence\": %u,\n      \"change\": \"%s\",\n"
-		"      \"base\": ",
-		t->occurrence, compare_test_change_name(t->change));
+	fprintf(out, ",\n      \"change\": \"%s\",\n      \"base\": ",
+		compare_test_change_name(t->change));
 	json_side(out, t->base);
 	fputs(",\n      \"new\": ", out);
 	json_side(out, t->new);

@@ -11,9 +11,9 @@
 
 /*
  * What became of a test, in the order the reports list them.  A test is
- * matched by its name (the k-th test of a name in BASE with the k-th in
- * NEW); one in both whose status stayed the same and whose checks did
- * too is not reported.
+ * matched by its name (results_read_text() refuses a file with two tests
+ * of one name); one in both whose status stayed the same and whose
+ * checks did too is not reported.
  */
 enum compare_test_change {
 	/* pass -> fail, or a test failing in both with a check regressed */
@@ -54,7 +54,6 @@ struct compare_check {
 struct compare_test {
 	enum compare_test_change change;
 	const char *name;
-	unsigned int occurrence; /* 1: the first test of its name */
 	const struct results_read_test *base; /* NULL: appeared */
 	const struct results_read_test *new;  /* NULL: vanished */
 	struct compare_check *check;	      /* by change, then line order */
@@ -63,7 +62,8 @@ struct compare_test {
 
 /*
  * A warning: a difference that can change the verdicts by itself (another
- * CPU, KVM parameter, vPMU, hvcheck build); a note: one that is expected
+ * CPU, KVM parameter, vPMU, hvcheck build) or report lines dropped, which
+ * leave a test's checks compared in part; a note: one that is expected
  * while bisecting or tells nothing about the PMU (the kernel).
  */
 enum compare_severity {
@@ -81,11 +81,15 @@ enum compare_meta_where {
 struct compare_meta {
 	enum compare_severity severity;
 	enum compare_meta_where where;
-	const char *key;  /* "arch", "kernel", "kvm.enable_pmu", "vpmu"... */
+	/* "arch", "kernel", "kvm.enable_pmu", "vpmu", "report_dropped"... */
+	const char *key;
 	const char *test; /* COMPARE_META_TEST: the test's name */
 	const char *base; /* NULL: absent, or null */
 	const char *new;
 };
+
+/* A count as text: "4294967295". */
+#define COMPARE_COUNT_LEN 11
 
 /*
  * A comparison; it points into the two results files, which must outlive
@@ -98,6 +102,9 @@ struct compare_result {
 	struct compare_meta *meta;
 	size_t meta_count;
 	size_t base_tests, new_tests;
+	/* the "report_dropped" counts, BASE's then NEW's, metadata quote */
+	char (*dropped)[COMPARE_COUNT_LEN];
+	size_t dropped_count;
 };
 
 /* Compares @base with @new into @out: 0, or -ENOMEM (nothing to free). */

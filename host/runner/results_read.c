@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array_size.h"
 #include "runner/array.h"
 #include "runner/json.h"
 #include "runner/results_read.h"
@@ -438,4 +439,21 @@ const char *results_host_value(const struct results_file *f, const char *key)
 			return f->host[i].value;
 	}
 	return NULL;
+}
+
+bool results_host_key_affects_pmu(const char *key)
+{
+	static const char *const keys[] = { "machine", "cpu_vendor",
+					    "cpu_model", "nmi_watchdog" };
+	/* host_info.c records every parameter as MODULE.PARAM */
+	static const char *const modules[] = { "kvm.", "kvm_amd.",
+					       "kvm_intel." };
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strcmp(key, keys[i]))
+			return true;
+	for (size_t i = 0; i < ARRAY_SIZE(modules); i++)
+		if (!strncmp(key, modules[i], strlen(modules[i])))
+			return true;
+	return false;
 }

@@ -3,6 +3,7 @@
 #ifndef RUNNER_RESULTS_READ_H
 #define RUNNER_RESULTS_READ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "runner/results.h"
@@ -69,5 +70,14 @@ const struct results_read_test *results_find_test(const struct results_file *f,
 
 /* The "host" value of @key, or NULL (absent, or null). */
 const char *results_host_value(const struct results_file *f, const char *key);
+
+/*
+ * Whether "host" key @key names what changes what a PMU test sees: the
+ * CPU ("machine", "cpu_vendor", "cpu_model"), "nmi_watchdog" (the host's
+ * watchdog holds a counter) or a KVM module parameter ("kvm.*",
+ * "kvm_amd.*", "kvm_intel.*").  Two runs that differ there are not
+ * comparable; compare and bisect-run judge by this one list.
+ */
+bool results_host_key_affects_pmu(const char *key);
 
 #endif

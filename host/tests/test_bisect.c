@@ -55,7 +55,8 @@ static void run_init(struct run *r)
 	r->test[SGI_V2].irqchip = "user-gicv2";
 	r->host[0] = (struct results_meta){ "kernel", "6.1.0-28-amd64" };
 	r->host[1] = (struct results_meta){ "cpu_vendor", "GenuineIntel" };
-	r->host[2] = (struct results_meta){ "kvm.enable_pmu", "Y" };
+	/* results.json records a Y/N parameter as a boolean */
+	r->host[2] = (struct results_meta){ "kvm.enable_pmu", "true" };
 	r->file = (struct results_file){
 		.arch = "x86_64",
 		.target = "vmm",
@@ -338,10 +339,17 @@ static void test_baseline_metadata(void **state)
 	expect(&rules, &r, BISECT_GOOD, "all 4 deciding results pass");
 	base.host[2].key = "kvm.enable_mediated_pmu"; /* only one side */
 	expect(&rules, &r, BISECT_GOOD, "all 4");
-	base.host[2] = (struct results_meta){ "kvm.enable_pmu", "N" };
+	base.host[2] = (struct results_meta){ "kvm.enable_pmu", "false" };
 	fail_test(&r, OVERFLOW, NULL); /* not counted: not comparable */
 	expect(&rules, &r, BISECT_SKIP,
-	       "not comparable: host kvm.enable_pmu Y here, N in the baseline");
+	       "not comparable: host kvm.enable_pmu true here, false in the baseline");
+	/* the vendor modules' parameters too */
+	r.host[2] = (struct results_meta){ "kvm_intel.pmu", "true" };
+	base.host[2] = (struct results_meta){ "kvm_intel.pmu", "false" };
+	expect(&rules, &r, BISECT_SKIP, "host kvm_intel.pmu true here");
+	r.host[2].key = base.host[2].key = "kvm_amd.pmu";
+	expect(&rules, &r, BISECT_SKIP, "host kvm_amd.pmu true here");
+	r.host[2] = (struct results_meta){ "kvm.enable_pmu", "true" };
 	run_init(&base);
 	base.file.target = "qemu";
 	expect(&rules, &r, BISECT_SKIP,

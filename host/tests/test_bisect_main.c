@@ -29,7 +29,7 @@ static const char results_fmt[] =
 	"  \"requested_target\": \"vmm\",\n"
 	"  \"bed\": null,\n"
 	"  \"manifest\": \"guest/tests/x86_64.cfg\",\n"
-	"  \"host\": {\"kernel\": \"6.1.0\", \"kvm.enable_pmu\": \"Y\"},\n"
+	"  \"host\": {\"kernel\": \"6.1.0\", \"kvm.enable_pmu\": true},\n"
 	"  \"started_at\": \"2025-01-01T00:00:00Z\",\n"
 	"  \"duration_ms\": 9,\n"
 	"  \"tests\": [\n"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -42,6 +43,14 @@
 		.arch = "x86_64", .target = "vmm", .test = (tests), \
 		.test_count = ARRAY_SIZE(tests)                     \
 	}
+
+/* @f with the "host" object @host of @count keys. */
+static void set_host(struct results_file *f, struct results_meta *host,
+		     size_t count)
+{
+	f->host = host;
+	f->host_count = count;
+}
 
 static struct compare_result compared(const struct results_file *base,
 				      const struct results_file *new)
@@ -114,13 +123,13 @@ static struct results_check overflow_pass[] = {
 static struct results_meta base_host[] = {
 	{ "kernel", "6.1.0-18-amd64" },
 	{ "cpu_vendor", "GenuineIntel" },
-	{ "kvm.enable_pmu", "Y" },
+	{ "kvm.enable_pmu", "true" },
 };
 
 static struct results_meta new_host[] = {
 	{ "kernel", "6.1.0-21-amd64" },
 	{ "cpu_vendor", "GenuineIntel" },
-	{ "kvm.enable_pmu", "Y" },
+	{ "kvm.enable_pmu", "true" },
 };
 
 static struct results_read_test good_tests[] = {
@@ -454,31 +463,79 @@ static void test_measured_checks(void **state)
 	compare_result_free(&r);
 }
 
-/* Tests of the same name meet in order too. */
-static void test_repeated_tests(void **state)
+/* Lines of a test in each run: four times what a report keeps. */
+#define MANY_LINES 16384
+
+static double cpu_seconds(void)
 {
-	struct results_read_test b[] = {
-		BARE("t", PASS, NULL),
-		BARE("u", PASS, NULL),
-		BARE("t", PASS, NULL),
-	};
-	struct results_read_test n[] = {
-		BARE("t", PASS, NULL),
-		BARE("u", PASS, NULL),
-	};
+	struct timespec ts;
+
+	assert_int_equal(clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts), 0);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Line @i of @side (0: BASE): the odd ones reworded, the even measured. */
+static void many_line(struct results_check *line, char *text, size_t size,
+		      int side, size_t i)
+{
+	if (i % 2)
+		snprintf(text, size, "pmu: check %zu %s", i,
+			 side ? "beta" : "alpha");
+	else
+		snprintf(text, size, "pmu: counter %zu counts (%zu ticks)", i,
+			 side ? 5000 + i : 1000 + i);
+	line->status = side ? RESULTS_CHECK_FAIL : RESULTS_CHECK_PASS;
+	line->text = text;
+}
+
+/*
+ * Pairing sorts (O(n log n)): a test whose lines all changed, half in
+ * their words (none pairs), half in their numbers only (each pairs with
+ * its own, in order), compares in well under a second of CPU; pairing
+ * each line by a scan of the other run took seconds a test.
+ */
+static void test_many_lines(void **state)
+{
+	struct results_check *line = calloc(2 * MANY_LINES, sizeof(*line));
+	char(*text)[48] = calloc(2 * MANY_LINES, sizeof(*text));
+	struct results_read_test b[] = { BARE("t", PASS, NULL) };
+	struct results_read_test n[] = { BARE("t", FAIL, "x") };
 	const struct results_file base = FILE_OF(b), new = FILE_OF(n);
-	struct compare_result r = compared(&base, &new);
-	char *text;
+	const size_t half = MANY_LINES / 2;
+	struct compare_result r;
+	const struct compare_check *c;
+	double cpu;
 
 	(void)state;
+	assert_non_null(line);
+	assert_non_null(text);
+	for (size_t i = 0; i < 2 * MANY_LINES; i++)
+		many_line(&line[i], text[i], sizeof(text[i]), i >= MANY_LINES,
+			  i % MANY_LINES);
+	b[0].check = line;
+	n[0].check = line + MANY_LINES;
+	b[0].check_count = n[0].check_count = MANY_LINES;
+	cpu = cpu_seconds();
+	r = compared(&base, &new);
+	cpu = cpu_seconds() - cpu;
 	assert_int_equal(r.test_count, 1);
-	assert_test(&r.test[0], COMPARE_VANISHED, "t");
-	assert_int_equal(r.test[0].occurrence, 2);
-	assert_ptr_equal(r.test[0].base, &b[2]);
-	text = text_of(&r, false);
-	assert_has(text, "vanished (only in BASE):\n  t (#2): pass -> -\n");
-	free(text);
+	assert_int_equal(r.test[0].check_count, 3 * half);
+	c = r.test[0].check;
+	for (size_t k = 0; k < half; k++) {
+		assert_int_equal(c[k].change, COMPARE_CHECK_REGRESSED);
+		assert_ptr_equal(c[k].base, &b[0].check[2 * k]);
+		assert_ptr_equal(c[k].new, &n[0].check[2 * k]);
+		assert_int_equal(c[half + k].change, COMPARE_CHECK_APPEARED);
+		assert_ptr_equal(c[half + k].new, &n[0].check[2 * k + 1]);
+		assert_int_equal(c[2 * half + k].change,
+				 COMPARE_CHECK_VANISHED);
+		assert_ptr_equal(c[2 * half + k].base, &b[0].check[2 * k + 1]);
+	}
+	if (cpu > 1.0)
+		fail_msg("%.2f s of CPU for %d lines", cpu, MANY_LINES);
 	compare_result_free(&r);
+	free(text);
+	free(line);
 }
 
 /* ----------------------------------------------------------- metadata */
@@ -488,8 +545,8 @@ static struct results_meta meta_base_host[] = {
 	{ "kernel_version", "#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1" },
 	{ "cpu_model", "Intel(R) Xeon(R) Gold 6338" },
 	{ "nmi_watchdog", "0" },
-	{ "kvm.enable_pmu", "Y" },
-	{ "kvm.ignore_msrs", "N" },
+	{ "kvm.enable_pmu", "true" },
+	{ "kvm.ignore_msrs", "false" },
 	{ "hvcheck_commit", "8ddb90d" },
 	{ "cpu_vendor", "GenuineIntel" },
 	{ "kvm.force_emulation_prefix", NULL },
@@ -502,9 +559,9 @@ static struct results_meta meta_new_host[] = {
 	{ "kernel_version", "#1 SMP PREEMPT_DYNAMIC Debian 6.1.90-1" },
 	{ "cpu_model", "Intel(R) Xeon(R) Gold 6338" },
 	{ "nmi_watchdog", "1" },
-	{ "kvm.enable_pmu", "N" },
+	{ "kvm.enable_pmu", "false" },
 	{ "hvcheck_commit", "8ddb90d-dirty" },
-	{ "kvm.enable_mediated_pmu", "Y" },
+	{ "kvm.enable_mediated_pmu", "true" },
 	{ "bogomips", "4000" },
 };
 
@@ -577,12 +634,12 @@ static void test_metadata(void **state)
 	assert_meta(&m[2], COMPARE_WARNING, COMPARE_META_HOST, "hvcheck_commit",
 		    NULL, "8ddb90d", "8ddb90d-dirty");
 	assert_meta(&m[3], COMPARE_WARNING, COMPARE_META_HOST,
-		    "kvm.enable_mediated_pmu", NULL, NULL, "Y");
+		    "kvm.enable_mediated_pmu", NULL, NULL, "true");
 	assert_meta(&m[4], COMPARE_WARNING, COMPARE_META_HOST, "kvm.enable_pmu",
-		    NULL, "Y", "N");
+		    NULL, "true", "false");
 	/* a parameter the new kernel no longer has */
 	assert_meta(&m[5], COMPARE_WARNING, COMPARE_META_HOST,
-		    "kvm.ignore_msrs", NULL, "N", NULL);
+		    "kvm.ignore_msrs", NULL, "false", NULL);
 	assert_meta(&m[6], COMPARE_WARNING, COMPARE_META_HOST, "nmi_watchdog",
 		    NULL, "0", "1");
 	assert_meta(&m[7], COMPARE_WARNING, COMPARE_META_TEST, "irqchip",
@@ -597,6 +654,80 @@ static void test_metadata(void **state)
 	assert_meta(&m[11], COMPARE_NOTE, COMPARE_META_HOST, "kernel_version",
 		    NULL, "#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1",
 		    "#1 SMP PREEMPT_DYNAMIC Debian 6.1.90-1");
+	compare_result_free(&r);
+}
+
+/* kvm_amd's and kvm_intel's parameters are KVM's as much as kvm's. */
+static void test_kvm_module_keys(void **state)
+{
+	struct results_meta bh[] = {
+		{ "kvm_intel.pmu", "true" },
+		{ "kvm_amd.pmu", "true" },
+		{ "kvm_intel.ept", "true" },
+	};
+	struct results_meta nh[] = {
+		{ "kvm_intel.pmu", "false" },
+		{ "kvm_amd.pmu", "false" },
+		{ "kvm_intel.ept", "false" },
+	};
+	struct results_file base = FILE_OF(good_tests);
+	struct results_file new = FILE_OF(good_tests);
+	struct compare_result r;
+
+	(void)state;
+	set_host(&base, bh, ARRAY_SIZE(bh));
+	set_host(&new, nh, ARRAY_SIZE(nh));
+	r = compared(&base, &new);
+	assert_int_equal(r.meta_count, 3);
+	assert_meta(&r.meta[0], COMPARE_WARNING, COMPARE_META_HOST,
+		    "kvm_amd.pmu", NULL, "true", "false");
+	assert_meta(&r.meta[1], COMPARE_WARNING, COMPARE_META_HOST,
+		    "kvm_intel.ept", NULL, "true", "false");
+	assert_meta(&r.meta[2], COMPARE_WARNING, COMPARE_META_HOST,
+		    "kvm_intel.pmu", NULL, "true", "false");
+	compare_result_free(&r);
+}
+
+/*
+ * Report lines dropped on either side leave a test's checks compared in
+ * part: a warning, with the same count on both sides too.
+ */
+static void test_report_dropped(void **state)
+{
+	struct results_read_test b[] = {
+		{ .name = "t.both", .check_dropped = 3 },
+		{ .name = "t.new" },
+		{ .name = "t.none" },
+		{ .name = "t.gone", .check_dropped = 5 },
+	};
+	struct results_read_test n[] = {
+		{ .name = "t.both", .check_dropped = 3 },
+		{ .name = "t.new", .check_dropped = 4294967295u },
+		{ .name = "t.none" },
+		{ .name = "t.came", .check_dropped = 1 },
+	};
+	const struct results_file base = FILE_OF(b), new = FILE_OF(n);
+	struct compare_result r = compared(&base, &new);
+	char *text;
+
+	(void)state;
+	/* a test in one run only has no checks compared */
+	assert_int_equal(r.meta_count, 2);
+	assert_meta(&r.meta[0], COMPARE_WARNING, COMPARE_META_TEST,
+		    "report_dropped", "t.both", "3", "3");
+	assert_meta(&r.meta[1], COMPARE_WARNING, COMPARE_META_TEST,
+		    "report_dropped", "t.new", "0", "4294967295");
+	text = text_of(&r, false);
+	assert_has(text,
+		   "warnings: the runs differ where verdicts can change:\n"
+		   "  report_dropped of t.both: 3 -> 3\n"
+		   "  report_dropped of t.new: 0 -> 4294967295\n");
+	free(text);
+	text = text_of(&r, true);
+	assert_has(text, "{\"severity\": \"warning\", \"where\": \"test\", "
+			 "\"key\": \"report_dropped\", \"test\": \"t.both\", "
+			 "\"base\": \"3\", \"new\": \"3\"}");
+	free(text);
 	compare_result_free(&r);
 }
 
@@ -646,10 +777,8 @@ static void test_metadata_text(void **state)
 	char *text;
 
 	(void)state;
-	base.host = intel;
-	base.host_count = 1;
-	new.host = amd;
-	new.host_count = 1;
+	set_host(&base, intel, 1);
+	set_host(&new, amd, 1);
 	new.arch = "arm64";
 	r = compared(&base, &new);
 	text = text_of(&r, false);
@@ -663,6 +792,47 @@ static void test_metadata_text(void **state)
 		"  arch: x86_64 -> arm64\n"
 		"  host.cpu_vendor: GenuineIntel -> AuthenticAMD\n"
 		"  vpmu of t: kvm -> none\n");
+	free(text);
+	compare_result_free(&r);
+}
+
+/*
+ * Control characters of a hostile results.json are shown escaped: a
+ * name, reason, check or host value cannot forge a line or drive the
+ * terminal.
+ */
+static void test_text_escaped(void **state)
+{
+	static struct results_check forged[] = {
+		CHECK(FAIL, "x\n  pmu.fake: fail -> pass\x1b[2J\t\x7f"),
+	};
+	struct results_meta bh[] = { { "kernel", "6.1\r" } };
+	struct results_meta nh[] = { { "kernel", "6.2\x01" } };
+	struct results_read_test b[] = { BARE("t\nx", PASS, NULL) };
+	struct results_read_test n[] = { TEST("t\nx", FAIL, "a\nb", forged) };
+	struct results_file base = FILE_OF(b), new = FILE_OF(n);
+	struct compare_result r;
+	char *text;
+
+	(void)state;
+	set_host(&base, bh, 1);
+	set_host(&new, nh, 1);
+	r = compared(&base, &new);
+	text = text_of(&r, false);
+	assert_string_equal(
+		text,
+		"hvcheck compare: 1 regression, 0 fixes; 1 metadata note\n"
+		"BASE base.json: 1 tests\n"
+		"NEW  new.json: 1 tests\n"
+		"\n"
+		"notes: the runs differ where a bisect expects it:\n"
+		"  host.kernel: 6.1\\x0d -> 6.2\\x01\n"
+		"\n"
+		"regressions:\n"
+		"  t\\nx: pass -> fail\n"
+		"    reason: none -> a\\nb\n"
+		"    appeared            - -> FAIL   "
+		"x\\n  pmu.fake: fail -> pass\\x1b[2J\\t\\x7f\n");
 	free(text);
 	compare_result_free(&r);
 }
@@ -694,7 +864,6 @@ static void test_json(void **state)
 	assert_has(
 		text,
 		"    {\n      \"name\": \"pmu.counters\",\n"
-		"      \"occurrence\": 1,\n"
 		"      \"change\": \"regression\",\n"
 		"      \"base\": {\"status\": \"pass\", \"reason\": null},\n"
 		"      \"new\": {\"status\": \"fail\", \"reason\": "
@@ -892,10 +1061,13 @@ int main(void)
 		cmocka_unit_test(test_repeated_checks),
 		cmocka_unit_test(test_reordered_checks),
 		cmocka_unit_test(test_measured_checks),
-		cmocka_unit_test(test_repeated_tests),
+		cmocka_unit_test(test_many_lines),
 		cmocka_unit_test(test_metadata),
+		cmocka_unit_test(test_kvm_module_keys),
+		cmocka_unit_test(test_report_dropped),
 		cmocka_unit_test(test_bed_kernel),
 		cmocka_unit_test(test_metadata_text),
+		cmocka_unit_test(test_text_escaped),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_empty_and_escaped),
 		cmocka_unit_test(test_write_error),

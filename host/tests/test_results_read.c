@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "array_size.h"
 #include "runner/results_read.h"
 
 static int read_text(const char *text, struct results_file *f, char *err,
@@ -526,6 +527,30 @@ static void test_size_limit(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* The host keys compare warns about and bisect-run refuses to mix. */
+static void test_pmu_keys(void **state)
+{
+	static const char *const yes[] = {
+		"machine",	 "cpu_vendor",	   "cpu_model",
+		"nmi_watchdog",	 "kvm.enable_pmu", "kvm.ignore_msrs",
+		"kvm_amd.pmu",	 "kvm_amd.nested", "kvm_intel.pmu",
+		"kvm_intel.ept",
+	};
+	static const char *const no[] = {
+		"kernel",	  "kernel_version", "hvcheck_version",
+		"hvcheck_commit", "bogomips",	    "kvm",
+		"kvm_amd",	  "kvmx.pmu",	    "machine.x",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++)
+		if (!results_host_key_affects_pmu(yes[i]))
+			fail_msg("%s: not a PMU key", yes[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(no); i++)
+		if (results_host_key_affects_pmu(no[i]))
+			fail_msg("%s: a PMU key", no[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -536,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_size_limit),
+		cmocka_unit_test(test_pmu_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
