@@ -4,8 +4,8 @@
 #
 # check NAME DETAIL COMMAND... prints PASS or FAIL (with DETAIL, when not
 # empty) for COMMAND's status, counts it and returns that status;
-# checks_done WHO prints the closing "WHO: N passed, N failed" that
-# ci/check adds up, and returns 1 when one failed; exits_with STATUS OUT
+# checks_done prints the closing "N passed, N failed" that ci/check adds
+# up, and returns 1 when one failed; exits_with STATUS OUT
 # COMMAND... runs COMMAND into the file OUT and succeeds when it exits
 # STATUS, else shows OUT.
 pass=0
@@ -25,8 +25,8 @@ check() { # check NAME DETAIL COMMAND...
 	fi
 }
 
-checks_done() { # checks_done WHO
-	echo "$1: $pass passed, $fail failed"
+checks_done() {
+	echo "$pass passed, $fail failed"
 	[ "$fail" = 0 ]
 }
 
