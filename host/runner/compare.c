@@ -632,11 +632,6 @@ size_t compare_meta_count(const struct compare_result *r,
 	return n;
 }
 
-static int finish(FILE *out)
-{
-	return fflush(out) || ferror(out) ? -EIO : 0;
-}
-
 /* ------------------------------------------------------------ text ---- */
 
 /* The section titles, by change. */
@@ -806,7 +801,7 @@ int compare_write_text(FILE *out, const struct compare_result *r,
 			if (r->test[i].change == (enum compare_test_change)c)
 				text_test(out, &r->test[i]);
 	}
-	return finish(out);
+	return results_flush(out);
 }
 
 /* ------------------------------------------------------------ JSON ---- */
@@ -918,5 +913,5 @@ int compare_write_json(FILE *out, const struct compare_result *r,
 		json_test(out, &r->test[i]);
 	}
 	fprintf(out, "%s]\n}\n", r->test_count ? "\n  " : "");
-	return finish(out);
+	return results_flush(out);
 }

@@ -66,22 +66,30 @@ void json_quote(const char *s, size_t len, char *buf, size_t size)
 	buf[n] = '\0';
 }
 
+int json_verror_at(const char *text, size_t len, size_t offset, char *err,
+		   size_t err_size, const char *fmt, va_list ap)
+{
+	unsigned int line, column;
+	char what[256];
+
+	vsnprintf(what, sizeof(what), fmt, ap);
+	json_position(text, len, offset, &line, &column);
+	snprintf(err, err_size, "line %u, column %u: %s", line, column, what);
+	return -EINVAL;
+}
+
 static int fail_at(struct parser *p, size_t at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static int fail_at(struct parser *p, size_t at, const char *fmt, ...)
 {
-	unsigned int line, column;
-	char what[160];
 	va_list ap;
+	int ret;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	ret = json_verror_at(p->text, p->len, at, p->err, p->err_size, fmt, ap);
 	va_end(ap);
-	json_position(p->text, p->len, at, &line, &column);
-	snprintf(p->err, p->err_size, "line %u, column %u: %s", line, column,
-		 what);
-	return -EINVAL;
+	return ret;
 }
 
 /* The byte at the parser's position, or -1 at the end of the text. */

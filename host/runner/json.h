@@ -3,6 +3,7 @@
 #ifndef RUNNER_JSON_H
 #define RUNNER_JSON_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* Deeper arrays and objects are refused: the parser recurses per level. */
@@ -67,6 +68,14 @@ const struct json_value *json_get(const struct json_value *object,
 
 /* "a string", "an array"...: for messages about a value's type. */
 const char *json_type_name(enum json_type type);
+
+/*
+ * "line L, column C: " and the message @fmt makes into @err, L and C
+ * those of byte @offset of the @len bytes at @text; returns -EINVAL.
+ */
+int json_verror_at(const char *text, size_t len, size_t offset, char *err,
+		   size_t err_size, const char *fmt, va_list ap)
+	__attribute__((format(printf, 6, 0)));
 
 /* The line and column, from 1, of byte @offset of the @len bytes at @text. */
 void json_position(const char *text, size_t len, size_t offset,

@@ -191,7 +191,7 @@ static void iso8601_utc(time_t t, char *buf, size_t size, bool zone)
 		 &tm);
 }
 
-static int finish(FILE *out)
+int results_flush(FILE *out)
 {
 	return fflush(out) || ferror(out) ? -EIO : 0;
 }
@@ -320,7 +320,7 @@ int results_write_json(FILE *out, const struct results_run *run)
 		"\"fail\": %u, \"skip\": %u}\n}\n",
 		run->count ? "\n  " : "", run->count, sum.pass, sum.fail,
 		sum.skip);
-	return finish(out);
+	return results_flush(out);
 }
 
 /* The YAML diagnostics block of a failed TAP test point. */
@@ -369,7 +369,7 @@ int results_write_tap(FILE *out, const struct results_run *run)
 		if (t->status == RESULTS_FAIL)
 			tap_diagnostics(out, t);
 	}
-	return finish(out);
+	return results_flush(out);
 }
 
 static void junit_seconds(FILE *out, uint64_t ms)
@@ -445,7 +445,7 @@ int results_write_junit(FILE *out, const struct results_run *run)
 	for (size_t i = 0; i < run->count; i++)
 		junit_test(out, &run->test[i], classname);
 	fputs("  </testsuite>\n</testsuites>\n", out);
-	ret = finish(out);
+	ret = results_flush(out);
 	free(classname);
 	return ret;
 }

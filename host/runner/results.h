@@ -107,6 +107,9 @@ struct results_summary results_summarize(const struct results_run *run);
  */
 void json_string(FILE *out, const char *s);
 
+/* Flushes @out: 0, or -EIO when it reported an error (a writer's end). */
+int results_flush(FILE *out);
+
 /* Writers return 0, or -EIO when @out reports an error. */
 int results_write_json(FILE *out, const struct results_run *run);
 int results_write_tap(FILE *out, const struct results_run *run);

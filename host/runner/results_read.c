@@ -28,24 +28,19 @@ struct reader {
 	size_t err_size;
 };
 
-static int bad(struct reader *r, const struct json_value *at, const char *fmt,
-	       ...) __attribute__((format(printf, 3, 4)));
+static int bad(struct reader *r, size_t at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-/* "line L, column C: what" about value @at; -EINVAL. */
-static int bad(struct reader *r, const struct json_value *at, const char *fmt,
-	       ...)
+/* "line L, column C: what" about the value at offset @at; -EINVAL. */
+static int bad(struct reader *r, size_t at, const char *fmt, ...)
 {
-	unsigned int line, column;
-	char what[256];
 	va_list ap;
+	int ret;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	ret = json_verror_at(r->text, r->len, at, r->err, r->err_size, fmt, ap);
 	va_end(ap);
-	json_position(r->text, r->len, at->offset, &line, &column);
-	snprintf(r->err, r->err_size, "line %u, column %u: %s", line, column,
-		 what);
-	return -EINVAL;
+	return ret;
 }
 
 /*
@@ -61,15 +56,15 @@ static int get_string(struct reader *r, const struct json_value *obj,
 
 	*out = NULL;
 	if (!v || v->type == JSON_NULL)
-		return required ? bad(r, obj, "%s%sno \"%s\"", path,
+		return required ? bad(r, obj->offset, "%s%sno \"%s\"", path,
 				      *path ? ": " : "", key) :
 				  0;
 	if (v->type != JSON_STRING)
-		return bad(r, v, "%s%s%s: %s, not a string", path, dot, key,
-			   json_type_name(v->type));
+		return bad(r, v->offset, "%s%s%s: %s, not a string", path, dot,
+			   key, json_type_name(v->type));
 	if (strlen(v->text) != v->len)
-		return bad(r, v, "%s%s%s: a NUL character (\\u0000)", path, dot,
-			   key);
+		return bad(r, v->offset, "%s%s%s: a NUL character (\\u0000)",
+			   path, dot, key);
 	*out = strdup(v->text);
 	return *out ? 0 : -ENOMEM;
 }
@@ -83,7 +78,7 @@ static int new_list(struct reader *r, const struct json_value *v,
 		    size_t size)
 {
 	if (v->type != type)
-		return bad(r, v, "%s: %s, not %s", path,
+		return bad(r, v->offset, "%s: %s, not %s", path,
 			   json_type_name(v->type), json_type_name(type));
 	*list = calloc(v->count + 1, size);
 	return *list ? 0 : -ENOMEM;
@@ -108,8 +103,8 @@ static int read_status(struct reader *r, const struct json_value *obj,
 	}
 	json_quote(word, strlen(word), quoted, sizeof(quoted));
 	free(word);
-	return bad(r, v, "%s.status: \"%s\" is not pass, fail or skip", path,
-		   quoted);
+	return bad(r, v->offset, "%s.status: \"%s\" is not pass, fail or skip",
+		   path, quoted);
 }
 
 /* One {"status": "PASS", "check": "..."} of a test's report. */
@@ -121,7 +116,7 @@ static int read_check(struct reader *r, const struct json_value *v,
 	int ret;
 
 	if (v->type != JSON_OBJECT)
-		return bad(r, v, "%s: %s, not an object", path,
+		return bad(r, v->offset, "%s: %s, not an object", path,
 			   json_type_name(v->type));
 	ret = get_string(r, v, path, "status", true, &word);
 	if (ret)
@@ -135,7 +130,7 @@ static int read_check(struct reader *r, const struct json_value *v,
 	}
 	json_quote(word, strlen(word), quoted, sizeof(quoted));
 	free(word);
-	return bad(r, status,
+	return bad(r, status->offset,
 		   "%s.status: \"%s\" is not PASS, FAIL, SKIP, XFAIL or XPASS",
 		   path, quoted);
 }
@@ -174,11 +169,12 @@ static int read_count(struct reader *r, const struct json_value *obj,
 	if (!v || v->type == JSON_NULL)
 		return 0;
 	if (v->type != JSON_NUMBER || strspn(v->text, "0123456789") != v->len)
-		return bad(r, v, "%s.%s: not a count", path, key);
+		return bad(r, v->offset, "%s.%s: not a count", path, key);
 	errno = 0;
 	n = strtoul(v->text, &end, 10);
 	if (errno || n > UINT_MAX)
-		return bad(r, v, "%s.%s: %s is too large", path, key, v->text);
+		return bad(r, v->offset, "%s.%s: %s is too large", path, key,
+			   v->text);
 	*out = (unsigned int)n;
 	return 0;
 }
@@ -191,11 +187,12 @@ static int read_test(struct reader *r, const struct json_value *v, size_t index,
 
 	snprintf(path, sizeof(path), "tests[%zu]", index);
 	if (v->type != JSON_OBJECT)
-		return bad(r, v, "%s: %s, not an object", path,
+		return bad(r, v->offset, "%s: %s, not an object", path,
 			   json_type_name(v->type));
 	ret = get_string(r, v, path, "name", true, &t->name);
 	if (!ret && !t->name[0])
-		ret = bad(r, json_get(v, "name"), "%s.name: empty", path);
+		ret = bad(r, json_get(v, "name")->offset, "%s.name: empty",
+			  path);
 	return ret							   ?:
 		       read_status(r, v, path, &t->status)		   ?:
 		       get_string(r, v, path, "reason", false, &t->reason) ?:
@@ -229,7 +226,7 @@ static int unique_names(struct reader *r, const struct json_value *tests,
 		return ret;
 	json_quote(f->test[at].name, strlen(f->test[at].name), quoted,
 		   sizeof(quoted));
-	return bad(r, json_get(&tests->item[at], "name"),
+	return bad(r, json_get(&tests->item[at], "name")->offset,
 		   "tests[%zu].name: \"%s\" names an earlier test too", at,
 		   quoted);
 }
@@ -241,7 +238,7 @@ static int read_tests(struct reader *r, const struct json_value *root,
 	int ret;
 
 	if (!v)
-		return bad(r, root, "not a results file: no \"tests\"");
+		return bad(r, root->offset, "not a results file: no \"tests\"");
 	ret = new_list(r, v, "tests", JSON_ARRAY, (void **)&f->test,
 		       sizeof(*f->test));
 	for (size_t i = 0; !ret && i < v->count; i++) {
@@ -263,14 +260,15 @@ static int read_meta(struct reader *r, const struct json_member *m,
 
 	json_quote(m->key, m->key_len, key, sizeof(key));
 	if (v->type == JSON_ARRAY || v->type == JSON_OBJECT)
-		return bad(r, v,
+		return bad(r, v->offset,
 			   "host.%s: %s, not a string, number, boolean or null",
 			   key, json_type_name(v->type));
 	if (strlen(m->key) != m->key_len)
-		return bad(r, &(struct json_value){ .offset = m->offset },
-			   "host.%s: a NUL character (\\u0000)", key);
+		return bad(r, m->offset, "host.%s: a NUL character (\\u0000)",
+			   key);
 	if (v->type == JSON_STRING && strlen(v->text) != v->len)
-		return bad(r, v, "host.%s: a NUL character (\\u0000)", key);
+		return bad(r, v->offset, "host.%s: a NUL character (\\u0000)",
+			   key);
 	h->key = strdup(m->key);
 	h->value = text ? strdup(text) : NULL;
 	return h->key && (!text || h->value) ? 0 : -ENOMEM;
@@ -298,7 +296,8 @@ static int read_results(struct reader *r, const struct json_value *root,
 			struct results_file *f)
 {
 	if (root->type != JSON_OBJECT)
-		return bad(r, root, "not a results file: %s, not an object",
+		return bad(r, root->offset,
+			   "not a results file: %s, not an object",
 			   json_type_name(root->type));
 	return get_string(r, root, "", "arch", false, &f->arch)		    ?:
 		       get_string(r, root, "", "target", false, &f->target) ?:
