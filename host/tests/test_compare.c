@@ -731,7 +731,6 @@ static void test_report_dropped(void **state)
 	compare_result_free(&r);
 }
 
-/* The warnings head the text, notes follow; the CPU and arch too. */
 /* Another kernel in the bed is a note; another emulator a warning. */
 static void test_bed_kernel(void **state)
 {

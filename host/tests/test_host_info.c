@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "array_size.h"
+#include "runner/files.h"
 #include "runner/host_info.h"
 #include "runner/version.h"
 
@@ -27,12 +29,9 @@ static void put(const char *rel, const char *text)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (char *slash = strchr(path + strlen(root) + 1, '/'); slash;
-	     slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		mkdir(path, 0755);
-		*slash = '/';
-	}
+	*strrchr(path, '/') = '\0';
+	assert_int_equal(files_make_dirs(path), 0);
+	path[strlen(path)] = '/';
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs(text, f);
@@ -58,11 +57,8 @@ static int make_root(void **state)
 
 static int remove_root(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -r '%s'", root);
-	return system(cmd);
+	return files_remove_tree(root) ? -1 : 0;
 }
 
 /* The items expected: key, value (NULL: null), literal. */
@@ -103,7 +99,7 @@ static void assert_without_uname(const struct host_info *info,
 				{ "kernel_version", NULL, false },
 				{ "machine", NULL, false } };
 
-	assert_true(count + 5 <= sizeof(all) / sizeof(*all));
+	assert_true(count + 5 <= ARRAY_SIZE(all));
 	memcpy(all + 3, want, count * sizeof(*want));
 	all[count + 3] =
 		(struct want){ "hvcheck_version", hvcheck_version(), false };
@@ -170,9 +166,9 @@ static void test_x86_host(void **state)
 	struct host_info info;
 
 	(void)state;
-	put_all(x86_files, sizeof(x86_files) / sizeof(*x86_files));
+	put_all(x86_files, ARRAY_SIZE(x86_files));
 	assert_int_equal(host_info_collect(root, &uts, &info), 0);
-	assert_items(&info, want, sizeof(want) / sizeof(*want));
+	assert_items(&info, want, ARRAY_SIZE(want));
 	host_info_free(&info);
 	assert_null(info.item);
 	assert_int_equal(info.count, 0);
@@ -206,7 +202,7 @@ static void test_arm64_host(void **state)
 	put("arm64/sys/module/kvm_intel/parameters/ept", "Y");
 	snprintf(sub_root, sizeof(sub_root), "%s/arm64/", root);
 	assert_int_equal(host_info_collect(sub_root, NULL, &info), 0);
-	assert_without_uname(&info, want, sizeof(want) / sizeof(*want));
+	assert_without_uname(&info, want, ARRAY_SIZE(want));
 	host_info_free(&info);
 }
 
@@ -223,14 +219,14 @@ static void test_nothing_readable(void **state)
 
 	(void)state;
 	assert_int_equal(host_info_collect("/nonexistent", NULL, &info), 0);
-	assert_without_uname(&info, want, sizeof(want) / sizeof(*want));
+	assert_without_uname(&info, want, ARRAY_SIZE(want));
 	host_info_free(&info);
 	/* a folder where a file should be, and cpuinfo without colons */
 	put("odd/proc/cpuinfo", "garbage\n\n\n");
 	put("odd/proc/sys/kernel/nmi_watchdog/x", "");
 	snprintf(sub_root, sizeof(sub_root), "%s/odd", root);
 	assert_int_equal(host_info_collect(sub_root, NULL, &info), 0);
-	assert_without_uname(&info, want, sizeof(want) / sizeof(*want));
+	assert_without_uname(&info, want, ARRAY_SIZE(want));
 	host_info_free(&info);
 }
 
@@ -261,7 +257,7 @@ static void test_values(void **state)
 			{ "v/sys/module/kvm_amd/parameters/pmu", long_value },
 		};
 
-		put_all(files, sizeof(files) / sizeof(*files));
+		put_all(files, ARRAY_SIZE(files));
 	}
 	snprintf(sub_root, sizeof(sub_root), "%s/v", root);
 	assert_int_equal(host_info_collect(sub_root, NULL, &info), 0);
@@ -280,7 +276,7 @@ static void test_values(void **state)
 			  false },
 		};
 
-		assert_without_uname(&info, want, sizeof(want) / sizeof(*want));
+		assert_without_uname(&info, want, ARRAY_SIZE(want));
 	}
 	host_info_free(&info);
 }
