@@ -99,6 +99,40 @@ static void open_vm(struct vm *vm, struct fake_machine *m,
 	};
 }
 
+static void serial_text(struct machine_serial *serial, const char *text)
+{
+	for (; *text; text++)
+		machine_serial_out(serial, *text);
+}
+
+/* The guest's "EXIT: STATUS=N" lines, for a power-off without a status. */
+static void test_serial_said(void **state)
+{
+	struct machine_serial serial = { .quiet = true };
+
+	(void)state;
+	assert_int_equal(machine_serial_said(&serial), -1);
+	/* Not a whole line yet, not at a line's start, not a number. */
+	serial_text(&serial, "EXIT: STATUS=0");
+	assert_int_equal(machine_serial_said(&serial), -1);
+	serial_text(&serial, "x\n  EXIT: STATUS=0\nEXIT: STATUS=\n");
+	serial_text(&serial, "EXIT: STATUS=1x\nEXIT: STATUS=-1\n");
+	serial_text(&serial, "EXIT: STATUS=256\nexit: status=0\n");
+	assert_int_equal(machine_serial_said(&serial), -1);
+	/* kvm-unit-tests' line, after a CR LF; the last one counts. */
+	serial_text(&serial, "SUMMARY: 3 tests\r\n\nEXIT: STATUS=1\r\n");
+	assert_int_equal(machine_serial_said(&serial), 1);
+	serial_text(&serial, "EXIT: STATUS=0\n");
+	assert_int_equal(machine_serial_said(&serial), 0);
+	serial_text(&serial, "EXIT: STATUS=255\n");
+	assert_int_equal(machine_serial_said(&serial), 255);
+	/* A long line that begins like one is not one. */
+	serial_text(&serial, "EXIT: STATUS=0000000000000000000000003\n");
+	assert_int_equal(machine_serial_said(&serial), 255);
+	serial_text(&serial, "EXIT: STATUS=007\n");
+	assert_int_equal(machine_serial_said(&serial), 7);
+}
+
 static void test_run_vcpus(void **state)
 {
 	struct fake_machine m;
@@ -338,6 +372,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_serial_out),
+		cmocka_unit_test(test_serial_said),
 		cmocka_unit_test(test_run_vcpus),
 		cmocka_unit_test(test_bus_register),
 		cmocka_unit_test(test_exitdev_register),

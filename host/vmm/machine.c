@@ -32,12 +32,45 @@ int machine_fail(int status, const char *fmt, ...)
 	return status;
 }
 
+/* A whole line in s->line: an exit line's status is kept. */
+static void machine_serial_line(struct machine_serial *s)
+{
+	static const char prefix[] = "EXIT: STATUS=";
+	unsigned int len = s->line_len, i = sizeof(prefix) - 1, status = 0;
+
+	if (len && s->line[len - 1] == '\r')
+		len--;
+	if (len <= i || len > MACHINE_EXIT_LINE_MAX ||
+	    memcmp(s->line, prefix, i))
+		return;
+	for (; i < len; i++) {
+		if (s->line[i] < '0' || s->line[i] > '9')
+			return;
+		status = status * 10 + (unsigned int)(s->line[i] - '0');
+	}
+	if (status <= 255)
+		__atomic_store_n(&s->said, (int)status + 1, __ATOMIC_RELEASE);
+}
+
+int machine_serial_said(const struct machine_serial *serial)
+{
+	return __atomic_load_n(&serial->said, __ATOMIC_ACQUIRE) - 1;
+}
+
 void machine_serial_out(void *serial, uint8_t byte)
 {
 	struct machine_serial *s = serial;
 
 	if (!s->first_byte_ns)
 		s->first_byte_ns = vm_now_ns();
+	if (byte == '\n') {
+		machine_serial_line(s);
+		s->line_len = 0;
+	} else if (s->line_len < MACHINE_EXIT_LINE_MAX) {
+		s->line[s->line_len++] = byte;
+	} else {
+		s->line_len = MACHINE_EXIT_LINE_MAX + 1;
+	}
 	if (!s->quiet) {
 		putchar(byte);
 		if (byte == '\n')

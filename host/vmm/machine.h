@@ -60,15 +60,30 @@ extern const struct machine_options arm64_machine_options;
 /* Every machine's, in the order `hvcheck run --help` lists them. */
 extern const struct machine_options *const machine_all_options[MACHINE_NR];
 
+/* "EXIT: STATUS=" and up to 3 digits, a CR: an exit line fits. */
+#define MACHINE_EXIT_LINE_MAX 20
+
 /* Where the guest's serial output goes; see machine_serial_out(). */
 struct machine_serial {
 	bool quiet;		/* not to stdout */
 	FILE *file;		/* --serial FILE, or NULL */
 	uint64_t first_byte_ns; /* vm_now_ns() of the first byte, or 0 */
+	/* The line being sent, up to MACHINE_EXIT_LINE_MAX bytes of it. */
+	char line[MACHINE_EXIT_LINE_MAX];
+	unsigned int line_len; /* past MACHINE_EXIT_LINE_MAX: no exit line */
+	int said; /* the last exit line's status + 1; 0: none yet */
 };
 
-/* One byte the guest's UART sent; serial is a struct machine_serial. */
+/*
+ * One byte the guest's UART sent; serial is a struct machine_serial.
+ * A line "EXIT: STATUS=N" (N 0..255, the kvm-unit-tests convention the
+ * hvcheck guest follows) is the guest's word on its status, for a
+ * power-off that carries none.
+ */
 void machine_serial_out(void *serial, uint8_t byte);
+
+/* N of the guest's last "EXIT: STATUS=N" line, or -1; any thread. */
+int machine_serial_said(const struct machine_serial *serial);
 
 /* The guest image file; the caller unmaps it after the machine is done. */
 struct machine_image {

@@ -67,25 +67,36 @@ static void test_gpa_to_hva(void **state)
 
 static void test_system_events(void **state)
 {
-	char why[128];
+	char why[160];
 
 	(void)state;
-	/* A power-off is clean: the guest's status came before it. */
+	/* A power-off ends the run with what the guest's EXIT line said. */
 	strcpy(why, "stale");
-	assert_int_equal(board_system_event_status(KVM_SYSTEM_EVENT_SHUTDOWN,
+	assert_int_equal(board_system_event_status(KVM_SYSTEM_EVENT_SHUTDOWN, 0,
 						   why, sizeof(why)),
 			 HV_STATUS_PASS);
 	assert_string_equal(why, "");
-	assert_int_equal(board_system_event_status(KVM_SYSTEM_EVENT_RESET, why,
-						   sizeof(why)),
+	assert_int_equal(board_system_event_status(KVM_SYSTEM_EVENT_SHUTDOWN, 3,
+						   why, sizeof(why)),
+			 3);
+	assert_string_equal(why, "");
+	/* Nothing said: a failure, said so. */
+	assert_int_equal(board_system_event_status(KVM_SYSTEM_EVENT_SHUTDOWN,
+						   -1, why, sizeof(why)),
+			 HV_STATUS_FAIL);
+	assert_string_equal(
+		why,
+		"the guest powered off (PSCI SYSTEM_OFF) without a status: no write to the exit register, no 'EXIT: STATUS=N' line");
+	assert_int_equal(board_system_event_status(KVM_SYSTEM_EVENT_RESET, 0,
+						   why, sizeof(why)),
 			 HV_EXIT_TRIPLE_FAULT);
 	assert_string_equal(why,
 			    "the guest reset the machine (PSCI SYSTEM_RESET)");
-	assert_int_equal(board_system_event_status(KVM_SYSTEM_EVENT_CRASH, why,
-						   sizeof(why)),
+	assert_int_equal(board_system_event_status(KVM_SYSTEM_EVENT_CRASH, 0,
+						   why, sizeof(why)),
 			 HV_EXIT_TRIPLE_FAULT);
 	assert_non_null(strstr(why, "crash"));
-	assert_int_equal(board_system_event_status(KVM_SYSTEM_EVENT_SUSPEND,
+	assert_int_equal(board_system_event_status(KVM_SYSTEM_EVENT_SUSPEND, 0,
 						   why, sizeof(why)),
 			 HV_EXIT_UNHANDLED);
 	assert_string_equal(why,

@@ -377,11 +377,19 @@ static void test_board_gicv2(void **state)
 		.nr_cpus = 2,
 		.mpidr = mpidr,
 		.irqchip = VGIC_MODE_USER_GICV2,
+		.initrd_start = 0x7ff00000,
+		.initrd_end = 0x7ff81234,
 	};
 	const char *text;
 
 	(void)state;
 	text = board_text(&cfg);
+	/* An initrd: its range in /chosen, two cells each. */
+	assert_non_null(strstr(text,
+			       "    stdout-path = \"/pl011@9000000\";\n"
+			       "    linux,initrd-start = <0x0 0x7ff00000>;\n"
+			       "    linux,initrd-end = <0x0 0x7ff81234>;\n"
+			       "  }\n"));
 	assert_non_null(
 		strstr(text, "    reg = <0x0 0x40000000 0x0 0x80000000>;\n"));
 	assert_non_null(strstr(

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Unit tests of the arm64 machine's `hvcheck run` options: its irqchip. */
+/* Unit tests of the arm64 machine's `hvcheck run` options: irqchip, image format, initrd. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -88,6 +88,31 @@ static void test_irqchip_smp(void **state)
 	assert_int_equal(cmd.cfg.smp, 9);
 }
 
+static void test_image_format_initrd(void **state)
+{
+	(void)state;
+	/* By the file's magic, no initrd, unless told otherwise. */
+	assert_int_equal(PARSE("g.bin"), 0);
+	assert_int_equal(opts->format, ARM64_FORMAT_AUTO);
+	assert_null(opts->initrd);
+	assert_int_equal(PARSE("g.bin", "--image-format", "flat"), 0);
+	assert_int_equal(opts->format, ARM64_FORMAT_FLAT);
+	assert_int_equal(PARSE("--image-format=image", "Image"), 0);
+	assert_int_equal(opts->format, ARM64_FORMAT_IMAGE);
+	assert_int_equal(PARSE("g.elf", "--image-format=elf"), 0);
+	assert_int_equal(opts->format, ARM64_FORMAT_ELF);
+	assert_int_equal(PARSE("g.elf", "--image-format=flat",
+			       "--image-format=auto"),
+			 0);
+	assert_int_equal(opts->format, ARM64_FORMAT_AUTO);
+	refused(PARSE("g.elf", "--image-format=uImage"),
+		"--image-format: 'uImage' is not auto, elf, image or flat");
+	assert_int_equal(PARSE("Image", "--initrd", "initrd.cpio"), 0);
+	assert_string_equal(opts->initrd, "initrd.cpio");
+	refused(PARSE("Image", "--initrd="), "--initrd");
+	assert_null(strchr(err, '\n'));
+}
+
 static void test_x86_options_refused(void **state)
 {
 	(void)state;
@@ -125,6 +150,7 @@ int main(void)
 		cmocka_unit_test(test_irqchip),
 		cmocka_unit_test(test_irqchip_bad_arguments),
 		cmocka_unit_test(test_irqchip_smp),
+		cmocka_unit_test(test_image_format_initrd),
 		cmocka_unit_test(test_x86_options_refused),
 	};
 

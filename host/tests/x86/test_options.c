@@ -179,7 +179,7 @@ static void test_arch_options(void **state)
 	(void)state;
 	/* This is the x86_64 machine: arm64's --irqchip is refused. */
 	refused(PARSE("g.elf", "--irqchip=user-gicv2"),
-		"--irqchip is an arm64 option: x86_64 guests get KVM's in-kernel PIC, IOAPIC and LAPICs");
+		"--irqchip is an arm64 option: x86_64 guests are Multiboot2 images on KVM's in-kernel PIC, IOAPIC and LAPICs");
 	assert_ptr_equal(cmd.foreign_owner, &arm64_machine_options);
 	refused(PARSE("--irqchip", "kvm-gicv3", "g.elf"),
 		"--irqchip is an arm64 option");

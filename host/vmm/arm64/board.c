@@ -19,12 +19,17 @@ void *board_gpa_to_hva(const struct guest_mem *ram, uint64_t gpa, uint64_t len)
 	return vm_gpa_to_hva(ram, gpa - HV_ARM64_RAM_BASE, len);
 }
 
-int board_system_event_status(uint32_t type, char *why, size_t len)
+int board_system_event_status(uint32_t type, int said, char *why, size_t len)
 {
 	why[0] = '\0';
 	switch (type) {
 	case KVM_SYSTEM_EVENT_SHUTDOWN:
-		return HV_STATUS_PASS;
+		if (said >= 0)
+			return said;
+		snprintf(
+			why, len,
+			"the guest powered off (PSCI SYSTEM_OFF) without a status: no write to the exit register, no 'EXIT: STATUS=N' line");
+		return HV_STATUS_FAIL;
 	case KVM_SYSTEM_EVENT_RESET:
 		/* The arm64 counterpart of an x86 triple fault's reset. */
 		snprintf(why, len,

@@ -56,12 +56,15 @@ unsigned int board_irqchip_max_cpus(enum vgic_mode chip);
 void *board_gpa_to_hva(const struct guest_mem *ram, uint64_t gpa, uint64_t len);
 
 /*
- * The run's verdict for a KVM_EXIT_SYSTEM_EVENT of type: PSCI
- * SYSTEM_OFF is a clean power-off, 0 as under QEMU (the hvcheck guest
- * has ended the run through HV_ARM64_EXIT_BASE before, with its
- * status); a reset or crash is a failure.  Returns the process exit
- * status and, for anything but SYSTEM_OFF, says why in why[len].
+ * The run's verdict for a KVM_EXIT_SYSTEM_EVENT of type.  PSCI
+ * SYSTEM_OFF carries no status (KVM clears x1-x3), so a power-off ends
+ * the run with said, the status of the guest's last "EXIT: STATUS=N"
+ * console line (machine_serial_said()), or fails when said is -1: the
+ * guest said nothing (the hvcheck guest ends the run through
+ * HV_ARM64_EXIT_BASE before it powers off, so it never gets here).  A
+ * reset or crash is a failure.  Returns the process exit status and,
+ * for a failure, says why in why[len].
  */
-int board_system_event_status(uint32_t type, char *why, size_t len);
+int board_system_event_status(uint32_t type, int said, char *why, size_t len);
 
 #endif /* VMM_ARM64_BOARD_H */

@@ -169,6 +169,16 @@ static void dt_hostctl(struct fdt *fdt)
 	fdt_end_node(fdt);
 }
 
+/* Linux takes 1 or 2 cells for each; U-Boot and QEMU write 2. */
+static void dt_initrd(struct fdt *fdt, const struct board_dt_config *cfg)
+{
+	const uint32_t start[] = { cfg->initrd_start >> 32, cfg->initrd_start };
+	const uint32_t end[] = { cfg->initrd_end >> 32, cfg->initrd_end };
+
+	fdt_prop_cells(fdt, "linux,initrd-start", start, ARRAY_SIZE(start));
+	fdt_prop_cells(fdt, "linux,initrd-end", end, ARRAY_SIZE(end));
+}
+
 long board_dt_build(const struct board_dt_config *cfg, void *out, size_t max)
 {
 	char stdout_path[64];
@@ -190,6 +200,8 @@ long board_dt_build(const struct board_dt_config *cfg, void *out, size_t max)
 	fdt_begin_node(&fdt, "chosen");
 	fdt_prop_string(&fdt, "bootargs", cfg->bootargs);
 	fdt_prop_string(&fdt, "stdout-path", stdout_path);
+	if (cfg->initrd_end)
+		dt_initrd(&fdt, cfg);
 	fdt_end_node(&fdt);
 
 	dt_memory(&fdt, cfg);

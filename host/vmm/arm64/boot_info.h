@@ -16,12 +16,14 @@ struct board_dt_config {
 	const uint64_t *mpidr; /* nr_cpus MPIDR_EL1 affinities */
 	enum vgic_mode irqchip;
 	bool hostctl; /* describe the host-control page */
+	/* /chosen linux,initrd-start and -end; both 0: no initrd */
+	uint64_t initrd_start, initrd_end;
 };
 
 /*
  * Writes the tree into out[max]: the nodes the hvcheck guest (and a
  * Linux kernel) reads on QEMU virt: /memory, /chosen bootargs and
- * stdout-path, /psci (0.2, HVC), /cpus with enable-method psci, the
+ * stdout-path (and the initrd's range when there is one), /psci (0.2, HVC), /cpus with enable-method psci, the
  * armv8 timer, the GIC node of the irqchip, the PL011 and its clock,
  * and the host-control page when asked.  Returns the blob's size or
  * -errno (-ENOSPC when it does not fit, -EINVAL for no CPU).

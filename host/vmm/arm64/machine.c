@@ -4,12 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "array_size.h"
 #include "hvcheck_abi.h"
 #include "vmm/arm64/board.h"
 #include "vmm/arm64/boot_info.h"
+#include "vmm/arm64/image.h"
 #include "vmm/arm64/irqchip.h"
 #include "vmm/arm64/options.h"
 #include "vmm/arm64/vcpu.h"
@@ -17,7 +19,6 @@
 #include "vmm/devices/exitdev.h"
 #include "vmm/devices/hostctl.h"
 #include "vmm/devices/pl011.h"
-#include "vmm/elf.h"
 #include "vmm/machine.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
@@ -32,48 +33,41 @@ struct arm64_machine {
 	struct pl011 uart;
 	struct kvm_vcpu_init vcpu_init;
 	uint64_t *mpidr;
-	int vgic_fd;		    /* kvm-gicv3, kvm-gicv2 */
-	struct vgic_user vgic_user; /* user-gicv2 */
-	uint64_t entry;
+	int vgic_fd;		     /* kvm-gicv3, kvm-gicv2 */
+	struct vgic_user vgic_user;  /* user-gicv2 */
+	struct machine_image initrd; /* --initrd */
+	struct arm64_boot boot;	     /* where the image went */
 };
 
-/* The image into guest RAM, before KVM is touched. */
+/* The image (and initrd) into guest RAM, before KVM is touched. */
 static int arm64_load(struct arm64_machine *m)
 {
 	const struct machine_config *c = m->cfg;
-	const struct elf_keepout keepout[] = {
-		{ HV_ARM64_DTB_BASE, HV_ARM64_DTB_MAX, "the device tree" },
-	};
-	static const struct elf_keepout mmio = {
-		.base = HV_ARM64_GIC_BASE,
-		.size = HV_ARM64_MMIO_END - HV_ARM64_GIC_BASE,
-		.what = "the device window",
-	};
-	static const struct elf_target aarch64 = {
-		.name = "AArch64",
-		.machine = { EM_AARCH64 },
-		.ram_base = HV_ARM64_RAM_BASE,
-		.entry_align = 4,
-		.mmio = &mmio,
-		.check_version = true,
-	};
 	char err[MACHINE_ERR_SIZE];
-	const struct elf_loader ld = {
-		.target = &aarch64,
-		.image = m->image->data,
-		.size = m->image->size,
+	struct arm64_image_request req = {
+		.format = m->opts->format,
+		.image = { m->image->data, m->image->size },
 		.ram = &m->core.mem,
-		.keepout = keepout,
-		.nr_keepout = ARRAY_SIZE(keepout),
 		.err = err,
 		.errlen = sizeof(err),
 	};
 	int ret;
 
+	if (m->opts->initrd) {
+		m->initrd.path = m->opts->initrd;
+		ret = machine_image_map(&m->initrd);
+		if (ret)
+			return ret;
+		if (!m->initrd.size)
+			return machine_fail(HV_EXIT_BAD_IMAGE,
+					    "%s: empty initrd", m->initrd.path);
+		req.initrd =
+			(struct arm64_file){ m->initrd.data, m->initrd.size };
+	}
 	ret = machine_mem_alloc(&m->core.mem, c->mem_mib);
 	if (ret)
 		return ret;
-	ret = elf_load(&ld, NULL, &m->entry);
+	ret = arm64_image_load(&req, &m->boot);
 	if (ret)
 		return machine_fail(HV_EXIT_BAD_IMAGE, "%s: %s", c->guest, err);
 	return 0;
@@ -156,9 +150,25 @@ static void arm64_user_levels(struct vcpu *vcpu)
 				vcpu->run->s.regs.device_irq_level);
 }
 
+/* PSCI's system events end the run with what the guest said, if anything. */
+static void arm64_handle_exit(struct vcpu *vcpu)
+{
+	struct arm64_machine *m = vcpu->machine;
+
+	if (vcpu->run->exit_reason == KVM_EXIT_SYSTEM_EVENT)
+		arm64_vcpu_system_event(vcpu, machine_serial_said(m->serial));
+	else
+		arm64_vcpu_handle_exit(vcpu);
+}
+
+static const struct vcpu_arch_ops machine_ops = {
+	.handle_exit = arm64_handle_exit,
+	.dump_regs = arm64_vcpu_dump_regs,
+};
+
 static const struct vcpu_arch_ops machine_user_gicv2_ops = {
 	.after_run = arm64_user_levels,
-	.handle_exit = arm64_vcpu_handle_exit,
+	.handle_exit = arm64_handle_exit,
 	.dump_regs = arm64_vcpu_dump_regs,
 };
 
@@ -179,10 +189,8 @@ static int arm64_user_gicv2(struct arm64_machine *m)
 			HV_EXIT_VMM_ERROR,
 			"user-gicv2: cannot set the GICv2 model up: %s",
 			strerror(-ret));
-	for (unsigned int i = 0; i < m->core.nr_vcpus; i++) {
+	for (unsigned int i = 0; i < m->core.nr_vcpus; i++)
 		m->core.vcpus[i].ops = &machine_user_gicv2_ops;
-		m->core.vcpus[i].machine = m;
-	}
 	return 0;
 }
 
@@ -203,11 +211,12 @@ static int arm64_irqchip(struct arm64_machine *m)
 	return 0;
 }
 
-/* The device tree at the base of RAM, x0 of the boot vCPU. */
+/* The device tree where the image wants it, x0 of the boot vCPU. */
 static int arm64_device_tree(struct arm64_machine *m)
 {
-	uint64_t max = m->core.mem.size < HV_ARM64_DTB_MAX ? m->core.mem.size :
-							     HV_ARM64_DTB_MAX;
+	uint64_t room = HV_ARM64_RAM_BASE + m->core.mem.size - m->boot.dtb_base;
+	uint64_t max = room < m->boot.dtb_max ? room : m->boot.dtb_max;
+	void *dtb = board_gpa_to_hva(&m->core.mem, m->boot.dtb_base, max);
 	struct board_dt_config cfg = {
 		.ram_size = m->core.mem.size,
 		.bootargs = m->cfg->cmdline,
@@ -215,16 +224,23 @@ static int arm64_device_tree(struct arm64_machine *m)
 		.mpidr = m->mpidr,
 		.irqchip = m->opts->irqchip,
 		.hostctl = true,
+		.initrd_start = m->boot.initrd_start,
+		.initrd_end = m->boot.initrd_end,
 	};
 	long ret;
 
-	ret = board_dt_build(
-		&cfg, board_gpa_to_hva(&m->core.mem, HV_ARM64_DTB_BASE, max),
-		max);
+	ret = board_dt_build(&cfg, dtb, max);
+	/* The copy below a flat binary has less room. */
+	if (ret > 0 && m->boot.dtb_copy_max &&
+	    (uint64_t)ret > m->boot.dtb_copy_max)
+		ret = -ENOSPC;
 	if (ret < 0)
 		return machine_fail(HV_EXIT_VMM_ERROR,
 				    "cannot build the device tree: %s",
 				    strerror(-ret));
+	if (m->boot.dtb_copy_max)
+		memcpy(board_gpa_to_hva(&m->core.mem, HV_ARM64_DTB_BASE, ret),
+		       dtb, ret);
 	return 0;
 }
 
@@ -252,9 +268,10 @@ static int arm64_create(struct arm64_machine *m)
 		return machine_fail(HV_EXIT_VMM_ERROR, "out of memory");
 	for (unsigned int i = 0; i < smp; i++) {
 		ret = arm64_vcpu_create(&m->core.vcpus[i], vm, &m->core.bus, i,
-					&m->vcpu_init, i > 0);
+					&m->vcpu_init, i > 0, &machine_ops);
 		if (ret)
 			goto err_kvm;
+		m->core.vcpus[i].machine = m;
 		m->core.nr_vcpus++;
 		ret = arm64_vcpu_mpidr(&m->core.vcpus[i], &m->mpidr[i]);
 		if (ret)
@@ -267,8 +284,8 @@ static int arm64_create(struct arm64_machine *m)
 	ret = arm64_device_tree(m);
 	if (ret)
 		return ret;
-	ret = arm64_vcpu_set_entry(&m->core.vcpus[0], m->entry,
-				   HV_ARM64_DTB_BASE);
+	ret = arm64_vcpu_set_entry(&m->core.vcpus[0], m->boot.entry,
+				   m->boot.dtb_base);
 	if (ret)
 		goto err_kvm;
 	return 0;
@@ -280,6 +297,8 @@ err_kvm:
 
 static void arm64_teardown(struct arm64_machine *m)
 {
+	if (m->initrd.data)
+		munmap((void *)m->initrd.data, m->initrd.size);
 	free(m->mpidr);
 	if (m->vgic_fd >= 0)
 		close(m->vgic_fd);

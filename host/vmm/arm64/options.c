@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The arm64 machine's own `hvcheck run` options: its irqchip. */
+/* The arm64 machine's own `hvcheck run` options: irqchip, image format, initrd. */
+#include <stddef.h>
+#include <string.h>
+
 #include "array_size.h"
 #include "hvcheck_abi.h"
 #include "vmm/arm64/board.h"
@@ -18,6 +21,28 @@ static int arm64_set_irqchip(void *dst, const struct option_spec *spec,
 	return 0;
 }
 
+static int arm64_set_format(void *dst, const struct option_spec *spec,
+			    const char *value, char *err, size_t errlen)
+{
+	static const char *const names[] = {
+		[ARM64_FORMAT_AUTO] = "auto",
+		[ARM64_FORMAT_ELF] = "elf",
+		[ARM64_FORMAT_IMAGE] = "image",
+		[ARM64_FORMAT_FLAT] = "flat",
+	};
+	struct arm64_options *o = dst;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!strcmp(value, names[i])) {
+			o->format = i;
+			return 0;
+		}
+	}
+	return option_error(err, errlen,
+			    "%s: '%s' is not auto, elf, image or flat",
+			    spec->name, value);
+}
+
 static const struct option_spec arm64_specs[] = {
 	{ .name = "--irqchip",
 	  .arg = "CHIP",
@@ -25,6 +50,19 @@ static const struct option_spec arm64_specs[] = {
 		  "GICv3), kvm-gicv2, or user-gicv2 (the VMM's own\n"
 		  "GICv2, docs/gic.md)",
 	  .set = arm64_set_irqchip },
+	{ .name = "--image-format",
+	  .arg = "FMT",
+	  .help = "what GUEST is: auto (default: an ELF by its\n"
+		  "magic, a Linux arm64 Image by its \"ARM\\x64\"\n"
+		  "magic at 0x38, else a flat binary), elf, image\n"
+		  "or flat (docs/arm64-images.md)",
+	  .set = arm64_set_format },
+	{ .name = "--initrd",
+	  .arg = "FILE",
+	  .help = "an initrd at the top of RAM, named in the\n"
+		  "device tree's /chosen (linux,initrd-start/end)",
+	  .set = option_set_path,
+	  .offset = offsetof(struct arm64_options, initrd) },
 };
 
 /* KVM's in-kernel GICv3: QEMU virt's gic-version=3. */

@@ -55,16 +55,12 @@ int arm64_vm_create(struct vm *vm, const struct guest_mem *ram,
 	return ret;
 }
 
-static const struct vcpu_arch_ops arm64_vcpu_ops = {
-	.handle_exit = arm64_vcpu_handle_exit,
-	.dump_regs = arm64_vcpu_dump_regs,
-};
-
 int arm64_vcpu_create(struct vcpu *vcpu, struct vm *vm, struct bus *bus, int id,
-		      const struct kvm_vcpu_init *init, bool powered_off)
+		      const struct kvm_vcpu_init *init, bool powered_off,
+		      const struct vcpu_arch_ops *ops)
 {
 	struct kvm_vcpu_init vcpu_init = *init;
-	int ret = vcpu_open(vcpu, vm, bus, id, &arm64_vcpu_ops);
+	int ret = vcpu_open(vcpu, vm, bus, id, ops);
 
 	if (ret < 0)
 		return ret;
@@ -109,12 +105,11 @@ int arm64_vcpu_mpidr(struct vcpu *vcpu, uint64_t *mpidr)
 	return ret;
 }
 
-/* PSCI SYSTEM_OFF / SYSTEM_RESET, which KVM turns into this exit. */
-static void arm64_vcpu_system_event(struct vcpu *vcpu)
+void arm64_vcpu_system_event(struct vcpu *vcpu, int said)
 {
 	char why[160];
 	int status = board_system_event_status(vcpu->run->system_event.type,
-					       why, sizeof(why));
+					       said, why, sizeof(why));
 
 	if (why[0])
 		vm_stop(vcpu->vm, status, vcpu->id, "vCPU %d: %s", vcpu->id,
@@ -131,9 +126,6 @@ void arm64_vcpu_handle_exit(struct vcpu *vcpu)
 	switch (reason) {
 	case KVM_EXIT_MMIO:
 		vcpu_mmio_exit(vcpu);
-		break;
-	case KVM_EXIT_SYSTEM_EVENT:
-		arm64_vcpu_system_event(vcpu);
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
 		vm_stop(vcpu->vm, HV_EXIT_INTERNAL_ERROR, vcpu->id,

@@ -122,5 +122,5 @@ const struct machine_options x86_machine_options = {
 	.init = x86_options_init,
 	.check = x86_options_check,
 	.foreign_why =
-		"x86_64 guests get KVM's in-kernel PIC, IOAPIC and LAPICs",
+		"x86_64 guests are Multiboot2 images on KVM's in-kernel PIC, IOAPIC and LAPICs",
 };
