@@ -34,6 +34,15 @@ static void *option_field(void *dst, const struct option_spec *spec)
 	return (char *)dst + spec->offset;
 }
 
+int option_pick(const char *value, const char *const *names, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++) {
+		if (names[i] && !strcmp(value, names[i]))
+			return (int)i;
+	}
+	return -1;
+}
+
 int option_set_flag(void *dst, const struct option_spec *spec,
 		    const char *value, char *err, size_t errlen)
 {

@@ -40,6 +40,9 @@ const struct option_spec *option_find(const struct option_table *t,
 int option_error(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The index of value among names[0..nr), or -1: a choice's setter. */
+int option_pick(const char *value, const char *const *names, size_t nr);
+
 /* A flag: the bool at offset becomes true. */
 option_set_fn option_set_flag;
 /* A decimal number min..max into the unsigned int at offset. */

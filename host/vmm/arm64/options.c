@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The arm64 machine's own `hvcheck run` options: irqchip, image format, initrd. */
 #include <stddef.h>
-#include <string.h>
 
 #include "array_size.h"
 #include "hvcheck_abi.h"
@@ -31,16 +30,14 @@ static int arm64_set_format(void *dst, const struct option_spec *spec,
 		[ARM64_FORMAT_FLAT] = "flat",
 	};
 	struct arm64_options *o = dst;
+	int i = option_pick(value, names, ARRAY_SIZE(names));
 
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		if (!strcmp(value, names[i])) {
-			o->format = i;
-			return 0;
-		}
-	}
-	return option_error(err, errlen,
-			    "%s: '%s' is not auto, elf, image or flat",
-			    spec->name, value);
+	if (i < 0)
+		return option_error(err, errlen,
+				    "%s: '%s' is not auto, elf, image or flat",
+				    spec->name, value);
+	o->format = i;
+	return 0;
 }
 
 static const struct option_spec arm64_specs[] = {

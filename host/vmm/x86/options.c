@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The x86_64 machine's own `hvcheck run` options: its vPMU's. */
-#include <string.h>
 
 #include "array_size.h"
 #include "hvcheck_abi.h"
@@ -18,16 +17,15 @@ static int x86_set_pmu_mode(void *dst, const struct option_spec *spec,
 		[VPMU_MODE_OFF] = "off",
 	};
 	struct x86_options *o = dst;
+	int m = option_pick(value, modes, ARRAY_SIZE(modes));
 
-	for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
-		if (!strcmp(value, modes[m])) {
-			o->pmu = m;
-			return 0;
-		}
-	}
-	return option_error(err, errlen,
-			    "%s: '%s' is not auto, kvm, emulated or off",
-			    spec->name, value);
+	if (m < 0)
+		return option_error(
+			err, errlen,
+			"%s: '%s' is not auto, kvm, emulated or off",
+			spec->name, value);
+	o->pmu = m;
+	return 0;
 }
 
 static int x86_add_pmu_filter(void *dst, const struct option_spec *spec,
