@@ -65,6 +65,23 @@ static void test_gpa_to_hva(void **state)
 	assert_null(board_gpa_to_hva(&ram, UINT64_MAX, 2));
 }
 
+static void test_granules(void **state)
+{
+	(void)state;
+	/* QEMU's -cpu max: all three granules (TGran4 0, 16 1, 64 0). */
+	assert_true(board_has_granule(0x00100000, 4));
+	assert_true(board_has_granule(0x00100000, 16));
+	assert_true(board_has_granule(0x00100000, 64));
+	/* A CPU with 4K only: TGran64 0xf, TGran16 0. */
+	assert_true(board_has_granule(0x0f000000, 4));
+	assert_false(board_has_granule(0x0f000000, 16));
+	assert_false(board_has_granule(0x0f000000, 64));
+	/* TGran4 0xf: no 4K pages; 52-bit 4K (1) is 4K pages. */
+	assert_false(board_has_granule(0xf0000000, 4));
+	assert_true(board_has_granule(0x10000000, 4));
+	assert_false(board_has_granule(0, 8));
+}
+
 static void test_system_events(void **state)
 {
 	char why[160];
@@ -109,6 +126,7 @@ int main(void)
 		cmocka_unit_test(test_irqchip_names),
 		cmocka_unit_test(test_irqchip_limits),
 		cmocka_unit_test(test_gpa_to_hva),
+		cmocka_unit_test(test_granules),
 		cmocka_unit_test(test_system_events),
 	};
 

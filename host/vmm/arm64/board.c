@@ -19,6 +19,20 @@ void *board_gpa_to_hva(const struct guest_mem *ram, uint64_t gpa, uint64_t len)
 	return vm_gpa_to_hva(ram, gpa - HV_ARM64_RAM_BASE, len);
 }
 
+bool board_has_granule(uint64_t mmfr0, unsigned int page_kib)
+{
+	switch (page_kib) {
+	case 4: /* TGran4, bits 31:28: 0xf is none */
+		return ((mmfr0 >> 28) & 0xf) != 0xf;
+	case 16: /* TGran16, bits 23:20: 0 is none */
+		return ((mmfr0 >> 20) & 0xf) != 0;
+	case 64: /* TGran64, bits 27:24: 0xf is none */
+		return ((mmfr0 >> 24) & 0xf) != 0xf;
+	default:
+		return false;
+	}
+}
+
 int board_system_event_status(uint32_t type, int said, char *why, size_t len)
 {
 	why[0] = '\0';

@@ -3,6 +3,7 @@
 #ifndef VMM_ARM64_BOARD_H
 #define VMM_ARM64_BOARD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,6 +55,12 @@ unsigned int board_irqchip_max_cpus(enum vgic_mode chip);
  * lies outside RAM.
  */
 void *board_gpa_to_hva(const struct guest_mem *ram, uint64_t gpa, uint64_t len);
+
+/*
+ * Whether a vCPU whose ID_AA64MMFR0_EL1 is mmfr0 has the translation
+ * granule of page_kib (4, 16 or 64) KiB: TGran4, TGran16, TGran64.
+ */
+bool board_has_granule(uint64_t mmfr0, unsigned int page_kib);
 
 /*
  * The run's verdict for a KVM_EXIT_SYSTEM_EVENT of type.  PSCI

@@ -244,6 +244,28 @@ static int arm64_device_tree(struct arm64_machine *m)
 	return 0;
 }
 
+/* An Image of a page size the vCPU lacks would hang before its first line. */
+static int arm64_check_granule(struct arm64_machine *m)
+{
+	unsigned int kib = m->boot.page_kib;
+	uint64_t mmfr0;
+	int ret;
+
+	if (!kib)
+		return 0;
+	ret = arm64_vcpu_get_reg(&m->core.vcpus[0],
+				 ARM64_SYS_REG(3, 0, 0, 7, 0), &mmfr0);
+	if (ret)
+		return machine_fail(HV_EXIT_VMM_ERROR, "%s: %s",
+				    m->core.vm.failed, strerror(-ret));
+	if (!board_has_granule(mmfr0, kib))
+		return machine_fail(
+			HV_EXIT_BAD_IMAGE,
+			"%s: the Image is built for %u KiB pages, which this vCPU does not have (ID_AA64MMFR0_EL1 0x%llx)",
+			m->cfg->guest, kib, (unsigned long long)mmfr0);
+	return 0;
+}
+
 static int arm64_create(struct arm64_machine *m)
 {
 	unsigned int smp = m->cfg->smp;
@@ -277,6 +299,9 @@ static int arm64_create(struct arm64_machine *m)
 		if (ret)
 			goto err_kvm;
 	}
+	ret = arm64_check_granule(m);
+	if (ret)
+		return ret;
 	/* The vGIC wants every vCPU to exist before its INIT. */
 	ret = arm64_irqchip(m);
 	if (ret)
