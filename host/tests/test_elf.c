@@ -30,7 +30,7 @@ static const struct elf_keepout arm64_mmio = {
 	.what = "the device window",
 };
 
-/* The arm64 machine's target, as host/vmm/arm64/machine.c has it. */
+/* The arm64 machine's target, as host/vmm/arm64/image.c has it. */
 static const struct elf_target arm64 = {
 	.name = "AArch64",
 	.machine = { EM_AARCH64 },
