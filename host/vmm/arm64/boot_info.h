@@ -16,6 +16,7 @@ struct board_dt_config {
 	const uint64_t *mpidr; /* nr_cpus MPIDR_EL1 affinities */
 	enum vgic_mode irqchip;
 	bool hostctl; /* describe the host-control page */
+	bool pmu;     /* describe the PMUv3 (arm,armv8-pmuv3, PPI 7) */
 };
 
 /*
@@ -23,7 +24,7 @@ struct board_dt_config {
  * Linux kernel) reads on QEMU virt: /memory, /chosen bootargs and
  * stdout-path, /psci (0.2, HVC), /cpus with enable-method psci, the
  * armv8 timer, the GIC node of the irqchip, the PL011 and its clock,
- * and the host-control page when asked.  Returns the blob's size or
+ * the PMU and the host-control page when asked.  Returns the blob's size or
  * -errno (-ENOSPC when it does not fit, -EINVAL for no CPU).
  */
 long board_dt_build(const struct board_dt_config *cfg, void *out, size_t max);

@@ -121,6 +121,6 @@ const struct machine_options x86_machine_options = {
 	.size = sizeof(struct x86_options),
 	.init = x86_options_init,
 	.check = x86_options_check,
-	.foreign_why =
-		"x86_64 guests get KVM's in-kernel PIC, IOAPIC and LAPICs",
+	.foreign_why = "x86_64 guests get KVM's in-kernel PIC, IOAPIC and "
+		       "LAPICs, and an x86 PMU",
 };
