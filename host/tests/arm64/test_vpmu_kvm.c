@@ -203,6 +203,19 @@ static void probe_on(const char *const *policies, unsigned int nr)
 	fake_ioctl_reset();
 }
 
+/* KVM's PMCR_EL0: IMP 0x41, N 6, LC set. */
+static int kvm_pmcr(int fd, unsigned long request, void *arg, void *ctx)
+{
+	const struct kvm_one_reg *r = arg;
+
+	(void)ctx;
+	(void)request;
+	assert_int_equal(fd, VCPU_FD);
+	assert_int_equal(r->id, REG_SYSREG | 0xdce0);
+	*(uint64_t *)(uintptr_t)r->addr = 0x41003040;
+	return 0;
+}
+
 /*
  * KVM's order: SET_PMU (VM-wide, first vCPU), the restored registers,
  * the filter (VM-wide, first vCPU); after the vGIC's INIT, IRQ then INIT.
@@ -221,6 +234,7 @@ static void test_config_order(void **state)
 			 0);
 	probe_on(policies, 2);
 	expect(KVM_HAS_DEVICE_ATTR, ENXIO); /* no SET_PMU: before 5.18 */
+	fake_ioctl_expect_fn(KVM_GET_ONE_REG, kvm_pmcr, NULL);
 	for (int i = 0; i < 3; i++)
 		expect(KVM_SET_ONE_REG, 0);
 	expect(KVM_SET_DEVICE_ATTR, 0);
@@ -229,6 +243,7 @@ static void test_config_order(void **state)
 						sizeof(err)),
 			 0);
 	/* A second vCPU: its registers only. */
+	fake_ioctl_expect_fn(KVM_GET_ONE_REG, kvm_pmcr, NULL);
 	for (int i = 0; i < 3; i++)
 		expect(KVM_SET_ONE_REG, 0);
 	assert_int_equal(arm64_vpmu_vcpu_config(&vpmu, &vm, VCPU_FD, false, err,
@@ -236,8 +251,9 @@ static void test_config_order(void **state)
 			 0);
 	fake_ioctl_verify();
 	assert_int_equal(seen.calls[0].attr, ATTR_SET_PMU);
-	assert_int_equal(seen.calls[1].attr, REG_SYSREG | 0xdce0); /* PMCR */
-	assert_int_equal(seen.calls[1].value, 0x41);
+	/* PMCR: the spec's control bits, KVM's N (6) and IMP. */
+	assert_int_equal(seen.calls[1].attr, REG_SYSREG | 0xdce0);
+	assert_int_equal(seen.calls[1].value, 0x41003041);
 	assert_int_equal(seen.calls[2].attr, REG_SYSREG | 0xdf60); /* TYPER0 */
 	assert_int_equal(seen.calls[2].value, 0x11);
 	assert_int_equal(seen.calls[3].attr,
@@ -326,12 +342,21 @@ static void test_restore_refused(void **state)
 	opts.pmu_restore[0] = (struct arm64_pmu_reg){ 0xdce0, 0x1 };
 	probe_on(NULL, 0);
 	expect(KVM_HAS_DEVICE_ATTR, ENXIO);
+	fake_ioctl_expect_fn(KVM_GET_ONE_REG, kvm_pmcr, NULL);
 	expect(KVM_SET_ONE_REG, EINVAL);
 	assert_int_equal(arm64_vpmu_vcpu_config(&vpmu, &vm, VCPU_FD, true, err,
 						sizeof(err)),
 			 -EINVAL);
-	assert_err(
-		"--pmu-restore: KVM refuses register 0 (sysreg 0xdce0) = 0x1: ");
+	assert_err("--pmu-restore: KVM refuses register 0 (sysreg 0xdce0) = "
+		   "0x41003001: ");
+	/* KVM's PMCR unreadable: said the same way. */
+	expect(KVM_HAS_DEVICE_ATTR, ENXIO);
+	fake_ioctl_expect_fail(KVM_GET_ONE_REG, EIO);
+	assert_int_equal(arm64_vpmu_vcpu_config(&vpmu, &vm, VCPU_FD, true, err,
+						sizeof(err)),
+			 -EIO);
+	assert_err("--pmu-restore: KVM refuses register 0 (sysreg 0xdce0) = "
+		   "0x1: ");
 	fake_ioctl_verify();
 }
 

@@ -43,8 +43,9 @@ _Static_assert(sizeof(struct arm64_options) <= MACHINE_OPTIONS_MAX,
  * Parses a --pmu-restore SPEC (docs/arm64.md): REG=VALUE words separated
  * by ',' or ';', REG one of pmcr, pmcntenset, pmintenset, pmovsset,
  * pmuserenr, pmselr, pmccntr, pmccfiltr, pmevtyperN, pmevcntrN (N 0..30),
- * case-insensitive; in the order given, at most max of them.  0, or
- * -EINVAL with a one-line reason in err[errlen].
+ * case-insensitive; in the order given, at most max of them (pmcr
+ * gives the control bits 7:0 only: the VMM keeps KVM's N and ID
+ * fields).  0, or -EINVAL with a one-line reason in err[errlen].
  */
 int arm64_pmu_restore_parse(const char *spec, struct arm64_pmu_reg *regs,
 			    unsigned int max, unsigned int *nr, char *err,

@@ -23,6 +23,8 @@
 #define REG_ARM64      0x6000000000000000ULL
 #define REG_SIZE_U64   0x0030000000000000ULL
 #define REG_SYSREG     (0x0013ULL << 16)
+#define PMCR_SYSREG    0xdce0 /* 3, 3, 9, 12, 0 */
+#define PMCR_CONTROL   0xffULL
 
 /* struct kvm_pmu_event_filter */
 struct vpmu_kvm_filter {
@@ -162,6 +164,24 @@ static int vpmu_set_pmu(struct arm64_vpmu *p, struct vm *vm, int fd, char *err,
 	return 0;
 }
 
+/*
+ * PMCR_EL0's control bits 7:0 from the spec; N and the ID fields stay
+ * KVM's (a VMM restores what it saved from the same KVM).
+ */
+static int vpmu_restore_pmcr(struct vm *vm, int fd, uint64_t *value)
+{
+	uint64_t kvm = 0;
+	struct kvm_one_reg reg = {
+		.id = REG_ARM64 | REG_SIZE_U64 | REG_SYSREG | PMCR_SYSREG,
+		.addr = (uintptr_t)&kvm,
+	};
+	int ret = vm_ioctl(vm, fd, KVM_GET_ONE_REG, &reg, "KVM_GET_ONE_REG");
+
+	if (!ret)
+		*value = (kvm & ~PMCR_CONTROL) | (*value & PMCR_CONTROL);
+	return ret;
+}
+
 static int vpmu_restore(struct arm64_vpmu *p, struct vm *vm, int fd, char *err,
 			size_t errlen)
 {
@@ -172,9 +192,13 @@ static int vpmu_restore(struct arm64_vpmu *p, struct vm *vm, int fd, char *err,
 			.id = REG_ARM64 | REG_SIZE_U64 | REG_SYSREG | r->sysreg,
 			.addr = (uintptr_t)&value,
 		};
-		int ret = vm_ioctl(vm, fd, KVM_SET_ONE_REG, &reg,
-				   "KVM_SET_ONE_REG");
+		int ret = 0;
 
+		if (r->sysreg == PMCR_SYSREG)
+			ret = vpmu_restore_pmcr(vm, fd, &value);
+		if (!ret)
+			ret = vm_ioctl(vm, fd, KVM_SET_ONE_REG, &reg,
+				       "KVM_SET_ONE_REG");
 		if (ret < 0) {
 			snprintf(
 				err, errlen,

@@ -85,10 +85,14 @@ static void check_cycle_irq(void)
 		report_skip("PMCR.LC is RES1: the cycle counter overflows only "
 			    "at 2^64");
 	} else {
-		report(pmu_irq_wait(1) && pmu_irqs.ovs == PMU_CYCLE_BIT,
-		       "the cycle counter's 32-bit overflow interrupts, PMOVS "
-		       "bit 31 (%u, 0x%lx)",
-		       pmu_irqs.count, pmu_irqs.ovs);
+		bool kvm = host_is_kvm();
+
+		report_xfail(kvm,
+			     pmu_irq_wait(1) && pmu_irqs.ovs == PMU_CYCLE_BIT,
+			     "the cycle counter's 32-bit overflow interrupts, "
+			     "PMOVS bit 31 (%u, 0x%lx)%s",
+			     pmu_irqs.count, pmu_irqs.ovs,
+			     kvm ? KVM_LC_DEVIATION : "");
 	}
 	write_sysreg(~0ULL, pmintenclr_el1);
 	write_sysreg(0, pmcr_el0);
@@ -98,7 +102,7 @@ static void check_cycle_irq(void)
 /* With CHAIN on counter 1 only counter 0's overflow interrupts. */
 static void check_chain_irq(void)
 {
-	if (!need_event(PMU_EV_CHAIN, "the chained overflow interrupt"))
+	if (!chain_implemented("the chained overflow interrupt"))
 		return;
 	pmu_counter_setup(0, PMU_EV_SW_INCR, PRE_OVERFLOW_32);
 	pmu_counter_setup(1, PMU_EV_CHAIN, 0);

@@ -42,6 +42,18 @@ bool need_event(unsigned int event, const char *what)
 	return false;
 }
 
+bool chain_implemented(const char *what)
+{
+	if (pmu_event_offered(PMU_EV_CHAIN))
+		return true;
+	if (!host_is_kvm())
+		return need_event(PMU_EV_CHAIN, what);
+	report_xfail(true, false,
+		     "PMCEID0 advertises CHAIN (0x1e): KVM implements CHAIN "
+		     "but advertises it only from Linux 6.3");
+	return true;
+}
+
 bool need_counters(unsigned int n, const char *what)
 {
 	if (pmu_nr_counters() >= n)
