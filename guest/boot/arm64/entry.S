@@ -99,6 +99,7 @@ boot_stack_top:
  */
 	.section .data.page_tables, "aw"
 	.balign 4096
+	.global l1_table
 l1_table:
 	.quad	l2_mmio + PTE_TABLE
 	.set	addr, HV_ARM64_RAM_BASE
