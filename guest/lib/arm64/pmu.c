@@ -9,6 +9,7 @@
 #define DT_IRQ_TYPE_PPI	  1
 
 static unsigned int dt_intid;
+u32 boot_entry_el; /* written by entry.S after the BSS is cleared */
 
 void pmu_init(const void *dtb)
 {
@@ -84,9 +85,10 @@ bool pmu_has_64bit_counters(void)
 	X(1)                                                                \
 	X(2)                                                                \
 	X(3)                                                                \
-	X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)   \
-		X(16) X(17) X(18) X(19) X(20) X(21) X(22) X(23) X(24) X(25) \
-			X(26) X(27) X(28) X(29) X(30)
+	X(4)                                                                \
+	X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16)  \
+		X(17) X(18) X(19) X(20) X(21) X(22) X(23) X(24) X(25) X(26) \
+			X(27) X(28) X(29) X(30)
 
 u64 pmu_evcntr_read(unsigned int n)
 {

@@ -57,6 +57,9 @@
 /* The INTID of the overflow interrupt when the device tree has no PMU node. */
 #define PMU_INTID_DEFAULT 23
 
+/* The exception level the boot CPU was entered at (entry.S), 1 or 2. */
+extern u32 boot_entry_el;
+
 /* Reads the device tree's "arm,armv8-pmuv3" node; boot CPU, at boot. */
 void pmu_init(const void *dtb);
 /* Its overflow PPI's INTID, or 0 when the tree describes no PMU. */
