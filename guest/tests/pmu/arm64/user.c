@@ -136,8 +136,9 @@ static void check_cycle_filters(void)
 
 	report(el0 > 0, "P: CPU_CYCLES of an EL0 loop count (%lu)", el0);
 	report(none == 0, "P and U: nothing counts (%lu)", none);
-	report(el1 < el0, "U: the EL0 loop's cycles are left out (%lu, EL0 "
-			  "alone %lu)",
+	report(el1 < el0,
+	       "U: the EL0 loop's cycles are left out (%lu, EL0 "
+	       "alone %lu)",
 	       el1, el0);
 }
 
