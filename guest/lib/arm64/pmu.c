@@ -80,16 +80,12 @@ bool pmu_has_64bit_counters(void)
 }
 
 /* One case per counter number: the register names carry it. */
-#define PMU_CASES(X)                                                        \
-	X(0)                                                                \
-	X(1)                                                                \
-	X(2)                                                                \
-	X(3)                                                                \
-	X(4)                                                                \
-	X(5)                                                                \
-	X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) \
-		X(18) X(19) X(20) X(21) X(22) X(23) X(24) X(25) X(26) X(27) \
-			X(28) X(29) X(30)
+/* clang-format off */
+#define PMU_CASES(X)                                                    \
+	X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)   \
+	X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21)     \
+	X(22) X(23) X(24) X(25) X(26) X(27) X(28) X(29) X(30)
+/* clang-format on */
 
 u64 pmu_evcntr_read(unsigned int n)
 {
