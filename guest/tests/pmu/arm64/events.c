@@ -96,6 +96,26 @@ static void check_basic(void)
 	write_sysreg(~0ULL, pmovsclr_el0);
 }
 
+/* kvm-unit-tests pmu-mem-access: MEM_ACCESS on two counters, both wrap. */
+static void check_mem_access(void)
+{
+	if (!need_event(PMU_EV_MEM_ACCESS, "MEM_ACCESS on two counters") ||
+	    !need_counters(2, "MEM_ACCESS on two counters"))
+		return;
+	pmu_counter_setup(0, PMU_EV_MEM_ACCESS, PRE_OVERFLOW_32);
+	pmu_counter_setup(1, PMU_EV_MEM_ACCESS, PRE_OVERFLOW_32);
+	write_sysreg(PMCR_E, pmcr_el0);
+	isb();
+	workload();
+	write_sysreg(0, pmcr_el0);
+	isb();
+	report(read_sysreg(pmovsclr_el0) == 0x3,
+	       "MEM_ACCESS on counters 0 and 1 from 0xfffffff0: both "
+	       "overflow (PMOVS 0x%lx)",
+	       read_sysreg(pmovsclr_el0));
+	write_sysreg(~0ULL, pmovsclr_el0);
+}
+
 static void test_events(void)
 {
 	if (!pmu_test_begin())
@@ -107,6 +127,8 @@ static void test_events(void)
 	pmu_reset();
 	if (need_event(PMU_EV_CPU_CYCLES, "CPU_CYCLES"))
 		check_basic();
+	pmu_reset();
+	check_mem_access();
 	pmu_test_end();
 }
 DEFINE_TEST(test_events, "pmu.events");
