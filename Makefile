@@ -49,7 +49,7 @@ HOST_ARM64_SRCS := $(filter-out $(HOST_MACHINE_OPTIONS_SRCS), \
 # The arm64 machine is only in the arm64 VMM; these of its parts need no
 # arm64 uAPI header, so their unit tests run on any host.
 HOST_ARM64_PORTABLE_SRCS := $(addprefix host/vmm/arm64/, boot_info.c \
-	fdt.c image.c irqchip.c)
+	fdt.c image.c irqchip.c vpmu_kvm.c)
 HOST_ARM64_PORTABLE_OBJS := $(HOST_ARM64_PORTABLE_SRCS:%.c=$(B)/%.o)
 
 ifeq ($(ARCH),x86_64)

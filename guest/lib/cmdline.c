@@ -2,6 +2,7 @@
 /* Command-line parsing into key=value pairs. */
 #include "boot_info.h"
 #include "cmdline.h"
+#include "printf.h"
 #include "report.h"
 #include "string.h"
 
@@ -83,4 +84,57 @@ u64 cmdline_get_u64(const char *key, u64 def)
 		return def;
 	}
 	return value;
+}
+
+static const char *item_name(const char *const *names, size_t stride,
+			     unsigned int i)
+{
+	return *(const char *const *)((const char *)names + i * stride);
+}
+
+/* "a, b, c or none" for the FAIL line. */
+static void list_names(char *buf, size_t size, const char *const *names,
+		       unsigned int n, size_t stride)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < n && len < size; i++)
+		len += snprintf(buf + len, size - len, "%s, ",
+				item_name(names, stride, i));
+	if (len < size)
+		snprintf(buf + len, size - len, "or none");
+}
+
+bool cmdline_get_names(const char *key, const char *const *names,
+		       unsigned int n, size_t stride, u32 *set)
+{
+	const char *list = cmdline_get_str(key, "");
+	char all[256];
+
+	*set = 0;
+	if (!strcmp(list, "none"))
+		return true;
+	for (const char *p = list; *p;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		unsigned int i;
+
+		for (i = 0; i < n; i++)
+			if (strlen(item_name(names, stride, i)) == len &&
+			    !strncmp(item_name(names, stride, i), p, len))
+				break;
+		if (i == n) {
+			list_names(all, sizeof(all), names, n, stride);
+			report(false, "%s=%s: '%.*s' is not %s", key, list,
+			       (int)len, p, all);
+			return false;
+		}
+		*set |= BIT(i);
+		p += len + (comma ? 1 : 0);
+	}
+	if (*set)
+		return true;
+	report(false, "%s is empty: name the items or say none", key);
+	return false;
 }

@@ -17,4 +17,13 @@ const char *cmdline_get_str(const char *key, const char *def);
  */
 u64 cmdline_get_u64(const char *key, u64 def);
 
+/*
+ * key=NAME,NAME,... (or none) as a set: bit i for the name of item i of
+ * n (at most 32) items whose names are const char * fields stride bytes
+ * apart from *names.  False, with a FAIL line naming the word or the
+ * empty list (the manifest is wrong), when a word is no item's name.
+ */
+bool cmdline_get_names(const char *key, const char *const *names,
+		       unsigned int n, size_t stride, u32 *set);
+
 #endif /* GUEST_CMDLINE_H */

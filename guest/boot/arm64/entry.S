@@ -12,6 +12,7 @@ _start:
 	/* A Linux-style loader passes the DTB in x0; QEMU's ELF boot may not. */
 	mov	x19, x0
 	msr	daifset, #0xf
+	mrs	x20, CurrentEL
 
 	bl	drop_to_el1
 	bl	cpu_setup
@@ -23,7 +24,10 @@ _start:
 	b.hs	2f
 	stp	xzr, xzr, [x1], #16
 	b	1b
-2:	mov	x0, x19
+2:	ldr	x1, =boot_entry_el
+	lsr	x20, x20, #2
+	str	w20, [x1]
+	mov	x0, x19
 	bl	boot_main
 3:	wfi
 	b	3b
@@ -99,6 +103,7 @@ boot_stack_top:
  */
 	.section .data.page_tables, "aw"
 	.balign 4096
+	.global l1_table
 l1_table:
 	.quad	l2_mmio + PTE_TABLE
 	.set	addr, HV_ARM64_RAM_BASE

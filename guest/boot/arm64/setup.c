@@ -7,6 +7,7 @@
 #include "gic.h"
 #include "hvcheck_abi.h"
 #include "percpu.h"
+#include "pmu.h"
 #include "printf.h"
 #include "psci.h"
 #include "report.h"
@@ -138,6 +139,7 @@ __noreturn void boot_main(u64 x0)
 	if (psci_set_conduit(fdt_get_string(dtb, "/psci", "method")))
 		boot_fail("device tree", "/psci method is neither hvc nor smc");
 	timer_init(dtb);
+	pmu_init(dtb);
 	/* Without a GIC only the gic tests fail: they say why. */
 	if (gic_init(dtb))
 		printf("no GIC driver: %s\n", gic_unavailable());

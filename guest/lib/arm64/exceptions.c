@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Exception dispatch: fixups, and fatal reports for everything else. */
 #include "arch.h"
+#include "el0.h"
 #include "exceptions.h"
 #include "gic.h"
 #include "printf.h"
@@ -105,6 +106,9 @@ static __noreturn void fatal_trap(struct ex_regs *regs)
 
 void exception_dispatch(struct ex_regs *regs)
 {
+	/* First: the instruction after an SVC may be another's fixup. */
+	if (el0_svc_return(regs))
+		return;
 	if (regs->vector % 4 == EX_SYNC && apply_fixup(regs))
 		return;
 	if (regs->vector % 4 == EX_IRQ && gic_handle_irq())

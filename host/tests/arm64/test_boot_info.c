@@ -402,7 +402,36 @@ static void test_board_gicv2(void **state)
 			       "0x8010000 0x0 0x10000>;\n"));
 	assert_null(strstr(text, "gic-v3"));
 	assert_null(strstr(text, "hostctl"));
+	assert_null(strstr(text, "pmu"));
 	assert_non_null(strstr(text, "    bootargs = \"\";\n"));
+}
+
+/* The PMU node, QEMU virt's: PPI 7 (INTID 23), after the timer. */
+static void test_board_pmu(void **state)
+{
+	struct board_dt_config cfg = {
+		.ram_size = 64 << 20,
+		.bootargs = "",
+		.nr_cpus = 2,
+		.mpidr = mpidr,
+		.irqchip = VGIC_MODE_KVM_GICV3,
+		.pmu = true,
+	};
+	static const char pmu_node[] = "  }\n"
+				       "  pmu {\n"
+				       "    compatible = \"arm,armv8-pmuv3\";\n"
+				       "    interrupts = <0x1 0x7 0x%x>;\n"
+				       "  }\n"
+				       "  intc@8000000 {\n";
+	char want[256];
+
+	(void)state;
+	snprintf(want, sizeof(want), pmu_node, 0x4);
+	assert_non_null(strstr(board_text(&cfg), want));
+	/* The GICv2 binding names the CPUs the PPI reaches. */
+	cfg.irqchip = VGIC_MODE_KVM_GICV2;
+	snprintf(want, sizeof(want), pmu_node, 0x304);
+	assert_non_null(strstr(board_text(&cfg), want));
 }
 
 static void test_board_cpu_affinity(void **state)
@@ -440,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_writer_finish_twice),
 		cmocka_unit_test(test_board_gicv3),
 		cmocka_unit_test(test_board_gicv2),
+		cmocka_unit_test(test_board_pmu),
 		cmocka_unit_test(test_board_cpu_affinity),
 	};
 

@@ -343,6 +343,15 @@ static void test_user_gicv2(void **state)
 	assert_int_equal(mmio_read(&bus, DIST + GICD_ISPENDR), 0);
 	/* A vCPU the model does not have is ignored. */
 	vgic_user_device_levels(&vu, 2, KVM_ARM_DEV_EL1_VTIMER);
+	/* The PMU's overflow line is PPI 23 of that vCPU alone. */
+	vgic_user_device_levels(&vu, 1, KVM_ARM_DEV_PMU);
+	assert_int_equal(mmio_read(&bus, DIST + GICD_ISPENDR), 1u << 23);
+	current_cpu = 0;
+	assert_int_equal(mmio_read(&bus, DIST + GICD_ISPENDR),
+			 1u << PTIMER_INTID);
+	current_cpu = 1;
+	vgic_user_device_levels(&vu, 1, 0);
+	assert_int_equal(mmio_read(&bus, DIST + GICD_ISPENDR), 0);
 
 	/* A host-driven SPI targeted at vCPU 0 raises its line. */
 	current_cpu = 0;

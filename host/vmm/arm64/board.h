@@ -45,6 +45,8 @@
 #define BOARD_TIMER_PPI_PHYS	 14
 #define BOARD_TIMER_PPI_VIRT	 11
 #define BOARD_TIMER_PPI_HYP	 10
+/* The PMU's overflow interrupt, as QEMU virt's (INTID 23). */
+#define BOARD_PMU_PPI		 7
 
 /* How many vCPUs the irqchip can serve. */
 unsigned int board_irqchip_max_cpus(enum vgic_mode chip);

@@ -101,6 +101,19 @@ static void dt_timer(struct fdt *fdt, const struct board_dt_config *cfg)
 	fdt_end_node(fdt);
 }
 
+/* The PMUv3 and its overflow PPI, as QEMU virt describes them. */
+static void dt_pmu(struct fdt *fdt, const struct board_dt_config *cfg)
+{
+	uint32_t irq[] = { DT_IRQ_TYPE_PPI, BOARD_PMU_PPI, DT_IRQ_LEVEL_HIGH };
+
+	if (vgic_mode_gic_version(cfg->irqchip) == 2)
+		irq[2] |= ((1u << cfg->nr_cpus) - 1) << DT_IRQ_PPI_CPU_SHIFT;
+	fdt_begin_node(fdt, "pmu");
+	fdt_prop_string(fdt, "compatible", "arm,armv8-pmuv3");
+	fdt_prop_cells(fdt, "interrupts", irq, 3);
+	fdt_end_node(fdt);
+}
+
 static void dt_gic(struct fdt *fdt, const struct board_dt_config *cfg)
 {
 	uint32_t reg[8];
@@ -208,6 +221,8 @@ long board_dt_build(const struct board_dt_config *cfg, void *out, size_t max)
 	dt_cpus(&fdt, cfg);
 	dt_psci(&fdt);
 	dt_timer(&fdt, cfg);
+	if (cfg->pmu)
+		dt_pmu(&fdt, cfg);
 	dt_gic(&fdt, cfg);
 	dt_uart(&fdt);
 	if (cfg->hostctl)

@@ -18,6 +18,7 @@ struct board_dt_config {
 	bool hostctl; /* describe the host-control page */
 	/* /chosen linux,initrd-start and -end; both 0: no initrd */
 	uint64_t initrd_start, initrd_end;
+	bool pmu; /* describe the PMUv3 (arm,armv8-pmuv3, PPI 7) */
 };
 
 /*
@@ -25,7 +26,7 @@ struct board_dt_config {
  * Linux kernel) reads on QEMU virt: /memory, /chosen bootargs and
  * stdout-path (and the initrd's range when there is one), /psci (0.2, HVC), /cpus with enable-method psci, the
  * armv8 timer, the GIC node of the irqchip, the PL011 and its clock,
- * and the host-control page when asked.  Returns the blob's size or
+ * the PMU and the host-control page when asked.  Returns the blob's size or
  * -errno (-ENOSPC when it does not fit, -EINVAL for no CPU).
  */
 long board_dt_build(const struct board_dt_config *cfg, void *out, size_t max);

@@ -177,13 +177,17 @@ int vgic_kvm_spi_pulse(struct vm *vm, unsigned int intid)
 	return ret ? ret : vgic_kvm_spi(vm, intid, false);
 }
 
-/* The timers of KVM_CAP_ARM_USER_IRQ and the PPIs the device tree gives. */
+/*
+ * The timers and the PMU of KVM_CAP_ARM_USER_IRQ, and the PPIs the
+ * device tree gives them.
+ */
 static const struct {
 	uint64_t level_bit;
 	unsigned int intid;
 } vgic_user_timers[] = {
 	{ KVM_ARM_DEV_EL1_VTIMER, BOARD_FIRST_PPI + BOARD_TIMER_PPI_VIRT },
 	{ KVM_ARM_DEV_EL1_PTIMER, BOARD_FIRST_PPI + BOARD_TIMER_PPI_PHYS },
+	{ KVM_ARM_DEV_PMU, BOARD_FIRST_PPI + BOARD_PMU_PPI },
 };
 
 static void vgic_user_set_irq(void *opaque, unsigned int cpu, bool level)

@@ -15,6 +15,7 @@
 #include "vmm/arm64/irqchip.h"
 #include "vmm/arm64/options.h"
 #include "vmm/arm64/vcpu.h"
+#include "vmm/arm64/vpmu_kvm.h"
 #include "vmm/bus.h"
 #include "vmm/devices/exitdev.h"
 #include "vmm/devices/hostctl.h"
@@ -37,6 +38,7 @@ struct arm64_machine {
 	struct vgic_user vgic_user;  /* user-gicv2 */
 	struct machine_image initrd; /* --initrd */
 	struct arm64_boot boot;	     /* where the image went */
+	struct arm64_vpmu vpmu;
 };
 
 /* The image (and initrd) into guest RAM, before KVM is touched. */
@@ -99,6 +101,16 @@ static int arm64_hostctl_spi(void *opaque, uint32_t intid,
 	return ret;
 }
 
+/* FILTER_SELECT: KVM's filter, set on the asking vCPU (-EBUSY after a run). */
+static int arm64_hostctl_filter(void *opaque, uint32_t index)
+{
+	struct arm64_machine *m = opaque;
+
+	return arm64_vpmu_filter_select(&m->vpmu, &m->core.vm,
+					m->core.vcpus[vcpu_current_id()].fd,
+					index);
+}
+
 static int arm64_devices(struct arm64_machine *m)
 {
 	int ret;
@@ -123,9 +135,14 @@ static int arm64_devices(struct arm64_machine *m)
 		return ret;
 	m->core.hostctl = (struct hostctl){
 		.spi = arm64_hostctl_spi,
+		.filter_select = m->vpmu.on ? arm64_hostctl_filter : NULL,
 		.opaque = m,
+		.filter_count = m->vpmu.nr_policies,
 	};
-	hostctl_init(&m->core.hostctl, HV_HOSTCTL_FILTER_NONE);
+	hostctl_init(&m->core.hostctl,
+		     m->vpmu.nr_policies && !m->vpmu.policies[0].none ?
+			     0 :
+			     HV_HOSTCTL_FILTER_NONE);
 	return machine_hostctl_register(&m->core.bus, BUS_MMIO,
 					HV_ARM64_HOSTCTL_BASE,
 					HV_ARM64_HOSTCTL_SIZE, &m->core.hostctl,
@@ -226,6 +243,7 @@ static int arm64_device_tree(struct arm64_machine *m)
 		.hostctl = true,
 		.initrd_start = m->boot.initrd_start,
 		.initrd_end = m->boot.initrd_end,
+		.pmu = m->vpmu.on,
 	};
 	long ret;
 
@@ -266,6 +284,40 @@ static int arm64_check_granule(struct arm64_machine *m)
 	return 0;
 }
 
+/* The vPMU's mode and policies, and PMU_V3 in every vCPU's features. */
+static int arm64_vpmu(struct arm64_machine *m)
+{
+	char err[MACHINE_ERR_SIZE];
+	int ret;
+
+	ret = arm64_vpmu_probe(&m->vpmu, &m->core.vm, m->opts, err,
+			       sizeof(err));
+	if (ret)
+		return machine_fail(ret == -ENODEV ? HV_EXIT_NO_KVM :
+				    ret == -EINVAL ? HV_EXIT_USAGE :
+						     HV_EXIT_VMM_ERROR,
+				    "%s", err);
+	arm64_vpmu_features(&m->vpmu, &m->vcpu_init.features[0]);
+	return 0;
+}
+
+/* vCPU i's PMU: configured before the vGIC's INIT, initialised after. */
+static int arm64_vpmu_vcpu(struct arm64_machine *m, unsigned int i,
+			   bool after_vgic)
+{
+	bool kernel_irqchip = m->opts->irqchip != VGIC_MODE_USER_GICV2;
+	char err[MACHINE_ERR_SIZE];
+	int fd = m->core.vcpus[i].fd, ret;
+
+	if (after_vgic)
+		ret = arm64_vpmu_vcpu_init(&m->vpmu, &m->core.vm, fd,
+					   kernel_irqchip, err, sizeof(err));
+	else
+		ret = arm64_vpmu_vcpu_config(&m->vpmu, &m->core.vm, fd, !i, err,
+					     sizeof(err));
+	return ret ? machine_fail(HV_EXIT_VMM_ERROR, "%s", err) : 0;
+}
+
 static int arm64_create(struct arm64_machine *m)
 {
 	unsigned int smp = m->cfg->smp;
@@ -278,6 +330,9 @@ static int arm64_create(struct arm64_machine *m)
 	ret = arm64_vm_create(vm, &m->core.mem, &m->vcpu_init);
 	if (ret)
 		goto err_kvm;
+	ret = arm64_vpmu(m);
+	if (ret)
+		return ret;
 	ret = arm64_devices(m);
 	if (ret)
 		return ret;
@@ -298,6 +353,9 @@ static int arm64_create(struct arm64_machine *m)
 		ret = arm64_vcpu_mpidr(&m->core.vcpus[i], &m->mpidr[i]);
 		if (ret)
 			goto err_kvm;
+		ret = arm64_vpmu_vcpu(m, i, false);
+		if (ret)
+			return ret;
 	}
 	ret = arm64_check_granule(m);
 	if (ret)
@@ -306,6 +364,11 @@ static int arm64_create(struct arm64_machine *m)
 	ret = arm64_irqchip(m);
 	if (ret)
 		return ret;
+	for (unsigned int i = 0; i < smp; i++) {
+		ret = arm64_vpmu_vcpu(m, i, true);
+		if (ret)
+			return ret;
+	}
 	ret = arm64_device_tree(m);
 	if (ret)
 		return ret;
@@ -325,6 +388,7 @@ static void arm64_teardown(struct arm64_machine *m)
 	if (m->initrd.data)
 		munmap((void *)m->initrd.data, m->initrd.size);
 	free(m->mpidr);
+	arm64_vpmu_free(&m->vpmu);
 	if (m->vgic_fd >= 0)
 		close(m->vgic_fd);
 	machine_release(&m->core);

@@ -119,6 +119,6 @@ const struct machine_options x86_machine_options = {
 	.size = sizeof(struct x86_options),
 	.init = x86_options_init,
 	.check = x86_options_check,
-	.foreign_why =
-		"x86_64 guests are Multiboot2 images on KVM's in-kernel PIC, IOAPIC and LAPICs",
+	.foreign_why = "x86_64 guests are Multiboot2 images on KVM's in-kernel "
+		       "PIC, IOAPIC and LAPICs, with an x86 PMU",
 };

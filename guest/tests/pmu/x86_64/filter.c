@@ -59,35 +59,8 @@ struct filter_change {
 
 static bool parse_items(const char *key, u32 *set)
 {
-	const char *list = cmdline_get_str(key, "");
-
-	*set = 0;
-	if (!strcmp(list, "none"))
-		return true;
-	for (const char *p = list; *p;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		unsigned int i;
-
-		for (i = 0; i < ARRAY_SIZE(items); i++)
-			if (strlen(items[i].name) == len &&
-			    !strncmp(items[i].name, p, len))
-				break;
-		if (i == ARRAY_SIZE(items)) {
-			report(false,
-			       "%s=%s: '%.*s' is not instructions, branches, "
-			       "cycles, ref-cycles, fixed0, fixed1, fixed2 or "
-			       "none",
-			       key, list, (int)len, p);
-			return false;
-		}
-		*set |= BIT(i);
-		p += len + (comma ? 1 : 0);
-	}
-	if (*set)
-		return true;
-	report(false, "%s is empty: name the items or say none", key);
-	return false;
+	return cmdline_get_names(key, &items[0].name, ARRAY_SIZE(items),
+				 sizeof(items[0]), set);
 }
 
 /* filter.select=N|none with filter.denied_after, or neither. */

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* pmu.cycles: the cycle counter and CPU_CYCLES: monotonic, gated, filtered. */
+#include "pmu_test.h"
+#include "report.h"
+#include "test.h"
+
+#define LOOPS 10000
+
+static void check_monotonic(void)
+{
+	u64 last, now;
+	bool up = true;
+
+	write_sysreg(PMU_CYCLE_BIT, pmcntenset_el0);
+	write_sysreg(PMCR_E | PMCR_LC, pmcr_el0);
+	isb();
+	last = read_sysreg(pmccntr_el0);
+	for (unsigned int i = 0; i < 100; i++) {
+		pmu_loop(100);
+		isb();
+		now = read_sysreg(pmccntr_el0);
+		up = up && now > last;
+		last = now;
+	}
+	report(up, "PMCCNTR increases at each of 100 reads (last %lu)", last);
+	write_sysreg(0, pmcr_el0);
+	isb();
+	last = read_sysreg(pmccntr_el0);
+	pmu_loop(LOOPS);
+	report(read_sysreg(pmccntr_el0) == last,
+	       "PMCR.E 0: PMCCNTR stops (%lu)", last);
+	write_sysreg(PMCR_E | PMCR_LC, pmcr_el0);
+	write_sysreg(PMU_CYCLE_BIT, pmcntenclr_el0);
+	isb();
+	last = read_sysreg(pmccntr_el0);
+	pmu_loop(LOOPS);
+	report(read_sysreg(pmccntr_el0) == last,
+	       "PMCNTENCLR bit 31: PMCCNTR stops (%lu)", last);
+}
+
+static void check_filters(void)
+{
+	u64 n;
+
+	n = count_loop(31, LOOPS);
+	report(n > 0, "PMCCNTR counts at EL1 with PMCCFILTR 0 (%lu)", n);
+	write_sysreg(PMEVTYPER_P, pmccfiltr_el0);
+	n = count_loop(31, LOOPS);
+	report(n == 0, "PMCCFILTR.P: no cycles at EL1 (%lu)", n);
+	write_sysreg(PMEVTYPER_U, pmccfiltr_el0);
+	n = count_loop(31, LOOPS);
+	report(n > 0, "PMCCFILTR.U alone: cycles at EL1 count (%lu)", n);
+	write_sysreg(0, pmccfiltr_el0);
+	pmu_evtyper_write(0, PMU_EV_CPU_CYCLES);
+	n = count_loop(0, LOOPS);
+	report(n > 0, "CPU_CYCLES on counter 0 counts at EL1 (%lu)", n);
+	pmu_evtyper_write(0, PMU_EV_CPU_CYCLES | PMEVTYPER_P);
+	n = count_loop(0, LOOPS);
+	report(n == 0, "PMEVTYPER.P: no CPU_CYCLES at EL1 (%lu)", n);
+	pmu_evtyper_write(0, PMU_EV_CPU_CYCLES | PMEVTYPER_U);
+	n = count_loop(0, LOOPS);
+	report(n > 0, "PMEVTYPER.U alone: CPU_CYCLES at EL1 count (%lu)", n);
+}
+
+/* PMCR.LC: the cycle counter overflows at 2^32 (LC 0) or 2^64 (LC 1). */
+static void check_lc(void)
+{
+	u64 pre = ALL_SET_32 - 0x100;
+
+	write_sysreg(~0ULL, pmovsclr_el0);
+	write_sysreg(PMCR_E | PMCR_LC, pmcr_el0);
+	write_sysreg(pre, pmccntr_el0);
+	write_sysreg(PMU_CYCLE_BIT, pmcntenset_el0);
+	isb();
+	pmu_loop(LOOPS);
+	write_sysreg(PMU_CYCLE_BIT, pmcntenclr_el0);
+	isb();
+	report(read_sysreg(pmccntr_el0) > ALL_SET_32 &&
+		       !read_sysreg(pmovsclr_el0),
+	       "PMCR.LC 1: PMCCNTR passes 2^32 with no overflow (0x%lx)",
+	       read_sysreg(pmccntr_el0));
+	write_sysreg(PMCR_E, pmcr_el0);
+	isb();
+	if (read_sysreg(pmcr_el0) & PMCR_LC) {
+		report_skip("PMCR.LC is RES1 here (no AArch32 EL0)");
+		return;
+	}
+	write_sysreg(pre, pmccntr_el0);
+	write_sysreg(PMU_CYCLE_BIT, pmcntenset_el0);
+	isb();
+	pmu_loop(LOOPS);
+	write_sysreg(PMU_CYCLE_BIT, pmcntenclr_el0);
+	isb();
+	report_xfail(host_is_kvm(), read_sysreg(pmovsclr_el0) == PMU_CYCLE_BIT,
+		     "PMCR.LC 0: PMCCNTR overflows at 2^32, PMOVS bit 31 "
+		     "(0x%lx, PMCCNTR 0x%lx)%s",
+		     read_sysreg(pmovsclr_el0), read_sysreg(pmccntr_el0),
+		     host_is_kvm() ? KVM_LC_DEVIATION : "");
+}
+
+static void test_cycles(void)
+{
+	if (!pmu_test_begin())
+		return;
+	check_monotonic();
+	write_sysreg(PMCR_E | PMCR_LC, pmcr_el0);
+	check_filters();
+	check_lc();
+	pmu_test_end();
+}
+DEFINE_TEST(test_cycles, "pmu.cycles");
