@@ -992,12 +992,12 @@ static void test_emulated_bad_version(void **state)
 	struct fixture *f = *state;
 
 	f->opts.pmu = VPMU_MODE_EMULATED;
-	f->opts.pmu_version = 3;
+	f->opts.pmu_version = 6;
 	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_none);
 	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
 	assert_string_equal(
 		err_text,
-		"hvcheck: run: --pmu-version 3: the emulated vPMU is version 0, 1 or 2\n");
+		"hvcheck: run: --pmu-version 6: the emulated vPMU is version 0 to 5\n");
 	assert_int_equal(fake_ioctl_nr_calls(), 0);
 	assert_false(f->vp.can_select);
 }
