@@ -35,8 +35,8 @@ static const struct {
 	unsigned int format;
 	bool baseline;
 } pebs_modes[] = {
-	{ "off", 0, false },	       { "fmt3", 3, false },
-	{ "fmt4", 4, false },	       { "fmt5", 5, false },
+	{ "off", 0, false },	      { "fmt3", 3, false },
+	{ "fmt4", 4, false },	      { "fmt5", 5, false },
 	{ "fmt4-baseline", 4, true }, { "baseline", 5, true },
 };
 
@@ -241,8 +241,8 @@ static void put64(uint8_t *buf, size_t off, uint64_t v)
  * Format 3: the architectural state, then the applicable counters, no
  * memory data (DLA, DSE, latency 0), the eventing IP, no TSX, the TSC.
  */
-static size_t record_fmt3(uint64_t applicable,
-			  const struct vpmu_pebs_state *st, uint8_t *buf)
+static size_t record_fmt3(uint64_t applicable, const struct vpmu_pebs_state *st,
+			  uint8_t *buf)
 {
 	size_t i;
 

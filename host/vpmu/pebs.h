@@ -31,16 +31,16 @@ struct vpmu_config;
 #define VPMU_CPUID_1_ECX_DTES64 (1u << 2)
 
 /* The adaptive bits: PERFEVTSELx bit 34, FIXED_CTR_CTRL bit 32 + 4i. */
-#define VPMU_EVTSEL_ADAPTIVE	 (1ULL << 34)
+#define VPMU_EVTSEL_ADAPTIVE   (1ULL << 34)
 #define VPMU_FIXED_ADAPTIVE(i) (1ULL << (32 + 4 * (i)))
 
 /* PEBS_DATA_CFG: the groups and the LBR entries (value + 1). */
-#define VPMU_PEBS_CFG_MEMINFO	  (1ULL << 0)
-#define VPMU_PEBS_CFG_GPRS	  (1ULL << 1)
-#define VPMU_PEBS_CFG_XMMS	  (1ULL << 2)
-#define VPMU_PEBS_CFG_LBRS	  (1ULL << 3)
-#define VPMU_PEBS_CFG_LBR_SHIFT	  24
-#define VPMU_PEBS_CFG_VALID	  0xff00000fULL
+#define VPMU_PEBS_CFG_MEMINFO	(1ULL << 0)
+#define VPMU_PEBS_CFG_GPRS	(1ULL << 1)
+#define VPMU_PEBS_CFG_XMMS	(1ULL << 2)
+#define VPMU_PEBS_CFG_LBRS	(1ULL << 3)
+#define VPMU_PEBS_CFG_LBR_SHIFT 24
+#define VPMU_PEBS_CFG_VALID	0xff00000fULL
 
 /* The 64-bit DS save area. */
 #define VPMU_DS_PEBS_BASE      0x20
@@ -53,14 +53,14 @@ struct vpmu_config;
 	((fmt) >= 5 ? 0x140 + 8 * (j) : 0x80 + 8 * (j))
 
 /* Record sizes. */
-#define VPMU_PEBS_FMT3_SIZE	0xc8
-#define VPMU_PEBS_BASIC_SIZE	32
-#define VPMU_PEBS_MEMINFO_SIZE	32
-#define VPMU_PEBS_GPRS_SIZE	144
-#define VPMU_PEBS_XMMS_SIZE	256
-#define VPMU_PEBS_LBR_SIZE	24
-#define VPMU_PEBS_LBR_MAX	32
-#define VPMU_PEBS_MAX_RECORD                                               \
+#define VPMU_PEBS_FMT3_SIZE    0xc8
+#define VPMU_PEBS_BASIC_SIZE   32
+#define VPMU_PEBS_MEMINFO_SIZE 32
+#define VPMU_PEBS_GPRS_SIZE    144
+#define VPMU_PEBS_XMMS_SIZE    256
+#define VPMU_PEBS_LBR_SIZE     24
+#define VPMU_PEBS_LBR_MAX      32
+#define VPMU_PEBS_MAX_RECORD                                                   \
 	(VPMU_PEBS_BASIC_SIZE + VPMU_PEBS_MEMINFO_SIZE + VPMU_PEBS_GPRS_SIZE + \
 	 VPMU_PEBS_XMMS_SIZE + VPMU_PEBS_LBR_MAX * VPMU_PEBS_LBR_SIZE)
 

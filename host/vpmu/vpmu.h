@@ -52,7 +52,7 @@
 #define VPMU_GLOBAL_OVF_BUF   (1ULL << 62)
 #define VPMU_GLOBAL_COND_CHGD (1ULL << 63)
 /* IA32_PERF_GLOBAL_INUSE bit 63: some counter may raise a PMI. */
-#define VPMU_INUSE_PMI (1ULL << 63)
+#define VPMU_INUSE_PMI	      (1ULL << 63)
 
 /* CPUID.0AH:EDX bit 15: AnyThread deprecated (version 5). */
 #define VPMU_CPUID_0A_EDX_ANY_DEPRECATED (1u << 15)

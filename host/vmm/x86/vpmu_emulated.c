@@ -22,8 +22,7 @@ struct vpmu_emulated {
 
 /* --pmu-pebs: PEBS needs version 2 (GLOBAL_STATUS.OvfBuffer). */
 static int vpmu_emulated_pebs(const struct x86_options *o,
-			      struct vpmu_config *cfg, char *err,
-			      size_t errlen)
+			      struct vpmu_config *cfg, char *err, size_t errlen)
 {
 	if (o->pmu_pebs_format == X86_PMU_UNSET || !o->pmu_pebs_format)
 		return 0;
@@ -94,12 +93,12 @@ static void vpmu_emulated_desc(const struct x86_vpmu *vp, char *buf, size_t len)
 	else if (!c->version)
 		snprintf(buf, len, "version 0: no PMU");
 	else
-		snprintf(buf, len,
-			 "version %u, %u GP and %u fixed counters of %u bits%s%.0u%s",
-			 c->version, c->nr_gp, c->nr_fixed, c->width,
-			 c->pebs_format ? ", PEBS format " : "",
-			 c->pebs_format,
-			 c->pebs_baseline ? " with baseline" : "");
+		snprintf(
+			buf, len,
+			"version %u, %u GP and %u fixed counters of %u bits%s%.0u%s",
+			c->version, c->nr_gp, c->nr_fixed, c->width,
+			c->pebs_format ? ", PEBS format " : "", c->pebs_format,
+			c->pebs_baseline ? " with baseline" : "");
 }
 
 /* The filter slots, every policy compiled for the model's Intel PMU. */

@@ -421,8 +421,7 @@ static int vcpu_pmu_pebs_write(void *ctx, uint64_t la, const void *buf,
  * The state a record samples: the registers after the eventing
  * instruction, the guest's TSC, and its XMM registers when asked.
  */
-static int vcpu_pmu_pebs_state(void *ctx, struct vpmu_pebs_state *st,
-			       bool xmm)
+static int vcpu_pmu_pebs_state(void *ctx, struct vpmu_pebs_state *st, bool xmm)
 {
 	struct vcpu_pmu *pmu = ctx;
 	struct vcpu *vcpu = pmu->vcpu;
@@ -432,9 +431,8 @@ static int vcpu_pmu_pebs_state(void *ctx, struct vpmu_pebs_state *st,
 		struct kvm_msr_entry tsc;
 	} msrs = { .hdr.nmsrs = 1, .tsc.index = MSR_IA32_TSC };
 	const uint64_t gpr[VPMU_NR_GPRS] = {
-		r->rax, r->rcx, r->rdx, r->rbx, r->rsp, r->rbp,
-		r->rsi, r->rdi, r->r8,	r->r9,	r->r10, r->r11,
-		r->r12, r->r13, r->r14, r->r15,
+		r->rax, r->rcx, r->rdx, r->rbx, r->rsp, r->rbp, r->rsi, r->rdi,
+		r->r8,	r->r9,	r->r10, r->r11, r->r12, r->r13, r->r14, r->r15,
 	};
 	struct kvm_fpu fpu;
 

@@ -25,8 +25,8 @@ static const struct {
 	unsigned int format;
 	bool baseline;
 } expected_modes[] = {
-	{ "off", 0, false },	       { "fmt3", 3, false },
-	{ "fmt4", 4, false },	       { "fmt5", 5, false },
+	{ "off", 0, false },	      { "fmt3", 3, false },
+	{ "fmt4", 4, false },	      { "fmt5", 5, false },
 	{ "fmt4-baseline", 4, true }, { "baseline", 5, true },
 };
 
@@ -73,17 +73,19 @@ static void check_expected_mode(void)
 	for (unsigned int i = 0; i < ARRAY_SIZE(expected_modes); i++) {
 		if (strcmp(want, expected_modes[i].name))
 			continue;
-		pmu_report_value(pebs.format, expected_modes[i].format,
-				 "PERF_CAPABILITIES.PEBS_FORMAT is --pmu-pebs=%s's",
-				 want);
-		pmu_report_value(pebs.baseline, expected_modes[i].baseline,
-				 "PERF_CAPABILITIES.PEBS_BASELINE is --pmu-pebs=%s's",
-				 want);
-		pmu_report_value(pmu.perf_capabilities &
-					 (PERF_CAP_PEBS_TRAP |
-					  PERF_CAP_PEBS_ARCH_REG),
-				 PERF_CAP_PEBS_TRAP | PERF_CAP_PEBS_ARCH_REG,
-				 "PERF_CAPABILITIES: PEBS_TRAP and PEBS_ARCH_REG");
+		pmu_report_value(
+			pebs.format, expected_modes[i].format,
+			"PERF_CAPABILITIES.PEBS_FORMAT is --pmu-pebs=%s's",
+			want);
+		pmu_report_value(
+			pebs.baseline, expected_modes[i].baseline,
+			"PERF_CAPABILITIES.PEBS_BASELINE is --pmu-pebs=%s's",
+			want);
+		pmu_report_value(
+			pmu.perf_capabilities &
+				(PERF_CAP_PEBS_TRAP | PERF_CAP_PEBS_ARCH_REG),
+			PERF_CAP_PEBS_TRAP | PERF_CAP_PEBS_ARCH_REG,
+			"PERF_CAPABILITIES: PEBS_TRAP and PEBS_ARCH_REG");
 		return;
 	}
 	report(false, "pebs.expect=%s is none of the --pmu-pebs names", want);
@@ -116,11 +118,13 @@ static void check_pebs_enable(void)
 	if (pmu.nr_gp < 32)
 		check_write(MSR_IA32_PEBS_ENABLE, BIT_ULL(pmu.nr_gp), true,
 			    "PEBS_ENABLE: the bit past the GP counters");
-	check_write(MSR_IA32_PEBS_ENABLE,
-		    BIT_ULL(32 + (pebs.baseline ? pmu_first_absent_fixed() : 0)),
-		    true,
-		    pebs.baseline ? "PEBS_ENABLE: the bit past the fixed counters" :
-				    "PEBS_ENABLE: fixed counter 0 without baseline");
+	check_write(
+		MSR_IA32_PEBS_ENABLE,
+		BIT_ULL(32 + (pebs.baseline ? pmu_first_absent_fixed() : 0)),
+		true,
+		pebs.baseline ?
+			"PEBS_ENABLE: the bit past the fixed counters" :
+			"PEBS_ENABLE: fixed counter 0 without baseline");
 	check_write(MSR_IA32_PEBS_ENABLE, BIT_ULL(63), true,
 		    "PEBS_ENABLE: bit 63");
 	wrmsr(MSR_IA32_PEBS_ENABLE, 0);
@@ -131,8 +135,9 @@ static void check_data_cfg(void)
 	u64 got = 0;
 
 	if (!pebs.baseline) {
-		pmu_report_vector(rdmsr_safe(MSR_PEBS_DATA_CFG, &got), GP_VECTOR,
-				  "PEBS_DATA_CFG does not exist without baseline");
+		pmu_report_vector(
+			rdmsr_safe(MSR_PEBS_DATA_CFG, &got), GP_VECTOR,
+			"PEBS_DATA_CFG does not exist without baseline");
 		return;
 	}
 	check_write(MSR_PEBS_DATA_CFG, 0xff00000fULL, false,
@@ -151,14 +156,17 @@ static void check_data_cfg(void)
 static void check_adaptive_bits(void)
 {
 	check_write(MSR_IA32_PERFEVTSEL0, EVTSEL_ADAPTIVE, !pebs.baseline,
-		    pebs.baseline ? "PERFEVTSEL0.ADAPTIVE (bit 34) with baseline" :
-				    "PERFEVTSEL0.ADAPTIVE (bit 34) without baseline");
+		    pebs.baseline ?
+			    "PERFEVTSEL0.ADAPTIVE (bit 34) with baseline" :
+			    "PERFEVTSEL0.ADAPTIVE (bit 34) without baseline");
 	wrmsr(MSR_IA32_PERFEVTSEL0, 0);
 	if (!pmu_fixed_exists(0))
 		return;
-	check_write(MSR_IA32_FIXED_CTR_CTRL, FIXED_ADAPTIVE(0), !pebs.baseline,
-		    pebs.baseline ? "FIXED_CTR_CTRL bit 32 (adaptive) with baseline" :
-				    "FIXED_CTR_CTRL bit 32 (adaptive) without baseline");
+	check_write(
+		MSR_IA32_FIXED_CTR_CTRL, FIXED_ADAPTIVE(0), !pebs.baseline,
+		pebs.baseline ?
+			"FIXED_CTR_CTRL bit 32 (adaptive) with baseline" :
+			"FIXED_CTR_CTRL bit 32 (adaptive) without baseline");
 	wrmsr(MSR_IA32_FIXED_CTR_CTRL, 0);
 }
 
@@ -181,8 +189,9 @@ static void test_enum(void)
 
 	if (!pebs_require())
 		return;
-	report(true, "CPUID.1: DS, DTES64 and PDCM; MISC_ENABLE.PEBS_UNAVAIL "
-		     "clear; PEBS format %u%s",
+	report(true,
+	       "CPUID.1: DS, DTES64 and PDCM; MISC_ENABLE.PEBS_UNAVAIL "
+	       "clear; PEBS format %u%s",
 	       pebs.format, pebs.baseline ? " with baseline" : "");
 	check_expected_mode();
 	misc = rdmsr(MSR_IA32_MISC_ENABLE);
@@ -220,8 +229,8 @@ static void report_no_record(const struct pebs_outcome *out, const char *why,
 	pmu_report_value(out->status & GLOBAL_OVF_BUFFER, 0,
 			 "%s %u: %s: no OvfBuffer", pmu_counter_kind(c), c.idx,
 			 why);
-	pmu_report_value(out->pmis, 0, "%s %u: %s: no PMI",
-			 pmu_counter_kind(c), c.idx, why);
+	pmu_report_value(out->pmis, 0, "%s %u: %s: no PMI", pmu_counter_kind(c),
+			 c.idx, why);
 }
 
 static void check_none(struct pmu_counter c)
@@ -267,15 +276,14 @@ static void check_single_outcome(const struct pebs_run *run,
 			 "%s %u: one record of %lu bytes", kind, c.idx,
 			 out->size);
 	pmu_report_value(out->status & (GLOBAL_OVF_BUFFER |
-					 pmu_counter_global_bit(c)),
+					pmu_counter_global_bit(c)),
 			 GLOBAL_OVF_BUFFER,
 			 "%s %u: OvfBuffer set, the counter's overflow bit "
 			 "cleared by the record",
 			 kind, c.idx);
 	pmu_report_value(out->pmis, 1, "%s %u: one PMI", kind, c.idx);
-	pmu_report_value(out->pmi_status & GLOBAL_OVF_BUFFER,
-			 GLOBAL_OVF_BUFFER, "%s %u: the PMI sees OvfBuffer",
-			 kind, c.idx);
+	pmu_report_value(out->pmi_status & GLOBAL_OVF_BUFFER, GLOBAL_OVF_BUFFER,
+			 "%s %u: the PMI sees OvfBuffer", kind, c.idx);
 	pmu_report_value(out->counter, counter_after(run, 1),
 			 "%s %u: reloaded from its DS reset slot", kind, c.idx);
 }
@@ -337,9 +345,8 @@ static void check_threshold(struct pmu_counter c)
 	pmu_report_value(out.status & GLOBAL_OVF_BUFFER, 0,
 			 "%s %u: threshold %u not reached: no OvfBuffer", kind,
 			 c.idx, MULTI_RECORDS + 1);
-	pmu_report_value(out.pmis, 0,
-			 "%s %u: threshold %u not reached: no PMI", kind, c.idx,
-			 MULTI_RECORDS + 1);
+	pmu_report_value(out.pmis, 0, "%s %u: threshold %u not reached: no PMI",
+			 kind, c.idx, MULTI_RECORDS + 1);
 }
 
 static void test_threshold(void)
@@ -362,8 +369,7 @@ static void check_max(struct pmu_counter c)
 			 "stops there",
 			 kind, c.idx);
 	report(*(u64 *)(pebs_buffer + 2 * out.size) == 0,
-	       "%s %u: nothing written past the absolute maximum", kind,
-	       c.idx);
+	       "%s %u: nothing written past the absolute maximum", kind, c.idx);
 	pmu_report_value(out.status & GLOBAL_OVF_BUFFER, 0,
 			 "%s %u: absolute maximum: no OvfBuffer", kind, c.idx);
 	pmu_report_value(out.pmis, 0, "%s %u: absolute maximum: no PMI", kind,
@@ -381,8 +387,23 @@ DEFINE_TEST(test_max, "pmu.pebs.max");
 
 /* Every group combination, and LBR entry counts 32 and 4. */
 static const u64 data_cfgs[] = {
-	0x0, 0x1, 0x2, 0x3, 0x4, 0x5, 0x6, 0x7, 0x8, 0x9, 0xa, 0xb, 0xc, 0xd,
-	0xe, 0xf, 0x8 | 31ULL << PEBS_CFG_LBR_SHIFT,
+	0x0,
+	0x1,
+	0x2,
+	0x3,
+	0x4,
+	0x5,
+	0x6,
+	0x7,
+	0x8,
+	0x9,
+	0xa,
+	0xb,
+	0xc,
+	0xd,
+	0xe,
+	0xf,
+	0x8 | 31ULL << PEBS_CFG_LBR_SHIFT,
 	0xf | 3ULL << PEBS_CFG_LBR_SHIFT,
 };
 

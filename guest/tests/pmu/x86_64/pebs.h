@@ -6,10 +6,10 @@
 #include "pmu.h"
 #include "types.h"
 
-#define MSR_IA32_MISC_ENABLE   0x1a0
-#define MSR_IA32_PEBS_ENABLE   0x3f1
-#define MSR_PEBS_DATA_CFG      0x3f2
-#define MSR_IA32_DS_AREA       0x600
+#define MSR_IA32_MISC_ENABLE	 0x1a0
+#define MSR_IA32_PEBS_ENABLE	 0x3f1
+#define MSR_PEBS_DATA_CFG	 0x3f2
+#define MSR_IA32_DS_AREA	 0x600
 #define MISC_ENABLE_PEBS_UNAVAIL BIT_ULL(12)
 
 #define CPUID_1_EDX_DS	   BIT(21)
@@ -68,11 +68,11 @@ struct pebs_run {
 
 /* What a region left. */
 struct pebs_outcome {
-	u64 size;     /* the expected record size */
-	u64 records;  /* (index - base) / size */
+	u64 size;    /* the expected record size */
+	u64 records; /* (index - base) / size */
 	u64 index_off;
-	u64 status;   /* GLOBAL_STATUS after the region */
-	u64 counter;  /* the counter after the region */
+	u64 status;  /* GLOBAL_STATUS after the region */
+	u64 counter; /* the counter after the region */
 	unsigned int pmis;
 	u64 pmi_status; /* GLOBAL_STATUS in the (first) PMI */
 	u64 tsc_before, tsc_after;

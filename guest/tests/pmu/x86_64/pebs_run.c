@@ -9,11 +9,11 @@
 #include "report.h"
 #include "string.h"
 
-#define PMI_VECTOR   0x71
-#define PAGE	     4096
-#define BUFFER_PAGES 4
+#define PMI_VECTOR     0x71
+#define PAGE	       4096
+#define BUFFER_PAGES   4
 #define X86_CR4_OSFXSR BIT(9)
-#define RFLAGS_ZF    BIT(6)
+#define RFLAGS_ZF      BIT(6)
 
 struct pebs_info pebs;
 /* PEBS_DATA_CFG as last written: each write is a VM exit. */
@@ -27,17 +27,17 @@ u8 pebs_buffer[BUFFER_PAGES * PAGE] __aligned(PAGE);
  * WRMSR, and the RSP it ran with.  Offsets are the assembly's.
  */
 struct region {
-	u64 start_msr, start_val; /* 0, 8 */
-	u64 stop_msr, stop_val;	  /* 16, 24 */
-	u64 loops;		  /* 32: RSI */
-	u64 r8, r9;		  /* 40, 48 */
-	u64 rsp;		  /* 56: out */
+	u64 start_msr, start_val;	       /* 0, 8 */
+	u64 stop_msr, stop_val;		       /* 16, 24 */
+	u64 loops;			       /* 32: RSI */
+	u64 r8, r9;			       /* 40, 48 */
+	u64 rsp;			       /* 56: out */
 	u64 rbx, rbp, r11, r12, r13, r14, r15; /* 64 .. 112 */
-	const u8 *xmm;		  /* 120: 256 bytes for XMM0-15 */
+	const u8 *xmm;			       /* 120: 256 bytes for XMM0-15 */
 };
 
 static const u8 xmm_pattern[256] __aligned(16) = {
-#define X4(n) (n), (n) + 1, (n) + 2, (n) + 3
+#define X4(n)  (n), (n) + 1, (n) + 2, (n) + 3
 #define X16(n) X4(n), X4((n) + 4), X4((n) + 8), X4((n) + 12)
 	X16(0x10), X16(0x20), X16(0x30), X16(0x40), X16(0x50), X16(0x60),
 	X16(0x70), X16(0x80), X16(0x90), X16(0xa0), X16(0xb0), X16(0xc0),
@@ -175,7 +175,8 @@ bool pebs_require(void)
 
 bool pebs_covers(struct pmu_counter c)
 {
-	return !c.fixed || (pebs.baseline && pmu_counter_event(c) != PMU_NR_EVENTS);
+	return !c.fixed ||
+	       (pebs.baseline && pmu_counter_event(c) != PMU_NR_EVENTS);
 }
 
 u64 pebs_record_size(bool adaptive, u64 cfg)
@@ -291,8 +292,9 @@ static void expect_state(const struct pebs_run *run, u64 k,
 	u64 rsi = run->loops - it - (p >= 2);
 
 	e->ip = (u64)labels[p];
-	e->rip = p < 3 ? (u64)labels[p + 1] : rsi ? (u64)pebs_i0 :
-						     (u64)pebs_stop;
+	e->rip = p < 3 ? (u64)labels[p + 1] :
+		 rsi   ? (u64)pebs_i0 :
+			 (u64)pebs_stop;
 	e->rflags = X86_RFLAGS_FIXED | (p >= 2 && !rsi ? RFLAGS_ZF : 0);
 	e->gpr[0] = (u32)region.start_val;
 	e->gpr[1] = region.start_msr;
@@ -330,8 +332,8 @@ static bool all_zero(const u8 *p, u64 len)
 	return true;
 }
 
-static void check_common(const char *what, u64 got_ip, u64 applicable,
-			 u64 tsc, const struct pebs_run *run,
+static void check_common(const char *what, u64 got_ip, u64 applicable, u64 tsc,
+			 const struct pebs_run *run,
 			 const struct pebs_outcome *out,
 			 const struct expect_state *e)
 {
@@ -350,14 +352,17 @@ static void check_gprs(const char *what, const u64 *f, const u8 *order,
 
 	pmu_report_value(f[0] & (X86_RFLAGS_FIXED | RFLAGS_ZF | X86_RFLAGS_IF),
 			 e->rflags, "%s: RFLAGS (bit 1, ZF, IF)", what);
-	pmu_report_value(f[1], e->rip, "%s: RIP after the eventing "
-			 "instruction", what);
+	pmu_report_value(f[1], e->rip,
+			 "%s: RIP after the eventing "
+			 "instruction",
+			 what);
 	if (bad < 0)
 		report(true, "%s: GPRs the region set", what);
 	else
-		report(false, "%s: GPRs the region set: slot %d is 0x%lx, "
-		       "want 0x%lx", what, bad, f[2 + bad],
-		       e->gpr[order[bad]]);
+		report(false,
+		       "%s: GPRs the region set: slot %d is 0x%lx, "
+		       "want 0x%lx",
+		       what, bad, f[2 + bad], e->gpr[order[bad]]);
 }
 
 static void check_fmt3(const char *what, const u64 *f,
@@ -365,7 +370,7 @@ static void check_fmt3(const char *what, const u64 *f,
 		       const struct pebs_outcome *out,
 		       const struct expect_state *e)
 {
-	static const u8 order[16] = { 0, 3, 1, 2, 6, 7, 5, 4,
+	static const u8 order[16] = { 0, 3, 1,	2,  6,	7,  5,	4,
 				      8, 9, 10, 11, 12, 13, 14, 15 };
 
 	check_gprs(what, f, order, e);
@@ -379,7 +384,7 @@ static void check_adaptive(const char *what, const u8 *rec,
 			   const struct pebs_outcome *out,
 			   const struct expect_state *e)
 {
-	static const u8 order[16] = { 0, 1, 2, 3, 4, 5, 6, 7,
+	static const u8 order[16] = { 0, 1, 2,	3,  4,	5,  6,	7,
 				      8, 9, 10, 11, 12, 13, 14, 15 };
 	const u64 *basic = (const u64 *)rec;
 	bool adaptive = run->adaptive && pebs.baseline;
