@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* bench.pmu: what exits and the emulated vPMU cost the guest (make bench). */
+/* bench.pmu, bench.pebs: what exits, the emulated vPMU and PEBS cost. */
+#include "../../pmu/x86_64/pebs.h"
 #include "cmdline.h"
 #include "hvcheck_abi.h"
 #include "pmu.h"
@@ -79,3 +80,50 @@ static void bench_pmu(void)
 	pmu_reset();
 }
 DEFINE_TEST_FLAGS(bench_pmu, "bench.pmu", TEST_EXPLICIT_ONLY);
+
+/* bench.pebs' region: a record every 10th instruction, or none. */
+#define BENCH_PEBS_LOOPS 100
+#define BENCH_PEBS_EVERY 9
+
+/*
+ * What one PEBS record costs: the same stepped region on GP counter 0,
+ * with PEBS and without, the difference per record written.
+ */
+static void bench_pebs(void)
+{
+	struct pebs_run run = {
+		.preset = BENCH_PEBS_EVERY,
+		.reset = BENCH_PEBS_EVERY,
+		.loops = BENCH_PEBS_LOOPS,
+		.max_records = 64,
+		.threshold_records = 64,
+		.counter_on = true,
+	};
+	struct pebs_outcome plain, pebs_on;
+	u64 tsc_khz, extra;
+
+	if (!pebs_require())
+		return;
+	tsc_khz = cpuid(HV_CPUID_VPMU_FEATURES).ebx;
+	if (!pmu.hvcheck_vpmu || !tsc_khz) {
+		report_skip("bench.pebs measures the hvcheck emulated vPMU");
+		return;
+	}
+	pebs_run(&run, &plain);
+	run.pebs_on = true;
+	pebs_run(&run, &pebs_on);
+	report(pebs_on.records > 0, "%lu PEBS records timed", pebs_on.records);
+	if (!pebs_on.records)
+		return;
+	extra = pebs_on.tsc_after - pebs_on.tsc_before;
+	extra = extra > plain.tsc_after - plain.tsc_before ?
+			extra - (plain.tsc_after - plain.tsc_before) :
+			0;
+	printf("BENCH: pebs-record-ns %llu\n",
+	       (unsigned long long)(bench_ns(extra, tsc_khz) /
+				    pebs_on.records));
+	printf("BENCH: pebs-region-plain-ns %llu\n",
+	       (unsigned long long)bench_ns(plain.tsc_after - plain.tsc_before,
+					    tsc_khz));
+}
+DEFINE_TEST_FLAGS(bench_pebs, "bench.pebs", TEST_EXPLICIT_ONLY);

@@ -385,6 +385,47 @@ static void test_max(void)
 }
 DEFINE_TEST(test_max, "pmu.pebs.max");
 
+/*
+ * Every covered fixed counter and the even GP counters, as
+ * kvm-unit-tests' multiple-counter run: they overflow on the same
+ * instruction, so one record names them all, and each reloads.
+ */
+static void test_multi(void)
+{
+	struct pebs_run run;
+	struct pebs_outcome out;
+	u64 bits;
+
+	if (!pebs_require())
+		return;
+	run = single_run((struct pmu_counter){ false, 0 });
+	for (unsigned int i = 2; i < pmu.nr_gp; i += 2)
+		run.others |= BIT_ULL(i);
+	for (unsigned int i = 0; i < PMU_MAX_FIXED; i++)
+		if (pmu_fixed_exists(i) &&
+		    pebs_covers((struct pmu_counter){ true, i }))
+			run.others |= PMU_GLOBAL_FIXED(i);
+	bits = pebs_run_counters(&run);
+	pebs_run(&run, &out);
+	pmu_report_value(out.index_off, out.size,
+			 "counters 0x%lx: one record for all", bits);
+	pmu_report_value(out.status & (GLOBAL_OVF_BUFFER | bits),
+			 GLOBAL_OVF_BUFFER,
+			 "counters 0x%lx: OvfBuffer, no overflow bit left",
+			 bits);
+	pmu_report_value(out.pmis, 1, "counters 0x%lx: one PMI", bits);
+	for (unsigned int i = 0; i < 64; i++)
+		if (bits & BIT_ULL(i))
+			pmu_report_value(out.counters[i],
+					 counter_after(&run, 1),
+					 "counter bit %u: reloaded from its "
+					 "DS reset slot",
+					 i);
+	if (out.records >= 1)
+		pebs_check_record(&run, &out, 0, record_insn(&run, 0));
+}
+DEFINE_TEST(test_multi, "pmu.pebs.multi");
+
 /* Every group combination, and LBR entry counts 32 and 4. */
 static const u64 data_cfgs[] = {
 	0x0,

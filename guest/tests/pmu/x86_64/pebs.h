@@ -59,6 +59,7 @@ u64 pebs_record_size(bool adaptive, u64 cfg);
  */
 struct pebs_run {
 	struct pmu_counter c;
+	u64 others; /* more counters programmed alike (GLOBAL_CTRL bits) */
 	u64 preset, reset; /* instructions to an overflow; 0: never */
 	u64 loops;
 	u64 max_records, threshold_records;
@@ -71,14 +72,18 @@ struct pebs_outcome {
 	u64 size;    /* the expected record size */
 	u64 records; /* (index - base) / size */
 	u64 index_off;
-	u64 status;  /* GLOBAL_STATUS after the region */
-	u64 counter; /* the counter after the region */
+	u64 status;	  /* GLOBAL_STATUS after the region */
+	u64 counter;	  /* the counter after the region */
+	u64 counters[64]; /* each of the run's, by GLOBAL_CTRL bit */
 	unsigned int pmis;
 	u64 pmi_status; /* GLOBAL_STATUS in the (first) PMI */
 	u64 tsc_before, tsc_after;
 };
 
 extern u8 pebs_buffer[];
+
+/* The run's counters as GLOBAL_CTRL bits: c and the others. */
+u64 pebs_run_counters(const struct pebs_run *run);
 
 void pebs_run(const struct pebs_run *run, struct pebs_outcome *out);
 

@@ -212,11 +212,40 @@ static u64 counter_mask(struct pmu_counter c)
 	return c.fixed ? pmu_fixed_mask() : pmu_gp_mask();
 }
 
+/* Counter c preset, its reset slot and its control as the run says. */
+static void program_counter(const struct pebs_run *run, struct pmu_counter c,
+			    u64 *fixed_ctrl)
+{
+	u64 mask = counter_mask(c);
+
+	*reset_slot(c) = run->reset ? (mask + 1 - run->reset) & mask : 0;
+	wrmsr(pmu_counter_msr(c), (mask + 1 - run->preset) & mask);
+	if (c.fixed)
+		*fixed_ctrl |=
+			PMU_FIXED_FIELD(c.idx, PMU_FIXED_OS | PMU_FIXED_USR) |
+			(run->adaptive ? FIXED_ADAPTIVE(c.idx) : 0);
+	else
+		wrmsr(MSR_IA32_PERFEVTSEL0 + c.idx,
+		      pmu_evtsel(PMU_EV_INSTRUCTIONS,
+				 PMU_EVTSEL_USR | PMU_EVTSEL_OS) |
+			      (run->adaptive ? EVTSEL_ADAPTIVE : 0));
+}
+
+/* The counter of GLOBAL_CTRL bit i. */
+static struct pmu_counter bit_counter(unsigned int i)
+{
+	return (struct pmu_counter){ i >= 32, i >= 32 ? i - 32 : i };
+}
+
+u64 pebs_run_counters(const struct pebs_run *run)
+{
+	return pmu_counter_global_bit(run->c) | run->others;
+}
+
 static void program(const struct pebs_run *run, u64 size)
 {
-	struct pmu_counter c = run->c;
-	u64 *ds = (u64 *)ds_area, mask = counter_mask(c);
-	u64 bit = pmu_counter_global_bit(c);
+	u64 *ds = (u64 *)ds_area, bits = pebs_run_counters(run);
+	u64 fixed_ctrl = 0;
 
 	memset(ds_area, 0, sizeof(ds_area));
 	memset(pebs_buffer, 0, sizeof(pebs_buffer));
@@ -224,27 +253,33 @@ static void program(const struct pebs_run *run, u64 size)
 	ds[5] = ds[4];
 	ds[6] = ds[4] + run->max_records * size;
 	ds[7] = ds[4] + run->threshold_records * size;
-	*reset_slot(c) = run->reset ? (mask + 1 - run->reset) & mask : 0;
-	wrmsr(pmu_counter_msr(c), (mask + 1 - run->preset) & mask);
-	if (c.fixed)
-		wrmsr(MSR_IA32_FIXED_CTR_CTRL,
-		      PMU_FIXED_FIELD(c.idx, PMU_FIXED_OS | PMU_FIXED_USR) |
-			      (run->adaptive ? FIXED_ADAPTIVE(c.idx) : 0));
-	else
-		wrmsr(MSR_IA32_PERFEVTSEL0 + c.idx,
-		      pmu_evtsel(PMU_EV_INSTRUCTIONS,
-				 PMU_EVTSEL_USR | PMU_EVTSEL_OS) |
-			      (run->adaptive ? EVTSEL_ADAPTIVE : 0));
+	for (unsigned int i = 0; i < 64; i++)
+		if (bits & BIT_ULL(i))
+			program_counter(run, bit_counter(i), &fixed_ctrl);
+	if (fixed_ctrl)
+		wrmsr(MSR_IA32_FIXED_CTR_CTRL, fixed_ctrl);
 	if (pebs.baseline && run->data_cfg != data_cfg) {
 		wrmsr(MSR_PEBS_DATA_CFG, run->data_cfg);
 		data_cfg = run->data_cfg;
 	}
-	wrmsr(MSR_IA32_PEBS_ENABLE, run->pebs_on ? bit : 0);
+	wrmsr(MSR_IA32_PEBS_ENABLE, run->pebs_on ? bits : 0);
 	region.start_msr = MSR_IA32_PERF_GLOBAL_CTRL;
-	region.start_val = run->counter_on ? bit : 0;
+	region.start_val = run->counter_on ? bits : 0;
 	region.stop_msr = MSR_IA32_PERF_GLOBAL_CTRL;
 	region.stop_val = 0;
 	region.loops = run->loops;
+}
+
+/* The controls of the run's counters back to 0. */
+static void unprogram(const struct pebs_run *run)
+{
+	u64 bits = pebs_run_counters(run);
+
+	if (bits >> 32)
+		wrmsr(MSR_IA32_FIXED_CTR_CTRL, 0);
+	for (unsigned int i = 0; i < 32; i++)
+		if (bits & BIT_ULL(i))
+			wrmsr(MSR_IA32_PERFEVTSEL0 + i, 0);
 }
 
 void pebs_run(const struct pebs_run *run, struct pebs_outcome *out)
@@ -261,6 +296,10 @@ void pebs_run(const struct pebs_run *run, struct pebs_outcome *out)
 	pebs_region(&region);
 	out->tsc_after = rdtsc();
 	out->status = rdmsr(MSR_IA32_PERF_GLOBAL_STATUS);
+	for (unsigned int i = 0; i < 64; i++)
+		if (pebs_run_counters(run) & BIT_ULL(i))
+			out->counters[i] =
+				rdmsr(pmu_counter_msr(bit_counter(i)));
 	out->counter = rdmsr(pmu_counter_msr(run->c));
 	wrmsr(MSR_IA32_PEBS_ENABLE, 0);
 	out->index_off = ds[5] - ds[4];
@@ -270,10 +309,7 @@ void pebs_run(const struct pebs_run *run, struct pebs_outcome *out)
 	out->pmi_status = READ_ONCE(pmis.status);
 	wrmsr(MSR_IA32_PERF_GLOBAL_OVF_CTRL,
 	      pmu_global_counters_mask() | GLOBAL_OVF_BUFFER);
-	if (run->c.fixed)
-		wrmsr(MSR_IA32_FIXED_CTR_CTRL, 0);
-	else
-		wrmsr(MSR_IA32_PERFEVTSEL0 + run->c.idx, 0);
+	unprogram(run);
 	apic_write(APIC_LVTPC, APIC_LVT_MASKED);
 }
 
@@ -338,7 +374,7 @@ static void check_common(const char *what, u64 got_ip, u64 applicable, u64 tsc,
 			 const struct expect_state *e)
 {
 	pmu_report_value(got_ip, e->ip, "%s: eventing IP", what);
-	pmu_report_value(applicable, pmu_counter_global_bit(run->c),
+	pmu_report_value(applicable, pebs_run_counters(run),
 			 "%s: applicable counters", what);
 	report(tsc > out->tsc_before && tsc < out->tsc_after,
 	       "%s: TSC between the RDTSCs around the region (0x%lx)", what,
