@@ -110,30 +110,34 @@ static bool canonical(uint64_t la)
 	return (uint64_t)sext == la;
 }
 
-/* Which PEBS MSRs cfg has: PEBS_ENABLE, DS_AREA with a format. */
-static bool pebs_msr_exists(const struct vpmu *pmu, uint32_t msr)
+/*
+ * -ENOENT: msr is not a PEBS MSR; -EINVAL: cfg does not have it (#GP);
+ * 0: it exists.  MISC_ENABLE always does, PEBS_DATA_CFG with baseline,
+ * PEBS_ENABLE and DS_AREA with a format.
+ */
+static int pebs_msr_access(const struct vpmu *pmu, uint32_t msr)
 {
 	const struct vpmu_config *cfg = &pmu->cfg;
 
-	if (msr == VPMU_MSR_MISC_ENABLE)
-		return true;
-	if (msr == VPMU_MSR_PEBS_DATA_CFG)
-		return cfg->pebs_baseline;
-	return cfg->pebs_format != 0;
-}
-
-static bool is_pebs_msr(uint32_t msr)
-{
-	return msr == VPMU_MSR_MISC_ENABLE || msr == VPMU_MSR_PEBS_ENABLE ||
-	       msr == VPMU_MSR_PEBS_DATA_CFG || msr == VPMU_MSR_DS_AREA;
+	switch (msr) {
+	case VPMU_MSR_MISC_ENABLE:
+		return 0;
+	case VPMU_MSR_PEBS_DATA_CFG:
+		return cfg->pebs_baseline ? 0 : -EINVAL;
+	case VPMU_MSR_PEBS_ENABLE:
+	case VPMU_MSR_DS_AREA:
+		return cfg->pebs_format ? 0 : -EINVAL;
+	default:
+		return -ENOENT;
+	}
 }
 
 int vpmu_pebs_rdmsr(const struct vpmu *pmu, uint32_t msr, uint64_t *val)
 {
-	if (!is_pebs_msr(msr))
-		return -ENOENT;
-	if (!pebs_msr_exists(pmu, msr))
-		return -EINVAL;
+	int ret = pebs_msr_access(pmu, msr);
+
+	if (ret)
+		return ret;
 	switch (msr) {
 	case VPMU_MSR_MISC_ENABLE:
 		*val = pmu->misc_enable;
@@ -155,10 +159,10 @@ int vpmu_pebs_rdmsr(const struct vpmu *pmu, uint32_t msr, uint64_t *val)
 
 int vpmu_pebs_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val)
 {
-	if (!is_pebs_msr(msr))
-		return -ENOENT;
-	if (!pebs_msr_exists(pmu, msr))
-		return -EINVAL;
+	int ret = pebs_msr_access(pmu, msr);
+
+	if (ret)
+		return ret;
 	switch (msr) {
 	case VPMU_MSR_MISC_ENABLE:
 		/* As KVM: the PMU bits are read-only, a change #GPs. */

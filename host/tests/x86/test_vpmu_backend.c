@@ -882,6 +882,18 @@ static int perf_caps_msr(int fd, unsigned long request, void *arg, void *ctx)
 }
 
 /* vcpu_init: every vCPU gets the PERF_CAPABILITIES KVM offers. */
+/* KVM's answers to the kvm back end's set-up: PERF_CAPABILITIES listed. */
+static void script_kvm_setup(struct msr_calls *get)
+{
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1); /* GET_MSR_FEATURES */
+	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, feature_list,
+			     NULL);
+	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, feature_list,
+			     NULL);
+	fake_ioctl_expect_fn(KVM_GET_MSRS, perf_caps_msr, get);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1); /* PMU_EVENT_FILTER */
+}
+
 static void test_kvm_vcpu_init_perf_caps(void **state)
 {
 	struct fixture *f = *state;
@@ -889,13 +901,7 @@ static void test_kvm_vcpu_init_perf_caps(void **state)
 
 	f->opts.pmu = VPMU_MODE_KVM;
 	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX | PDCM, &leaf_a_v2);
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1); /* GET_MSR_FEATURES */
-	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, feature_list,
-			     NULL);
-	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, feature_list,
-			     NULL);
-	fake_ioctl_expect_fn(KVM_GET_MSRS, perf_caps_msr, &get);
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1); /* PMU_EVENT_FILTER */
+	script_kvm_setup(&get);
 	assert_int_equal(vpmu_setup(f), 0);
 	fake_ioctl_verify();
 	assert_int_equal(fake_ioctl_call(0)->fd, KVM_FD);
@@ -934,13 +940,7 @@ static void test_kvm_pebs_off(void **state)
 		   LEAF1_ECX | PDCM | VPMU_CPUID_1_ECX_DTES64, &leaf_a_v2);
 	leaf1 = cpuid_find(&f->cpuid, 1, 0);
 	leaf1->edx |= VPMU_CPUID_1_EDX_DS;
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1); /* GET_MSR_FEATURES */
-	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, feature_list,
-			     NULL);
-	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, feature_list,
-			     NULL);
-	fake_ioctl_expect_fn(KVM_GET_MSRS, perf_caps_msr, &get);
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1); /* PMU_EVENT_FILTER */
+	script_kvm_setup(&get);
 	assert_int_equal(vpmu_setup(f), 0);
 	fake_ioctl_verify();
 	assert_false(leaf1->edx & VPMU_CPUID_1_EDX_DS);

@@ -423,6 +423,18 @@ static int fake_msrs(int fd, unsigned long request, void *arg, void *ctx)
 static const uint32_t features_with_caps[] = { 0x10a, 0x345, 0x48b };
 static const uint32_t features_without_caps[] = { 0x10a, 0x48b, 0x48c, 0x8b };
 
+/* KVM's answers to vpmu_kvm_perf_capabilities(): the MSR is listed. */
+static void script_perf_caps_read(struct feature_list *fl, struct msr_call *get)
+{
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, fake_feature_list,
+			     fl);
+	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, fake_feature_list,
+			     fl);
+	fake_ioctl_expect_fn(KVM_GET_MSRS, fake_msrs, get);
+}
+
 static void test_perf_caps_read(void **state)
 {
 	struct feature_list fl = { .indices = features_with_caps, .nr = 3 };
@@ -432,13 +444,7 @@ static void test_perf_caps_read(void **state)
 	uint64_t caps = 0;
 
 	(void)state;
-	fake_ioctl_reset();
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
-	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, fake_feature_list,
-			     &fl);
-	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, fake_feature_list,
-			     &fl);
-	fake_ioctl_expect_fn(KVM_GET_MSRS, fake_msrs, &get);
+	script_perf_caps_read(&fl, &get);
 	assert_int_equal(vpmu_kvm_perf_capabilities(&vm, &c, &caps), 0);
 	fake_ioctl_verify();
 	assert_int_equal(caps, HOST_PERF_CAPS);
@@ -481,13 +487,7 @@ static void test_perf_caps_pebs(void **state)
 
 	(void)state;
 	leaf1->edx |= VPMU_CPUID_1_EDX_DS;
-	fake_ioctl_reset();
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
-	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, fake_feature_list,
-			     &fl);
-	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, fake_feature_list,
-			     &fl);
-	fake_ioctl_expect_fn(KVM_GET_MSRS, fake_msrs, &get);
+	script_perf_caps_read(&fl, &get);
 	assert_int_equal(vpmu_kvm_perf_capabilities(&vm, &c, &caps), 0);
 	fake_ioctl_verify();
 	assert_int_equal(caps, PEBS_CAPS);
