@@ -306,7 +306,7 @@ size_t vpmu_pebs_record(const struct vpmu *pmu, uint64_t applicable,
 
 bool vpmu_pebs_active(const struct vpmu *pmu)
 {
-	uint64_t on = pmu->pebs_enable & pmu->global_ctrl;
+	uint64_t on = pmu->pebs_enable & pmu->global_ctrl & pmu->filter_allows;
 	unsigned int i;
 
 	for (i = 0; i < pmu->cfg.nr_gp; i++)
