@@ -251,7 +251,8 @@ static void program(const struct pebs_run *run, u64 size)
 	memset(pebs_buffer, 0, sizeof(pebs_buffer));
 	ds[4] = (u64)pebs_buffer;
 	ds[5] = ds[4];
-	ds[6] = ds[4] + run->max_records * size;
+	/* never past the buffer, whatever the run asks */
+	ds[6] = ds[4] + MIN(run->max_records * size, sizeof(pebs_buffer));
 	ds[7] = ds[4] + run->threshold_records * size;
 	for (unsigned int i = 0; i < 64; i++)
 		if (bits & BIT_ULL(i))
