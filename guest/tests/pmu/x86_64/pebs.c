@@ -30,10 +30,19 @@ static const struct {
 	{ "fmt4-baseline", 4, true }, { "baseline", 5, true },
 };
 
-/* The region's instruction where record n lands, by the run's preset. */
-static u64 record_insn(const struct pebs_run *run, u64 n)
+/* The counted event of the region where record n lands (1: the first). */
+static u64 record_event(const struct pebs_run *run, u64 n)
 {
 	return run->preset + 1 + n * (run->reset + 1);
+}
+
+/*
+ * The region's instruction where record n lands: that event, or for
+ * branches the JNZ that ends that iteration of the loop.
+ */
+static u64 record_insn(const struct pebs_run *run, u64 n)
+{
+	return run->branches ? 4 * record_event(run, n) : record_event(run, n);
 }
 
 /* The counter after the region: reloaded at its last record. */
@@ -41,9 +50,10 @@ static u64 counter_after(const struct pebs_run *run, u64 records)
 {
 	struct pmu_counter c = run->c;
 	u64 mask = c.fixed ? pmu_fixed_mask() : pmu_gp_mask();
-	u64 last = record_insn(run, records - 1);
+	u64 events = run->branches ? run->loops : PEBS_REGION_INSNS(run->loops);
 
-	return (mask + 1 - run->reset + PEBS_REGION_INSNS(run->loops) - last) &
+	return (mask + 1 - run->reset + events -
+		record_event(run, records - 1)) &
 	       mask;
 }
 
@@ -305,6 +315,29 @@ static void test_single(void)
 		for_each_pebs_counter(check_single);
 }
 DEFINE_TEST(test_single, "pmu.pebs.single");
+
+/*
+ * Branches on every GP counter: the 3rd JNZ overflows it, the 4th writes
+ * the record, whose eventing IP is that JNZ and whose RIP the loop's top.
+ */
+static void test_branches(void)
+{
+	struct pebs_run run;
+	struct pebs_outcome out;
+
+	if (!pebs_require())
+		return;
+	for (unsigned int i = 0; i < pmu.nr_gp; i++) {
+		run = single_run((struct pmu_counter){ false, i });
+		run.branches = true;
+		run.preset = 3;
+		pebs_run(&run, &out);
+		check_single_outcome(&run, &out);
+		if (out.records >= 1)
+			pebs_check_record(&run, &out, 0, record_insn(&run, 0));
+	}
+}
+DEFINE_TEST(test_branches, "pmu.pebs.branches");
 
 static struct pebs_run multi_run(struct pmu_counter c, u64 threshold)
 {

@@ -64,6 +64,7 @@ struct pebs_run {
 	u64 loops;
 	u64 max_records, threshold_records;
 	bool pebs_on, counter_on, adaptive;
+	bool branches; /* GP counters count branches, not instructions */
 	u64 data_cfg;
 };
 

@@ -226,7 +226,8 @@ static void program_counter(const struct pebs_run *run, struct pmu_counter c,
 			(run->adaptive ? FIXED_ADAPTIVE(c.idx) : 0);
 	else
 		wrmsr(MSR_IA32_PERFEVTSEL0 + c.idx,
-		      pmu_evtsel(PMU_EV_INSTRUCTIONS,
+		      pmu_evtsel(run->branches ? PMU_EV_BRANCHES :
+						 PMU_EV_INSTRUCTIONS,
 				 PMU_EVTSEL_USR | PMU_EVTSEL_OS) |
 			      (run->adaptive ? EVTSEL_ADAPTIVE : 0));
 }
