@@ -6,7 +6,7 @@
 #include "array_size.h"
 #include "vpmu/vpmu.h"
 
-/* Bit 21 (AnyThread) only exists from version 3 on. */
+/* Bit 21 (AnyThread) only exists in versions 3 and 4. */
 #define EVTSEL_VALID (0xffffffffULL & ~VPMU_EVTSEL_ANY)
 /* Programming modifiers the model cannot honour: see docs/vpmu.md. */
 #define EVTSEL_UNMODELLED \
@@ -33,8 +33,11 @@ const struct vpmu_msr_range vpmu_msr_ranges[] = {
 	{ VPMU_MSR_PERFEVTSEL0, VPMU_MAX_GP },
 	{ VPMU_MSR_FIXED_CTR0, VPMU_MAX_FIXED },
 	{ VPMU_MSR_PERF_CAPABILITIES, 1 },
-	{ VPMU_MSR_FIXED_CTR_CTRL, 4 }, /* through GLOBAL_OVF_CTRL */
+	{ VPMU_MSR_FIXED_CTR_CTRL, 6 }, /* through GLOBAL_INUSE */
 	{ VPMU_MSR_A_PMC0, VPMU_MAX_GP },
+	{ VPMU_MSR_MISC_ENABLE, 1 },
+	{ VPMU_MSR_PEBS_ENABLE, 2 }, /* and PEBS_DATA_CFG */
+	{ VPMU_MSR_DS_AREA, 1 },
 };
 
 const unsigned int vpmu_nr_msr_ranges = ARRAY_SIZE(vpmu_msr_ranges);
@@ -55,8 +58,9 @@ static bool config_valid(const struct vpmu_config *cfg)
 {
 	if (cfg->version == 0)
 		return !cfg->nr_gp && !cfg->nr_fixed && !cfg->events &&
-		       !cfg->pdcm && !cfg->perf_capabilities;
-	if (cfg->version > 2)
+		       !cfg->pdcm && !cfg->perf_capabilities &&
+		       vpmu_pebs_config_valid(cfg);
+	if (cfg->version > VPMU_MAX_VERSION || !vpmu_pebs_config_valid(cfg))
 		return false;
 	if (cfg->nr_gp < 1 || cfg->nr_gp > VPMU_MAX_GP)
 		return false;
@@ -71,24 +75,42 @@ static bool config_valid(const struct vpmu_config *cfg)
 	return cfg->pdcm || !cfg->perf_capabilities;
 }
 
-int vpmu_init(struct vpmu *pmu, const struct vpmu_config *cfg)
+/* AnyThread (bit 21, and bit 2 of each fixed field): versions 3 and 4. */
+static bool has_any_thread(const struct vpmu_config *cfg)
 {
-	uint64_t gp_bits, fixed_bits;
+	return cfg->version == 3 || cfg->version == 4;
+}
+
+static void init_valid_masks(struct vpmu *pmu)
+{
+	const struct vpmu_config *cfg = &pmu->cfg;
+	uint64_t gp_bits, fixed_bits, field;
 	unsigned int i;
 
-	if (!config_valid(cfg))
-		return -EINVAL;
-	memset(pmu, 0, sizeof(*pmu));
-	pmu->cfg = *cfg;
-	pmu->counter_mask = (1ULL << cfg->width) - 1;
 	gp_bits = (1ULL << cfg->nr_gp) - 1;
 	fixed_bits = ((1ULL << cfg->nr_fixed) - 1) << 32;
 	pmu->global_ctrl_valid = gp_bits | fixed_bits;
 	pmu->ovf_ctrl_valid = gp_bits | fixed_bits | VPMU_GLOBAL_OVF_BUF |
 			      VPMU_GLOBAL_COND_CHGD;
+	pmu->evtsel_valid = EVTSEL_VALID;
+	if (has_any_thread(cfg))
+		pmu->evtsel_valid |= VPMU_EVTSEL_ANY;
+	field = VPMU_FIXED_OS | VPMU_FIXED_USR | VPMU_FIXED_PMI;
+	if (has_any_thread(cfg))
+		field |= VPMU_FIXED_ANY;
 	for (i = 0; i < cfg->nr_fixed; i++)
-		pmu->fixed_ctrl_valid |= VPMU_FIXED_CTRL(
-			i, VPMU_FIXED_OS | VPMU_FIXED_USR | VPMU_FIXED_PMI);
+		pmu->fixed_ctrl_valid |= VPMU_FIXED_CTRL(i, field);
+	vpmu_pebs_init(pmu);
+}
+
+int vpmu_init(struct vpmu *pmu, const struct vpmu_config *cfg)
+{
+	if (!config_valid(cfg))
+		return -EINVAL;
+	memset(pmu, 0, sizeof(*pmu));
+	pmu->cfg = *cfg;
+	pmu->counter_mask = (1ULL << cfg->width) - 1;
+	init_valid_masks(pmu);
 	vpmu_reset(pmu);
 	return 0;
 }
@@ -102,6 +124,16 @@ void vpmu_reset(struct vpmu *pmu)
 	pmu->global_status = 0;
 	pmu->global_ctrl = (1ULL << pmu->cfg.nr_gp) - 1;
 	pmu->pmi_pending = false;
+	pmu->misc_enable = VPMU_MISC_BTS_UNAVAIL;
+	if (pmu->cfg.version)
+		pmu->misc_enable |= VPMU_MISC_EMON;
+	if (!pmu->cfg.pebs_format)
+		pmu->misc_enable |= VPMU_MISC_PEBS_UNAVAIL;
+	pmu->pebs_enable = 0;
+	pmu->pebs_data_cfg = 0;
+	pmu->ds_area = 0;
+	pmu->pebs_armed = 0;
+	pmu->pebs_fire = 0;
 	vpmu_refilter(pmu);
 }
 
@@ -165,6 +197,10 @@ struct vpmu_cpuid vpmu_cpuid_0a(const struct vpmu *pmu)
 	leaf.ebx = ~cfg->events & ((1U << VPMU_NR_ARCH_EVENTS) - 1);
 	if (cfg->version >= 2)
 		leaf.edx = cfg->nr_fixed | cfg->width << 5;
+	if (cfg->version >= 5) {
+		leaf.ecx = (1U << cfg->nr_fixed) - 1;
+		leaf.edx |= VPMU_CPUID_0A_EDX_ANY_DEPRECATED;
+	}
 	return leaf;
 }
 
@@ -197,11 +233,59 @@ static bool has_global_msrs(const struct vpmu *pmu)
 	return pmu->cfg.version >= 2;
 }
 
+/*
+ * GLOBAL_INUSE: a GP counter whose event select is not 0, a fixed
+ * counter whose ring bits are not 0, and bit 63 when some counter or
+ * PEBS may raise a PMI.
+ */
+static uint64_t global_inuse(const struct vpmu *pmu)
+{
+	uint64_t inuse = 0;
+	unsigned int i;
+
+	for (i = 0; i < pmu->cfg.nr_gp; i++) {
+		if (pmu->evtsel[i] & VPMU_EVTSEL_EVENT)
+			inuse |= 1ULL << i;
+		if (pmu->evtsel[i] & VPMU_EVTSEL_INT)
+			inuse |= VPMU_INUSE_PMI;
+	}
+	for (i = 0; i < pmu->cfg.nr_fixed; i++) {
+		if (pmu->fixed_ctrl &
+		    VPMU_FIXED_CTRL(i, VPMU_FIXED_OS | VPMU_FIXED_USR))
+			inuse |= VPMU_GLOBAL_FIXED(i);
+		if (pmu->fixed_ctrl & VPMU_FIXED_CTRL(i, VPMU_FIXED_PMI))
+			inuse |= VPMU_INUSE_PMI;
+	}
+	if (pmu->pebs_enable)
+		inuse |= VPMU_INUSE_PMI;
+	return inuse;
+}
+
+/* The version-4 MSRs: STATUS_SET (write-only) and INUSE (read-only). */
+static int v4_rdmsr(const struct vpmu *pmu, uint32_t msr, uint64_t *val)
+{
+	if (pmu->cfg.version < 4)
+		return -EINVAL;
+	*val = msr == VPMU_MSR_GLOBAL_INUSE ? global_inuse(pmu) : 0;
+	return 0;
+}
+
+static int v4_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val)
+{
+	if (pmu->cfg.version < 4 || msr == VPMU_MSR_GLOBAL_INUSE ||
+	    (val & ~pmu->ovf_ctrl_valid))
+		return -EINVAL;
+	pmu->global_status |= val;
+	return 0;
+}
+
 int vpmu_rdmsr(struct vpmu *pmu, uint32_t msr, uint64_t *val)
 {
 	const struct vpmu_config *cfg = &pmu->cfg;
 	int i;
 
+	if ((i = vpmu_pebs_rdmsr(pmu, msr, val)) != -ENOENT)
+		return i;
 	if ((i = msr_index(msr, VPMU_MSR_PMC0, cfg->nr_gp)) >= 0) {
 		*val = pmu->gp[i];
 	} else if (full_width(pmu) &&
@@ -214,7 +298,9 @@ int vpmu_rdmsr(struct vpmu *pmu, uint32_t msr, uint64_t *val)
 		   0) {
 		*val = pmu->fixed[i];
 	} else if (msr == VPMU_MSR_PERF_CAPABILITIES && cfg->pdcm) {
-		*val = cfg->perf_capabilities;
+		*val = cfg->perf_capabilities |
+		       vpmu_pebs_perf_caps(cfg->pebs_format,
+					   cfg->pebs_baseline);
 	} else if (!has_global_msrs(pmu)) {
 		return -EINVAL;
 	} else if (msr == VPMU_MSR_FIXED_CTR_CTRL) {
@@ -226,6 +312,9 @@ int vpmu_rdmsr(struct vpmu *pmu, uint32_t msr, uint64_t *val)
 	} else if (msr == VPMU_MSR_GLOBAL_OVF_CTRL) {
 		/* A write-only clear command: reads as 0. */
 		*val = 0;
+	} else if (msr == VPMU_MSR_GLOBAL_STATUS_SET ||
+		   msr == VPMU_MSR_GLOBAL_INUSE) {
+		return v4_rdmsr(pmu, msr, val);
 	} else {
 		return -EINVAL;
 	}
@@ -238,6 +327,8 @@ int vpmu_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val)
 	uint64_t changed; /* counters to reprogram, as GLOBAL_CTRL bits */
 	int i;
 
+	if ((i = vpmu_pebs_wrmsr(pmu, msr, val)) != -ENOENT)
+		return i;
 	if ((i = msr_index(msr, VPMU_MSR_PMC0, cfg->nr_gp)) >= 0) {
 		/* Legacy writes give bits 31:0; bit 31 fills the rest. */
 		if (val & SIGN_BIT_31)
@@ -252,7 +343,7 @@ int vpmu_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val)
 		pmu->gp[i] = val;
 	} else if ((i = msr_index(msr, VPMU_MSR_PERFEVTSEL0, cfg->nr_gp)) >=
 		   0) {
-		if (val & ~EVTSEL_VALID)
+		if (val & ~pmu->evtsel_valid)
 			return -EINVAL;
 		pmu->evtsel[i] = val;
 		refilter_counters(pmu, 1ULL << i);
@@ -278,6 +369,9 @@ int vpmu_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val)
 		if (val & ~pmu->ovf_ctrl_valid)
 			return -EINVAL;
 		pmu->global_status &= ~val;
+	} else if (msr == VPMU_MSR_GLOBAL_STATUS_SET ||
+		   msr == VPMU_MSR_GLOBAL_INUSE) {
+		return v4_wrmsr(pmu, msr, val);
 	} else {
 		/* GLOBAL_STATUS and PERF_CAPABILITIES are read-only. */
 		return -EINVAL;
@@ -347,6 +441,9 @@ static void counter_add(struct vpmu *pmu, uint64_t *counter, uint64_t n,
 {
 	uint64_t room = until_overflow(pmu, *counter);
 
+	/* An armed PEBS counter's next event writes the record. */
+	if (pmu->pebs_armed & status_bit)
+		pmu->pebs_fire |= status_bit;
 	*counter = (*counter + n) & pmu->counter_mask;
 	if (n < room)
 		return;
@@ -354,6 +451,8 @@ static void counter_add(struct vpmu *pmu, uint64_t *counter, uint64_t n,
 		pmu->global_status |= status_bit;
 	if (pmi)
 		pmu->pmi_pending = true;
+	if (pmu->pebs_enable & status_bit)
+		pmu->pebs_armed |= status_bit;
 }
 
 void vpmu_count(struct vpmu *pmu, enum vpmu_event ev, unsigned int cpl,
@@ -392,7 +491,7 @@ bool vpmu_counting(const struct vpmu *pmu, enum vpmu_event ev)
 bool vpmu_needs_stepping(const struct vpmu *pmu)
 {
 	return vpmu_counting(pmu, VPMU_EV_INSTRUCTIONS) ||
-	       vpmu_counting(pmu, VPMU_EV_BRANCHES);
+	       vpmu_counting(pmu, VPMU_EV_BRANCHES) || vpmu_pebs_active(pmu);
 }
 
 uint64_t vpmu_until_pmi(const struct vpmu *pmu, enum vpmu_event ev)

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vpmu/pebs.h"
+
 #define VPMU_MAX_GP    8
 #define VPMU_MAX_FIXED 3
 #define VPMU_MAX_WIDTH 48
@@ -20,7 +22,10 @@
 #define VPMU_MSR_FIXED_CTR_CTRL	   0x38d
 #define VPMU_MSR_GLOBAL_STATUS	   0x38e
 #define VPMU_MSR_GLOBAL_CTRL	   0x38f
-#define VPMU_MSR_GLOBAL_OVF_CTRL   0x390
+#define VPMU_MSR_GLOBAL_OVF_CTRL   0x390 /* STATUS_RESET from v4 */
+#define VPMU_MSR_GLOBAL_STATUS_SET 0x391 /* version 4 */
+#define VPMU_MSR_GLOBAL_INUSE	   0x392 /* version 4 */
+#define VPMU_MAX_VERSION	   5
 
 /* IA32_PERFEVTSELx fields. */
 #define VPMU_EVTSEL_EVENT 0x000000ffULL
@@ -46,6 +51,11 @@
 #define VPMU_GLOBAL_FIXED(i)  (1ULL << (32 + (i)))
 #define VPMU_GLOBAL_OVF_BUF   (1ULL << 62)
 #define VPMU_GLOBAL_COND_CHGD (1ULL << 63)
+/* IA32_PERF_GLOBAL_INUSE bit 63: some counter may raise a PMI. */
+#define VPMU_INUSE_PMI	      (1ULL << 63)
+
+/* CPUID.0AH:EDX bit 15: AnyThread deprecated (version 5). */
+#define VPMU_CPUID_0A_EDX_ANY_DEPRECATED (1u << 15)
 
 #define VPMU_PERF_CAP_FW_WRITE (1ULL << 13)
 
@@ -95,13 +105,15 @@ enum vpmu_event {
 typedef bool (*vpmu_allowed_fn)(void *ctx, uint64_t eventsel, int fixed_idx);
 
 struct vpmu_config {
-	unsigned int version;	    /* 0 = no PMU, 1 or 2 */
+	unsigned int version;	    /* 0 = no PMU, 1 .. VPMU_MAX_VERSION */
 	unsigned int nr_gp;	    /* 1..VPMU_MAX_GP (0 with version 0) */
 	unsigned int nr_fixed;	    /* 0..VPMU_MAX_FIXED; 0 below version 2 */
 	unsigned int width;	    /* VPMU_MIN_WIDTH..VPMU_MAX_WIDTH bits */
 	uint32_t events;	    /* available, a subset of MODELLED_EVENTS */
 	bool pdcm;		    /* IA32_PERF_CAPABILITIES exists */
 	uint64_t perf_capabilities; /* only VPMU_PERF_CAP_FW_WRITE */
+	unsigned int pebs_format;   /* 0: no PEBS; 3, 4 or 5 */
+	bool pebs_baseline;	    /* adaptive PEBS, fixed counters too */
 };
 
 struct vpmu {
@@ -110,6 +122,8 @@ struct vpmu {
 	uint64_t global_ctrl_valid;
 	uint64_t ovf_ctrl_valid;
 	uint64_t fixed_ctrl_valid;
+	uint64_t evtsel_valid;
+	uint64_t pebs_enable_valid;
 
 	uint64_t gp[VPMU_MAX_GP];
 	uint64_t evtsel[VPMU_MAX_GP];
@@ -118,6 +132,15 @@ struct vpmu {
 	uint64_t global_status;
 	uint64_t global_ctrl;
 	bool pmi_pending;
+
+	/* PEBS (vpmu/pebs.h); counters as GLOBAL_CTRL's bits. */
+	uint64_t misc_enable;
+	uint64_t pebs_enable;
+	uint64_t pebs_data_cfg;
+	uint64_t ds_area;
+	uint64_t pebs_armed; /* overflowed: the next event writes a record */
+	uint64_t pebs_fire;  /* armed and hit by this instruction's event */
+	struct vpmu_pebs_stats pebs_stats;
 
 	vpmu_allowed_fn allowed;
 	void *allowed_ctx;
@@ -141,7 +164,7 @@ struct vpmu_msr_range {
 extern const struct vpmu_msr_range vpmu_msr_ranges[];
 extern const unsigned int vpmu_nr_msr_ranges;
 
-/* Version 2, 4 GP and 3 fixed 48-bit counters, full-width writes. */
+/* Version 2, 4 GP and 3 fixed 48-bit counters, full-width writes, no PEBS. */
 void vpmu_config_default(struct vpmu_config *cfg);
 
 /* -EINVAL if cfg describes a PMU the model cannot be. Then resets. */

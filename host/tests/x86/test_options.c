@@ -87,6 +87,12 @@ static void test_pmu_numbers_and_stats(void **state)
 	assert_int_equal(opts->pmu_gp, 255);
 	assert_int_equal(opts->pmu_fixed, 255);
 	assert_false(opts->pmu_stats);
+	assert_int_equal(opts->pmu_pebs_format, X86_PMU_UNSET);
+	assert_int_equal(PARSE("g.elf", "--pmu-pebs=fmt4-baseline"), 0);
+	assert_int_equal(opts->pmu_pebs_format, 4);
+	assert_true(opts->pmu_pebs_baseline);
+	assert_int_equal(PARSE("g.elf", "--pmu-pebs", "off"), 0);
+	assert_int_equal(opts->pmu_pebs_format, 0);
 	/* After "--" they are guest words. */
 	assert_int_equal(PARSE("g.elf", "--", "--pmu=off", "--pmu-stats"), 0);
 	assert_int_equal(opts->pmu, VPMU_MODE_AUTO);
@@ -103,6 +109,8 @@ static void test_pmu_bad_arguments(void **state)
 	refused(PARSE("g.elf", "--pmu="), "--pmu: ''");
 	refused(PARSE("g.elf", "--pmu"), "--pmu needs a value");
 	refused(PARSE("g.elf", "--pmu-version"), "--pmu-version needs a value");
+	refused(PARSE("g.elf", "--pmu-pebs=fmt6"),
+		"--pmu-pebs: 'fmt6' is not off, fmt3, fmt4, fmt5, fmt4-baseline or baseline");
 	refused(PARSE("g.elf", "--pmu-version", "256"),
 		"--pmu-version: '256' is not a number from 0 to 255");
 	refused(PARSE("g.elf", "--pmu-version=-1"), "--pmu-version: '-1'");

@@ -139,7 +139,8 @@ static int setup(void **state)
 	f.opts = (struct x86_options){ .pmu = VPMU_MODE_AUTO,
 				       .pmu_version = X86_PMU_UNSET,
 				       .pmu_gp = X86_PMU_UNSET,
-				       .pmu_fixed = X86_PMU_UNSET };
+				       .pmu_fixed = X86_PMU_UNSET,
+				       .pmu_pebs_format = X86_PMU_UNSET };
 	f.core.vm.kvm_fd = KVM_FD;
 	f.core.vm.vm_fd = VM_FD;
 	f.core.vm.run_mmap_size = PROBE_RUN_SIZE;
@@ -486,7 +487,7 @@ static void test_off_refuses_pmu_limits(void **state)
 		assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
 		assert_string_equal(
 			err_text,
-			"hvcheck: run: --pmu=off takes no --pmu-version or counter counts\n");
+			"hvcheck: run: --pmu=off takes no --pmu-version, counter counts or PEBS\n");
 		assert_int_equal(fake_ioctl_nr_calls(), 0);
 		assert_null(f->vp.backend);
 		*limits[i] = X86_PMU_UNSET;
@@ -498,7 +499,7 @@ static void test_off_refuses_pmu_limits(void **state)
 	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
 	assert_string_equal(
 		err_text,
-		"hvcheck: run: --pmu=off takes no --pmu-version or counter counts\n");
+		"hvcheck: run: --pmu=off takes no --pmu-version, counter counts or PEBS\n");
 	assert_int_equal(fake_ioctl_nr_calls(), 0);
 }
 
@@ -881,6 +882,18 @@ static int perf_caps_msr(int fd, unsigned long request, void *arg, void *ctx)
 }
 
 /* vcpu_init: every vCPU gets the PERF_CAPABILITIES KVM offers. */
+/* KVM's answers to the kvm back end's set-up: PERF_CAPABILITIES listed. */
+static void script_kvm_setup(struct msr_calls *get)
+{
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1); /* GET_MSR_FEATURES */
+	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, feature_list,
+			     NULL);
+	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, feature_list,
+			     NULL);
+	fake_ioctl_expect_fn(KVM_GET_MSRS, perf_caps_msr, get);
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1); /* PMU_EVENT_FILTER */
+}
+
 static void test_kvm_vcpu_init_perf_caps(void **state)
 {
 	struct fixture *f = *state;
@@ -888,13 +901,7 @@ static void test_kvm_vcpu_init_perf_caps(void **state)
 
 	f->opts.pmu = VPMU_MODE_KVM;
 	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX | PDCM, &leaf_a_v2);
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1); /* GET_MSR_FEATURES */
-	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, feature_list,
-			     NULL);
-	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, feature_list,
-			     NULL);
-	fake_ioctl_expect_fn(KVM_GET_MSRS, perf_caps_msr, &get);
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1); /* PMU_EVENT_FILTER */
+	script_kvm_setup(&get);
 	assert_int_equal(vpmu_setup(f), 0);
 	fake_ioctl_verify();
 	assert_int_equal(fake_ioctl_call(0)->fd, KVM_FD);
@@ -915,6 +922,35 @@ static void test_kvm_vcpu_init_perf_caps(void **state)
 		/* KVM's vPMU needs no hooks around KVM_RUN. */
 		assert_null(f->vcpus[i].pmu_backend);
 	}
+}
+
+/*
+ * --pmu-pebs=off under kvm: every vCPU gets KVM's PERF_CAPABILITIES
+ * without the PEBS fields, and the guest CPUID loses DS and DTES64.
+ */
+static void test_kvm_pebs_off(void **state)
+{
+	struct fixture *f = *state;
+	struct msr_calls get = { 0 }, set = { 0 };
+	struct kvm_cpuid_entry2 *leaf1;
+
+	f->opts.pmu = VPMU_MODE_KVM;
+	f->opts.pmu_pebs_format = 0;
+	make_cpuid(&f->cpuid, "GenuineIntel",
+		   LEAF1_ECX | PDCM | VPMU_CPUID_1_ECX_DTES64, &leaf_a_v2);
+	leaf1 = cpuid_find(&f->cpuid, 1, 0);
+	leaf1->edx |= VPMU_CPUID_1_EDX_DS;
+	script_kvm_setup(&get);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_false(leaf1->edx & VPMU_CPUID_1_EDX_DS);
+	assert_false(leaf1->ecx & VPMU_CPUID_1_ECX_DTES64);
+	fake_ioctl_reset();
+	fake_ioctl_expect_fn(KVM_SET_MSRS, perf_caps_msr, &set);
+	assert_int_equal(x86_vpmu_vcpu_init(&f->vp, &f->vcpus[0], 0), 0);
+	fake_ioctl_verify();
+	/* HOST_PERF_CAPS has PEBS format 3, PEBS_TRAP and PEBS_ARCH_REG. */
+	assert_int_equal(set.data[0], HOST_PERF_CAPS & ~0x4fc0ULL);
 }
 
 /* Without PDCM there is nothing to set, and KVM is not asked. */
@@ -992,12 +1028,12 @@ static void test_emulated_bad_version(void **state)
 	struct fixture *f = *state;
 
 	f->opts.pmu = VPMU_MODE_EMULATED;
-	f->opts.pmu_version = 3;
+	f->opts.pmu_version = 6;
 	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_none);
 	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
 	assert_string_equal(
 		err_text,
-		"hvcheck: run: --pmu-version 3: the emulated vPMU is version 0, 1 or 2\n");
+		"hvcheck: run: --pmu-version 6: the emulated vPMU is version 0 to 5\n");
 	assert_int_equal(fake_ioctl_nr_calls(), 0);
 	assert_false(f->vp.can_select);
 }
@@ -1211,6 +1247,7 @@ int main(void)
 		T(test_kvm_masked_without_cap),
 		T(test_kvm_masked_with_cap),
 		T(test_kvm_vcpu_init_perf_caps),
+		T(test_kvm_pebs_off),
 		T(test_kvm_vcpu_init_without_perf_caps),
 		T(test_kvm_vcpu_init_refused),
 		T(test_kvm_destroy),

@@ -863,6 +863,101 @@ static void test_exact_counts(void **state)
 	assert_int_equal(f->pmu.stats.steps, 8);
 }
 
+/* PEBS: the DS area at 0x402000, the buffer at 0x403000; 0x404000 unmapped. */
+#define DS_GVA	   (CODE + 0x2000)
+#define DS_GPA	   0x30000ULL
+#define BUF_GVA	   (CODE + 0x3000)
+#define BUF_GPA	   0x31000ULL
+#define GUEST_TSC  0x123456789aULL
+#define A_PMC0	   0x4c1
+#define PEBS_START 0x1
+
+static int fake_tsc(int fd, unsigned long request, void *arg, void *ctx)
+{
+	struct kvm_msrs *msrs = arg;
+
+	(void)fd;
+	(void)request;
+	(void)ctx;
+	assert_int_equal(msrs->nmsrs, 1);
+	assert_int_equal(msrs->entries[0].index, 0x10);
+	msrs->entries[0].data = GUEST_TSC;
+	return 1;
+}
+
+static uint64_t gpa64(struct fixture *f, uint64_t gpa)
+{
+	uint64_t v;
+
+	memcpy(&v, f->mem.base + gpa, sizeof(v));
+	return v;
+}
+
+/*
+ * GP counter 0 with PEBS (format 3) overflows on the NOP at CODE + 2;
+ * the JZ after it fires the record, written through the guest's page
+ * tables at the PEBS index, whose first byte is at index_gva.
+ */
+static void pebs_run_two(struct fixture *f, uint64_t index_gva)
+{
+	uint64_t ds[4] = { BUF_GVA, index_gva, BUF_GVA + 0x2000, BUF_GVA + 1 };
+
+	f->cfg.pebs_format = 3;
+	init_pmu(f);
+	set_pte(&f->mem, 0x4000, 2, DS_GPA | PTE_P);
+	set_pte(&f->mem, 0x4000, 3, BUF_GPA | PTE_P);
+	memcpy(f->mem.base + DS_GPA + 0x20, ds, sizeof(ds));
+	CODE_AT(f, CODE, 0x0f, 0x30, /* 00 wrmsr: counters on */
+		0x90,		     /* 02 nop: the overflow */
+		0x74, 0x00,	     /* 03 jz .+2: the record */
+		0x90);		     /* 05 nop */
+	model_wr(f, GLOBAL_CTRL, 0);
+	model_wr(f, PERFEVTSEL0, SEL_INSTRUCTIONS);
+	model_wr(f, A_PMC0, MASK48);
+	model_wr(f, VPMU_MSR_PEBS_ENABLE, PEBS_START);
+	model_wr(f, VPMU_MSR_DS_AREA, DS_GVA);
+	f->vcpu.run->s.regs.regs.r15 = 0x1515;
+	assert_int_equal(msr_exit(f, true, CODE, GLOBAL_CTRL, PEBS_START), 0);
+	enter(f, TELLS_STEP);
+	step(f, CODE + 2);
+	step(f, CODE + 3);
+	fake_ioctl_reset();
+	fake_ioctl_expect_fn(KVM_GET_MSRS, fake_tsc, NULL);
+}
+
+static void test_pebs_record_in_guest_memory(void **state)
+{
+	struct fixture *f = *state;
+
+	pebs_run_two(f, BUF_GVA);
+	step(f, CODE + 5);
+	fake_ioctl_verify();
+	assert_int_equal(gpa64(f, DS_GPA + 0x28), BUF_GVA + 0xc8);
+	assert_int_equal(gpa64(f, BUF_GPA + 0x08), CODE + 5); /* RIP after */
+	assert_int_equal(gpa64(f, BUF_GPA + 0x88), 0x1515);   /* R15 */
+	assert_int_equal(gpa64(f, BUF_GPA + 0x90), 1);	      /* GP 0 */
+	assert_int_equal(gpa64(f, BUF_GPA + 0xb0), CODE + 3); /* the JZ */
+	assert_int_equal(gpa64(f, BUF_GPA + 0xc0), GUEST_TSC);
+	assert_int_equal(f->pmu.model.pebs_stats.records, 1);
+	/* threshold crossed: OvfBuffer and a PMI at the next entry */
+	assert_true(model_rd(f, 0x38e) & VPMU_GLOBAL_OVF_BUF);
+}
+
+/* A buffer running into an unmapped page: nothing written, counted. */
+static void test_pebs_record_dropped_at_unmapped_page(void **state)
+{
+	struct fixture *f = *state;
+
+	pebs_run_two(f, BUF_GVA + 0xfc0);
+	step(f, CODE + 5);
+	fake_ioctl_verify();
+	assert_int_equal(gpa64(f, DS_GPA + 0x28), BUF_GVA + 0xfc0);
+	for (size_t i = 0; i < 0x1000; i++)
+		assert_int_equal(f->mem.base[BUF_GPA + i], 0);
+	assert_int_equal(f->pmu.model.pebs_stats.dropped, 1);
+	assert_false(model_rd(f, 0x38e) & VPMU_GLOBAL_OVF_BUF);
+}
+
 /* The instruction counts at the privilege level it ran at. */
 static void test_counts_by_cpl(void **state)
 {
@@ -1868,6 +1963,8 @@ int main(void)
 		T(test_stepping_rearmed_each_entry),
 		T(test_stepping_ioctl_fails),
 		T(test_exact_counts),
+		T(test_pebs_record_in_guest_memory),
+		T(test_pebs_record_dropped_at_unmapped_page),
 		T(test_counts_by_cpl),
 		T(test_ud2_never_retires),
 		T(test_unreadable_code_still_counts),

@@ -14,7 +14,9 @@
 #include "array_size.h"
 #include "fake_ioctl.h"
 #include "le_bytes.h"
+#include "vmm/x86/options.h"
 #include "vmm/x86/vpmu_kvm.h"
+#include "vpmu/pebs.h"
 
 #define KVM_FD	100
 #define VM_FD	101
@@ -421,6 +423,18 @@ static int fake_msrs(int fd, unsigned long request, void *arg, void *ctx)
 static const uint32_t features_with_caps[] = { 0x10a, 0x345, 0x48b };
 static const uint32_t features_without_caps[] = { 0x10a, 0x48b, 0x48c, 0x8b };
 
+/* KVM's answers to vpmu_kvm_perf_capabilities(): the MSR is listed. */
+static void script_perf_caps_read(struct feature_list *fl, struct msr_call *get)
+{
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, fake_feature_list,
+			     fl);
+	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, fake_feature_list,
+			     fl);
+	fake_ioctl_expect_fn(KVM_GET_MSRS, fake_msrs, get);
+}
+
 static void test_perf_caps_read(void **state)
 {
 	struct feature_list fl = { .indices = features_with_caps, .nr = 3 };
@@ -430,13 +444,7 @@ static void test_perf_caps_read(void **state)
 	uint64_t caps = 0;
 
 	(void)state;
-	fake_ioctl_reset();
-	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
-	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, fake_feature_list,
-			     &fl);
-	fake_ioctl_expect_fn(KVM_GET_MSR_FEATURE_INDEX_LIST, fake_feature_list,
-			     &fl);
-	fake_ioctl_expect_fn(KVM_GET_MSRS, fake_msrs, &get);
+	script_perf_caps_read(&fl, &get);
 	assert_int_equal(vpmu_kvm_perf_capabilities(&vm, &c, &caps), 0);
 	fake_ioctl_verify();
 	assert_int_equal(caps, HOST_PERF_CAPS);
@@ -451,6 +459,57 @@ static void test_perf_caps_read(void **state)
 	assert_int_equal(fl.room[1], 3);
 	assert_int_equal(get.fd, KVM_FD);
 	assert_int_equal(get.index, MSR_PERF_CAPS);
+	cpuid_free(&c);
+}
+
+/*
+ * KVM with vPEBS: full-width writes, LBR format 5, PEBS format 4 with
+ * baseline, PEBS_TRAP and PEBS_ARCH_REG; and that without the PEBS bits.
+ */
+#define PEBS_CAPS    0x64c5ULL
+#define NO_PEBS_CAPS 0x2005ULL
+
+/*
+ * KVM's PEBS as KVM reports it: CPUID.1 DS and DTES64 and the PEBS
+ * fields read through KVM_GET_MSRS stay; --pmu-pebs=off clears them
+ * and nothing else; another format is refused.
+ */
+static void test_perf_caps_pebs(void **state)
+{
+	struct feature_list fl = { .indices = features_with_caps, .nr = 3 };
+	struct msr_call get = { .ret = 1, .data_out = PEBS_CAPS };
+	struct vm vm = { .kvm_fd = KVM_FD, .vm_fd = VM_FD };
+	struct cpuid c = make_cpuid(LEAF1_ECX | PDCM | VPMU_CPUID_1_ECX_DTES64,
+				    &leaf_a_v2);
+	struct kvm_cpuid_entry2 *leaf1 = cpuid_find(&c, 1, 0);
+	char err[128];
+	uint64_t caps = 0;
+
+	(void)state;
+	leaf1->edx |= VPMU_CPUID_1_EDX_DS;
+	script_perf_caps_read(&fl, &get);
+	assert_int_equal(vpmu_kvm_perf_capabilities(&vm, &c, &caps), 0);
+	fake_ioctl_verify();
+	assert_int_equal(caps, PEBS_CAPS);
+	/* Unset: as KVM reports it. */
+	assert_int_equal(
+		vpmu_kvm_pebs(&c, &caps, X86_PMU_UNSET, err, sizeof(err)), 0);
+	assert_int_equal(caps, PEBS_CAPS);
+	assert_true(leaf1->edx & VPMU_CPUID_1_EDX_DS);
+	assert_true(leaf1->ecx & VPMU_CPUID_1_ECX_DTES64);
+	/* A format: refused, nothing changed. */
+	assert_int_equal(vpmu_kvm_pebs(&c, &caps, 5, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(
+		err,
+		"--pmu-pebs: under --pmu=kvm only off: KVM's vPEBS is what KVM offers");
+	assert_int_equal(caps, PEBS_CAPS);
+	/* Off: the PEBS bits go, the rest stays. */
+	assert_int_equal(vpmu_kvm_pebs(&c, &caps, 0, err, sizeof(err)), 0);
+	assert_int_equal(caps, NO_PEBS_CAPS);
+	assert_false(leaf1->edx & VPMU_CPUID_1_EDX_DS);
+	assert_false(leaf1->ecx & VPMU_CPUID_1_ECX_DTES64);
+	assert_true(leaf1->ecx & PDCM);
 	cpuid_free(&c);
 }
 
@@ -1096,6 +1155,7 @@ int main(void)
 		cmocka_unit_test(test_narrow_without_vpmu),
 		cmocka_unit_test(test_narrow_v5_bitmap),
 		cmocka_unit_test(test_perf_caps_read),
+		cmocka_unit_test(test_perf_caps_pebs),
 		cmocka_unit_test(test_perf_caps_not_offered),
 		cmocka_unit_test(test_perf_caps_errors),
 		cmocka_unit_test(test_set_perf_caps),

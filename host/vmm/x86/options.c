@@ -4,6 +4,7 @@
 #include "array_size.h"
 #include "hvcheck_abi.h"
 #include "vmm/x86/options.h"
+#include "vpmu/pebs.h"
 
 #define X86_OPT(field) offsetof(struct x86_options, field)
 
@@ -25,6 +26,21 @@ static int x86_set_pmu_mode(void *dst, const struct option_spec *spec,
 			"%s: '%s' is not auto, kvm, emulated or off",
 			spec->name, value);
 	o->pmu = m;
+	return 0;
+}
+
+static int x86_set_pmu_pebs(void *dst, const struct option_spec *spec,
+			    const char *value, char *err, size_t errlen)
+{
+	struct x86_options *o = dst;
+	unsigned int format;
+
+	if (vpmu_pebs_parse(value, &format, &o->pmu_pebs_baseline))
+		return option_error(
+			err, errlen,
+			"%s: '%s' is not off, fmt3, fmt4, fmt5, fmt4-baseline or baseline",
+			spec->name, value);
+	o->pmu_pebs_format = (int)format;
 	return 0;
 }
 
@@ -52,7 +68,7 @@ static const struct option_spec x86_specs[] = {
 	  .set = x86_set_pmu_mode },
 	{ .name = "--pmu-version",
 	  .arg = "N",
-	  .help = "architectural PMU version: emulated 0..2, kvm up\n"
+	  .help = "architectural PMU version: emulated 0..5, kvm up\n"
 		  "to what KVM supports (0: no PMU)",
 	  .set = option_set_int,
 	  .offset = X86_OPT(pmu_version),
@@ -70,6 +86,15 @@ static const struct option_spec x86_specs[] = {
 	  .set = option_set_int,
 	  .offset = X86_OPT(pmu_fixed),
 	  .max = 255 },
+	{ .name = "--pmu-pebs",
+	  .arg = "MODE",
+	  .help = "PEBS (docs/vpmu.md): off, or emulated fmt3\n"
+		  "(Skylake), fmt4 (Ice Lake server), fmt5\n"
+		  "(Sapphire Rapids) as KVM shows them, without\n"
+		  "baseline; fmt4-baseline (Ice Lake), baseline\n"
+		  "(Sapphire Rapids) with adaptive PEBS; kvm: off\n"
+		  "hides KVM's",
+	  .set = x86_set_pmu_pebs },
 	{ .name = "--pmu-stats",
 	  .help = "print the emulated vPMU's exit counts to stderr",
 	  .set = option_set_flag,
@@ -91,6 +116,7 @@ static void x86_options_init(void *opts)
 		.pmu_version = X86_PMU_UNSET,
 		.pmu_gp = X86_PMU_UNSET,
 		.pmu_fixed = X86_PMU_UNSET,
+		.pmu_pebs_format = X86_PMU_UNSET,
 	};
 }
 

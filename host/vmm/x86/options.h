@@ -28,6 +28,8 @@ struct x86_options {
 	int pmu_gp;
 	int pmu_fixed;
 	bool pmu_stats;
+	int pmu_pebs_format; /* --pmu-pebs: 0 off, 3..5, or X86_PMU_UNSET */
+	bool pmu_pebs_baseline;
 	/* --pmu-filter arguments as given: policy text or @FILE */
 	const char *pmu_filters[X86_MAX_PMU_FILTERS];
 	unsigned int nr_pmu_filters;

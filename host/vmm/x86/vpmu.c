@@ -118,10 +118,10 @@ int x86_vpmu_setup(struct x86_vpmu *vp)
 
 	if (o->pmu == VPMU_MODE_OFF &&
 	    (o->pmu_version != X86_PMU_UNSET || o->pmu_gp != X86_PMU_UNSET ||
-	     o->pmu_fixed != X86_PMU_UNSET))
+	     o->pmu_fixed != X86_PMU_UNSET || o->pmu_pebs_format > 0))
 		return machine_fail(
 			HV_EXIT_USAGE,
-			"run: --pmu=off takes no --pmu-version or counter counts");
+			"run: --pmu=off takes no --pmu-version, counter counts or PEBS");
 	vp->mode = o->pmu;
 	if (vp->mode == VPMU_MODE_AUTO)
 		vp->mode = kvm_has_vpmu ? VPMU_MODE_KVM : VPMU_MODE_EMULATED;

@@ -20,6 +20,22 @@ struct vpmu_emulated {
 	struct filter_slots filters;
 };
 
+/* --pmu-pebs: PEBS needs version 2 (GLOBAL_STATUS.OvfBuffer). */
+static int vpmu_emulated_pebs(const struct x86_options *o,
+			      struct vpmu_config *cfg, char *err, size_t errlen)
+{
+	if (o->pmu_pebs_format == X86_PMU_UNSET || !o->pmu_pebs_format)
+		return 0;
+	if (cfg->version < 2)
+		return option_error(
+			err, errlen,
+			"--pmu-pebs: PEBS needs PMU version 2 or later, not %u",
+			cfg->version);
+	cfg->pebs_format = o->pmu_pebs_format;
+	cfg->pebs_baseline = o->pmu_pebs_baseline;
+	return 0;
+}
+
 /* The emulated vPMU the options describe, or -EINVAL and why. */
 static int vpmu_emulated_config(const struct x86_options *o,
 				struct vpmu_config *cfg, char *err,
@@ -27,11 +43,11 @@ static int vpmu_emulated_config(const struct x86_options *o,
 {
 	vpmu_config_default(cfg);
 	if (o->pmu_version != X86_PMU_UNSET) {
-		if (o->pmu_version > 2)
+		if (o->pmu_version > VPMU_MAX_VERSION)
 			return option_error(
 				err, errlen,
-				"--pmu-version %d: the emulated vPMU is version 0, 1 or 2",
-				o->pmu_version);
+				"--pmu-version %d: the emulated vPMU is version 0 to %d",
+				o->pmu_version, VPMU_MAX_VERSION);
 		cfg->version = o->pmu_version;
 	}
 	if (cfg->version == 0) {
@@ -61,7 +77,7 @@ static int vpmu_emulated_config(const struct x86_options *o,
 				cfg->version < 2 ? 0 : VPMU_MAX_FIXED);
 		cfg->nr_fixed = o->pmu_fixed;
 	}
-	return 0;
+	return vpmu_emulated_pebs(o, cfg, err, errlen);
 }
 
 /* The vPMU line's description of the model. */
@@ -77,9 +93,12 @@ static void vpmu_emulated_desc(const struct x86_vpmu *vp, char *buf, size_t len)
 	else if (!c->version)
 		snprintf(buf, len, "version 0: no PMU");
 	else
-		snprintf(buf, len,
-			 "version %u, %u GP and %u fixed counters of %u bits",
-			 c->version, c->nr_gp, c->nr_fixed, c->width);
+		snprintf(
+			buf, len,
+			"version %u, %u GP and %u fixed counters of %u bits%s%.0u%s",
+			c->version, c->nr_gp, c->nr_fixed, c->width,
+			c->pebs_format ? ", PEBS format " : "", c->pebs_format,
+			c->pebs_baseline ? " with baseline" : "");
 }
 
 /* The filter slots, every policy compiled for the model's Intel PMU. */

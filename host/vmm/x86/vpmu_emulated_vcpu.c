@@ -23,6 +23,7 @@
 #define APIC_MSI_DEST_SHIFT 12
 #define NS_PER_MS	    1000000ULL
 #define PAGE_SIZE_4K	    4096ULL
+#define MSR_IA32_TSC	    0x10
 
 int vcpu_pmu_vm_setup(struct vm *vm, uint64_t *tsc_khz)
 {
@@ -125,6 +126,7 @@ int vcpu_pmu_set_cpuid(struct cpuid *cpuid, const struct vpmu_config *cfg,
 		return ret;
 	leaf1->ecx = cfg->pdcm ? leaf1->ecx | VPMU_CPUID_1_ECX_PDCM :
 				 leaf1->ecx & ~VPMU_CPUID_1_ECX_PDCM;
+	vpmu_pebs_cpuid_1(cfg, &leaf1->ecx, &leaf1->edx);
 	ret = cpuid_set(cpuid, HV_CPUID_VPMU_BASE, HV_CPUID_VPMU_FEATURES,
 			vcpu_pmu_sig_word(sig, 0), vcpu_pmu_sig_word(sig, 1),
 			vcpu_pmu_sig_word(sig, 2));
@@ -270,6 +272,7 @@ int vcpu_pmu_init(struct vcpu *vcpu, struct vcpu_pmu *pmu,
 		return ret;
 	}
 	pmu->mem = mem;
+	pmu->vcpu = vcpu;
 	ret = vm_check_cap(vm, KVM_CAP_SYNC_REGS,
 			   "KVM_CHECK_EXTENSION(KVM_CAP_SYNC_REGS)");
 	if (ret < 0)
@@ -319,9 +322,9 @@ static unsigned int vcpu_pmu_cpl(const struct kvm_sregs *sregs)
 	return sregs->cs.selector & 3;
 }
 
-/* One instruction retired at next->cpl: the events it is. */
-static void vcpu_pmu_retire(struct vcpu_pmu *pmu, unsigned int cpl,
-			    enum x86_insn_kind kind)
+/* One instruction retired at cpl: the events it is. */
+static void vcpu_pmu_count(struct vcpu_pmu *pmu, unsigned int cpl,
+			   enum x86_insn_kind kind)
 {
 	vpmu_count(&pmu->model, VPMU_EV_INSTRUCTIONS, cpl, 1);
 	if (kind == X86_INSN_BRANCH)
@@ -331,17 +334,23 @@ static void vcpu_pmu_retire(struct vcpu_pmu *pmu, unsigned int cpl,
 	vpmu_count(&pmu->model, VPMU_EV_REF_CYCLES, cpl, 1);
 }
 
-/* Up to X86_INSN_MAX_LEN bytes of code at rip, or -EFAULT. */
-static int vcpu_pmu_fetch(const struct vcpu_pmu *pmu,
-			  const struct kvm_sregs *sregs, uint64_t rip,
-			  uint8_t *buf, size_t *len)
+/* How the vCPU translates addresses now. */
+static struct vm_paging vcpu_pmu_paging(const struct kvm_sregs *sregs)
 {
-	const struct vm_paging pg = {
+	return (struct vm_paging){
 		.cr0 = sregs->cr0,
 		.cr3 = sregs->cr3,
 		.cr4 = sregs->cr4,
 		.efer = sregs->efer,
 	};
+}
+
+/* Up to X86_INSN_MAX_LEN bytes of code at rip, or -EFAULT. */
+static int vcpu_pmu_fetch(const struct vcpu_pmu *pmu,
+			  const struct kvm_sregs *sregs, uint64_t rip,
+			  uint8_t *buf, size_t *len)
+{
+	const struct vm_paging pg = vcpu_pmu_paging(sregs);
 	uint64_t linear = rip + sregs->cs.base;
 	size_t got = 0;
 
@@ -362,6 +371,110 @@ static int vcpu_pmu_fetch(const struct vcpu_pmu *pmu,
 	}
 	*len = got;
 	return got ? 0 : -EFAULT;
+}
+
+/*
+ * The PEBS assist's guest memory: len bytes (up to a page, so at most
+ * two pages) at linear address la, every page translated through the
+ * guest's tables and bounds-checked against RAM before a byte moves:
+ * all or nothing.  Access rights are not checked (docs/vpmu.md).
+ */
+static int vcpu_pmu_guest_copy(const struct vcpu_pmu *pmu, uint64_t la,
+			       void *buf, size_t len, bool write)
+{
+	const struct vm_paging pg =
+		vcpu_pmu_paging(&pmu->vcpu->run->s.regs.sregs);
+	uint8_t *hva[2], *p = buf;
+	size_t chunk[2], done = 0, n = 0;
+	uint64_t gpa;
+
+	if (len > PAGE_SIZE_4K || la + len < la)
+		return -EFAULT;
+	while (done < len) {
+		chunk[n] = PAGE_SIZE_4K - ((la + done) & (PAGE_SIZE_4K - 1));
+		if (chunk[n] > len - done)
+			chunk[n] = len - done;
+		if (x86_gva_to_gpa(pmu->mem, &pg, la + done, &gpa))
+			return -EFAULT;
+		hva[n] = vm_gpa_to_hva(pmu->mem, gpa, chunk[n]);
+		if (!hva[n])
+			return -EFAULT;
+		done += chunk[n++];
+	}
+	for (size_t i = 0; i < n; p += chunk[i], i++)
+		memcpy(write ? hva[i] : p, write ? p : hva[i], chunk[i]);
+	return 0;
+}
+
+static int vcpu_pmu_pebs_read(void *ctx, uint64_t la, void *buf, size_t len)
+{
+	return vcpu_pmu_guest_copy(ctx, la, buf, len, false);
+}
+
+static int vcpu_pmu_pebs_write(void *ctx, uint64_t la, const void *buf,
+			       size_t len)
+{
+	return vcpu_pmu_guest_copy(ctx, la, (void *)buf, len, true);
+}
+
+/*
+ * The state a record samples: the registers after the eventing
+ * instruction, the guest's TSC, and its XMM registers when asked.
+ */
+static int vcpu_pmu_pebs_state(void *ctx, struct vpmu_pebs_state *st, bool xmm)
+{
+	struct vcpu_pmu *pmu = ctx;
+	struct vcpu *vcpu = pmu->vcpu;
+	const struct kvm_regs *r = &vcpu->run->s.regs.regs;
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry tsc;
+	} msrs = { .hdr.nmsrs = 1, .tsc.index = MSR_IA32_TSC };
+	const uint64_t gpr[VPMU_NR_GPRS] = {
+		r->rax, r->rcx, r->rdx, r->rbx, r->rsp, r->rbp, r->rsi, r->rdi,
+		r->r8,	r->r9,	r->r10, r->r11, r->r12, r->r13, r->r14, r->r15,
+	};
+	struct kvm_fpu fpu;
+
+	if (vm_ioctl(vcpu->vm, vcpu->fd, KVM_GET_MSRS, &msrs,
+		     "KVM_GET_MSRS(IA32_TSC)") != 1)
+		return -EIO;
+	if (xmm) {
+		if (vm_ioctl(vcpu->vm, vcpu->fd, KVM_GET_FPU, &fpu,
+			     "KVM_GET_FPU") < 0)
+			return -EIO;
+		memcpy(st->xmm, fpu.xmm, sizeof(st->xmm));
+	}
+	memcpy(st->gpr, gpr, sizeof(gpr));
+	st->eventing_ip = pmu->pebs_ip;
+	st->rip = pmu->pebs_next_rip;
+	st->rflags = r->rflags;
+	st->tsc = msrs.tsc.data;
+	return 0;
+}
+
+/*
+ * One instruction retired at cpl: the events it is, then the PEBS
+ * assist for a counter it hit after an overflow.  ip is its address,
+ * next_rip the one after it.
+ */
+static void vcpu_pmu_retire(struct vcpu_pmu *pmu, unsigned int cpl,
+			    enum x86_insn_kind kind, uint64_t ip,
+			    uint64_t next_rip)
+{
+	const struct vpmu_pebs_io io = {
+		.ctx = pmu,
+		.read = vcpu_pmu_pebs_read,
+		.write = vcpu_pmu_pebs_write,
+		.state = vcpu_pmu_pebs_state,
+	};
+
+	vcpu_pmu_count(pmu, cpl, kind);
+	if (!pmu->model.pebs_fire)
+		return;
+	pmu->pebs_ip = ip;
+	pmu->pebs_next_rip = next_rip;
+	vpmu_pebs_assist(&pmu->model, &io);
 }
 
 /*
@@ -386,7 +499,7 @@ static bool vcpu_pmu_emulate_rdpmc(struct vcpu *vcpu, unsigned int cpl,
 	regs->rdx = val >> 32;
 	regs->rip += len;
 	vcpu->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
-	vcpu_pmu_retire(pmu, cpl, X86_INSN_OTHER);
+	vcpu_pmu_retire(pmu, cpl, X86_INSN_OTHER, regs->rip - len, regs->rip);
 	pmu->stats.rdpmc_emulated++;
 	return true;
 }
@@ -654,7 +767,8 @@ static void vcpu_pmu_pick_up_filter(struct vcpu *vcpu)
 	if (pmu->stepping && pmu->next.valid &&
 	    vcpu_pmu_completes_on_entry(run) &&
 	    pmu->next.rip == run->s.regs.regs.rip) {
-		vcpu_pmu_retire(pmu, pmu->next.cpl, pmu->next.kind);
+		vcpu_pmu_retire(pmu, pmu->next.cpl, pmu->next.kind,
+				pmu->next.rip, run->s.regs.regs.rip);
 		/* so its debug exit, after it completed, counts nothing */
 		pmu->next.valid = false;
 	}
@@ -737,7 +851,7 @@ static void vcpu_pmu_msr_done(struct vcpu *vcpu, bool write, uint64_t val)
 	/* It retires under the old settings, a read after reading. */
 	if (pmu->stepping)
 		vcpu_pmu_retire(pmu, vcpu_pmu_cpl(&run->s.regs.sregs),
-				X86_INSN_OTHER);
+				X86_INSN_OTHER, rip, rip + 2);
 	if (write)
 		vpmu_wrmsr(&pmu->model, run->msr.index, run->msr.data);
 	else
@@ -786,7 +900,7 @@ bool vcpu_pmu_debug_exit(struct vcpu *vcpu)
 	pmu->stats.steps++;
 	if (next->valid && next->kind != X86_INSN_UD2 &&
 	    !(next->after_msr && rip == next->rip))
-		vcpu_pmu_retire(pmu, next->cpl, next->kind);
+		vcpu_pmu_retire(pmu, next->cpl, next->kind, next->rip, rip);
 	vcpu_pmu_decode_next(vcpu, rip, false);
 	return true;
 }
@@ -805,5 +919,11 @@ void vcpu_pmu_print_stats(const struct vcpu_pmu *pmu, unsigned int i, FILE *out)
 	if (st->steps && run_s > 0)
 		fprintf(out, " (KVM single-step rate %.0f/s, counted %.0f/s)",
 			st->steps / run_s, st->steps / all_s);
+	if (pmu->model.cfg.pebs_format)
+		fprintf(out,
+			", PEBS: %llu records, %llu dropped, %llu at the absolute maximum",
+			(unsigned long long)pmu->model.pebs_stats.records,
+			(unsigned long long)pmu->model.pebs_stats.dropped,
+			(unsigned long long)pmu->model.pebs_stats.full);
 	fputc('\n', out);
 }

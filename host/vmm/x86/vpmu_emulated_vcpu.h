@@ -49,6 +49,9 @@ struct vcpu_pmu {
 	uint64_t filter_seen; /* filters->installed at the last pick-up */
 	const struct filter_x86_rules *rules; /* what the model obeys */
 	const struct guest_mem *mem;
+	struct vcpu *vcpu; /* whose registers a PEBS record samples */
+	/* the PEBS assist's eventing instruction and the one after it */
+	uint64_t pebs_ip, pebs_next_rip;
 	uint64_t tsc_khz; /* the rate of the cycle model */
 	bool stepping;	  /* instructions or branches count: step */
 	bool debug_armed; /* KVM_SET_GUEST_DEBUG single-step is on */

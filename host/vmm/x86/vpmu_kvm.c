@@ -215,6 +215,28 @@ out:
 	return ret;
 }
 
+#define PERF_CAP_PEBS_MASK                                       \
+	(VPMU_PERF_CAP_PEBS_TRAP | VPMU_PERF_CAP_PEBS_ARCH_REG | \
+	 VPMU_PERF_CAP_PEBS_FMT(0xf) | VPMU_PERF_CAP_PEBS_BASELINE)
+
+int vpmu_kvm_pebs(struct cpuid *cpuid, uint64_t *caps, int pebs_format,
+		  char *err, size_t errlen)
+{
+	struct kvm_cpuid_entry2 *leaf1 = cpuid_find(cpuid, 1, 0);
+	const struct vpmu_config off = { 0 };
+
+	if (pebs_format == X86_PMU_UNSET)
+		return 0;
+	if (pebs_format)
+		return vpmu_kvm_error(
+			err, errlen, -EINVAL,
+			"--pmu-pebs: under --pmu=kvm only off: KVM's vPEBS is what KVM offers");
+	if (leaf1)
+		vpmu_pebs_cpuid_1(&off, &leaf1->ecx, &leaf1->edx);
+	*caps &= ~PERF_CAP_PEBS_MASK;
+	return 0;
+}
+
 int vpmu_kvm_set_perf_capabilities(struct vm *vm, int vcpu_fd, uint64_t caps)
 {
 	if (!caps)
@@ -452,6 +474,9 @@ static int vpmu_kvm_setup(struct x86_vpmu *vp)
 	if (ret)
 		return machine_fail(HV_EXIT_VMM_ERROR, "--pmu=kvm: %s: %s",
 				    vp->core->vm.failed, strerror(-ret));
+	if (vpmu_kvm_pebs(vp->cpuid, &st->perf_caps, o->pmu_pebs_format, err,
+			  sizeof(err)))
+		return machine_fail(HV_EXIT_USAGE, "run: %s", err);
 	ret = vpmu_kvm_filters(vp);
 	if (ret)
 		return ret;

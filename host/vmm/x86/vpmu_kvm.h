@@ -46,6 +46,15 @@ int vpmu_kvm_perf_capabilities(struct vm *vm, const struct cpuid *guest,
 			       uint64_t *caps);
 
 /*
+ * --pmu-pebs under --pmu=kvm: unset keeps KVM's PEBS as KVM reports it
+ * (CPUID.1 DS and DTES64, PERF_CAPABILITIES' PEBS fields); 0 (off)
+ * clears them in cpuid and *caps; any other format is refused (-EINVAL,
+ * err says why), as only KVM decides what its vPEBS is.
+ */
+int vpmu_kvm_pebs(struct cpuid *cpuid, uint64_t *caps, int pebs_format,
+		  char *err, size_t errlen);
+
+/*
  * Per vCPU, after KVM_SET_CPUID2 (KVM checks the value against the PMU
  * that the vCPU's CPUID defines) and before its first KVM_RUN: sets
  * IA32_PERF_CAPABILITIES to caps; nothing when caps is 0.

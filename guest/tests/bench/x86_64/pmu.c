@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* bench.pmu: what exits and the emulated vPMU cost the guest (make bench). */
+/* bench.pmu, bench.pebs: what exits, the emulated vPMU and PEBS cost. */
+#include "../../pmu/x86_64/pebs.h"
 #include "cmdline.h"
 #include "hvcheck_abi.h"
 #include "pmu.h"
@@ -79,3 +80,63 @@ static void bench_pmu(void)
 	pmu_reset();
 }
 DEFINE_TEST_FLAGS(bench_pmu, "bench.pmu", TEST_EXPLICIT_ONLY);
+
+/*
+ * bench.pebs' region: 404 stepped instructions, a record on every second
+ * one (202 basic records of 32 bytes with baseline, adaptive off) or none;
+ * the fastest of BENCH_PEBS_ROUNDS runs of each, taken in turn.
+ */
+#define BENCH_PEBS_LOOPS  100
+#define BENCH_PEBS_EVERY  1
+#define BENCH_PEBS_ROUNDS 5
+
+static u64 bench_pebs_tsc(struct pebs_run *run, bool on, u64 *records)
+{
+	struct pebs_outcome out;
+
+	run->pebs_on = on;
+	pebs_run(run, &out);
+	*records = out.records;
+	return out.tsc_after - out.tsc_before;
+}
+
+/*
+ * What one PEBS record costs: the same stepped region on GP counter 0,
+ * with PEBS and without, the difference per record written.
+ */
+static void bench_pebs(void)
+{
+	struct pebs_run run = {
+		.preset = BENCH_PEBS_EVERY,
+		.reset = BENCH_PEBS_EVERY,
+		.loops = BENCH_PEBS_LOOPS,
+		.max_records = 512,
+		.threshold_records = 512,
+		.counter_on = true,
+	};
+	u64 tsc_khz, plain = ~0ULL, on = ~0ULL, records = 0, n, t;
+
+	if (!pebs_require())
+		return;
+	tsc_khz = cpuid(HV_CPUID_VPMU_FEATURES).ebx;
+	if (!pmu.hvcheck_vpmu || !tsc_khz) {
+		report_skip("bench.pebs measures the hvcheck emulated vPMU");
+		return;
+	}
+	for (int i = 0; i < BENCH_PEBS_ROUNDS; i++) {
+		t = bench_pebs_tsc(&run, false, &n);
+		plain = t < plain ? t : plain;
+		t = bench_pebs_tsc(&run, true, &records);
+		on = t < on ? t : on;
+	}
+	report(records > 0, "%lu PEBS records a run timed", records);
+	if (!records)
+		return;
+	printf("BENCH: pebs-record-ns %llu\n",
+	       (unsigned long long)(on > plain ? bench_ns(on - plain, tsc_khz) /
+							 records :
+						 0));
+	printf("BENCH: pebs-region-plain-ns %llu\n",
+	       (unsigned long long)bench_ns(plain, tsc_khz));
+}
+DEFINE_TEST_FLAGS(bench_pebs, "bench.pebs", TEST_EXPLICIT_ONLY);
