@@ -18,7 +18,12 @@
 
 #define EXIT_LINE     "EXIT: STATUS="
 #define WAIT_STEP_MS  200
-#define DRAIN_MS      1000 /* console bytes still coming after a stop */
+/*
+ * After a stop event the console stream still carries what libvirtd had
+ * not yet read from the PTY; its end of file says all came.  This bounds
+ * the wait when it never says so.
+ */
+#define DRAIN_MS      10000
 #define KEEPALIVE_S   5
 #define KEEPALIVE_CNT 3
 
@@ -495,6 +500,14 @@ static void destroy_after_reconnect(struct libvirt_conn *c, const char *name,
 	snprintf(tail, room, "; domain %s may be left on %s", name, c->uri);
 }
 
+/* The last error says the domain ended by itself meanwhile (power-off). */
+static bool already_gone(void)
+{
+	int code = virGetLastErrorCode();
+
+	return code == VIR_ERR_NO_DOMAIN || code == VIR_ERR_OPERATION_INVALID;
+}
+
 static void detach(struct libvirt_conn *c, struct run_state *rs, int stop_fd,
 		   struct libvirt_outcome *out)
 {
@@ -515,7 +528,8 @@ static void detach(struct libvirt_conn *c, struct run_state *rs, int stop_fd,
 		return;
 	snprintf(name, sizeof(name), "%s", virDomainGetName(rs->dom) ?: "");
 	if (!closed && virDomainIsActive(rs->dom) > 0 &&
-	    virDomainDestroy(rs->dom) && out->end != LIBVIRT_END_INFRA)
+	    virDomainDestroy(rs->dom) && !already_gone() &&
+	    out->end != LIBVIRT_END_INFRA)
 		infra(out, "destroying the domain");
 	virDomainFree(rs->dom);
 	if (closed)
