@@ -8,6 +8,9 @@
 
 #include "array_size.h"
 #include "hvcheck_abi.h"
+#ifdef HVCHECK_LIBVIRT
+#include "cli/libvirt.h"
+#endif
 #include "cli/suite.h"
 #include "runner/manifest.h"
 #include "runner/suite.h"
@@ -311,6 +314,9 @@ static int parse_options(struct suite_cmd *cmd, int argc, char **argv)
 	if (!cmd->opt.uri_count)
 		cmd->uris[cmd->opt.uri_count++] = "qemu:///system";
 	cmd->opt.uris = cmd->uris;
+#ifdef HVCHECK_LIBVIRT
+	cmd->opt.libvirt_main = libvirt_main;
+#endif
 	return 0;
 }
 

@@ -29,12 +29,7 @@
 #include "runner/suite.h"
 #include "runner/target.h"
 
-#define SUITE_EXIT_FAILED 1 /* a test failed */
-#ifdef HVCHECK_LIBVIRT
-#define LIBVIRT_BUILT true
-#else
-#define LIBVIRT_BUILT false
-#endif
+#define SUITE_EXIT_FAILED    1 /* a test failed */
 #define DISK_TOOL_TIMEOUT_MS 10000
 #define QEMU_X86_64	     "qemu-system-x86_64"
 #define QEMU_AARCH64	     "qemu-system-aarch64"
@@ -355,7 +350,10 @@ static bool start_test(struct suite *s, struct test_run *r)
 	if (s->opt.verbose)
 		print_command(argv);
 	r->started_ms = child_now_ms();
-	ret = child_spawn(argv, r->output_path, &r->pid);
+	/* argv[0] names this binary: the child calls its libvirt command */
+	ret = s->setup.libvirt ? child_spawn_main(s->opt.libvirt_main, argv + 1,
+						  r->output_path, &r->pid) :
+				 child_spawn(argv, r->output_path, &r->pid);
 	if (ret) {
 		end_test(r, RESULTS_FAIL, "cannot start %s: %s", argv[0],
 			 strerror(-ret));
@@ -981,7 +979,7 @@ static int setup_target(struct suite *s)
 			s->opt.target_name);
 		return HV_EXIT_NO_KVM;
 	}
-	if (s->setup.libvirt && !LIBVIRT_BUILT) {
+	if (s->setup.libvirt && !s->opt.libvirt_main) {
 		fprintf(stderr,
 			"hvcheck suite: --target libvirt: this hvcheck is built without libvirt (a cross build)\n");
 		return HV_EXIT_USAGE;

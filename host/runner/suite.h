@@ -39,6 +39,12 @@ struct suite_options {
 	const char *const *uris;
 	size_t uri_count;
 	const char *stage;
+	/*
+	 * libvirt: `hvcheck libvirt`'s main, which a forked child calls with
+	 * "libvirt boot ..." (never a re-exec of this binary); NULL in a
+	 * build without libvirt, which refuses the target
+	 */
+	int (*libvirt_main)(int argc, char **argv);
 	enum suite_qemu_accel accel;
 	unsigned int jobs; /* 0: by target */
 	bool list;    /* print the selected tests instead of running them */
