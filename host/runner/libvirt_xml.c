@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "runner/libvirt_xml.h"
+#include "runner/results.h"
 
 void libvirt_domain_defaults(struct libvirt_domain *d, bool kvm)
 {
@@ -77,38 +78,12 @@ char *libvirt_domain_name(const char *prefix, const char *name)
 	return out;
 }
 
-/* @s with the five XML specials as entities, for text and attributes. */
-static void xml_escaped(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '\'':
-			fputs("&apos;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		default:
-			fputc(*s, out);
-		}
-	}
-}
-
 /* "<tag attrs>" + escaped @text + "</tag>" on a line of its own. */
 static void xml_element(FILE *out, const char *indent, const char *open,
 			const char *text, const char *close)
 {
 	fprintf(out, "%s%s", indent, open);
-	xml_escaped(out, text);
+	xml_text(out, text);
 	fprintf(out, "%s\n", close);
 }
 

@@ -113,7 +113,7 @@ void json_string(FILE *out, const char *s)
 }
 
 /* XML 1.0 forbids most control characters even as references. */
-static void xml_text(FILE *out, const char *s)
+void xml_text(FILE *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
 

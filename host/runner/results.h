@@ -121,6 +121,12 @@ struct results_summary results_summarize(const struct results_run *run);
  */
 void json_string(FILE *out, const char *s);
 
+/*
+ * Writes @s as XML text or attribute value: the five specials as
+ * entities, line ends as references, other controls as U+FFFD.
+ */
+void xml_text(FILE *out, const char *s);
+
 /* Flushes @out: 0, or -EIO when it reported an error (a writer's end). */
 int results_flush(FILE *out);
 

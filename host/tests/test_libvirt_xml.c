@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Unit tests of the libvirt domain XML, its SKIP reasons and its argv. */
+/* Unit tests of the libvirt domain XML and its SKIP reasons. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,57 +11,35 @@
 
 #include <cmocka.h>
 
-#include "hvcheck_abi.h"
-#include "runner/libvirt.h"
-#include "runner/target.h"
+#include "runner/libvirt_xml.h"
 
-static struct manifest manifest;
+/* Manifest entries with the host-side settings of each case. */
+#define ENTRY(entry_name, targets_mask, ...)                               \
+	{                                                                  \
+		.name = entry_name, .targets = targets_mask,               \
+		.vmm_opts = { .word = (char *[]){ __VA_ARGS__ },           \
+			      .count = sizeof((char *[]){ __VA_ARGS__ }) / \
+				       sizeof(char *) },                   \
+	}
 
-static int load_manifest(void **state)
-{
-	static const char text[] =
-		"[plain]\n"
-		"args = a=1 b=2\n"
-		"smp = 2\n"
-		"mem = 96\n"
-		"[pmu.off]\n"
-		"tests = pmu\n"
-		"vmm_opts = --pmu=off\n"
-		"targets = vmm\n"
-		"[emulated]\n"
-		"vmm_opts = --pmu=emulated\n"
-		"[filter]\n"
-		"vmm_opts = --pmu-filter=deny;events=cycles\n"
-		"targets = vmm\n"
-		"[chip]\n"
-		"vmm_opts = --irqchip=user-gicv2\n"
-		"[stamps]\n"
-		"vmm_opts = --timestamps\n"
-		"[raw]\n"
-		"qemu_opts = -cpu max\n"
-		"[vmmonly]\n"
-		"targets = vmm\n";
-	FILE *in = fmemopen((void *)text, sizeof(text) - 1, "r");
-	char err[128];
-	int ret = manifest_parse(in, "t.cfg", &manifest, err, sizeof(err));
-
-	(void)state;
-	fclose(in);
-	return ret;
-}
-
-static int free_manifest(void **state)
-{
-	(void)state;
-	manifest_free(&manifest);
-	return 0;
-}
+static const struct manifest_entry entries[] = {
+	{ .name = "plain", .targets = MANIFEST_TARGETS_ALL },
+	ENTRY("pmu.off", MANIFEST_TARGET_VMM, "--pmu=off"),
+	ENTRY("emulated", MANIFEST_TARGETS_ALL, "--pmu=emulated"),
+	ENTRY("filter", MANIFEST_TARGET_VMM, "--pmu-filter=deny;events=cycles"),
+	ENTRY("chip", MANIFEST_TARGETS_ALL, "--irqchip=user-gicv2"),
+	ENTRY("stamps", MANIFEST_TARGETS_ALL, "--timestamps"),
+	{ .name = "raw",
+	  .targets = MANIFEST_TARGETS_ALL,
+	  .qemu_opts = { .word = (char *[]){ "-cpu", "max" }, .count = 2 } },
+	{ .name = "vmmonly", .targets = MANIFEST_TARGET_VMM },
+};
 
 static const struct manifest_entry *entry(const char *name)
 {
-	for (size_t i = 0; i < manifest.count; i++) {
-		if (!strcmp(manifest.entry[i].name, name))
-			return &manifest.entry[i];
+	for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
+		if (!strcmp(entries[i].name, name))
+			return &entries[i];
 	}
 	fail_msg("no entry %s", name);
 	return NULL;
@@ -205,83 +183,6 @@ static void test_domain_name(void **state)
 	free(name);
 }
 
-static const struct suite_setup libvirt_setup = {
-	.target = MANIFEST_TARGET_QEMU,
-	.self = "/b/hvcheck",
-	.libvirt = true,
-	.arm64 = true,
-	.manifest = "m.cfg",
-	.image = "/stage/guest.elf",
-};
-
-static void test_argv(void **state)
-{
-	char **argv = suite_libvirt_argv(&libvirt_setup, entry("plain"), 3,
-					 "qemu+tcp://h/system", "vm-7",
-					 "l.log");
-	char got[512] = "";
-
-	(void)state;
-	assert_non_null(argv);
-	for (char **a = argv; *a; a++)
-		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s",
-			 a == argv ? "" : " ", *a);
-	assert_string_equal(
-		got,
-		"/b/hvcheck libvirt boot --arch arm64 --connect qemu+tcp://h/system --manifest m.cfg --image /stage/guest.elf --gic 3 --prefix vm-7 --serial l.log plain");
-	suite_argv_free(argv);
-}
-
-/* The child's status: the guest's, or an error; infra is "error". */
-static void test_decode(void **state)
-{
-	struct suite_child_end end = { .code = 2 };
-	struct guest_log log = { 0 };
-	char error[256];
-	int status = -1;
-
-	(void)state;
-	assert_true(suite_decode_end(&libvirt_setup, entry("plain"), &end, &log,
-				     NULL, &status, error, sizeof(error)));
-	assert_int_equal(status, 2);
-	assert_false(suite_infra_error(&libvirt_setup, &end));
-	end.code = LIBVIRT_EXIT_INFRA;
-	assert_false(suite_decode_end(
-		&libvirt_setup, entry("plain"), &end, &log,
-		"hvcheck libvirt: connection to qemu:///system lost: end of file from the daemon",
-		&status, error, sizeof(error)));
-	assert_string_equal(
-		error,
-		"connection to qemu:///system lost: end of file from the daemon");
-	assert_true(suite_infra_error(&libvirt_setup, &end));
-	end.code = HV_EXIT_TIMEOUT;
-	assert_false(suite_decode_end(&libvirt_setup, entry("plain"), &end,
-				      &log,
-				      "hvcheck libvirt: timeout after 20 s",
-				      &status, error, sizeof(error)));
-	assert_string_equal(error, "timeout after 20 s");
-	assert_false(suite_infra_error(&libvirt_setup, &end));
-	/* a watchdog's stop is a timeout, whatever the code */
-	end = (struct suite_child_end){ .stop = CHILD_STOP_TERM,
-					.code = LIBVIRT_EXIT_INFRA };
-	assert_false(suite_infra_error(&libvirt_setup, &end));
-}
-
-/* Past the child's own deadlines, by the reconnect's grace. */
-static void test_deadline(void **state)
-{
-	(void)state;
-	assert_int_equal(suite_deadline_ms(&libvirt_setup, entry("plain"), 1000,
-					   0),
-			 1000 + 1000 * (SUITE_KERNEL_BOOT_ALLOWANCE_S +
-					SUITE_LIBVIRT_GRACE_S));
-	assert_int_equal(suite_deadline_ms(&libvirt_setup, entry("plain"), 1000,
-					   5000),
-			 5000 + 1000 * (MANIFEST_DEFAULT_TIMEOUT +
-					SUITE_LIBVIRT_GRACE_S));
-	assert_true(SUITE_LIBVIRT_GRACE_S > LIBVIRT_RECONNECT_S);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,10 +192,7 @@ int main(void)
 		cmocka_unit_test(test_entry_settings),
 		cmocka_unit_test(test_pmu_off),
 		cmocka_unit_test(test_domain_name),
-		cmocka_unit_test(test_argv),
-		cmocka_unit_test(test_decode),
-		cmocka_unit_test(test_deadline),
 	};
 
-	return cmocka_run_group_tests(tests, load_manifest, free_manifest);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }
