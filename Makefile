@@ -9,7 +9,8 @@ JOBS ?= 2
 # when /dev/kvm opens).
 QEMU_ACCEL ?=
 # TARGET=libvirt: the libvirt URIs to spread the tests over, separated by
-# blanks (default qemu:///system; docs/libvirt.md).
+# blanks (default qemu:///system, whose virtlogd and libvirtd run-tests
+# starts as root when none runs, with ci/libvirtd; docs/libvirt.md).
 LIBVIRT_URI ?=
 
 # uname says aarch64 where make and build/ say arm64.
@@ -271,6 +272,9 @@ run-tests: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) guest \
 		$(if $(filter x86_64-qemu x86_64-libvirt,$(ARCH)-$(RUN_TARGET)),iso)
 	@$(MAKE) --no-print-directory -j$(JOBS) ARCH=$(HOST_ARCH) host
+	@# the local daemons, when none runs (left running: ci/libvirtd stop)
+	@$(if $(filter libvirt,$(RUN_TARGET)),$(if $(LIBVIRT_URI),,\
+		test "$$(id -u)" != 0 || ci/libvirtd start >/dev/null))
 	$(RUNNER) suite --arch $(ARCH) --target $(RUN_TARGET) \
 		--manifest guest/tests/$(ARCH).cfg --guest $(GUEST_ELF) \
 		--iso $(GUEST_ISO) --out $(RESULTS) $(if $(TESTS),--tests "$(TESTS)") \
