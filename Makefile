@@ -8,6 +8,10 @@ JOBS ?= 2
 # TARGET=qemu accelerator: kvm or tcg; empty lets the runner pick (KVM
 # when /dev/kvm opens).
 QEMU_ACCEL ?=
+# TARGET=libvirt: the libvirt URIs to spread the tests over, separated by
+# blanks (default qemu:///system, whose virtlogd and libvirtd run-tests
+# starts as root when none runs, with ci/libvirtd; docs/libvirt.md).
+LIBVIRT_URI ?=
 
 # uname says aarch64 where make and build/ say arm64.
 HOST_ARCH := $(patsubst aarch64,arm64,$(shell uname -m))
@@ -32,16 +36,26 @@ HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
 HOST_LDFLAGS := -pthread $(if $(filter arm64,$(ARCH)),-static) \
 	$(EXTRA_HOST_LDFLAGS)
 
+# --target libvirt and `hvcheck libvirt` use the libvirt C API
+# (libvirt-dev): only in the native build, whose hvcheck runs the suites;
+# the cross-built static arm64 VMM has neither.
+HOST_LIBVIRT_SRCS := host/runner/libvirt.c host/cli/libvirt.c
+ifeq ($(ARCH),$(HOST_ARCH))
+HOST_SHARED_SRCS_LIBVIRT := $(HOST_LIBVIRT_SRCS)
+HOST_CFLAGS += -DHVCHECK_LIBVIRT
+HOST_LIBS := -lvirt
+endif
+
 # The VMM's generic core, its devices, the pure models, the runner and
 # the subcommands; then each machine's folder (README, "Layout").
-HOST_SHARED_SRCS := $(filter-out host/cli/main.c, $(wildcard host/vmm/*.c \
-	host/vmm/devices/*.c host/vpmu/*.c host/vgic/*.c host/runner/*.c \
-	host/cli/*.c))
+HOST_SHARED_SRCS := $(filter-out host/cli/main.c $(HOST_LIBVIRT_SRCS), \
+	$(wildcard host/vmm/*.c host/vmm/devices/*.c host/vpmu/*.c \
+	host/vgic/*.c host/runner/*.c host/cli/*.c))
 # Both machines' option tables are in every build, so that each names
 # and refuses the other's options (docs/vmm.md).
 HOST_MACHINE_OPTIONS_SRCS := host/vmm/x86/options.c host/vmm/arm64/options.c \
 	host/vmm/arm64/board.c
-HOST_SHARED_SRCS += $(HOST_MACHINE_OPTIONS_SRCS)
+HOST_SHARED_SRCS += $(HOST_MACHINE_OPTIONS_SRCS) $(HOST_SHARED_SRCS_LIBVIRT)
 HOST_X86_SRCS := $(filter-out $(HOST_MACHINE_OPTIONS_SRCS), \
 	$(wildcard host/vmm/x86/*.c))
 HOST_ARM64_SRCS := $(filter-out $(HOST_MACHINE_OPTIONS_SRCS), \
@@ -104,14 +118,14 @@ $(B)/libhvcheck-arm64.a: $(HOST_ARM64_PORTABLE_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(HVCHECK): $(B)/host/cli/main.o $(B)/libhvcheck.a
-	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LIBS)
 
 # Unit tests see ioctl() through a fake (-Wl,--wrap=ioctl) so the KVM glue
 # is checked without /dev/kvm.
 $(B)/unit/%: $(B)/host/tests/%.o $(UNIT_HELPER_OBJS) $(UNIT_LIBS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -Wl,--wrap=ioctl -o $@ \
-		-Wl,--start-group $^ -Wl,--end-group -lcmocka
+		-Wl,--start-group $^ -Wl,--end-group -lcmocka $(HOST_LIBS)
 
 # --------------------------------------------------------------- guest ----
 ifeq ($(ARCH),x86_64)
@@ -158,7 +172,7 @@ $(GUEST_ISO): $(GUEST_ELF) ci/grub.cfg
 	@rm -rf $(B)/isodir && mkdir -p $(B)/isodir/boot/grub
 	cp $(GUEST_ELF) $(B)/isodir/boot/guest.elf
 	cp ci/grub.cfg $(B)/isodir/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(B)/isodir --modules="multiboot2 fat part_msdos" \
+	grub-mkrescue -o $@ $(B)/isodir --modules="multiboot2 fat part_msdos smbios" \
 		>$(B)/grub-mkrescue.log 2>&1 || \
 		{ cat $(B)/grub-mkrescue.log; exit 1; }
 
@@ -256,13 +270,17 @@ run-tests: deps
 else
 run-tests: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) guest \
-		$(if $(filter x86_64-qemu,$(ARCH)-$(RUN_TARGET)),iso)
+		$(if $(filter x86_64-qemu x86_64-libvirt,$(ARCH)-$(RUN_TARGET)),iso)
 	@$(MAKE) --no-print-directory -j$(JOBS) ARCH=$(HOST_ARCH) host
+	@# the local daemons, when none runs (left running: ci/libvirtd stop)
+	@$(if $(filter libvirt,$(RUN_TARGET)),$(if $(LIBVIRT_URI),,\
+		test "$$(id -u)" != 0 || ci/libvirtd start >/dev/null))
 	$(RUNNER) suite --arch $(ARCH) --target $(RUN_TARGET) \
 		--manifest guest/tests/$(ARCH).cfg --guest $(GUEST_ELF) \
 		--iso $(GUEST_ISO) --out $(RESULTS) $(if $(TESTS),--tests "$(TESTS)") \
 		$(if $(QEMU_ACCEL),--qemu-accel $(QEMU_ACCEL)) \
-		$(if $(IRQCHIP),--irqchip $(IRQCHIP))
+		$(if $(IRQCHIP),--irqchip $(IRQCHIP)) \
+		$(foreach u,$(LIBVIRT_URI),--connect $(u))
 endif
 
 check:

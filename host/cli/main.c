@@ -7,6 +7,9 @@
 #include "cli/bisect_run.h"
 #include "cli/compare.h"
 #include "cli/filter.h"
+#ifdef HVCHECK_LIBVIRT
+#include "cli/libvirt.h"
+#endif
 #include "cli/run.h"
 #include "cli/suite.h"
 #include "runner/version.h"
@@ -31,6 +34,11 @@ static const struct command commands[] = {
 	  "one step of `git bisect run`: good, bad or skip" },
 	{ "filter", filter_main, "filter check|compile --policy P [options]",
 	  "what a PMU event-filter policy does under KVM" },
+#ifdef HVCHECK_LIBVIRT
+	{ "libvirt", libvirt_main,
+	  "libvirt xml [--arch A] [--connect URI] TEST",
+	  "the libvirt domain XML of a manifest entry" },
+#endif
 };
 
 static void usage(FILE *out)

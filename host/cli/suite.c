@@ -8,6 +8,9 @@
 
 #include "array_size.h"
 #include "hvcheck_abi.h"
+#ifdef HVCHECK_LIBVIRT
+#include "cli/libvirt.h"
+#endif
 #include "cli/suite.h"
 #include "runner/manifest.h"
 #include "runner/suite.h"
@@ -21,8 +24,11 @@
 #define HELP_COLUMN 24
 
 /* The command line: the runner's options, and --help. */
+#define SUITE_MAX_URIS 16
+
 struct suite_cmd {
 	struct suite_options opt;
+	const char *uris[SUITE_MAX_URIS]; /* --connect, in order */
 	bool help;
 };
 
@@ -48,16 +54,33 @@ static int usage_error(const char *fmt, ...)
 static int set_target_name(void *dst, const struct option_spec *spec,
 			   const char *value, char *err, size_t errlen)
 {
-	static const char *const names[] = { "vmm", "qemu", "nested" };
+	static const char *const names[] = { "vmm", "qemu", "nested",
+					     "libvirt" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		if (!strcmp(value, names[i]))
 			return option_set_text(dst, spec, names[i], err,
 					       errlen);
 	}
-	return option_error(err, errlen,
-			    "%s: unknown target '%s' (vmm, qemu or nested)",
-			    spec->name, value);
+	return option_error(
+		err, errlen,
+		"%s: unknown target '%s' (vmm, qemu, nested or libvirt)",
+		spec->name, value);
+}
+
+/* --connect, once per libvirt connection. */
+static int add_uri(void *dst, const struct option_spec *spec, const char *value,
+		   char *err, size_t errlen)
+{
+	struct suite_cmd *cmd = dst;
+
+	if (!*value)
+		return option_error(err, errlen, "%s: empty URI", spec->name);
+	if (cmd->opt.uri_count == SUITE_MAX_URIS)
+		return option_error(err, errlen, "%s: more than %d URIs",
+				    spec->name, SUITE_MAX_URIS);
+	cmd->uris[cmd->opt.uri_count++] = value;
+	return 0;
 }
 
 static int set_bed(void *dst, const struct option_spec *spec, const char *value,
@@ -121,12 +144,26 @@ static const struct option_spec specs[] = {
 	  .set = option_set_text,
 	  .offset = SUITE_OPT(arch) },
 	{ .name = "--target",
-	  .arg = "vmm|qemu|nested",
+	  .arg = "vmm|qemu|nested|libvirt",
 	  .help = "where guests run (default vmm: this VMM on\n"
 		  "/dev/kvm; nested: the same, inside the nested\n"
-		  "KVM test bed); no fallback to qemu",
+		  "KVM test bed; libvirt: transient domains, see\n"
+		  "--connect); no fallback to qemu",
 	  .set = set_target_name,
 	  .offset = SUITE_OPT(target_name) },
+	{ .name = "--connect",
+	  .alias = "-c",
+	  .arg = "URI",
+	  .help = "libvirt: a connection (default qemu:///system);\n"
+		  "once per connection: each runs one test at a\n"
+		  "time, the next as it becomes free",
+	  .set = add_uri },
+	{ .name = "--stage",
+	  .arg = "DIR",
+	  .help = "libvirt: where the guest image is copied for\n"
+		  "QEMU to read (default " SUITE_LIBVIRT_STAGE ")",
+	  .set = option_set_path,
+	  .offset = SUITE_OPT(stage) },
 	{ .name = "--bed",
 	  .arg = "TEXT",
 	  .help = "nested: the test bed, in one line, for results\n"
@@ -134,7 +171,7 @@ static const struct option_spec specs[] = {
 	  .set = set_bed,
 	  .offset = SUITE_OPT(bed) },
 	{ .name = "--requested-target",
-	  .arg = "vmm|qemu|nested",
+	  .arg = "TARGET",
 	  .help = "recorded in results.json (default --target)",
 	  .set = set_target_name,
 	  .offset = SUITE_OPT(requested) },
@@ -228,7 +265,8 @@ static void print_help(void)
 	printf("\n"
 	       "exit status: 0 when no test failed, 1 when one did, %d for a bad\n"
 	       "command line or manifest, %d when vmm or nested has no usable KVM,\n"
-	       "%d when the runner itself failed.\n",
+	       "%d when the runner itself failed or, with no test failed, a test\n"
+	       "ended in an infrastructure error (libvirt).\n",
 	       HV_EXIT_USAGE, HV_EXIT_NO_KVM, HV_EXIT_VMM_ERROR);
 }
 
@@ -236,6 +274,7 @@ static void print_help(void)
 static int check_combination(const struct suite_options *opt)
 {
 	bool nested = !strcmp(opt->target_name, "nested");
+	bool libvirt = !strcmp(opt->target_name, "libvirt");
 
 	if (opt->bed && !nested)
 		return usage_error("--bed: only for --target nested");
@@ -243,9 +282,12 @@ static int check_combination(const struct suite_options *opt)
 	if (nested && !opt->bed)
 		return usage_error(
 			"--target nested: needs --bed (the test bed it runs in)");
-	if (opt->vmm && !strcmp(opt->target_name, "qemu"))
+	if ((opt->uri_count || opt->stage) && !libvirt)
 		return usage_error(
-			"--vmm: only for --target vmm or nested (QEMU boots the guest itself)");
+			"--connect, --stage: only for --target libvirt");
+	if (opt->vmm && (!strcmp(opt->target_name, "qemu") || libvirt))
+		return usage_error(
+			"--vmm: only for --target vmm or nested (QEMU or libvirt boots the guest)");
 	return 0;
 }
 
@@ -267,7 +309,15 @@ static int parse_options(struct suite_cmd *cmd, int argc, char **argv)
 	}
 	if (first < argc)
 		return usage_error("unexpected argument '%s'", argv[first]);
-	return check_combination(&cmd->opt);
+	if (check_combination(&cmd->opt))
+		return -1;
+	if (!cmd->opt.uri_count)
+		cmd->uris[cmd->opt.uri_count++] = "qemu:///system";
+	cmd->opt.uris = cmd->uris;
+#ifdef HVCHECK_LIBVIRT
+	cmd->opt.libvirt_main = libvirt_main;
+#endif
+	return 0;
 }
 
 int suite_main(int argc, char **argv)

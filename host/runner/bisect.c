@@ -36,6 +36,7 @@ static const char *const test_status_word[] = {
 	[RESULTS_PASS] = "PASS",
 	[RESULTS_FAIL] = "FAIL",
 	[RESULTS_SKIP] = "SKIP",
+	[RESULTS_ERROR] = "ERROR",
 };
 
 static const char *const verdict_names[] = {

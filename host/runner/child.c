@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -11,12 +12,12 @@
 #include "runner/child.h"
 
 /*
- * In the forked child of @runner: set up and exec, or report errno and
- * exit.
+ * In the forked child of @runner: set up and exec, or with @fn call it
+ * and exit with its status; or report errno and exit.
  */
 static void __attribute__((noreturn))
-exec_child(char *const argv[], const char *output_path, int error_fd,
-	   pid_t runner)
+exec_child(child_main_fn *fn, char *const argv[], const char *output_path,
+	   int error_fd, pid_t runner)
 {
 	sigset_t none;
 	int fd, err;
@@ -47,6 +48,14 @@ exec_child(char *const argv[], const char *output_path, int error_fd,
 	if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
 		goto fail;
 	close(fd);
+	if (fn) {
+		int argc = 0;
+
+		while (argv[argc])
+			argc++;
+		close(error_fd); /* started: the parent reads end of file */
+		_exit(fn(argc, (char **)argv));
+	}
 	execvp(argv[0], argv);
 fail:
 	err = errno;
@@ -60,7 +69,8 @@ fail:
  * the parent through a close-on-exec pipe, and the result also holds
  * under valgrind, which cannot run posix_spawn's CLONE_VFORK faithfully.
  */
-int child_spawn(char *const argv[], const char *output_path, pid_t *pid)
+static int spawn(child_main_fn *fn, char *const argv[], const char *output_path,
+		 pid_t *pid)
 {
 	pid_t runner = getpid();
 	int pipe_fd[2], err = 0;
@@ -69,6 +79,8 @@ int child_spawn(char *const argv[], const char *output_path, pid_t *pid)
 	*pid = -1;
 	if (pipe2(pipe_fd, O_CLOEXEC))
 		return -errno;
+	/* nothing buffered may be written twice, by the child too */
+	fflush(NULL);
 	*pid = fork();
 	if (*pid < 0) {
 		err = errno;
@@ -76,7 +88,7 @@ int child_spawn(char *const argv[], const char *output_path, pid_t *pid)
 	}
 	if (!*pid) {
 		close(pipe_fd[0]);
-		exec_child(argv, output_path, pipe_fd[1], runner);
+		exec_child(fn, argv, output_path, pipe_fd[1], runner);
 	}
 	/*
 	 * The group is made on both sides so that it exists whichever runs
@@ -99,6 +111,17 @@ out:
 	if (pipe_fd[1] >= 0)
 		close(pipe_fd[1]);
 	return -err;
+}
+
+int child_spawn(char *const argv[], const char *output_path, pid_t *pid)
+{
+	return spawn(NULL, argv, output_path, pid);
+}
+
+int child_spawn_main(child_main_fn *fn, char *const argv[],
+		     const char *output_path, pid_t *pid)
+{
+	return spawn(fn, argv, output_path, pid);
 }
 
 void child_kill_group(pid_t pid, int sig)

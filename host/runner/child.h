@@ -28,6 +28,17 @@
  */
 int child_spawn(char *const argv[], const char *output_path, pid_t *pid);
 
+/* A subcommand's main: argv[0] is its name; returns the exit status. */
+typedef int child_main_fn(int argc, char **argv);
+
+/*
+ * child_spawn() of a forked child that calls @fn(argc, argv) and exits
+ * with its status, instead of exec'ing a program: nothing re-executes
+ * the running binary, which in a unit test is the test itself.
+ */
+int child_spawn_main(child_main_fn *fn, char *const argv[],
+		     const char *output_path, pid_t *pid);
+
 /* Sends @sig to the process group of @pid, a child not yet reaped. */
 void child_kill_group(pid_t pid, int sig);
 

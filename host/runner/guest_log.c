@@ -198,6 +198,8 @@ static int parse_line(struct guest_log *log, const char *line)
 		log->exit_valid = false;
 	} else if ((rest = after(line, GUEST_LOG_VPMU_PREFIX))) {
 		return remember(&log->vpmu, rest);
+	} else if ((rest = after(line, GUEST_LOG_LIBVIRT_PREFIX))) {
+		return remember(&log->libvirt, rest);
 	} else if ((rest = strstr(line, GUEST_LOG_GRUB_PREFIX))) {
 		/* GRUB's serial terminal starts with escape sequences */
 		return remember(&log->loader_error,
@@ -252,6 +254,7 @@ void guest_log_free(struct guest_log *log)
 	free(log->first_skip);
 	free(log->loader_error);
 	free(log->vpmu);
+	free(log->libvirt);
 	*log = (struct guest_log){ 0 };
 }
 

@@ -43,6 +43,7 @@ struct guest_log {
 	char *first_skip;    /* the first SKIP line, without "SKIP: " */
 	char *loader_error;  /* what follows "hvcheck-grub: " (ci/grub.cfg) */
 	char *vpmu;	     /* what follows "hvcheck: vpmu: " (hvcheck run) */
+	char *libvirt;	     /* what follows GUEST_LOG_LIBVIRT_PREFIX */
 };
 
 /* Line ci/grub.cfg prints on the serial port when it cannot boot. */
@@ -52,7 +53,12 @@ struct guest_log {
  * Line hvcheck run prints on stderr, which the suite appends to the log:
  * the vPMU mode that ran ("emulated, version 2, ...", "kvm, ...", "off").
  */
-#define GUEST_LOG_VPMU_PREFIX "hvcheck: vpmu: "
+#define GUEST_LOG_VPMU_PREFIX	 "hvcheck: vpmu: "
+/*
+ * Line hvcheck libvirt boot prints on stdout: "uri=URI hostname=H
+ * domain=NAME type=T cpu=C pmu=on|off [gic=N]", where the domain ran.
+ */
+#define GUEST_LOG_LIBVIRT_PREFIX "hvcheck: libvirt: "
 
 /* Counts the report lines in @in.  0, or -errno when reading failed. */
 int guest_log_parse(FILE *in, struct guest_log *log);

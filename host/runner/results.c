@@ -17,6 +17,8 @@ const char *results_status_name(enum results_status status)
 		return "fail";
 	case RESULTS_SKIP:
 		return "skip";
+	case RESULTS_ERROR:
+		return "error";
 	}
 	return "?";
 }
@@ -57,6 +59,9 @@ struct results_summary results_summarize(const struct results_run *run)
 			break;
 		case RESULTS_SKIP:
 			sum.skip++;
+			break;
+		case RESULTS_ERROR:
+			sum.error++;
 			break;
 		}
 	}
@@ -108,7 +113,7 @@ void json_string(FILE *out, const char *s)
 }
 
 /* XML 1.0 forbids most control characters even as references. */
-static void xml_text(FILE *out, const char *s)
+void xml_text(FILE *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
 
@@ -224,6 +229,25 @@ static void json_vpmu(FILE *out, const char *vpmu)
 	json_string(out, comma ? comma + 2 : NULL);
 }
 
+/* An object of key/value items, one a line indented by @indent. */
+static void json_items(FILE *out, const struct results_host_item *item,
+		       size_t count, const char *indent)
+{
+	fputc('{', out);
+	for (size_t i = 0; i < count; i++) {
+		const struct results_host_item *h = &item[i];
+
+		fprintf(out, "%s\n%s  ", i ? "," : "", indent);
+		json_string(out, h->key);
+		fputs(": ", out);
+		if (h->literal && h->value)
+			fputs(h->value, out);
+		else
+			json_string(out, h->value);
+	}
+	fprintf(out, "%s%s}", count ? "\n" : "", count ? indent : "");
+}
+
 /* The guest's report lines, one a line, each {"status", "check"}. */
 static void json_report(FILE *out, const struct results_test *t)
 {
@@ -267,6 +291,10 @@ static void json_test(FILE *out, const struct results_test *t)
 	json_vpmu(out, t->vpmu);
 	fputs(",\n      \"irqchip\": ", out);
 	json_string(out, t->irqchip);
+	if (t->libvirt_count) {
+		fputs(",\n      \"libvirt\": ", out);
+		json_items(out, t->libvirt, t->libvirt_count, "      ");
+	}
 	json_report(out, t);
 	fputs("\n    }", out);
 }
@@ -274,19 +302,8 @@ static void json_test(FILE *out, const struct results_test *t)
 /* The "host" object, one "key": value a line. */
 static void json_host(FILE *out, const struct results_run *run)
 {
-	fputs(",\n  \"host\": {", out);
-	for (size_t i = 0; i < run->host_count; i++) {
-		const struct results_host_item *h = &run->host[i];
-
-		fputs(i ? ",\n    " : "\n    ", out);
-		json_string(out, h->key);
-		fputs(": ", out);
-		if (h->literal && h->value)
-			fputs(h->value, out);
-		else
-			json_string(out, h->value);
-	}
-	fputs(run->host_count ? "\n  }" : "}", out);
+	fputs(",\n  \"host\": ", out);
+	json_items(out, run->host, run->host_count, "  ");
 }
 
 int results_write_json(FILE *out, const struct results_run *run)
@@ -317,9 +334,9 @@ int results_write_json(FILE *out, const struct results_run *run)
 	}
 	fprintf(out,
 		"%s],\n  \"summary\": {\"total\": %zu, \"pass\": %u, "
-		"\"fail\": %u, \"skip\": %u}\n}\n",
+		"\"fail\": %u, \"skip\": %u, \"error\": %u}\n}\n",
 		run->count ? "\n  " : "", run->count, sum.pass, sum.fail,
-		sum.skip);
+		sum.skip, sum.error);
 	return results_flush(out);
 }
 
@@ -331,9 +348,10 @@ static void tap_diagnostics(FILE *out, const struct results_test *t)
 	fputs("  ---\n  message: ", out);
 	json_string(out, t->reason); /* JSON strings are YAML scalars */
 	fprintf(out,
-		"\n  severity: fail\n  duration_ms: %" PRIu64 "\n"
+		"\n  severity: %s\n  duration_ms: %" PRIu64 "\n"
 		"  checks: {pass: %u, fail: %u, skip: %u, xfail: %u, xpass: %u}\n",
-		t->duration_ms, c->pass, c->fail, c->skip, c->xfail, c->xpass);
+		results_status_name(t->status), t->duration_ms, c->pass,
+		c->fail, c->skip, c->xfail, c->xpass);
 	fputs("  cmdline: ", out);
 	json_string(out, t->cmdline);
 	fputs("\n", out);
@@ -358,15 +376,17 @@ int results_write_tap(FILE *out, const struct results_run *run)
 	for (size_t i = 0; i < run->count; i++) {
 		const struct results_test *t = &run->test[i];
 
-		fprintf(out, "%s %zu - ",
-			t->status == RESULTS_FAIL ? "not ok" : "ok", i + 1);
+		bool bad = t->status == RESULTS_FAIL ||
+			   t->status == RESULTS_ERROR;
+
+		fprintf(out, "%s %zu - ", bad ? "not ok" : "ok", i + 1);
 		tap_text(out, t->name, true);
 		if (t->status == RESULTS_SKIP) {
 			fputs(" # SKIP ", out);
 			tap_text(out, t->reason, false);
 		}
 		fputc('\n', out);
-		if (t->status == RESULTS_FAIL)
+		if (bad)
 			tap_diagnostics(out, t);
 	}
 	return results_flush(out);
@@ -375,6 +395,11 @@ int results_write_tap(FILE *out, const struct results_run *run)
 static void junit_seconds(FILE *out, uint64_t ms)
 {
 	fprintf(out, "%" PRIu64 ".%03u", ms / 1000, (unsigned int)(ms % 1000));
+}
+
+static const char *junit_element(enum results_status status)
+{
+	return status == RESULTS_ERROR ? "error" : "failure";
 }
 
 static void junit_test(FILE *out, const struct results_test *t,
@@ -397,7 +422,11 @@ static void junit_test(FILE *out, const struct results_test *t,
 		fputs("\"/>\n", out);
 		break;
 	case RESULTS_FAIL:
-		fputs(">\n      <failure type=\"fail\" message=\"", out);
+	case RESULTS_ERROR:
+		/* JUnit's error: the test could not run, not a wrong result */
+		fprintf(out, ">\n      <%s type=\"%s\" message=\"",
+			junit_element(t->status),
+			t->status == RESULTS_FAIL ? "fail" : "infrastructure");
 		xml_text(out, t->reason);
 		fputs("\">cmdline: ", out);
 		xml_text(out, t->cmdline);
@@ -407,7 +436,7 @@ static void junit_test(FILE *out, const struct results_test *t,
 			fputs("\nlog: ", out);
 			xml_text(out, t->log);
 		}
-		fputs("</failure>\n", out);
+		fprintf(out, "</%s>\n", junit_element(t->status));
 		break;
 	}
 	fputs("    </testcase>\n", out);
@@ -424,16 +453,16 @@ int results_write_junit(FILE *out, const struct results_run *run)
 	iso8601_utc(run->started_at, started, sizeof(started), false);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
 	fprintf(out,
-		"<testsuites tests=\"%zu\" failures=\"%u\" errors=\"0\" "
+		"<testsuites tests=\"%zu\" failures=\"%u\" errors=\"%u\" "
 		"skipped=\"%u\" time=\"",
-		run->count, sum.fail, sum.skip);
+		run->count, sum.fail, sum.error, sum.skip);
 	junit_seconds(out, run->duration_ms);
 	fputs("\">\n  <testsuite name=\"", out);
 	xml_text(out, classname);
 	fprintf(out,
-		"\" tests=\"%zu\" failures=\"%u\" errors=\"0\" skipped=\"%u\" "
+		"\" tests=\"%zu\" failures=\"%u\" errors=\"%u\" skipped=\"%u\" "
 		"timestamp=\"%s\" time=\"",
-		run->count, sum.fail, sum.skip, started);
+		run->count, sum.fail, sum.error, sum.skip, started);
 	junit_seconds(out, run->duration_ms);
 	fputs("\">\n", out);
 	if (run->bed) {

@@ -12,6 +12,12 @@ enum results_status {
 	RESULTS_PASS,
 	RESULTS_FAIL,
 	RESULTS_SKIP,
+	/*
+	 * The test could not be run to a verdict for a reason outside the
+	 * guest and the hypervisor under test: libvirtd unreachable, the
+	 * domain refused, the connection lost (--target libvirt).
+	 */
+	RESULTS_ERROR,
 };
 
 /* Report lines of one guest run, by kind. */
@@ -60,6 +66,13 @@ struct results_test {
 	 */
 	const char *vpmu;
 	const char *irqchip; /* arm64 on the VMM: its vGIC mode; NULL elsewhere */
+	/*
+	 * --target libvirt: where and how the domain ran (uri, hostname,
+	 * domain, type, cpu, pmu, gic), written as the test's "libvirt"
+	 * object; none elsewhere.
+	 */
+	const struct results_host_item *libvirt;
+	size_t libvirt_count;
 	const struct results_check *report; /* the report lines, in order */
 	size_t report_count;
 	unsigned int report_dropped; /* report lines not kept (too many) */
@@ -90,6 +103,7 @@ struct results_summary {
 	unsigned int pass;
 	unsigned int fail;
 	unsigned int skip;
+	unsigned int error;
 };
 
 const char *results_status_name(enum results_status status); /* "pass"... */
@@ -106,6 +120,12 @@ struct results_summary results_summarize(const struct results_run *run);
  * for every JSON writer of the runner.
  */
 void json_string(FILE *out, const char *s);
+
+/*
+ * Writes @s as XML text or attribute value: the five specials as
+ * entities, line ends as references, other controls as U+FFFD.
+ */
+void xml_text(FILE *out, const char *s);
 
 /* Flushes @out: 0, or -EIO when it reported an error (a writer's end). */
 int results_flush(FILE *out);

@@ -23,6 +23,7 @@
 #include "runner/files.h"
 #include "runner/guest_log.h"
 #include "runner/host_info.h"
+#include "runner/libvirt_xml.h"
 #include "runner/manifest.h"
 #include "runner/results.h"
 #include "runner/suite.h"
@@ -54,6 +55,9 @@ struct test_run {
 	char *disk_path;   /* TARGET=qemu: the GRUB command-line disk */
 	char *script_path; /* what goes on that disk */
 	char *vpmu;	   /* the vPMU line of hvcheck run's stderr */
+	char *libvirt;	   /* libvirt boot's line: where the domain ran */
+	struct results_host_item libvirt_items[8];
+	int uri; /* libvirt: the index of its connection, else -1 */
 	pid_t pid;
 	bool running;
 	struct child_stop stop; /* the watchdog's steps */
@@ -78,6 +82,8 @@ struct suite {
 	char unavailable[VGIC_NR_MODES][RESULTS_REASON_MAX];
 	unsigned int unavailable_runs[VGIC_NR_MODES];
 	char *workdir;
+	char *staged;	 /* libvirt: the guest image in workdir */
+	char prefix[64]; /* libvirt: of the domain names, "HOST-PID" */
 	char self[PATH_MAX];
 	int stop_signal; /* the first stop signal, 0: none */
 	int sigfd;
@@ -118,7 +124,8 @@ static void print_result(const struct test_run *r)
 	const struct results_test *t = &r->result;
 	const char *status[] = { [RESULTS_PASS] = "PASS",
 				 [RESULTS_FAIL] = "FAIL",
-				 [RESULTS_SKIP] = "SKIP" };
+				 [RESULTS_SKIP] = "SKIP",
+				 [RESULTS_ERROR] = "ERROR" };
 
 	printf("%s %s (%u checks, %" PRIu64 " ms)", status[t->status], t->name,
 	       results_checks_total(&t->checks), t->duration_ms);
@@ -154,7 +161,9 @@ static void first_output_line(const char *path, char *line, size_t size)
 		return;
 	while (fgets(line, (int)size, in)) {
 		line[strcspn(line, "\r\n")] = '\0';
-		if (line[0] && !strstr(line, "warning: "))
+		if (line[0] && !strstr(line, "warning: ") &&
+		    strncmp(line, GUEST_LOG_LIBVIRT_PREFIX,
+			    strlen(GUEST_LOG_LIBVIRT_PREFIX)))
 			break;
 		line[0] = '\0';
 	}
@@ -176,7 +185,11 @@ static void append_output(const struct suite *s, const struct test_run *r)
 	len = fread(buf, 1, sizeof(buf), in);
 	log = len ? fopen(r->log_path, "ae") : NULL;
 	if (log) {
-		if (s->setup.target == MANIFEST_TARGET_QEMU)
+		if (s->setup.libvirt)
+			fprintf(log,
+				"\n--- %s libvirt boot stdout and stderr ---\n",
+				suite_vmm_name(&s->setup));
+		else if (s->setup.target == MANIFEST_TARGET_QEMU)
 			fprintf(log, "\n--- QEMU stdout and stderr ---\n");
 		else
 			fprintf(log, "\n--- %s run stdout and stderr ---\n",
@@ -250,7 +263,11 @@ static char **boot_argv(const struct suite *s, struct test_run *r)
 	const struct manifest_entry *e = r->entry;
 	char **argv;
 
-	if (s->setup.target == MANIFEST_TARGET_QEMU && s->setup.arm64) {
+	if (s->setup.libvirt) {
+		argv = suite_libvirt_argv(&s->setup, e, r->gic,
+					  s->opt.uris[r->uri], s->prefix,
+					  r->log_path);
+	} else if (s->setup.target == MANIFEST_TARGET_QEMU && s->setup.arm64) {
 		argv = suite_qemu_arm64_argv(&s->setup, e, r->gic, r->log_path);
 	} else if (s->setup.target == MANIFEST_TARGET_QEMU) {
 		if (!make_disk(r))
@@ -267,13 +284,46 @@ static char **boot_argv(const struct suite *s, struct test_run *r)
 	return argv;
 }
 
+/*
+ * libvirt: whether libvirt can express @r's entry (else it is skipped)
+ * and, when it can, the free connection it takes.
+ */
+static bool libvirt_runnable(struct suite *s, struct test_run *r)
+{
+	struct libvirt_domain d = { .arm64 = s->arm64 };
+	char why[RESULTS_REASON_MAX];
+	bool *busy;
+
+	if (libvirt_entry_settings(r->entry, &d, why, sizeof(why))) {
+		r->result.log = NULL;
+		end_test(r, RESULTS_SKIP, "%s", why);
+		return false;
+	}
+	busy = calloc(s->opt.uri_count, sizeof(*busy));
+	if (!busy) {
+		end_test(r, RESULTS_FAIL, "out of memory");
+		return false;
+	}
+	for (size_t i = 0; i < s->count; i++) {
+		if (s->run[i].running)
+			busy[s->run[i].uri] = true;
+	}
+	/* no more tests run than there are connections: one is free */
+	for (r->uri = 0; busy[r->uri]; r->uri++)
+		;
+	free(busy);
+	return true;
+}
+
 /* Starts @r's child; false when the test ended without one. */
 static bool start_test(struct suite *s, struct test_run *r)
 {
 	char **argv;
 	int fd, ret;
 
-	if (!(r->entry->targets & s->setup.target)) {
+	if (s->setup.libvirt && !libvirt_runnable(s, r))
+		return false;
+	if (!s->setup.libvirt && !(r->entry->targets & s->setup.target)) {
 		r->result.log = NULL;
 		end_test(r, RESULTS_SKIP, "not for TARGET=%s",
 			 s->opt.target_name);
@@ -300,7 +350,10 @@ static bool start_test(struct suite *s, struct test_run *r)
 	if (s->opt.verbose)
 		print_command(argv);
 	r->started_ms = child_now_ms();
-	ret = child_spawn(argv, r->output_path, &r->pid);
+	/* argv[0] names this binary: the child calls its libvirt command */
+	ret = s->setup.libvirt ? child_spawn_main(s->opt.libvirt_main, argv + 1,
+						  r->output_path, &r->pid) :
+				 child_spawn(argv, r->output_path, &r->pid);
 	if (ret) {
 		end_test(r, RESULTS_FAIL, "cannot start %s: %s", argv[0],
 			 strerror(-ret));
@@ -310,6 +363,32 @@ static bool start_test(struct suite *s, struct test_run *r)
 	suite_argv_free(argv);
 	r->running = true;
 	return true;
+}
+
+/*
+ * The "k=v k=v" of libvirt boot's line, cut in place into the items of
+ * the test's "libvirt" object.
+ */
+static void libvirt_items(struct test_run *r)
+{
+	struct results_test *t = &r->result;
+	char *save, *word;
+
+	if (!r->libvirt)
+		return;
+	for (word = strtok_r(r->libvirt, " ", &save);
+	     word && t->libvirt_count < ARRAY_SIZE(r->libvirt_items);
+	     word = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(word, '=');
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		r->libvirt_items[t->libvirt_count++] =
+			(struct results_host_item){ .key = word,
+						    .value = eq + 1 };
+	}
+	t->libvirt = r->libvirt_items;
 }
 
 /*
@@ -340,11 +419,22 @@ static bool judge_test(struct test_run *r, const struct suite_setup *setup,
 	t->report = r->log.report;
 	t->report_count = r->log.report_count;
 	t->report_dropped = r->log.report_dropped;
-	/* The child's own output says which vPMU ran (hvcheck run only). */
+	/* libvirt's failures are not the guest's nor the hypervisor's */
+	if (suite_infra_error(setup, end)) {
+		t->status = RESULTS_ERROR;
+		snprintf(t->reason, sizeof(t->reason), "%s", error);
+	}
+	/*
+	 * The child's own output says which vPMU ran (hvcheck run), or
+	 * where and how the domain ran (libvirt boot).
+	 */
 	if (!guest_log_parse_file(r->output_path, &log)) {
 		t->vpmu = r->vpmu = log.vpmu;
+		r->libvirt = log.libvirt;
 		log.vpmu = NULL;
+		log.libvirt = NULL;
 		guest_log_free(&log);
+		libvirt_items(r);
 	}
 	return true;
 }
@@ -670,6 +760,9 @@ static int write_results(struct suite *s, time_t started_at,
 			       s->unavailable[chip], s->unavailable_runs[chip],
 			       s->unavailable_runs[chip] == 1 ? "" : "s");
 	}
+	if (sum.error)
+		printf("hvcheck suite: %u test%s ended in an infrastructure error (status error)\n",
+		       sum.error, sum.error == 1 ? "" : "s");
 	printf("%u passed, %u failed, %u skipped\n", sum.pass, sum.fail,
 	       sum.skip);
 	fflush(stdout);
@@ -677,7 +770,9 @@ static int write_results(struct suite *s, time_t started_at,
 		fprintf(stderr, "hvcheck suite: %s\n", err);
 		return HV_EXIT_VMM_ERROR;
 	}
-	return sum.fail ? SUITE_EXIT_FAILED : 0;
+	if (sum.fail)
+		return SUITE_EXIT_FAILED;
+	return sum.error ? HV_EXIT_VMM_ERROR : 0;
 }
 
 /*
@@ -884,6 +979,11 @@ static int setup_target(struct suite *s)
 			s->opt.target_name);
 		return HV_EXIT_NO_KVM;
 	}
+	if (s->setup.libvirt && !s->opt.libvirt_main) {
+		fprintf(stderr,
+			"hvcheck suite: --target libvirt: this hvcheck is built without libvirt (a cross build)\n");
+		return HV_EXIT_USAGE;
+	}
 	if (own_vmm && kvm_errno) {
 		fprintf(stderr,
 			"hvcheck suite: --target %s: cannot open /dev/kvm (%s): use --target qemu, or run inside the nested KVM test bed: make run-tests TARGET=nested\n",
@@ -898,6 +998,9 @@ static int setup_target(struct suite *s)
 	s->setup.guest = s->opt.guest;
 	s->setup.iso = s->opt.iso;
 	s->jobs = s->opt.jobs;
+	/* libvirt: one test per connection at a time */
+	if (s->setup.libvirt)
+		s->jobs = s->opt.uri_count;
 	if (!s->jobs) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -916,6 +1019,7 @@ static int init_test(struct suite *s, struct test_run *r, size_t index,
 	const char *name;
 
 	r->pid = -1;
+	r->uri = -1;
 	if (r->irqchip >= 0)
 		r->name = suite_irqchip_run_name(r->entry->name, r->irqchip);
 	else if (r->gic)
@@ -984,6 +1088,69 @@ static int check_inputs(struct suite *s)
 	return 0;
 }
 
+/* Copies @from to the new file @to; 0 or -errno. */
+static int copy_file(const char *from, const char *to)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC), out, ret = 0;
+	char buf[65536];
+	ssize_t len;
+
+	if (in < 0)
+		return -errno;
+	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0) {
+		ret = -errno;
+		close(in);
+		return ret;
+	}
+	while ((len = read(in, buf, sizeof(buf))) > 0) {
+		if (write(out, buf, (size_t)len) != len) {
+			ret = -EIO;
+			break;
+		}
+	}
+	if (len < 0)
+		ret = -errno;
+	if (close(out) && !ret)
+		ret = -errno;
+	close(in);
+	return ret;
+}
+
+/*
+ * libvirt: the work directory is made under --stage, where the daemon's
+ * QEMU (user libvirt-qemu, AppArmor) may read the guest image copied
+ * there; it goes at the end, with everything in it.
+ */
+static int make_stage(struct suite *s)
+{
+	const char *stage = s->opt.stage ?: SUITE_LIBVIRT_STAGE;
+	const char *image = s->arm64 ? s->opt.guest : s->opt.iso;
+	struct utsname u;
+	int ret = files_make_dirs(stage);
+
+	snprintf(s->prefix, sizeof(s->prefix), "%.40s-%d",
+		 uname(&u) ? "host" : u.nodename, (int)getpid());
+	s->workdir = ret ? NULL : format("%s/hvcheck-suite.XXXXXX", stage);
+	if (!ret && (!s->workdir || !mkdtemp(s->workdir)))
+		ret = s->workdir ? -errno : -ENOMEM;
+	if (!ret && chmod(s->workdir, 0755))
+		ret = -errno;
+	if (!ret) {
+		s->staged = format("%s/%s", s->workdir,
+				   s->arm64 ? "guest.elf" : "guest.iso");
+		ret = s->staged ? copy_file(image, s->staged) : -ENOMEM;
+	}
+	if (ret) {
+		fprintf(stderr, "hvcheck suite: --stage %s: %s\n", stage,
+			strerror(-ret));
+		return ret;
+	}
+	s->setup.image = s->staged;
+	s->setup.manifest = s->opt.manifest;
+	return 0;
+}
+
 static int make_work_dirs(struct suite *s)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -999,6 +1166,8 @@ static int make_work_dirs(struct suite *s)
 	free(logs);
 	if (ret)
 		return ret;
+	if (s->setup.libvirt)
+		return make_stage(s);
 	s->workdir =
 		format("%s/hvcheck-suite.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!s->workdir)
@@ -1070,7 +1239,9 @@ static int prepare(struct suite *s)
 		return ret == -ENOMEM ? HV_EXIT_VMM_ERROR : HV_EXIT_USAGE;
 	}
 	/* nested is the vmm target, run inside the nested KVM test bed */
-	s->setup.target = strcmp(s->opt.target_name, "qemu") ?
+	s->setup.libvirt = !strcmp(s->opt.target_name, "libvirt");
+	s->setup.target = strcmp(s->opt.target_name, "qemu") &&
+					  !s->setup.libvirt ?
 				  MANIFEST_TARGET_VMM :
 				  MANIFEST_TARGET_QEMU;
 	ret = check_arm64_options(s);
@@ -1115,11 +1286,14 @@ static void cleanup(struct suite *s)
 		free(r->log_path);
 		free(r->log_rel);
 		free(r->vpmu);
+		free(r->libvirt);
 		guest_log_free(&r->log);
 		free(r->output_path);
 		free(r->disk_path);
 		free(r->script_path);
 	}
+	remove_file(s->staged);
+	free(s->staged);
 	if (s->workdir)
 		rmdir(s->workdir);
 	free(s->workdir);

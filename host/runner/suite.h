@@ -31,11 +31,27 @@ struct suite_options {
 	const char *requested; /* for the results, NULL: @target_name */
 	const char *bed;       /* nested: the test bed, NULL: none */
 	const char *vmm;       /* NULL: this binary boots the tests */
+	/*
+	 * libvirt: the connections, one test on each at a time (default
+	 * qemu:///system), and where the guest image is staged for the
+	 * daemons' QEMU to read (default SUITE_LIBVIRT_STAGE)
+	 */
+	const char *const *uris;
+	size_t uri_count;
+	const char *stage;
+	/*
+	 * libvirt: `hvcheck libvirt`'s main, which a forked child calls with
+	 * "libvirt boot ..." (never a re-exec of this binary); NULL in a
+	 * build without libvirt, which refuses the target
+	 */
+	int (*libvirt_main)(int argc, char **argv);
 	enum suite_qemu_accel accel;
 	unsigned int jobs; /* 0: by target */
 	bool list;    /* print the selected tests instead of running them */
 	bool verbose; /* print the command that boots each test */
 };
+
+#define SUITE_LIBVIRT_STAGE "/var/lib/libvirt/images/hvcheck"
 
 /* The options of `hvcheck suite` without any: x86_64 guests on vmm. */
 void suite_options_init(struct suite_options *opt);

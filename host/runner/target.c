@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hvcheck_abi.h"
+#include "runner/libvirt.h"
 #include "runner/target.h"
 
 /* A growing, NULL-terminated argv; any allocation failure poisons it. */
@@ -285,6 +286,42 @@ char **suite_qemu_arm64_argv(const struct suite_setup *s,
 	return argv_finish(&b);
 }
 
+char **suite_libvirt_argv(const struct suite_setup *s,
+			  const struct manifest_entry *e, unsigned int gic,
+			  const char *uri, const char *prefix, const char *log)
+{
+	struct argv_builder b = { 0 };
+
+	argv_add(&b, s->self);
+	argv_add(&b, "libvirt");
+	argv_add(&b, "boot");
+	argv_add(&b, "--arch");
+	argv_add(&b, s->arm64 ? "arm64" : "x86_64");
+	argv_add(&b, "--connect");
+	argv_add(&b, uri);
+	argv_add(&b, "--manifest");
+	argv_add(&b, s->manifest);
+	argv_add(&b, "--image");
+	argv_add(&b, s->image);
+	if (gic) {
+		argv_add(&b, "--gic");
+		argv_addf(&b, "%u", gic);
+	}
+	argv_add(&b, "--prefix");
+	argv_add(&b, prefix);
+	argv_add(&b, "--serial");
+	argv_add(&b, log);
+	argv_add(&b, e->name);
+	return argv_finish(&b);
+}
+
+bool suite_infra_error(const struct suite_setup *s,
+		       const struct suite_child_end *end)
+{
+	return s->libvirt && end->stop == CHILD_STOP_NONE && !end->signaled &&
+	       end->code == LIBVIRT_EXIT_INFRA;
+}
+
 char *suite_run_name(const char *name, unsigned int gic)
 {
 	char *run = NULL;
@@ -307,14 +344,16 @@ uint64_t suite_deadline_ms(const struct suite_setup *s,
 			   const struct manifest_entry *e, uint64_t started_ms,
 			   uint64_t output_ms)
 {
+	uint64_t grace = s->libvirt ? 1000ULL * SUITE_LIBVIRT_GRACE_S : 0;
+
 	if (s->target == MANIFEST_TARGET_VMM)
 		return started_ms +
 		       1000ULL * (e->timeout_s + SUITE_VMM_GRACE_S);
 	if (output_ms)
-		return output_ms + 1000ULL * e->timeout_s;
-	return started_ms + 1000ULL * (s->arm64 ?
-					       SUITE_KERNEL_BOOT_ALLOWANCE_S :
-					       SUITE_QEMU_BOOT_ALLOWANCE_S);
+		return output_ms + 1000ULL * e->timeout_s + grace;
+	return started_ms + grace +
+	       1000ULL * (s->arm64 ? SUITE_KERNEL_BOOT_ALLOWANCE_S :
+				     SUITE_QEMU_BOOT_ALLOWANCE_S);
 }
 
 const char *suite_vmm_name(const struct suite_setup *s)
@@ -381,6 +420,29 @@ static bool decode_vmm(const struct suite_setup *s,
 	return false;
 }
 
+/*
+ * hvcheck libvirt boot: the guest's status from its EXIT line, or why
+ * there is none on its stderr, "hvcheck libvirt: why".
+ */
+static bool decode_libvirt(int code, const char *output_line, int *guest_status,
+			   char *error, size_t size)
+{
+	const char *prefix = "hvcheck libvirt: ";
+
+	if (code >= 0 && code < HV_EXIT_USAGE) {
+		*guest_status = code;
+		return true;
+	}
+	if (output_line && !strncmp(output_line, prefix, strlen(prefix)))
+		snprintf(error, size, "%s", output_line + strlen(prefix));
+	else
+		snprintf(error, size,
+			 "hvcheck libvirt boot exited with status %d%s%s", code,
+			 output_line && *output_line ? ": " : "",
+			 output_line ? output_line : "");
+	return false;
+}
+
 /* isa-debug-exit makes QEMU exit with (status << 1) | 1. */
 static bool decode_qemu(int code, const struct guest_log *log,
 			const char *output_line, int *guest_status, char *error,
@@ -436,6 +498,11 @@ static int watchdog_why(const struct suite_setup *s,
 			const struct suite_child_end *end, char *error,
 			size_t size)
 {
+	if (s->libvirt)
+		return snprintf(
+			error, size,
+			"timeout: %s libvirt boot still running %u s past its deadline",
+			suite_vmm_name(s), SUITE_LIBVIRT_GRACE_S);
 	if (s->target == MANIFEST_TARGET_VMM)
 		return snprintf(
 			error, size,
@@ -493,7 +560,7 @@ bool suite_decode_end(const struct suite_setup *s,
 		      const struct guest_log *log, const char *output_line,
 		      int *guest_status, char *error, size_t error_size)
 {
-	bool qemu = s->target == MANIFEST_TARGET_QEMU;
+	bool qemu = s->target == MANIFEST_TARGET_QEMU && !s->libvirt;
 
 	if (end->stop != CHILD_STOP_NONE) {
 		watchdog_reason(s, e, end, error, error_size);
@@ -501,10 +568,16 @@ bool suite_decode_end(const struct suite_setup *s,
 	}
 	if (end->signaled) {
 		snprintf(error, error_size, "%s%s killed by signal %d (%s)",
-			 qemu ? "QEMU" : suite_vmm_name(s), qemu ? "" : " run",
+			 qemu ? "QEMU" : suite_vmm_name(s),
+			 s->libvirt ? " libvirt boot" :
+			 qemu	    ? "" :
+				      " run",
 			 end->code, strsignal(end->code));
 		return false;
 	}
+	if (s->libvirt)
+		return decode_libvirt(end->code, output_line, guest_status,
+				      error, error_size);
 	if (s->target == MANIFEST_TARGET_QEMU && s->arm64)
 		return decode_semihosting(end->code, log, output_line,
 					  guest_status, error, error_size);

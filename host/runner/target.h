@@ -24,6 +24,11 @@
 #define SUITE_QEMU_BOOT_ALLOWANCE_S   300
 /* arm64 guests boot straight from QEMU's -kernel, with no firmware. */
 #define SUITE_KERNEL_BOOT_ALLOWANCE_S 30
+/*
+ * `hvcheck libvirt boot` keeps those deadlines itself and may then spend
+ * LIBVIRT_RECONNECT_S on a lost daemon: the runner waits this much more.
+ */
+#define SUITE_LIBVIRT_GRACE_S	      25
 
 /* File on the per-test disk that ci/grub.cfg looks for and sources. */
 #define SUITE_GRUB_SCRIPT_NAME "hvcheck.cfg"
@@ -36,6 +41,13 @@ struct suite_setup {
 	const char *qemu;  /* QEMU binary */
 	bool qemu_kvm;	   /* -accel kvm rather than tcg */
 	bool arm64;	   /* an arm64 guest: QEMU virt, -kernel guest.elf */
+	/*
+	 * --target libvirt: QEMU's entries, each booted by `self libvirt
+	 * boot` as a transient domain (target is MANIFEST_TARGET_QEMU)
+	 */
+	bool libvirt;
+	const char *manifest; /* libvirt: what `libvirt boot` reads */
+	const char *image;    /* libvirt: the staged guest.iso or guest.elf */
 };
 
 /* How a test's child process ended. */
@@ -106,6 +118,22 @@ char **suite_qemu_argv(const struct suite_setup *s,
 char **suite_qemu_arm64_argv(const struct suite_setup *s,
 			     const struct manifest_entry *e, unsigned int gic,
 			     const char *log);
+
+/*
+ * NULL-terminated argv of `hvcheck libvirt boot` running @e on @uri as
+ * domain hvcheck-@prefix-NAME, on GIC version @gic (arm64; else 0); NULL
+ * when out of memory.
+ */
+char **suite_libvirt_argv(const struct suite_setup *s,
+			  const struct manifest_entry *e, unsigned int gic,
+			  const char *uri, const char *prefix, const char *log);
+
+/*
+ * Whether the run of @s ended in an infrastructure error (libvirt's,
+ * LIBVIRT_EXIT_INFRA), a result of status "error", not "fail".
+ */
+bool suite_infra_error(const struct suite_setup *s,
+		       const struct suite_child_end *end);
 
 /* "NAME@gicvN", the name of entry @name's run on GIC version @gic. */
 char *suite_run_name(const char *name, unsigned int gic);

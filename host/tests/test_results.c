@@ -216,8 +216,71 @@ static const char three_json[] =
 	"    }\n"
 	"  ],\n"
 	"  \"summary\": {\"total\": 3, \"pass\": 1, \"fail\": 1, "
-	"\"skip\": 1}\n"
+	"\"skip\": 1, \"error\": 0}\n"
 	"}\n";
+
+static const struct results_host_item libvirt_items[] = {
+	{ "uri", "qemu+tcp://127.0.0.1/system", false },
+	{ "type", "qemu", false },
+};
+
+/* An infrastructure error: its own status in every format. */
+static const struct results_test error_test = {
+	.name = "selftest.hang",
+	.status = RESULTS_ERROR,
+	.reason = "connection to qemu:///system lost: end of file",
+	.cmdline = "tests=selftest.hang",
+	.smp = 1,
+	.mem_mib = 64,
+	.has_exit_status = true,
+	.exit_status = 75,
+	.libvirt = libvirt_items,
+	.libvirt_count = 2,
+};
+
+static const struct results_run error_run = {
+	.arch = "x86_64",
+	.target = "libvirt",
+	.requested_target = "libvirt",
+	.started_at = 1700000000,
+	.test = &error_test,
+	.count = 1,
+};
+
+static void assert_has(const char *text, const char *want)
+{
+	if (!strstr(text, want))
+		fail_msg("'%s' not in:\n%s", want, text);
+}
+
+static void test_error_status(void **state)
+{
+	struct results_summary sum = results_summarize(&error_run);
+	char *json = written(results_write_json, &error_run);
+	char *tap = written(results_write_tap, &error_run);
+	char *junit = written(results_write_junit, &error_run);
+
+	(void)state;
+	assert_int_equal(sum.error, 1);
+	assert_int_equal(sum.fail + sum.pass + sum.skip, 0);
+	assert_string_equal(results_status_name(RESULTS_ERROR), "error");
+	assert_has(json, "\"status\": \"error\",");
+	assert_has(json, "\"libvirt\": {\n"
+			 "        \"uri\": \"qemu+tcp://127.0.0.1/system\",\n"
+			 "        \"type\": \"qemu\"\n"
+			 "      },");
+	assert_has(json, "\"skip\": 0, \"error\": 1}");
+	assert_has(tap, "not ok 1 - selftest.hang\n");
+	assert_has(tap, "  severity: error\n");
+	assert_has(junit, "failures=\"0\" errors=\"1\"");
+	assert_has(junit,
+		   "<error type=\"infrastructure\" message=\"connection");
+	assert_has(junit, "</error>");
+	assert_null(strstr(junit, "<failure"));
+	free(json);
+	free(tap);
+	free(junit);
+}
 
 static void test_json(void **state)
 {
@@ -245,7 +308,7 @@ static void test_json_no_tests(void **state)
 		"  \"host\": {},\n"
 		"  \"tests\": [],\n"
 		"  \"summary\": {\"total\": 0, \"pass\": 0, \"fail\": 0, "
-		"\"skip\": 0}\n"
+		"\"skip\": 0, \"error\": 0}\n"
 		"}\n");
 }
 
@@ -327,7 +390,7 @@ static void test_bed(void **state)
 		"  \"host\": {},\n"
 		"  \"tests\": [],\n"
 		"  \"summary\": {\"total\": 0, \"pass\": 0, \"fail\": 0, "
-		"\"skip\": 0}\n"
+		"\"skip\": 0, \"error\": 0}\n"
 		"}\n");
 	assert_written(results_write_tap, &run,
 		       "TAP version 13\n"
@@ -547,6 +610,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_error_status),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_no_tests),
 		cmocka_unit_test(test_tap),

@@ -196,7 +196,7 @@ static void test_help(void **state)
 	/* an option too long for the help's column has it on the next line */
 	assert_contains(
 		out_text,
-		"\n  --target vmm|qemu|nested\n"
+		"\n  --target vmm|qemu|nested|libvirt\n"
 		"                        where guests run (default vmm: "
 		"this VMM on\n"
 		"                        /dev/kvm; nested: the same, "
@@ -218,13 +218,13 @@ static void test_bad_options(void **state)
 	assert_contains(err_text, "bad option or missing value: --bogus");
 	assert_int_equal(suite("--manifest", NULL), HV_EXIT_USAGE);
 	assert_contains(err_text, "bad option or missing value: --manifest");
-	assert_int_equal(suite("--target", "libvirt", NULL), HV_EXIT_USAGE);
-	assert_contains(err_text, "--target: unknown target 'libvirt' (vmm, "
-				  "qemu or nested)");
+	assert_int_equal(suite("--target", "xen", NULL), HV_EXIT_USAGE);
+	assert_contains(err_text, "--target: unknown target 'xen' (vmm, "
+				  "qemu, nested or libvirt)");
 	assert_int_equal(suite("--requested-target", "kvm", NULL),
 			 HV_EXIT_USAGE);
 	assert_contains(err_text, "--requested-target: unknown target 'kvm' "
-				  "(vmm, qemu or nested)");
+				  "(vmm, qemu, nested or libvirt)");
 	assert_int_equal(suite("--jobs", "0", NULL), HV_EXIT_USAGE);
 	assert_contains(err_text, "--jobs: '0' is not a number from 1 to 32");
 	assert_int_equal(suite("--jobs", "33", NULL), HV_EXIT_USAGE);
@@ -311,7 +311,18 @@ static void test_target_options(void **state)
 	assert_int_equal(suite("--target", "qemu", "--vmm", fake_vmm, NULL),
 			 HV_EXIT_USAGE);
 	assert_contains(err_text, "--vmm: only for --target vmm or nested "
-				  "(QEMU boots the guest itself)\n");
+				  "(QEMU or libvirt boots the guest)\n");
+	assert_int_equal(suite("--target", "libvirt", "--vmm", fake_vmm, NULL),
+			 HV_EXIT_USAGE);
+	assert_int_equal(suite("--target", "qemu", "--connect",
+			       "qemu:///system", NULL),
+			 HV_EXIT_USAGE);
+	assert_contains(err_text,
+			"--connect, --stage: only for --target libvirt\n");
+	assert_int_equal(suite("--stage", "/tmp", NULL), HV_EXIT_USAGE);
+	assert_int_equal(suite("--target", "libvirt", "--connect", "", NULL),
+			 HV_EXIT_USAGE);
+	assert_contains(err_text, "--connect: empty URI\n");
 	assert_int_equal(suite("--manifest", good_cfg, "--guest", good_cfg,
 			       "--vmm", "/nonexistent/hvcheck", "--out",
 			       out_dir, NULL),

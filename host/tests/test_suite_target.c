@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "hvcheck_abi.h"
+#include "runner/libvirt.h"
 #include "runner/target.h"
 
 static struct manifest manifest;
@@ -600,6 +601,75 @@ static void test_irqchip_unavailable(void **state)
 	}
 }
 
+static const struct suite_setup libvirt_setup = {
+	.target = MANIFEST_TARGET_QEMU,
+	.self = "/b/hvcheck",
+	.libvirt = true,
+	.arm64 = true,
+	.manifest = "m.cfg",
+	.image = "/stage/guest.elf",
+};
+
+static void test_libvirt_argv(void **state)
+{
+	(void)state;
+	assert_argv(suite_libvirt_argv(&libvirt_setup, entry("bare"), 3,
+				       "qemu+tcp://h/system", "vm-7", "l.log"),
+		    "/b/hvcheck libvirt boot --arch arm64 --connect "
+		    "qemu+tcp://h/system --manifest m.cfg --image "
+		    "/stage/guest.elf --gic 3 --prefix vm-7 --serial l.log "
+		    "bare");
+}
+
+/* The child's status: the guest's, or an error; infra is "error". */
+static void test_libvirt_decode(void **state)
+{
+	struct suite_child_end end = { .code = 2 };
+	struct guest_log log = { 0 };
+	char error[256];
+	int status = -1;
+
+	(void)state;
+	assert_true(suite_decode_end(&libvirt_setup, entry("bare"), &end, &log,
+				     NULL, &status, error, sizeof(error)));
+	assert_int_equal(status, 2);
+	assert_false(suite_infra_error(&libvirt_setup, &end));
+	end.code = LIBVIRT_EXIT_INFRA;
+	assert_false(suite_decode_end(
+		&libvirt_setup, entry("bare"), &end, &log,
+		"hvcheck libvirt: connection to qemu:///system lost: end of file from the daemon",
+		&status, error, sizeof(error)));
+	assert_string_equal(
+		error,
+		"connection to qemu:///system lost: end of file from the daemon");
+	assert_true(suite_infra_error(&libvirt_setup, &end));
+	end.code = HV_EXIT_TIMEOUT;
+	assert_false(suite_decode_end(&libvirt_setup, entry("bare"), &end, &log,
+				      "hvcheck libvirt: timeout after 20 s",
+				      &status, error, sizeof(error)));
+	assert_string_equal(error, "timeout after 20 s");
+	assert_false(suite_infra_error(&libvirt_setup, &end));
+	/* a watchdog's stop is a timeout, whatever the code */
+	end = (struct suite_child_end){ .stop = CHILD_STOP_TERM,
+					.code = LIBVIRT_EXIT_INFRA };
+	assert_false(suite_infra_error(&libvirt_setup, &end));
+}
+
+/* Past the child's own deadlines, by the reconnect's grace. */
+static void test_libvirt_deadline(void **state)
+{
+	(void)state;
+	assert_int_equal(suite_deadline_ms(&libvirt_setup, entry("bare"), 1000,
+					   0),
+			 1000 + 1000 * (SUITE_KERNEL_BOOT_ALLOWANCE_S +
+					SUITE_LIBVIRT_GRACE_S));
+	assert_int_equal(suite_deadline_ms(&libvirt_setup, entry("bare"), 1000,
+					   5000),
+			 5000 + 1000 * (MANIFEST_DEFAULT_TIMEOUT +
+					SUITE_LIBVIRT_GRACE_S));
+	assert_true(SUITE_LIBVIRT_GRACE_S > LIBVIRT_RECONNECT_S);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -616,6 +686,9 @@ int main(void)
 		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_decode_end),
 		cmocka_unit_test(test_irqchip_unavailable),
+		cmocka_unit_test(test_libvirt_argv),
+		cmocka_unit_test(test_libvirt_decode),
+		cmocka_unit_test(test_libvirt_deadline),
 	};
 
 	return cmocka_run_group_tests(tests, load_manifest, free_manifest);
