@@ -38,10 +38,12 @@ static void machine_serial_line(struct machine_serial *s)
 	static const char prefix[] = "EXIT: STATUS=";
 	unsigned int len = s->line_len, i = sizeof(prefix) - 1, status = 0;
 
+	/* line_len past the buffer only marks a line too long to be one */
+	if (len > MACHINE_EXIT_LINE_MAX)
+		return;
 	if (len && s->line[len - 1] == '\r')
 		len--;
-	if (len <= i || len > MACHINE_EXIT_LINE_MAX ||
-	    memcmp(s->line, prefix, i))
+	if (len <= i || memcmp(s->line, prefix, i))
 		return;
 	for (; i < len; i++) {
 		if (s->line[i] < '0' || s->line[i] > '9')
