@@ -18,12 +18,6 @@
 
 #define EXIT_LINE     "EXIT: STATUS="
 #define WAIT_STEP_MS  200
-/*
- * After a stop event the console stream still carries what libvirtd had
- * not yet read from the PTY; its end of file says all came.  This bounds
- * the wait when it never says so.
- */
-#define DRAIN_MS      10000
 #define KEEPALIVE_S   5
 #define KEEPALIVE_CNT 3
 
@@ -319,7 +313,7 @@ struct run_state {
 	int event_id;
 	struct domain_watch w;
 	uint64_t started_ms;
-	uint64_t stopped_ms; /* when the waiter saw the stop; 0: not yet */
+	uint64_t stopped_ms; /* when the waiter first saw the stop; 0: not yet */
 };
 
 static void infra(struct libvirt_outcome *out, const char *what)
@@ -380,6 +374,13 @@ static const char *close_words(int reason)
 	}
 }
 
+bool libvirt_drain_over(bool console_gone, uint64_t *stopped_ms, uint64_t now)
+{
+	if (!*stopped_ms)
+		*stopped_ms = now ? now : 1;
+	return console_gone || now >= *stopped_ms + LIBVIRT_DRAIN_MS;
+}
+
 /* Whether the run is over at @now, then how in @out; under the lock. */
 static bool run_over(const struct libvirt_conn *c, struct run_state *rs,
 		     const struct libvirt_run_opts *o, uint64_t now,
@@ -398,7 +399,7 @@ static bool run_over(const struct libvirt_conn *c, struct run_state *rs,
 			 "connection to %s lost: %s", c->uri,
 			 close_words(c->close_reason));
 	} else if (w->stopped &&
-		   (w->console_gone || now >= rs->stopped_ms + DRAIN_MS)) {
+		   libvirt_drain_over(w->console_gone, &rs->stopped_ms, now)) {
 		out->end = LIBVIRT_END_STOPPED;
 		snprintf(out->why, sizeof(out->why),
 			 "domain ended without an EXIT line: %s",
@@ -414,8 +415,6 @@ static bool run_over(const struct libvirt_conn *c, struct run_state *rs,
 				"timeout: no console output within %u s of resuming the domain",
 				o->boot_s);
 	} else {
-		if (w->stopped && !rs->stopped_ms)
-			rs->stopped_ms = now;
 		return false;
 	}
 	return true;

@@ -45,6 +45,26 @@ static bool domain_exists(const char *name)
 	return dom != NULL;
 }
 
+/*
+ * A stop seen with the console still open: the drain starts then, and
+ * the run is not over before LIBVIRT_DRAIN_MS or the console's end.
+ */
+static void test_drain_after_stop(void **state)
+{
+	uint64_t t0 = 123456789, stopped_ms = 0;
+
+	(void)state;
+	assert_false(libvirt_drain_over(false, &stopped_ms, t0));
+	assert_int_equal(stopped_ms, t0);
+	assert_false(libvirt_drain_over(false, &stopped_ms,
+					t0 + LIBVIRT_DRAIN_MS - 1));
+	assert_int_equal(stopped_ms, t0);
+	assert_true(
+		libvirt_drain_over(false, &stopped_ms, t0 + LIBVIRT_DRAIN_MS));
+	stopped_ms = 0;
+	assert_true(libvirt_drain_over(true, &stopped_ms, t0));
+}
+
 static void test_open(void **state)
 {
 	struct libvirt_conn *conn;
@@ -170,6 +190,7 @@ static void test_console_fails_domain_gone(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_drain_after_stop),
 		cmocka_unit_test(test_open),
 		cmocka_unit_test(test_open_fails),
 		cmocka_unit_test(test_pick_type),
