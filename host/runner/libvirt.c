@@ -123,46 +123,69 @@ static int open_connection(struct libvirt_conn *c, char *err, size_t size)
 	return 0;
 }
 
-int libvirt_open(const char *uri, struct libvirt_conn **conn, char *err,
-		 size_t err_size)
+/* Closes what open_connection() opened of @c, and the wake pipe. */
+static void close_connection(struct libvirt_conn *c)
 {
-	struct libvirt_conn *c = calloc(1, sizeof(*c));
-	int ret;
-
-	*conn = NULL;
-	pthread_once(&event_once, start_event_loop);
-	if (!c || event_ret) {
-		snprintf(err, err_size, "libvirt event loop: %s",
-			 strerror(c ? -event_ret : ENOMEM));
-		free(c);
-		return c ? event_ret : -ENOMEM;
-	}
-	snprintf(c->uri, sizeof(c->uri), "%s", uri);
-	pthread_mutex_init(&c->lock, NULL);
-	if (pipe2(c->wake, O_CLOEXEC | O_NONBLOCK)) {
-		snprintf(err, err_size, "pipe: %s", strerror(errno));
-		free(c);
-		return -errno;
-	}
-	ret = open_connection(c, err, err_size);
-	if (ret) {
-		libvirt_close(c);
-		return ret;
-	}
-	*conn = c;
-	return 0;
-}
-
-void libvirt_close(struct libvirt_conn *c)
-{
-	if (!c)
-		return;
 	if (c->conn) {
 		virConnectUnregisterCloseCallback(c->conn, on_close);
 		virConnectClose(c->conn);
 	}
 	close(c->wake[0]);
 	close(c->wake[1]);
+}
+
+int libvirt_open(const char *uri, struct libvirt_conn **conn, char *err,
+		 size_t err_size)
+{
+	struct libvirt_conn *c = NULL;
+	int ret;
+
+	*conn = NULL;
+	pthread_once(&event_once, start_event_loop);
+	ret = event_ret;
+	if (ret) {
+		snprintf(err, err_size, "libvirt event loop: %s",
+			 strerror(-ret));
+		goto out;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		ret = -ENOMEM;
+		snprintf(err, err_size, "%s: %s", uri, strerror(ENOMEM));
+		goto out;
+	}
+	snprintf(c->uri, sizeof(c->uri), "%s", uri);
+	ret = -pthread_mutex_init(&c->lock, NULL);
+	if (ret) {
+		snprintf(err, err_size, "mutex: %s", strerror(-ret));
+		goto err_free;
+	}
+	if (pipe2(c->wake, O_CLOEXEC | O_NONBLOCK)) {
+		ret = -errno;
+		snprintf(err, err_size, "pipe: %s", strerror(-ret));
+		goto err_mutex;
+	}
+	ret = open_connection(c, err, err_size);
+	if (ret)
+		goto err_close;
+	*conn = c;
+	return 0;
+
+err_close:
+	close_connection(c);
+err_mutex:
+	pthread_mutex_destroy(&c->lock);
+err_free:
+	free(c);
+out:
+	return ret;
+}
+
+void libvirt_close(struct libvirt_conn *c)
+{
+	if (!c)
+		return;
+	close_connection(c);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
