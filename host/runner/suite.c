@@ -1020,6 +1020,8 @@ static int init_test(struct suite *s, struct test_run *r, size_t index,
 
 	r->pid = -1;
 	r->uri = -1;
+	if (s->setup.libvirt)
+		r->stop.term_grace_s = SUITE_LIBVIRT_TERM_GRACE_S;
 	if (r->irqchip >= 0)
 		r->name = suite_irqchip_run_name(r->entry->name, r->irqchip);
 	else if (r->gic)
