@@ -272,7 +272,8 @@ run-tests: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) guest \
 		$(if $(filter x86_64-qemu x86_64-libvirt,$(ARCH)-$(RUN_TARGET)),iso)
 	@$(MAKE) --no-print-directory -j$(JOBS) ARCH=$(HOST_ARCH) host
-	@# the local daemons, when none runs (left running: ci/libvirtd stop)
+	@# the local daemons, when none runs (left running, local sockets
+	@# only, no TCP listener: ci/libvirtd stop)
 	@$(if $(filter libvirt,$(RUN_TARGET)),$(if $(LIBVIRT_URI),,\
 		test "$$(id -u)" != 0 || ci/libvirtd start >/dev/null))
 	$(RUNNER) suite --arch $(ARCH) --target $(RUN_TARGET) \

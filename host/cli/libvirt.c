@@ -182,16 +182,6 @@ static int parse(struct libvirt_cmd *cmd, int argc, char **argv,
 	return apply_defaults(cmd);
 }
 
-static const struct manifest_entry *find_entry(const struct manifest *m,
-					       const char *name)
-{
-	for (size_t i = 0; i < m->count; i++) {
-		if (!strcmp(m->entry[i].name, name))
-			return &m->entry[i];
-	}
-	return NULL;
-}
-
 /* The domain of @e on @conn, less its name and log. */
 static int describe(const struct libvirt_cmd *cmd, struct libvirt_conn *conn,
 		    const struct manifest_entry *e, struct libvirt_domain *d)
@@ -348,7 +338,7 @@ int libvirt_main(int argc, char **argv)
 		fprintf(stderr, "hvcheck libvirt: %s\n", err);
 		return HV_EXIT_USAGE;
 	}
-	e = find_entry(&m, test);
+	e = manifest_find(&m, test);
 	if (!e) {
 		fprintf(stderr, "hvcheck libvirt: no entry [%s] in %s\n", test,
 			cmd.manifest);

@@ -19,13 +19,15 @@ enum bisect_item {
 	ITEM_FAIL,
 	ITEM_SKIP,
 	ITEM_MISSING,
+	ITEM_ERROR, /* an infrastructure error: the commit is not judged */
 };
 
 /* One run's deciding results, counted; the first of each kind named. */
 struct tally {
 	const struct bisect_rules *rules;
-	unsigned int pass, bad, skip, known;
+	unsigned int pass, bad, skip, known, error;
 	char pass_what[WHAT_MAX];
+	char error_what[WHAT_MAX];
 	char bad_what[WHAT_MAX];
 	char skip_what[WHAT_MAX];
 	char known_what[WHAT_MAX]; /* not passing in the baseline either */
@@ -220,7 +222,10 @@ static void count(struct tally *t, enum bisect_item item, bool as_in_baseline,
 		   (item == ITEM_SKIP && t->rules->skip_is_bad) ||
 		   (item == ITEM_MISSING && t->rules->missing_is_bad);
 
-	if (item != ITEM_PASS && as_in_baseline) {
+	if (item == ITEM_ERROR) {
+		t->error++;
+		name_first(t->error_what, sizeof(t->error_what), what);
+	} else if (item != ITEM_PASS && as_in_baseline) {
 		t->known++;
 		name_first(t->known_what, sizeof(t->known_what), what);
 	} else if (item == ITEM_PASS) {
@@ -238,9 +243,10 @@ static void count(struct tally *t, enum bisect_item item, bool as_in_baseline,
 static void judge_test(struct tally *t, const struct results_read_test *test)
 {
 	const struct results_read_test *base = baseline_test(t, test);
-	enum bisect_item item = test->status == RESULTS_PASS ? ITEM_PASS :
-				test->status == RESULTS_FAIL ? ITEM_FAIL :
-							       ITEM_SKIP;
+	enum bisect_item item = test->status == RESULTS_PASS  ? ITEM_PASS :
+				test->status == RESULTS_FAIL  ? ITEM_FAIL :
+				test->status == RESULTS_ERROR ? ITEM_ERROR :
+								ITEM_SKIP;
 	char what[WHAT_MAX];
 
 	say(what, sizeof(what), "%s: %s%s%s%s", test->name,
@@ -359,6 +365,13 @@ static void tally_verdict(const struct tally *t, struct bisect_outcome *out)
 {
 	if (t->meta_why[0]) {
 		bisect_set(out, BISECT_SKIP, "not comparable: %s", t->meta_why);
+		return;
+	}
+	/* the run did not test the commit, whatever --skip-is-bad says */
+	if (t->error) {
+		bisect_set(out, BISECT_SKIP, "infrastructure error: %s",
+			   t->error_what);
+		add_more(out, t->error);
 		return;
 	}
 	if (t->bad) {

@@ -162,7 +162,8 @@ int child_stop_step(struct child_stop *stop, uint64_t now_ms)
 	switch (stop->state) {
 	case CHILD_STOP_NONE:
 		stop->state = CHILD_STOP_TERM;
-		stop->due_ms = now_ms + 1000 * CHILD_TERM_GRACE_S;
+		stop->due_ms = now_ms + 1000ULL * (stop->term_grace_s ?:
+							   CHILD_TERM_GRACE_S);
 		return SIGTERM;
 	case CHILD_STOP_TERM:
 		stop->state = CHILD_STOP_KILL;

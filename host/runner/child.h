@@ -54,7 +54,7 @@ int child_poll(pid_t pid, int *wstatus);
 enum child_stop_state {
 	CHILD_STOP_NONE,  /* running, before its deadline */
 	CHILD_STOP_TERM,  /* SIGTERM sent to its group */
-	CHILD_STOP_KILL,  /* SIGKILL sent, CHILD_TERM_GRACE_S later */
+	CHILD_STOP_KILL,  /* SIGKILL sent, term_grace_s later */
 	CHILD_STOP_STUCK, /* not reaped CHILD_KILL_WAIT_S after SIGKILL */
 };
 
@@ -66,6 +66,8 @@ struct child_stop {
 	 * forward (to stop a child at once).
 	 */
 	uint64_t due_ms;
+	/* SIGTERM to SIGKILL, set before the first step; 0: CHILD_TERM_GRACE_S */
+	unsigned int term_grace_s;
 };
 
 /* CLOCK_MONOTONIC in milliseconds: the clock of struct child_stop. */

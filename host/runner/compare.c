@@ -250,6 +250,8 @@ const char *compare_test_change_name(enum compare_test_change change)
 		[COMPARE_VANISHED] = "vanished",
 		[COMPARE_BECAME_SKIP] = "became_skip",
 		[COMPARE_NO_LONGER_SKIP] = "no_longer_skip",
+		[COMPARE_BECAME_ERROR] = "became_error",
+		[COMPARE_NO_LONGER_ERROR] = "no_longer_error",
 		[COMPARE_CHECKS_CHANGED] = "checks_changed",
 	};
 
@@ -365,6 +367,11 @@ static enum compare_test_change test_change(const struct compare_test *ct)
 		return COMPARE_VANISHED;
 	b = ct->base->status;
 	n = ct->new->status;
+	/* an infrastructure error tested nothing: no regression, no fix */
+	if (b != n && n == RESULTS_ERROR)
+		return COMPARE_BECAME_ERROR;
+	if (b != n && b == RESULTS_ERROR)
+		return COMPARE_NO_LONGER_ERROR;
 	if (b != n && n == RESULTS_SKIP)
 		return COMPARE_BECAME_SKIP;
 	if (b != n && b == RESULTS_SKIP)
@@ -642,6 +649,8 @@ static const char *const test_titles[COMPARE_TEST_CHANGES] = {
 	[COMPARE_VANISHED] = "vanished (only in BASE)",
 	[COMPARE_BECAME_SKIP] = "became SKIP",
 	[COMPARE_NO_LONGER_SKIP] = "no longer SKIP",
+	[COMPARE_BECAME_ERROR] = "became ERROR (infrastructure)",
+	[COMPARE_NO_LONGER_ERROR] = "no longer ERROR",
 	[COMPARE_CHECKS_CHANGED] = "checks changed (test status unchanged)",
 };
 
@@ -692,6 +701,8 @@ static void text_summary(FILE *out, const struct compare_result *r,
 		[COMPARE_VANISHED] = "vanished",
 		[COMPARE_BECAME_SKIP] = "became SKIP",
 		[COMPARE_NO_LONGER_SKIP] = "no longer SKIP",
+		[COMPARE_BECAME_ERROR] = "became ERROR",
+		[COMPARE_NO_LONGER_ERROR] = "no longer ERROR",
 		[COMPARE_CHECKS_CHANGED] = "with checks changed",
 	};
 	size_t warnings = compare_meta_count(r, COMPARE_WARNING);

@@ -23,8 +23,11 @@ enum compare_test_change {
 	COMPARE_VANISHED,	/* only in BASE */
 	COMPARE_BECAME_SKIP,	/* pass or fail -> skip */
 	COMPARE_NO_LONGER_SKIP, /* skip -> pass or fail */
-	COMPARE_CHECKS_CHANGED, /* the same status, its checks not */
-	COMPARE_TEST_CHANGES,	/* how many kinds there are */
+	/* any -> error (infrastructure, libvirt): never a regression */
+	COMPARE_BECAME_ERROR,
+	COMPARE_NO_LONGER_ERROR, /* error -> any other */
+	COMPARE_CHECKS_CHANGED,	 /* the same status, its checks not */
+	COMPARE_TEST_CHANGES,	 /* how many kinds there are */
 };
 
 /*

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Directories the runners make and clear: mkdir -p, rm -r. */
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include "runner/files.h"
@@ -58,4 +62,54 @@ int files_remove_tree(const char *path)
 	if (ret < 0)
 		return -errno;
 	return -ret;
+}
+
+/* Whether @name is @prefix.PID.* with PID a process that is gone. */
+static bool stale_entry(const char *name, const char *prefix)
+{
+	size_t len = strlen(prefix);
+	const char *digits = name + len + 1;
+	char *end;
+	long pid;
+
+	if (strncmp(name, prefix, len) || name[len] != '.')
+		return false;
+	errno = 0;
+	pid = strtol(digits, &end, 10);
+	if (errno || end == digits || *end != '.' || pid <= 0 || pid > INT_MAX)
+		return false;
+	return kill((pid_t)pid, 0) && errno == ESRCH;
+}
+
+int files_remove_stale(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d)
+		return -errno;
+	/* one runner at a time: the lock goes with closedir() */
+	if (flock(dirfd(d), LOCK_EX)) {
+		ret = -errno;
+		goto out;
+	}
+	while ((e = readdir(d))) {
+		char *path;
+		int err;
+
+		if (!stale_entry(e->d_name, prefix))
+			continue;
+		if (asprintf(&path, "%s/%s", dir, e->d_name) < 0) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		err = files_remove_tree(path);
+		free(path);
+		if (err && !ret)
+			ret = err;
+	}
+out:
+	closedir(d);
+	return ret;
 }

@@ -12,4 +12,13 @@ int files_make_dirs(const char *path);
  */
 int files_remove_tree(const char *path);
 
+/*
+ * Under an exclusive flock() of the directory @dir, rm -r each entry
+ * @dir/@prefix.PID.* whose process PID is gone (kill(PID, 0): ESRCH),
+ * what a runner killed before its cleanup left.  A PID of another
+ * machine sharing @dir (NFS) is taken as one of this machine's.  0 or
+ * the first -errno.
+ */
+int files_remove_stale(const char *dir, const char *prefix);
+
 #endif

@@ -18,12 +18,6 @@
 
 #define EXIT_LINE     "EXIT: STATUS="
 #define WAIT_STEP_MS  200
-/*
- * After a stop event the console stream still carries what libvirtd had
- * not yet read from the PTY; its end of file says all came.  This bounds
- * the wait when it never says so.
- */
-#define DRAIN_MS      10000
 #define KEEPALIVE_S   5
 #define KEEPALIVE_CNT 3
 
@@ -129,46 +123,69 @@ static int open_connection(struct libvirt_conn *c, char *err, size_t size)
 	return 0;
 }
 
-int libvirt_open(const char *uri, struct libvirt_conn **conn, char *err,
-		 size_t err_size)
+/* Closes what open_connection() opened of @c, and the wake pipe. */
+static void close_connection(struct libvirt_conn *c)
 {
-	struct libvirt_conn *c = calloc(1, sizeof(*c));
-	int ret;
-
-	*conn = NULL;
-	pthread_once(&event_once, start_event_loop);
-	if (!c || event_ret) {
-		snprintf(err, err_size, "libvirt event loop: %s",
-			 strerror(c ? -event_ret : ENOMEM));
-		free(c);
-		return c ? event_ret : -ENOMEM;
-	}
-	snprintf(c->uri, sizeof(c->uri), "%s", uri);
-	pthread_mutex_init(&c->lock, NULL);
-	if (pipe2(c->wake, O_CLOEXEC | O_NONBLOCK)) {
-		snprintf(err, err_size, "pipe: %s", strerror(errno));
-		free(c);
-		return -errno;
-	}
-	ret = open_connection(c, err, err_size);
-	if (ret) {
-		libvirt_close(c);
-		return ret;
-	}
-	*conn = c;
-	return 0;
-}
-
-void libvirt_close(struct libvirt_conn *c)
-{
-	if (!c)
-		return;
 	if (c->conn) {
 		virConnectUnregisterCloseCallback(c->conn, on_close);
 		virConnectClose(c->conn);
 	}
 	close(c->wake[0]);
 	close(c->wake[1]);
+}
+
+int libvirt_open(const char *uri, struct libvirt_conn **conn, char *err,
+		 size_t err_size)
+{
+	struct libvirt_conn *c = NULL;
+	int ret;
+
+	*conn = NULL;
+	pthread_once(&event_once, start_event_loop);
+	ret = event_ret;
+	if (ret) {
+		snprintf(err, err_size, "libvirt event loop: %s",
+			 strerror(-ret));
+		goto out;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		ret = -ENOMEM;
+		snprintf(err, err_size, "%s: %s", uri, strerror(ENOMEM));
+		goto out;
+	}
+	snprintf(c->uri, sizeof(c->uri), "%s", uri);
+	ret = -pthread_mutex_init(&c->lock, NULL);
+	if (ret) {
+		snprintf(err, err_size, "mutex: %s", strerror(-ret));
+		goto err_free;
+	}
+	if (pipe2(c->wake, O_CLOEXEC | O_NONBLOCK)) {
+		ret = -errno;
+		snprintf(err, err_size, "pipe: %s", strerror(-ret));
+		goto err_mutex;
+	}
+	ret = open_connection(c, err, err_size);
+	if (ret)
+		goto err_close;
+	*conn = c;
+	return 0;
+
+err_close:
+	close_connection(c);
+err_mutex:
+	pthread_mutex_destroy(&c->lock);
+err_free:
+	free(c);
+out:
+	return ret;
+}
+
+void libvirt_close(struct libvirt_conn *c)
+{
+	if (!c)
+		return;
+	close_connection(c);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
@@ -319,7 +336,7 @@ struct run_state {
 	int event_id;
 	struct domain_watch w;
 	uint64_t started_ms;
-	uint64_t stopped_ms; /* when the waiter saw the stop; 0: not yet */
+	uint64_t stopped_ms; /* when the waiter first saw the stop; 0: not yet */
 };
 
 static void infra(struct libvirt_outcome *out, const char *what)
@@ -380,6 +397,13 @@ static const char *close_words(int reason)
 	}
 }
 
+bool libvirt_drain_over(bool console_gone, uint64_t *stopped_ms, uint64_t now)
+{
+	if (!*stopped_ms)
+		*stopped_ms = now ? now : 1;
+	return console_gone || now >= *stopped_ms + LIBVIRT_DRAIN_MS;
+}
+
 /* Whether the run is over at @now, then how in @out; under the lock. */
 static bool run_over(const struct libvirt_conn *c, struct run_state *rs,
 		     const struct libvirt_run_opts *o, uint64_t now,
@@ -398,7 +422,7 @@ static bool run_over(const struct libvirt_conn *c, struct run_state *rs,
 			 "connection to %s lost: %s", c->uri,
 			 close_words(c->close_reason));
 	} else if (w->stopped &&
-		   (w->console_gone || now >= rs->stopped_ms + DRAIN_MS)) {
+		   libvirt_drain_over(w->console_gone, &rs->stopped_ms, now)) {
 		out->end = LIBVIRT_END_STOPPED;
 		snprintf(out->why, sizeof(out->why),
 			 "domain ended without an EXIT line: %s",
@@ -414,8 +438,6 @@ static bool run_over(const struct libvirt_conn *c, struct run_state *rs,
 				"timeout: no console output within %u s of resuming the domain",
 				o->boot_s);
 	} else {
-		if (w->stopped && !rs->stopped_ms)
-			rs->stopped_ms = now;
 		return false;
 	}
 	return true;

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "runner/libvirt_xml.h"
 
@@ -17,6 +18,13 @@
 
 /* How long a lost connection is retried to destroy the domain left. */
 #define LIBVIRT_RECONNECT_S 15
+
+/*
+ * After a stop event the console stream still carries what libvirtd had
+ * not yet read from the PTY; its end of file says all came.  This bounds
+ * the wait when it never says so.
+ */
+#define LIBVIRT_DRAIN_MS 10000
 
 struct libvirt_conn;
 
@@ -72,5 +80,13 @@ const char *libvirt_hostname(const struct libvirt_conn *conn);
  */
 void libvirt_run(struct libvirt_conn *conn, const char *xml,
 		 const struct libvirt_run_opts *o, struct libvirt_outcome *out);
+
+/*
+ * Whether the console's drain after the domain stopped is over at @now
+ * (monotonic ms): its end of file seen, or LIBVIRT_DRAIN_MS since the
+ * stop was first seen, which the first call records in @stopped_ms
+ * (0 before).
+ */
+bool libvirt_drain_over(bool console_gone, uint64_t *stopped_ms, uint64_t now);
 
 #endif

@@ -328,8 +328,7 @@ static void entry_free(struct manifest_entry *e)
 	words_free(&e->qemu_opts);
 }
 
-static struct manifest_entry *find_entry(const struct manifest *m,
-					 const char *name)
+struct manifest_entry *manifest_find(const struct manifest *m, const char *name)
 {
 	for (size_t i = 0; i < m->count; i++) {
 		if (!strcmp(m->entry[i].name, name))
@@ -352,7 +351,7 @@ static int parse_section(struct parser *p, char *line)
 			p,
 			"section name '%s' must start with a letter or digit and use only letters, digits and ._-",
 			name);
-	e = find_entry(m, name);
+	e = manifest_find(m, name);
 	if (e)
 		return parse_error(p,
 				   "duplicate section [%s] (first at line %u)",

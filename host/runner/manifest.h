@@ -71,6 +71,10 @@ int manifest_load(const char *path, struct manifest *m, char *err,
 
 void manifest_free(struct manifest *m);
 
+/* The entry of @m named @name exactly, or NULL. */
+struct manifest_entry *manifest_find(const struct manifest *m,
+				     const char *name);
+
 /* The bit named @name, or 0 when no target has that name. */
 enum manifest_target manifest_target_from_name(const char *name);
 

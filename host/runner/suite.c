@@ -1020,6 +1020,8 @@ static int init_test(struct suite *s, struct test_run *r, size_t index,
 
 	r->pid = -1;
 	r->uri = -1;
+	if (s->setup.libvirt)
+		r->stop.term_grace_s = SUITE_LIBVIRT_TERM_GRACE_S;
 	if (r->irqchip >= 0)
 		r->name = suite_irqchip_run_name(r->entry->name, r->irqchip);
 	else if (r->gic)
@@ -1098,8 +1100,11 @@ static int copy_file(const char *from, const char *to)
 	if (in < 0)
 		return -errno;
 	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (out < 0) {
+	/* readable by libvirt-qemu whatever our umask */
+	if (out < 0 || fchmod(out, 0644)) {
 		ret = -errno;
+		if (out >= 0)
+			close(out);
 		close(in);
 		return ret;
 	}
@@ -1117,6 +1122,33 @@ static int copy_file(const char *from, const char *to)
 	return ret;
 }
 
+/* The staged directories: STAGE_PREFIX.PID.XXXXXX, under --stage. */
+#define STAGE_PREFIX "hvcheck-suite"
+
+/*
+ * mkdir -p @stage, searchable by libvirt-qemu whatever our umask; what
+ * runners killed before their cleanup left there goes (a warning else).
+ */
+static int prepare_stage(const char *stage)
+{
+	int ret = files_make_dirs(stage);
+	struct stat st;
+
+	if (!ret && stat(stage, &st))
+		ret = -errno;
+	if (!ret && (st.st_mode & 0755) != 0755 &&
+	    chmod(stage, st.st_mode | 0755))
+		ret = -errno;
+	if (ret)
+		return ret;
+	ret = files_remove_stale(stage, STAGE_PREFIX);
+	if (ret)
+		fprintf(stderr,
+			"hvcheck suite: --stage %s: removing what dead runs left: %s\n",
+			stage, strerror(-ret));
+	return 0;
+}
+
 /*
  * libvirt: the work directory is made under --stage, where the daemon's
  * QEMU (user libvirt-qemu, AppArmor) may read the guest image copied
@@ -1127,11 +1159,13 @@ static int make_stage(struct suite *s)
 	const char *stage = s->opt.stage ?: SUITE_LIBVIRT_STAGE;
 	const char *image = s->arm64 ? s->opt.guest : s->opt.iso;
 	struct utsname u;
-	int ret = files_make_dirs(stage);
+	int ret = prepare_stage(stage);
 
 	snprintf(s->prefix, sizeof(s->prefix), "%.40s-%d",
 		 uname(&u) ? "host" : u.nodename, (int)getpid());
-	s->workdir = ret ? NULL : format("%s/hvcheck-suite.XXXXXX", stage);
+	s->workdir = ret ? NULL :
+			   format("%s/" STAGE_PREFIX ".%d.XXXXXX", stage,
+				  (int)getpid());
 	if (!ret && (!s->workdir || !mkdtemp(s->workdir)))
 		ret = s->workdir ? -errno : -ENOMEM;
 	if (!ret && chmod(s->workdir, 0755))
@@ -1292,9 +1326,11 @@ static void cleanup(struct suite *s)
 		free(r->disk_path);
 		free(r->script_path);
 	}
-	remove_file(s->staged);
 	free(s->staged);
-	if (s->workdir)
+	/* libvirt's stage directory holds what libvirt left too */
+	if (s->workdir && s->setup.libvirt)
+		files_remove_tree(s->workdir);
+	else if (s->workdir)
 		rmdir(s->workdir);
 	free(s->workdir);
 	free(s->run);

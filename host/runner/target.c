@@ -546,7 +546,9 @@ static void watchdog_reason(const struct suite_setup *s,
 		snprintf(
 			error, size,
 			"%s did not exit within %u s of SIGTERM, killed by SIGKILL",
-			who, CHILD_TERM_GRACE_S);
+			who,
+			s->libvirt ? SUITE_LIBVIRT_TERM_GRACE_S :
+				     CHILD_TERM_GRACE_S);
 	else if (end->stop == CHILD_STOP_STUCK)
 		snprintf(
 			error, size,

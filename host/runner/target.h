@@ -29,6 +29,13 @@
  * LIBVIRT_RECONNECT_S on a lost daemon: the runner waits this much more.
  */
 #define SUITE_LIBVIRT_GRACE_S	      25
+/*
+ * SIGTERM to `hvcheck libvirt boot` (a deadline, Ctrl-C) may find the
+ * daemon gone: it reconnects for up to LIBVIRT_RECONNECT_S to destroy
+ * the domain before exiting, so SIGKILL comes this long after, not
+ * CHILD_TERM_GRACE_S.
+ */
+#define SUITE_LIBVIRT_TERM_GRACE_S    20
 
 /* File on the per-test disk that ci/grub.cfg looks for and sources. */
 #define SUITE_GRUB_SCRIPT_NAME "hvcheck.cfg"

@@ -166,6 +166,27 @@ static void test_skip(void **state)
 	expect(&rules, &r, BISECT_BAD, "pmu.overflow: SKIP");
 }
 
+/*
+ * An infrastructure error (libvirt lost) skips the commit, with
+ * --skip-is-bad too, and even beside a FAIL: the run did not test it.
+ */
+static void test_error_skips(void **state)
+{
+	struct bisect_rules rules = { .skip_is_bad = true };
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	r.test[OVERFLOW].status = RESULTS_ERROR;
+	r.test[OVERFLOW].reason = "connection to qemu:///system lost";
+	expect(&rules, &r, BISECT_SKIP,
+	       "infrastructure error: pmu.overflow: ERROR (connection to");
+	fail_test(&r, SGI_V3, NULL);
+	expect(&rules, &r, BISECT_SKIP, "infrastructure error: pmu.overflow");
+	rules.skip_is_bad = false;
+	expect(&rules, &r, BISECT_SKIP, "infrastructure error: pmu.overflow");
+}
+
 /* A FAIL outweighs a SKIP: the commit is bad whatever else skipped. */
 static void test_fail_before_skip(void **state)
 {
@@ -541,6 +562,7 @@ int main(void)
 		cmocka_unit_test(test_named_test),
 		cmocka_unit_test(test_named_runs),
 		cmocka_unit_test(test_skip),
+		cmocka_unit_test(test_error_skips),
 		cmocka_unit_test(test_fail_before_skip),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_nothing_decides),

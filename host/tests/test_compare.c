@@ -245,6 +245,8 @@ static struct results_read_test every_base[] = {
 	BARE("t.from-skip", SKIP, "no PMU"),
 	TEST("t.checks", PASS, NULL, one_pass),
 	BARE("t.skipped", SKIP, "no PMU"),
+	BARE("t.to-error", PASS, NULL),
+	BARE("t.from-error", ERROR, "connection to qemu:///system lost"),
 };
 
 static struct results_read_test every_new[] = {
@@ -257,6 +259,8 @@ static struct results_read_test every_new[] = {
 	TEST("t.checks", PASS, NULL, one_pass_and_more),
 	BARE("t.regressed.b", FAIL, "status 1"),
 	BARE("t.skipped", SKIP, "no PMU"),
+	BARE("t.from-error", PASS, NULL),
+	BARE("t.to-error", ERROR, "connection to qemu:///system lost"),
 };
 
 static void test_every_test_change(void **state)
@@ -266,7 +270,7 @@ static void test_every_test_change(void **state)
 	struct compare_result r = compared(&base, &new);
 
 	(void)state;
-	assert_int_equal(r.test_count, 8);
+	assert_int_equal(r.test_count, 10);
 	assert_test(&r.test[0], COMPARE_REGRESSION, "t.regressed.a");
 	assert_test(&r.test[1], COMPARE_REGRESSION, "t.regressed.b");
 	assert_test(&r.test[2], COMPARE_FIX, "t.fixed");
@@ -277,8 +281,11 @@ static void test_every_test_change(void **state)
 	assert_test(&r.test[5], COMPARE_BECAME_SKIP, "t.to-skip");
 	/* a SKIP that now fails was not a pass: no regression */
 	assert_test(&r.test[6], COMPARE_NO_LONGER_SKIP, "t.from-skip");
-	assert_test(&r.test[7], COMPARE_CHECKS_CHANGED, "t.checks");
-	assert_check(&r.test[7].check[0], COMPARE_CHECK_APPEARED, "a new check",
+	/* pass -> error is no regression, error -> pass no fix */
+	assert_test(&r.test[7], COMPARE_BECAME_ERROR, "t.to-error");
+	assert_test(&r.test[8], COMPARE_NO_LONGER_ERROR, "t.from-error");
+	assert_test(&r.test[9], COMPARE_CHECKS_CHANGED, "t.checks");
+	assert_check(&r.test[9].check[0], COMPARE_CHECK_APPEARED, "a new check",
 		     1);
 	assert_int_equal(r.count[COMPARE_REGRESSION], 2);
 	assert_int_equal(r.count[COMPARE_FIX], 1);
@@ -852,6 +859,7 @@ static void test_json(void **state)
 		"  \"summary\": {\"base_tests\": 3, \"new_tests\": 3, "
 		"\"regression\": 2, \"fix\": 0, \"appeared\": 0, "
 		"\"vanished\": 0, \"became_skip\": 0, \"no_longer_skip\": 0, "
+		"\"became_error\": 0, \"no_longer_error\": 0, "
 		"\"checks_changed\": 0, \"warnings\": 0, \"notes\": 1},\n");
 	assert_has(
 		text,

@@ -7,7 +7,9 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -96,11 +98,58 @@ static void test_remove_tree(void **state)
 	assert_false(exists("keep/precious"));
 }
 
+/* A pid that was a process of ours and is gone (reaped). */
+static pid_t dead_pid(void)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (!pid)
+		_exit(0);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	return pid;
+}
+
+/*
+ * The staged directories of dead runners go with what they hold; those
+ * of live ones, other names and a PID not all digits stay.
+ */
+static void test_remove_stale(void **state)
+{
+	char p[128], dead[64], live[64];
+
+	(void)state;
+	snprintf(dead, sizeof(dead), "st/hvcheck-suite.%d.abc", dead_pid());
+	snprintf(live, sizeof(live), "st/hvcheck-suite.%d.def", getpid());
+	path(p, dead);
+	assert_int_equal(files_make_dirs(p), 0);
+	path(p, live);
+	assert_int_equal(files_make_dirs(p), 0);
+	path(p, "st/hvcheck-suite.12x.ghi");
+	assert_int_equal(files_make_dirs(p), 0);
+	path(p, "st/other.1.jkl");
+	assert_int_equal(files_make_dirs(p), 0);
+	touch("st/hvcheck-suite.X");
+	strcat(dead, "/guest.iso");
+	touch(dead);
+	path(p, "st");
+	assert_int_equal(files_remove_stale(p, "hvcheck-suite"), 0);
+	*strrchr(dead, '/') = '\0';
+	assert_false(exists(dead));
+	assert_true(exists(live));
+	assert_true(exists("st/hvcheck-suite.12x.ghi"));
+	assert_true(exists("st/other.1.jkl"));
+	assert_true(exists("st/hvcheck-suite.X"));
+	path(p, "nonexistent");
+	assert_int_equal(files_remove_stale(p, "hvcheck-suite"), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_make_dirs),
 		cmocka_unit_test(test_remove_tree),
+		cmocka_unit_test(test_remove_stale),
 	};
 
 	return cmocka_run_group_tests(tests, make_dir, remove_dir);

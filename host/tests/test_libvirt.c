@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of the libvirt glue against libvirt's test:///default driver. */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -45,6 +47,26 @@ static bool domain_exists(const char *name)
 	return dom != NULL;
 }
 
+/*
+ * A stop seen with the console still open: the drain starts then, and
+ * the run is not over before LIBVIRT_DRAIN_MS or the console's end.
+ */
+static void test_drain_after_stop(void **state)
+{
+	uint64_t t0 = 123456789, stopped_ms = 0;
+
+	(void)state;
+	assert_false(libvirt_drain_over(false, &stopped_ms, t0));
+	assert_int_equal(stopped_ms, t0);
+	assert_false(libvirt_drain_over(false, &stopped_ms,
+					t0 + LIBVIRT_DRAIN_MS - 1));
+	assert_int_equal(stopped_ms, t0);
+	assert_true(
+		libvirt_drain_over(false, &stopped_ms, t0 + LIBVIRT_DRAIN_MS));
+	stopped_ms = 0;
+	assert_true(libvirt_drain_over(true, &stopped_ms, t0));
+}
+
 static void test_open(void **state)
 {
 	struct libvirt_conn *conn;
@@ -70,6 +92,38 @@ static void test_open_fails(void **state)
 	assert_null(conn);
 	assert_non_null(strstr(err, "test:///nonexistent/node.xml: "));
 	assert_true(strlen(err) > strlen("test:///nonexistent/node.xml: "));
+}
+
+/*
+ * No descriptor left for the wake pipe: -EMFILE with "pipe: ..." and no
+ * connection (the unwinding path of libvirt_open()).
+ */
+static void test_open_no_fds(void **state)
+{
+	struct libvirt_conn *conn = (void *)1;
+	struct rlimit old, low;
+	int fds[64], n = 0, ret;
+	char err[256] = "";
+
+	(void)state;
+	/* the event loop thread first, with descriptors to spare */
+	assert_int_equal(libvirt_open(TEST_URI, &conn, err, sizeof(err)), 0);
+	libvirt_close(conn);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	low.rlim_cur = 32;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	while (n < 64 && (fds[n] = dup(0)) >= 0)
+		n++;
+	ret = libvirt_open(TEST_URI, &conn, err, sizeof(err));
+	while (n)
+		close(fds[--n]);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(ret, -EMFILE);
+	assert_null(conn);
+	assert_string_equal(err, "pipe: Too many open files");
+	/* nothing it did not open closed: the wake pipe's zeroed fds */
+	assert_int_not_equal(fcntl(0, F_GETFD), -1);
 }
 
 /* No KVM nor QEMU there: the driver's own type, and no QEMU CPU model. */
@@ -170,8 +224,10 @@ static void test_console_fails_domain_gone(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_drain_after_stop),
 		cmocka_unit_test(test_open),
 		cmocka_unit_test(test_open_fails),
+		cmocka_unit_test(test_open_no_fds),
 		cmocka_unit_test(test_pick_type),
 		cmocka_unit_test(test_schema),
 		cmocka_unit_test(test_refused),

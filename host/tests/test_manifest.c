@@ -353,6 +353,20 @@ static void test_select(void **state)
 	check_selection("slow.only", "00001");
 }
 
+/* An entry by its exact name; a group or a prefix is none. */
+static void test_find(void **state)
+{
+	struct manifest m;
+
+	(void)state;
+	parse_ok(selection_manifest, &m);
+	assert_ptr_equal(manifest_find(&m, "selftest.ipi"), &m.entry[1]);
+	assert_string_equal(manifest_find(&m, "slow.only")->name, "slow.only");
+	assert_null(manifest_find(&m, "selftest"));
+	assert_null(manifest_find(&m, "selftest.ip"));
+	manifest_free(&m);
+}
+
 static void check_select_error(const char *list, const char *message)
 {
 	struct manifest m;
@@ -393,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_gic_versions),
 		cmocka_unit_test(test_target_names),
 		cmocka_unit_test(test_select),
+		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_select_errors),
 	};
 

@@ -352,6 +352,19 @@ static void test_stop_steps(void **state)
 	assert_int_equal(stop.state, CHILD_STOP_STUCK);
 }
 
+/* A child's own grace between SIGTERM and SIGKILL (libvirt's: longer). */
+static void test_stop_own_grace(void **state)
+{
+	struct child_stop stop = { .due_ms = 1000, .term_grace_s = 20 };
+
+	(void)state;
+	assert_int_equal(child_stop_step(&stop, 1000), SIGTERM);
+	assert_int_equal(stop.due_ms, 1000 + 20 * 1000);
+	assert_int_equal(child_stop_step(&stop, 20999), 0);
+	assert_int_equal(stop.state, CHILD_STOP_TERM);
+	assert_int_equal(child_stop_step(&stop, 21000), SIGKILL);
+}
+
 /* Waits count from when a step is taken; a step can be brought forward. */
 static void test_stop_late_and_forward(void **state)
 {
@@ -399,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_run_term_group),
 		cmocka_unit_test(test_run_kill),
 		cmocka_unit_test(test_stop_steps),
+		cmocka_unit_test(test_stop_own_grace),
 		cmocka_unit_test(test_stop_late_and_forward),
 		cmocka_unit_test(test_run_in_time),
 	};

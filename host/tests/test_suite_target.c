@@ -668,6 +668,8 @@ static void test_libvirt_deadline(void **state)
 			 5000 + 1000 * (MANIFEST_DEFAULT_TIMEOUT +
 					SUITE_LIBVIRT_GRACE_S));
 	assert_true(SUITE_LIBVIRT_GRACE_S > LIBVIRT_RECONNECT_S);
+	/* SIGTERM leaves it the time to reconnect and destroy the domain */
+	assert_true(SUITE_LIBVIRT_TERM_GRACE_S > LIBVIRT_RECONNECT_S);
 }
 
 int main(void)
