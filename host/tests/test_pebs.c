@@ -282,6 +282,9 @@ static void test_msrs_without_baseline(void **state)
 	assert_int_equal(rd(VPMU_MSR_DS_AREA), 0xffff800000000000ULL);
 	wr_gp(VPMU_MSR_DS_AREA, 1ULL << 47);
 	wr_gp(VPMU_MSR_DS_AREA, 0x0000800000000000ULL);
+	/* The guest test's values: non-canonical at 48 and 57 bits. */
+	wr_gp(VPMU_MSR_DS_AREA, 1ULL << 56);
+	wr_gp(VPMU_MSR_DS_AREA, 1ULL << 63);
 	/* MISC_ENABLE: the PMU bits are read-only, the others stick. */
 	wr_gp(VPMU_MSR_MISC_ENABLE,
 	      rd(VPMU_MSR_MISC_ENABLE) | VPMU_MISC_PEBS_UNAVAIL);

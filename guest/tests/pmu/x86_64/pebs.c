@@ -188,8 +188,11 @@ static void check_ds_area(void)
 		    "DS_AREA takes a canonical address");
 	rdmsr_safe(MSR_IA32_DS_AREA, &got);
 	pmu_report_value(got, 0xffff800000001000ULL, "DS_AREA reads back");
-	check_write(MSR_IA32_DS_AREA, BIT_ULL(47), true,
-		    "DS_AREA: a non-canonical address");
+	/* Non-canonical with 48- and with 57-bit (LA57) addresses. */
+	check_write(MSR_IA32_DS_AREA, BIT_ULL(56), true,
+		    "DS_AREA: 1 << 56, non-canonical");
+	check_write(MSR_IA32_DS_AREA, BIT_ULL(63), true,
+		    "DS_AREA: 1 << 63, non-canonical");
 	wrmsr(MSR_IA32_DS_AREA, 0);
 }
 
