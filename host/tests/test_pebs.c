@@ -285,12 +285,25 @@ static void test_msrs_without_baseline(void **state)
 	/* The guest test's values: non-canonical at 48 and 57 bits. */
 	wr_gp(VPMU_MSR_DS_AREA, 1ULL << 56);
 	wr_gp(VPMU_MSR_DS_AREA, 1ULL << 63);
-	/* MISC_ENABLE: the PMU bits are read-only, the others stick. */
+	/*
+	 * MISC_ENABLE as KVM: changing PEBS_UNAVAIL or BTS_UNAVAIL #GPs, a
+	 * write of EMON is ignored (it keeps its value), the others stick.
+	 */
 	wr_gp(VPMU_MSR_MISC_ENABLE,
 	      rd(VPMU_MSR_MISC_ENABLE) | VPMU_MISC_PEBS_UNAVAIL);
+	wr_gp(VPMU_MSR_MISC_ENABLE,
+	      rd(VPMU_MSR_MISC_ENABLE) & ~VPMU_MISC_BTS_UNAVAIL);
 	wr_gp(VPMU_MSR_MISC_ENABLE, 0);
 	wr(VPMU_MSR_MISC_ENABLE, rd(VPMU_MSR_MISC_ENABLE) | 1);
 	assert_int_equal(rd(VPMU_MSR_MISC_ENABLE) & 1, 1);
+	wr(VPMU_MSR_MISC_ENABLE, VPMU_MISC_BTS_UNAVAIL);
+	assert_int_equal(rd(VPMU_MSR_MISC_ENABLE),
+			 VPMU_MISC_EMON | VPMU_MISC_BTS_UNAVAIL);
+	/* No PMU: EMON clear stays clear. */
+	assert_int_equal(vpmu_init(&pmu, &(struct vpmu_config){ 0 }), 0);
+	wr(VPMU_MSR_MISC_ENABLE, rd(VPMU_MSR_MISC_ENABLE) | VPMU_MISC_EMON);
+	assert_int_equal(rd(VPMU_MSR_MISC_ENABLE),
+			 VPMU_MISC_BTS_UNAVAIL | VPMU_MISC_PEBS_UNAVAIL);
 }
 
 static void test_msrs_with_baseline(void **state)

@@ -154,8 +154,8 @@ int vpmu_pebs_rdmsr(const struct vpmu *pmu, uint32_t msr, uint64_t *val)
 	return 0;
 }
 
-#define MISC_PMU_RO \
-	(VPMU_MISC_EMON | VPMU_MISC_BTS_UNAVAIL | VPMU_MISC_PEBS_UNAVAIL)
+/* As KVM: a change of these #GPs, a write of EMON is ignored. */
+#define MISC_PMU_RO (VPMU_MISC_BTS_UNAVAIL | VPMU_MISC_PEBS_UNAVAIL)
 
 int vpmu_pebs_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val)
 {
@@ -165,10 +165,10 @@ int vpmu_pebs_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val)
 		return ret;
 	switch (msr) {
 	case VPMU_MSR_MISC_ENABLE:
-		/* As KVM: the PMU bits are read-only, a change #GPs. */
 		if ((val ^ pmu->misc_enable) & MISC_PMU_RO)
 			return -EINVAL;
-		pmu->misc_enable = val;
+		pmu->misc_enable = (val & ~VPMU_MISC_EMON) |
+				   (pmu->misc_enable & VPMU_MISC_EMON);
 		break;
 	case VPMU_MSR_PEBS_ENABLE:
 		if (val & ~pmu->pebs_enable_valid)
