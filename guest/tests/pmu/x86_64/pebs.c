@@ -49,7 +49,7 @@ static u64 record_insn(const struct pebs_run *run, u64 n)
 static u64 counter_after(const struct pebs_run *run, u64 records)
 {
 	struct pmu_counter c = run->c;
-	u64 mask = c.fixed ? pmu_fixed_mask() : pmu_gp_mask();
+	u64 mask = pmu_counter_mask(c);
 	u64 events = run->branches ? run->loops : PEBS_REGION_INSNS(run->loops);
 
 	return (mask + 1 - run->reset + events -
@@ -250,7 +250,7 @@ static void check_none(struct pmu_counter c)
 {
 	struct pebs_run run = single_run(c);
 	struct pebs_outcome out;
-	u64 mask = c.fixed ? pmu_fixed_mask() : pmu_gp_mask();
+	u64 mask = pmu_counter_mask(c);
 
 	run.pebs_on = false;
 	pebs_run(&run, &out);

@@ -207,16 +207,11 @@ static u64 *reset_slot(struct pmu_counter c)
 	return (u64 *)(ds_area + off);
 }
 
-static u64 counter_mask(struct pmu_counter c)
-{
-	return c.fixed ? pmu_fixed_mask() : pmu_gp_mask();
-}
-
 /* Counter c preset, its reset slot and its control as the run says. */
 static void program_counter(const struct pebs_run *run, struct pmu_counter c,
 			    u64 *fixed_ctrl)
 {
-	u64 mask = counter_mask(c);
+	u64 mask = pmu_counter_mask(c);
 
 	*reset_slot(c) = run->reset ? (mask + 1 - run->reset) & mask : 0;
 	wrmsr(pmu_counter_msr(c), (mask + 1 - run->preset) & mask);
