@@ -158,6 +158,9 @@ $(B)/guest/%.o: guest/%.c
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) -c -o $@ $<
 
+# The bench drives the pmu tests' PEBS region: their pebs.h.
+$(B)/guest/tests/bench/%.o: GUEST_CFLAGS += -Iguest/tests/pmu/$(ARCH)
+
 $(B)/guest/%.o: guest/%.S
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -c -o $@ $<

@@ -282,12 +282,28 @@ static void test_msrs_without_baseline(void **state)
 	assert_int_equal(rd(VPMU_MSR_DS_AREA), 0xffff800000000000ULL);
 	wr_gp(VPMU_MSR_DS_AREA, 1ULL << 47);
 	wr_gp(VPMU_MSR_DS_AREA, 0x0000800000000000ULL);
-	/* MISC_ENABLE: the PMU bits are read-only, the others stick. */
+	/* The guest test's values: non-canonical at 48 and 57 bits. */
+	wr_gp(VPMU_MSR_DS_AREA, 1ULL << 56);
+	wr_gp(VPMU_MSR_DS_AREA, 1ULL << 63);
+	/*
+	 * MISC_ENABLE as KVM: changing PEBS_UNAVAIL or BTS_UNAVAIL #GPs, a
+	 * write of EMON is ignored (it keeps its value), the others stick.
+	 */
 	wr_gp(VPMU_MSR_MISC_ENABLE,
 	      rd(VPMU_MSR_MISC_ENABLE) | VPMU_MISC_PEBS_UNAVAIL);
+	wr_gp(VPMU_MSR_MISC_ENABLE,
+	      rd(VPMU_MSR_MISC_ENABLE) & ~VPMU_MISC_BTS_UNAVAIL);
 	wr_gp(VPMU_MSR_MISC_ENABLE, 0);
 	wr(VPMU_MSR_MISC_ENABLE, rd(VPMU_MSR_MISC_ENABLE) | 1);
 	assert_int_equal(rd(VPMU_MSR_MISC_ENABLE) & 1, 1);
+	wr(VPMU_MSR_MISC_ENABLE, VPMU_MISC_BTS_UNAVAIL);
+	assert_int_equal(rd(VPMU_MSR_MISC_ENABLE),
+			 VPMU_MISC_EMON | VPMU_MISC_BTS_UNAVAIL);
+	/* No PMU: EMON clear stays clear. */
+	assert_int_equal(vpmu_init(&pmu, &(struct vpmu_config){ 0 }), 0);
+	wr(VPMU_MSR_MISC_ENABLE, rd(VPMU_MSR_MISC_ENABLE) | VPMU_MISC_EMON);
+	assert_int_equal(rd(VPMU_MSR_MISC_ENABLE),
+			 VPMU_MISC_BTS_UNAVAIL | VPMU_MISC_PEBS_UNAVAIL);
 }
 
 static void test_msrs_with_baseline(void **state)
@@ -527,6 +543,34 @@ static void test_absolute_maximum(void **state)
 	assert_int_equal(rd(VPMU_MSR_A_PMC0), MASK48);
 }
 
+/*
+ * DATA_CFG 0xff00000f (256 LBR entries asked, every group) with room for
+ * a 6608-byte record: the LBR depth caps it at 32 entries, 1232 bytes.
+ */
+static void test_lbr_entries_capped(void **state)
+{
+	const size_t size = VPMU_PEBS_MAX_RECORD;
+
+	(void)state;
+	init_mode("baseline");
+	setup_ds(6608, 3, 1);
+	arm_gp0(1, MASK48);
+	wr(VPMU_MSR_PERFEVTSEL0, VPMU_EVTSEL_ADAPTIVE | SEL_INSNS);
+	wr(VPMU_MSR_PEBS_DATA_CFG, 0xff00000fULL);
+	assert_int_equal(vpmu_pebs_record_size(&pmu, 1), 1232);
+	assert_false(step());
+	assert_true(step());
+	assert_int_equal(pmu.pebs_stats.records, 1);
+	assert_int_equal(pmu.pebs_stats.dropped, 0);
+	assert_int_equal(index_off(), size);
+	assert_int_equal(mem64(BUF), (uint64_t)size << 48 | 0xff00000fULL);
+	assert_memory_equal(fake.mem + (BUF - MEM_BASE) + 208, fake.st.xmm,
+			    256);
+	for (size_t off = 464; off < 3 * 6608; off++)
+		assert_int_equal(fake.mem[BUF - MEM_BASE + off], 0);
+	assert_false(vpmu_take_pmi(&pmu)); /* below base + 6608 */
+}
+
 /* Fixed counter 1's reset slot: 0x80 + 8 up to fmt 4, 0x140 + 8 after. */
 static void check_fixed_slot(const char *mode, uint64_t slot)
 {
@@ -663,6 +707,7 @@ int main(void)
 		cmocka_unit_test(test_overflow_arms_next_event_records),
 		cmocka_unit_test(test_threshold_of_n),
 		cmocka_unit_test(test_absolute_maximum),
+		cmocka_unit_test(test_lbr_entries_capped),
 		cmocka_unit_test(test_fixed_reset_slots),
 		cmocka_unit_test(test_xmm_only_when_asked),
 		cmocka_unit_test(test_drops),

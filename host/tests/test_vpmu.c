@@ -176,13 +176,21 @@ static void test_owns_msr(void **state)
 		0x346, 0x38c, 0x393, 0x4c0, 0x4c9, 0x0,	  0xffffffff,
 		0x19f, 0x1a1, 0x3f0, 0x3f3, 0x5ff, 0x601,
 	};
+	struct vpmu_config cfg;
 	unsigned int i;
 
 	(void)state;
+	vpmu_config_default(&cfg);
+	cfg.pebs_format = 4;
 	for (i = 0; i < ARRAY_SIZE(owned); i++)
-		assert_true(vpmu_owns_msr(owned[i]));
+		assert_true(vpmu_owns_msr(&cfg, owned[i]));
 	for (i = 0; i < ARRAY_SIZE(foreign); i++)
-		assert_false(vpmu_owns_msr(foreign[i]));
+		assert_false(vpmu_owns_msr(&cfg, foreign[i]));
+	/* Without PEBS, IA32_MISC_ENABLE is KVM's; the rest stays. */
+	cfg.pebs_format = 0;
+	for (i = 0; i < ARRAY_SIZE(owned); i++)
+		assert_int_equal(vpmu_owns_msr(&cfg, owned[i]),
+				 owned[i] != VPMU_MSR_MISC_ENABLE);
 }
 
 static void test_reset_values(void **state)

@@ -154,8 +154,8 @@ int vpmu_pebs_rdmsr(const struct vpmu *pmu, uint32_t msr, uint64_t *val)
 	return 0;
 }
 
-#define MISC_PMU_RO \
-	(VPMU_MISC_EMON | VPMU_MISC_BTS_UNAVAIL | VPMU_MISC_PEBS_UNAVAIL)
+/* As KVM: a change of these #GPs, a write of EMON is ignored. */
+#define MISC_PMU_RO (VPMU_MISC_BTS_UNAVAIL | VPMU_MISC_PEBS_UNAVAIL)
 
 int vpmu_pebs_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val)
 {
@@ -165,10 +165,10 @@ int vpmu_pebs_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val)
 		return ret;
 	switch (msr) {
 	case VPMU_MSR_MISC_ENABLE:
-		/* As KVM: the PMU bits are read-only, a change #GPs. */
 		if ((val ^ pmu->misc_enable) & MISC_PMU_RO)
 			return -EINVAL;
-		pmu->misc_enable = val;
+		pmu->misc_enable = (val & ~VPMU_MISC_EMON) |
+				   (pmu->misc_enable & VPMU_MISC_EMON);
 		break;
 	case VPMU_MSR_PEBS_ENABLE:
 		if (val & ~pmu->pebs_enable_valid)
@@ -213,9 +213,16 @@ static uint64_t record_cfg(const struct vpmu *pmu, uint64_t applicable)
 	return record_adaptive(pmu, applicable) ? pmu->pebs_data_cfg : 0;
 }
 
+/*
+ * DATA_CFG[31:24] + 1 entries, at most the LBR depth: the hardware
+ * records no more entries than it has (docs/vpmu.md).
+ */
 static unsigned int lbr_entries(uint64_t cfg)
 {
-	return (unsigned int)(cfg >> VPMU_PEBS_CFG_LBR_SHIFT) + 1;
+	unsigned int n =
+		(unsigned int)((cfg >> VPMU_PEBS_CFG_LBR_SHIFT) & 0xff) + 1;
+
+	return n < VPMU_PEBS_LBR_MAX ? n : VPMU_PEBS_LBR_MAX;
 }
 
 size_t vpmu_pebs_record_size(const struct vpmu *pmu, uint64_t applicable)
@@ -363,6 +370,9 @@ static bool write_record(struct vpmu *pmu, const struct vpmu_pebs_io *io,
 	uint64_t cfg = record_cfg(pmu, fire), index;
 	size_t size;
 
+	/* Defensive: a record larger than buf is dropped, never built. */
+	if (vpmu_pebs_record_size(pmu, fire) > sizeof(buf))
+		return false;
 	memset(&st, 0, sizeof(st));
 	if (io->state(io->ctx, &st, cfg & VPMU_PEBS_CFG_XMMS))
 		return false;

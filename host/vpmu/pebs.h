@@ -34,7 +34,11 @@ struct vpmu_config;
 #define VPMU_EVTSEL_ADAPTIVE   (1ULL << 34)
 #define VPMU_FIXED_ADAPTIVE(i) (1ULL << (32 + 4 * (i)))
 
-/* PEBS_DATA_CFG: the groups and the LBR entries (value + 1). */
+/*
+ * PEBS_DATA_CFG: the groups and the LBR entries (value + 1, at most
+ * VPMU_PEBS_LBR_MAX, the LBR depth: the record never outgrows
+ * VPMU_PEBS_MAX_RECORD).
+ */
 #define VPMU_PEBS_CFG_MEMINFO	(1ULL << 0)
 #define VPMU_PEBS_CFG_GPRS	(1ULL << 1)
 #define VPMU_PEBS_CFG_XMMS	(1ULL << 2)
@@ -59,7 +63,7 @@ struct vpmu_config;
 #define VPMU_PEBS_GPRS_SIZE    144
 #define VPMU_PEBS_XMMS_SIZE    256
 #define VPMU_PEBS_LBR_SIZE     24
-#define VPMU_PEBS_LBR_MAX      32
+#define VPMU_PEBS_LBR_MAX      32 /* the LBR depth (Ice Lake, SPR) */
 #define VPMU_PEBS_MAX_RECORD                                                   \
 	(VPMU_PEBS_BASIC_SIZE + VPMU_PEBS_MEMINFO_SIZE + VPMU_PEBS_GPRS_SIZE + \
 	 VPMU_PEBS_XMMS_SIZE + VPMU_PEBS_LBR_MAX * VPMU_PEBS_LBR_SIZE)
@@ -106,8 +110,9 @@ struct vpmu_pebs_io {
 /* What the assist did, for --pmu-stats. */
 struct vpmu_pebs_stats {
 	uint64_t records;
-	uint64_t dropped; /* DS area or buffer unreadable, unaligned, unmapped */
-	uint64_t full;	  /* the index was at the absolute maximum */
+	/* DS area or buffer unreadable, unaligned, unmapped; oversized */
+	uint64_t dropped;
+	uint64_t full; /* the index was at the absolute maximum */
 };
 
 /* The option's names: off, fmt3, fmt4, fmt5, fmt4-baseline, baseline. */

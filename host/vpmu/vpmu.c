@@ -29,15 +29,15 @@ static const struct event_desc event_descs[VPMU_NR_EVENTS] = {
 };
 
 const struct vpmu_msr_range vpmu_msr_ranges[] = {
-	{ VPMU_MSR_PMC0, VPMU_MAX_GP },
-	{ VPMU_MSR_PERFEVTSEL0, VPMU_MAX_GP },
-	{ VPMU_MSR_FIXED_CTR0, VPMU_MAX_FIXED },
-	{ VPMU_MSR_PERF_CAPABILITIES, 1 },
-	{ VPMU_MSR_FIXED_CTR_CTRL, 6 }, /* through GLOBAL_INUSE */
-	{ VPMU_MSR_A_PMC0, VPMU_MAX_GP },
-	{ VPMU_MSR_MISC_ENABLE, 1 },
-	{ VPMU_MSR_PEBS_ENABLE, 2 }, /* and PEBS_DATA_CFG */
-	{ VPMU_MSR_DS_AREA, 1 },
+	{ VPMU_MSR_PMC0, VPMU_MAX_GP, false },
+	{ VPMU_MSR_PERFEVTSEL0, VPMU_MAX_GP, false },
+	{ VPMU_MSR_FIXED_CTR0, VPMU_MAX_FIXED, false },
+	{ VPMU_MSR_PERF_CAPABILITIES, 1, false },
+	{ VPMU_MSR_FIXED_CTR_CTRL, 6, false }, /* through GLOBAL_INUSE */
+	{ VPMU_MSR_A_PMC0, VPMU_MAX_GP, false },
+	{ VPMU_MSR_MISC_ENABLE, 1, true },  /* KVM's without PEBS */
+	{ VPMU_MSR_PEBS_ENABLE, 2, false }, /* and PEBS_DATA_CFG */
+	{ VPMU_MSR_DS_AREA, 1, false },
 };
 
 const unsigned int vpmu_nr_msr_ranges = ARRAY_SIZE(vpmu_msr_ranges);
@@ -204,13 +204,22 @@ struct vpmu_cpuid vpmu_cpuid_0a(const struct vpmu *pmu)
 	return leaf;
 }
 
-bool vpmu_owns_msr(uint32_t msr)
+bool vpmu_msr_range_on(const struct vpmu_config *cfg,
+		       const struct vpmu_msr_range *r)
 {
+	return !r->pebs || cfg->pebs_format;
+}
+
+bool vpmu_owns_msr(const struct vpmu_config *cfg, uint32_t msr)
+{
+	const struct vpmu_msr_range *r;
 	unsigned int i;
 
-	for (i = 0; i < vpmu_nr_msr_ranges; i++)
-		if (msr - vpmu_msr_ranges[i].base < vpmu_msr_ranges[i].nr)
+	for (i = 0; i < vpmu_nr_msr_ranges; i++) {
+		r = &vpmu_msr_ranges[i];
+		if (msr - r->base < r->nr && vpmu_msr_range_on(cfg, r))
 			return true;
+	}
 	return false;
 }
 

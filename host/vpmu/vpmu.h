@@ -155,10 +155,15 @@ struct vpmu_cpuid {
 	uint32_t eax, ebx, ecx, edx;
 };
 
-/* MSR ranges the model owns, whatever its configuration. */
+/*
+ * MSR ranges the model owns, whatever its configuration, except that a
+ * pebs range is the model's only when the configuration offers PEBS
+ * (IA32_MISC_ENABLE: KVM keeps it otherwise).
+ */
 struct vpmu_msr_range {
 	uint32_t base;
 	uint32_t nr;
+	bool pebs;
 };
 
 extern const struct vpmu_msr_range vpmu_msr_ranges[];
@@ -189,7 +194,12 @@ void vpmu_refilter(struct vpmu *pmu);
 
 struct vpmu_cpuid vpmu_cpuid_0a(const struct vpmu *pmu);
 
-bool vpmu_owns_msr(uint32_t msr);
+/* Whether range r is the model's (and exits to the VMM) under cfg. */
+bool vpmu_msr_range_on(const struct vpmu_config *cfg,
+		       const struct vpmu_msr_range *r);
+
+/* Whether msr is in a range that is the model's under cfg. */
+bool vpmu_owns_msr(const struct vpmu_config *cfg, uint32_t msr);
 
 /* 0, or -EINVAL: the access raises #GP. */
 int vpmu_rdmsr(struct vpmu *pmu, uint32_t msr, uint64_t *val);

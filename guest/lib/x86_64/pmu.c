@@ -221,6 +221,11 @@ u64 pmu_counter_global_bit(struct pmu_counter c)
 	return c.fixed ? PMU_GLOBAL_FIXED(c.idx) : BIT_ULL(c.idx);
 }
 
+u64 pmu_counter_mask(struct pmu_counter c)
+{
+	return c.fixed ? pmu_fixed_mask() : pmu_gp_mask();
+}
+
 enum pmu_event pmu_counter_event(struct pmu_counter c)
 {
 	if (!c.fixed)

@@ -142,6 +142,8 @@ const char *pmu_counter_kind(struct pmu_counter c);
 u32 pmu_counter_msr(struct pmu_counter c);
 /* Its bit in GLOBAL_CTRL, GLOBAL_STATUS and GLOBAL_OVF_CTRL. */
 u64 pmu_counter_global_bit(struct pmu_counter c);
+/* Its width's mask: pmu_fixed_mask() or pmu_gp_mask(). */
+u64 pmu_counter_mask(struct pmu_counter c);
 /*
  * The event a fixed counter counts (PMU_NR_EVENTS when it is none of
  * the architectural ones); for GP counters the tests' usual one,

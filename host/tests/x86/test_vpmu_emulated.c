@@ -323,16 +323,54 @@ static void script_vm_setup(struct fixture *f)
 	fake_ioctl_expect(KVM_GET_TSC_KHZ, TSC_KHZ);
 }
 
-static void test_vm_setup_sequence(void **state)
+/*
+ * Everything else allowed; each PMU range cfg turns on denied, so it
+ * exits, in vpmu_msr_ranges' order; they cover exactly the MSRs the
+ * model owns under cfg.  MISC_ENABLE only with PEBS (KVM's otherwise).
+ */
+static void check_filter_ranges(const struct fixture *f,
+				const struct vpmu_config *cfg)
 {
-	struct fixture *f = *state;
+	unsigned int i, n = 0;
+
+	assert_int_equal(f->filter.flags, KVM_MSR_FILTER_DEFAULT_ALLOW);
+	assert_true(vpmu_nr_msr_ranges <= KVM_MSR_FILTER_MAX_RANGES);
+	for (i = 0; i < vpmu_nr_msr_ranges; i++) {
+		const struct kvm_msr_filter_range *r = &f->filter.ranges[n];
+
+		if (!vpmu_msr_range_on(cfg, &vpmu_msr_ranges[i]))
+			continue;
+		assert_int_equal(r->flags,
+				 KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE);
+		assert_int_equal(r->base, vpmu_msr_ranges[i].base);
+		assert_int_equal(r->nmsrs, vpmu_msr_ranges[i].nr);
+		assert_int_equal(get64(f->bitmaps[n]), 0);
+		n++;
+	}
+	assert_int_equal(n, vpmu_nr_msr_ranges - !cfg->pebs_format);
+	for (i = n; i < KVM_MSR_FILTER_MAX_RANGES; i++)
+		assert_int_equal(f->filter.ranges[i].nmsrs, 0);
+	for (uint32_t msr = 0; msr <= 0x600; msr++) {
+		bool covered = false;
+
+		for (i = 0; i < n; i++)
+			covered |= msr - f->filter.ranges[i].base <
+				   f->filter.ranges[i].nmsrs;
+		assert_int_equal(covered, vpmu_owns_msr(cfg, msr));
+		if (msr == VPMU_MSR_MISC_ENABLE)
+			assert_int_equal(covered, !!cfg->pebs_format);
+	}
+}
+
+static void vm_setup_sequence(struct fixture *f, const struct vpmu_config *cfg)
+{
 	const struct kvm_enable_cap *cap;
 	uint64_t khz = 0;
 	unsigned int i;
 
 	fake_ioctl_reset();
 	script_vm_setup(f);
-	assert_int_equal(vcpu_pmu_vm_setup(&f->vm, &khz), 0);
+	assert_int_equal(vcpu_pmu_vm_setup(&f->vm, cfg, &khz), 0);
 	fake_ioctl_verify();
 	assert_int_equal(fake_ioctl_nr_calls(), 5);
 	assert_int_equal(khz, TSC_KHZ);
@@ -345,30 +383,20 @@ static void test_vm_setup_sequence(void **state)
 	assert_int_equal(cap->cap, KVM_CAP_X86_USER_SPACE_MSR);
 	assert_int_equal(cap->flags, 0);
 	assert_int_equal(cap->args[0], KVM_MSR_EXIT_REASON_FILTER);
+	check_filter_ranges(f, cfg);
+}
 
-	/* Everything else allowed; each PMU range denied, so it exits. */
-	assert_int_equal(f->filter.flags, KVM_MSR_FILTER_DEFAULT_ALLOW);
-	assert_true(vpmu_nr_msr_ranges <= KVM_MSR_FILTER_MAX_RANGES);
-	for (i = 0; i < vpmu_nr_msr_ranges; i++) {
-		const struct kvm_msr_filter_range *r = &f->filter.ranges[i];
+static void test_vm_setup_sequence(void **state)
+{
+	struct fixture *f = *state;
+	struct vpmu_config cfg;
 
-		assert_int_equal(r->flags,
-				 KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE);
-		assert_int_equal(r->base, vpmu_msr_ranges[i].base);
-		assert_int_equal(r->nmsrs, vpmu_msr_ranges[i].nr);
-		assert_int_equal(get64(f->bitmaps[i]), 0);
-	}
-	for (; i < KVM_MSR_FILTER_MAX_RANGES; i++)
-		assert_int_equal(f->filter.ranges[i].nmsrs, 0);
-	/* The ranges cover exactly the MSRs the model owns. */
-	for (uint32_t msr = 0; msr < 0x600; msr++) {
-		bool covered = false;
-
-		for (i = 0; i < vpmu_nr_msr_ranges; i++)
-			covered |= msr - f->filter.ranges[i].base <
-				   f->filter.ranges[i].nmsrs;
-		assert_int_equal(covered, vpmu_owns_msr(msr));
-	}
+	vpmu_config_default(&cfg);
+	vm_setup_sequence(f, &cfg);
+	assert_int_equal(vpmu_pebs_parse("fmt4", &cfg.pebs_format,
+					 &cfg.pebs_baseline),
+			 0);
+	vm_setup_sequence(f, &cfg);
 }
 
 static void test_vm_setup_without_capabilities(void **state)
@@ -378,7 +406,7 @@ static void test_vm_setup_without_capabilities(void **state)
 
 	fake_ioctl_reset();
 	fake_ioctl_expect(KVM_CHECK_EXTENSION, 0);
-	assert_int_equal(vcpu_pmu_vm_setup(&f->vm, &khz), -EOPNOTSUPP);
+	assert_int_equal(vcpu_pmu_vm_setup(&f->vm, &f->cfg, &khz), -EOPNOTSUPP);
 	assert_string_equal(f->vm.failed, "KVM_CAP_X86_USER_SPACE_MSR");
 	fake_ioctl_verify();
 	assert_int_equal(fake_ioctl_nr_calls(), 1);
@@ -386,7 +414,7 @@ static void test_vm_setup_without_capabilities(void **state)
 	fake_ioctl_reset();
 	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
 	fake_ioctl_expect(KVM_CHECK_EXTENSION, 0);
-	assert_int_equal(vcpu_pmu_vm_setup(&f->vm, &khz), -EOPNOTSUPP);
+	assert_int_equal(vcpu_pmu_vm_setup(&f->vm, &f->cfg, &khz), -EOPNOTSUPP);
 	assert_string_equal(f->vm.failed, "KVM_CAP_X86_MSR_FILTER");
 	fake_ioctl_verify();
 	assert_int_equal(fake_ioctl_nr_calls(), 2);
@@ -418,7 +446,8 @@ static void test_vm_setup_failures(void **state)
 		for (unsigned int i = 0; i < k; i++)
 			fake_ioctl_expect(steps[i].request, i < 2 ? 1 : 0);
 		fake_ioctl_expect_fail(steps[k].request, EINVAL);
-		assert_int_equal(vcpu_pmu_vm_setup(&f->vm, &khz), -EINVAL);
+		assert_int_equal(vcpu_pmu_vm_setup(&f->vm, &f->cfg, &khz),
+				 -EINVAL);
 		fake_ioctl_verify();
 		assert_int_equal(fake_ioctl_nr_calls(), k + 1);
 		assert_string_equal(f->vm.failed, steps[k].name);
@@ -431,7 +460,8 @@ static void test_vm_setup_failures(void **state)
 	fake_ioctl_expect(KVM_ENABLE_CAP, 0);
 	fake_ioctl_expect(KVM_X86_SET_MSR_FILTER, 0);
 	fake_ioctl_expect(KVM_GET_TSC_KHZ, 0);
-	assert_int_equal(vcpu_pmu_vm_setup(&f->vm, &(uint64_t){ 0 }), -EINVAL);
+	assert_int_equal(vcpu_pmu_vm_setup(&f->vm, &f->cfg, &(uint64_t){ 0 }),
+			 -EINVAL);
 	assert_string_equal(f->vm.failed, "KVM_GET_TSC_KHZ (of the VM) said 0");
 }
 

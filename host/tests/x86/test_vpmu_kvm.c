@@ -484,6 +484,7 @@ static void test_perf_caps_pebs(void **state)
 	struct kvm_cpuid_entry2 *leaf1 = cpuid_find(&c, 1, 0);
 	char err[128];
 	uint64_t caps = 0;
+	bool always = false;
 
 	(void)state;
 	leaf1->edx |= VPMU_CPUID_1_EDX_DS;
@@ -492,24 +493,66 @@ static void test_perf_caps_pebs(void **state)
 	fake_ioctl_verify();
 	assert_int_equal(caps, PEBS_CAPS);
 	/* Unset: as KVM reports it. */
-	assert_int_equal(
-		vpmu_kvm_pebs(&c, &caps, X86_PMU_UNSET, err, sizeof(err)), 0);
+	assert_int_equal(vpmu_kvm_pebs(&c, &caps, &always, X86_PMU_UNSET, err,
+				       sizeof(err)),
+			 0);
 	assert_int_equal(caps, PEBS_CAPS);
+	assert_false(always);
 	assert_true(leaf1->edx & VPMU_CPUID_1_EDX_DS);
 	assert_true(leaf1->ecx & VPMU_CPUID_1_ECX_DTES64);
 	/* A format: refused, nothing changed. */
-	assert_int_equal(vpmu_kvm_pebs(&c, &caps, 5, err, sizeof(err)),
+	assert_int_equal(vpmu_kvm_pebs(&c, &caps, &always, 5, err, sizeof(err)),
 			 -EINVAL);
 	assert_string_equal(
 		err,
 		"--pmu-pebs: under --pmu=kvm only off: KVM's vPEBS is what KVM offers");
 	assert_int_equal(caps, PEBS_CAPS);
 	/* Off: the PEBS bits go, the rest stays. */
-	assert_int_equal(vpmu_kvm_pebs(&c, &caps, 0, err, sizeof(err)), 0);
+	assert_int_equal(vpmu_kvm_pebs(&c, &caps, &always, 0, err, sizeof(err)),
+			 0);
 	assert_int_equal(caps, NO_PEBS_CAPS);
+	assert_true(always);
 	assert_false(leaf1->edx & VPMU_CPUID_1_EDX_DS);
 	assert_false(leaf1->ecx & VPMU_CPUID_1_ECX_DTES64);
 	assert_true(leaf1->ecx & PDCM);
+	cpuid_free(&c);
+}
+
+/*
+ * --pmu-pebs=off when KVM's PERF_CAPABILITIES has only PEBS bits: the
+ * 0 left is still written, else KVM's default (the host's PEBS format)
+ * would stay visible with DS hidden.  Without PDCM nothing is written.
+ */
+static void test_perf_caps_pebs_off_zero(void **state)
+{
+	struct msr_call set = { .ret = 1 };
+	struct vm vm = { .kvm_fd = KVM_FD, .vm_fd = VM_FD };
+	struct cpuid c = make_cpuid(LEAF1_ECX | PDCM | VPMU_CPUID_1_ECX_DTES64,
+				    &leaf_a_v2);
+	struct kvm_cpuid_entry2 *leaf1 = cpuid_find(&c, 1, 0);
+	uint64_t caps = PEBS_CAPS & ~NO_PEBS_CAPS;
+	bool always = false;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(vpmu_kvm_pebs(&c, &caps, &always, 0, err, sizeof(err)),
+			 0);
+	assert_int_equal(caps, 0);
+	assert_true(always);
+	fake_ioctl_reset();
+	set.data_in = 0xdead;
+	fake_ioctl_expect_fn(KVM_SET_MSRS, fake_msrs, &set);
+	assert_int_equal(
+		vpmu_kvm_set_perf_capabilities(&vm, VCPU_FD, caps, always), 0);
+	fake_ioctl_verify();
+	assert_int_equal(fake_ioctl_nr_calls(), 1);
+	assert_int_equal(set.index, MSR_PERF_CAPS);
+	assert_int_equal(set.data_in, 0);
+	/* No PDCM: no PERF_CAPABILITIES to write. */
+	leaf1->ecx &= ~PDCM;
+	assert_int_equal(vpmu_kvm_pebs(&c, &caps, &always, 0, err, sizeof(err)),
+			 0);
+	assert_false(always);
 	cpuid_free(&c);
 }
 
@@ -648,7 +691,7 @@ static void test_set_perf_caps(void **state)
 	fake_ioctl_reset();
 	fake_ioctl_expect_fn(KVM_SET_MSRS, fake_msrs, &set);
 	assert_int_equal(vpmu_kvm_set_perf_capabilities(&vm, VCPU_FD,
-							HOST_PERF_CAPS),
+							HOST_PERF_CAPS, false),
 			 0);
 	fake_ioctl_verify();
 	assert_int_equal(fake_ioctl_nr_calls(), 1);
@@ -659,7 +702,8 @@ static void test_set_perf_caps(void **state)
 
 	/* Nothing offered: KVM's own default stays, no call. */
 	fake_ioctl_reset();
-	assert_int_equal(vpmu_kvm_set_perf_capabilities(&vm, VCPU_FD, 0), 0);
+	assert_int_equal(vpmu_kvm_set_perf_capabilities(&vm, VCPU_FD, 0, false),
+			 0);
 	assert_int_equal(fake_ioctl_nr_calls(), 0);
 }
 
@@ -672,7 +716,7 @@ static void test_set_perf_caps_errors(void **state)
 	fake_ioctl_reset();
 	fake_ioctl_expect_fail(KVM_SET_MSRS, EFAULT);
 	assert_int_equal(vpmu_kvm_set_perf_capabilities(&vm, VCPU_FD,
-							HOST_PERF_CAPS),
+							HOST_PERF_CAPS, false),
 			 -EFAULT);
 	fake_ioctl_verify();
 	assert_string_equal(vm.failed, "KVM_SET_MSRS(IA32_PERF_CAPABILITIES)");
@@ -682,7 +726,7 @@ static void test_set_perf_caps_errors(void **state)
 	fake_ioctl_reset();
 	fake_ioctl_expect_fn(KVM_SET_MSRS, fake_msrs, &refused);
 	assert_int_equal(vpmu_kvm_set_perf_capabilities(&vm, VCPU_FD,
-							HOST_PERF_CAPS),
+							HOST_PERF_CAPS, false),
 			 -EINVAL);
 	fake_ioctl_verify();
 	assert_string_equal(vm.failed, "KVM_SET_MSRS(IA32_PERF_CAPABILITIES)");
@@ -1156,6 +1200,7 @@ int main(void)
 		cmocka_unit_test(test_narrow_v5_bitmap),
 		cmocka_unit_test(test_perf_caps_read),
 		cmocka_unit_test(test_perf_caps_pebs),
+		cmocka_unit_test(test_perf_caps_pebs_off_zero),
 		cmocka_unit_test(test_perf_caps_not_offered),
 		cmocka_unit_test(test_perf_caps_errors),
 		cmocka_unit_test(test_set_perf_caps),

@@ -134,7 +134,7 @@ static int vpmu_emulated_vm(struct x86_vpmu *vp, bool *user_stepping)
 	int ret;
 
 	*user_stepping = true;
-	ret = vcpu_pmu_vm_setup(vm, &em->tsc_khz);
+	ret = vcpu_pmu_vm_setup(vm, &em->cfg, &em->tsc_khz);
 	if (!ret && em->cfg.version)
 		ret = vcpu_pmu_probe_user_stepping(vm, user_stepping);
 	if (ret)

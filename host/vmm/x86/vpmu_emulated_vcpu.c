@@ -25,13 +25,31 @@
 #define PAGE_SIZE_4K	    4096ULL
 #define MSR_IA32_TSC	    0x10
 
-int vcpu_pmu_vm_setup(struct vm *vm, uint64_t *tsc_khz)
+/* A deny-all range for each of the model's MSR ranges cfg turns on. */
+static void vcpu_pmu_msr_filter(const struct vpmu_config *cfg,
+				struct kvm_msr_filter *filter)
 {
 	/*
 	 * A zero bit denies: every access of the range exits.  KVM copies
 	 * the bitmap in whole longs, so it is one even for 8 MSRs.
 	 */
 	static uint64_t deny_all[(VPMU_MAX_GP + 63) / 64];
+	unsigned int i, n = 0;
+
+	for (i = 0; i < vpmu_nr_msr_ranges; i++)
+		if (vpmu_msr_range_on(cfg, &vpmu_msr_ranges[i]))
+			filter->ranges[n++] = (struct kvm_msr_filter_range){
+				.flags = KVM_MSR_FILTER_READ |
+					 KVM_MSR_FILTER_WRITE,
+				.nmsrs = vpmu_msr_ranges[i].nr,
+				.base = vpmu_msr_ranges[i].base,
+				.bitmap = (uint8_t *)deny_all,
+			};
+}
+
+int vcpu_pmu_vm_setup(struct vm *vm, const struct vpmu_config *cfg,
+		      uint64_t *tsc_khz)
+{
 	struct kvm_enable_cap cap = {
 		.cap = KVM_CAP_X86_USER_SPACE_MSR,
 		.args = { KVM_MSR_EXIT_REASON_FILTER },
@@ -62,13 +80,7 @@ int vcpu_pmu_vm_setup(struct vm *vm, uint64_t *tsc_khz)
 		       "KVM_ENABLE_CAP(KVM_CAP_X86_USER_SPACE_MSR)");
 	if (ret < 0)
 		return ret;
-	for (unsigned int i = 0; i < vpmu_nr_msr_ranges; i++)
-		filter.ranges[i] = (struct kvm_msr_filter_range){
-			.flags = KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE,
-			.nmsrs = vpmu_msr_ranges[i].nr,
-			.base = vpmu_msr_ranges[i].base,
-			.bitmap = (uint8_t *)deny_all,
-		};
+	vcpu_pmu_msr_filter(cfg, &filter);
 	ret = vm_ioctl(vm, vm->vm_fd, KVM_X86_SET_MSR_FILTER, &filter,
 		       "KVM_X86_SET_MSR_FILTER");
 	if (ret < 0)
@@ -872,7 +884,7 @@ bool vcpu_pmu_msr_exit(struct vcpu *vcpu, bool write)
 	struct vpmu trial;
 	uint64_t val = 0;
 
-	if (!vpmu_owns_msr(msr))
+	if (!vpmu_owns_msr(&pmu->model.cfg, msr))
 		return false;
 	pmu->stats.msr_exits++;
 	/* A refused access faults: it does not retire, nothing changes. */

@@ -71,11 +71,13 @@ struct vcpu_pmu {
 };
 
 /*
- * VM-wide set-up before any vCPU: every PMU MSR (vpmu_msr_ranges) exits
- * to userspace through KVM_CAP_X86_USER_SPACE_MSR and a KVM MSR filter.
- * Gives the guest's TSC rate, which is the cycle model's.
+ * VM-wide set-up before any vCPU: every PMU MSR (the vpmu_msr_ranges
+ * cfg turns on) exits to userspace through KVM_CAP_X86_USER_SPACE_MSR
+ * and a KVM MSR filter.  Gives the guest's TSC rate, which is the cycle
+ * model's.
  */
-int vcpu_pmu_vm_setup(struct vm *vm, uint64_t *tsc_khz);
+int vcpu_pmu_vm_setup(struct vm *vm, const struct vpmu_config *cfg,
+		      uint64_t *tsc_khz);
 
 /* The CPU vendor a guest of the emulated (Intel) vPMU sees. */
 #define VCPU_PMU_GUEST_VENDOR "GenuineIntel"
@@ -127,7 +129,7 @@ void vcpu_pmu_after_run(struct vcpu *vcpu);
 
 /*
  * KVM_EXIT_X86_RDMSR / KVM_EXIT_X86_WRMSR: false when the MSR is not
- * the model's (vpmu_owns_msr()).
+ * the model's (vpmu_owns_msr() of its configuration).
  */
 bool vcpu_pmu_msr_exit(struct vcpu *vcpu, bool write);
 

@@ -219,8 +219,8 @@ out:
 	(VPMU_PERF_CAP_PEBS_TRAP | VPMU_PERF_CAP_PEBS_ARCH_REG | \
 	 VPMU_PERF_CAP_PEBS_FMT(0xf) | VPMU_PERF_CAP_PEBS_BASELINE)
 
-int vpmu_kvm_pebs(struct cpuid *cpuid, uint64_t *caps, int pebs_format,
-		  char *err, size_t errlen)
+int vpmu_kvm_pebs(struct cpuid *cpuid, uint64_t *caps, bool *always,
+		  int pebs_format, char *err, size_t errlen)
 {
 	struct kvm_cpuid_entry2 *leaf1 = cpuid_find(cpuid, 1, 0);
 	const struct vpmu_config off = { 0 };
@@ -234,12 +234,14 @@ int vpmu_kvm_pebs(struct cpuid *cpuid, uint64_t *caps, int pebs_format,
 	if (leaf1)
 		vpmu_pebs_cpuid_1(&off, &leaf1->ecx, &leaf1->edx);
 	*caps &= ~PERF_CAP_PEBS_MASK;
+	*always = leaf1 && (leaf1->ecx & VPMU_CPUID_1_ECX_PDCM);
 	return 0;
 }
 
-int vpmu_kvm_set_perf_capabilities(struct vm *vm, int vcpu_fd, uint64_t caps)
+int vpmu_kvm_set_perf_capabilities(struct vm *vm, int vcpu_fd, uint64_t caps,
+				   bool always)
 {
-	if (!caps)
+	if (!caps && !always)
 		return 0;
 	return vpmu_kvm_perf_caps_msr(vm, vcpu_fd, KVM_SET_MSRS, &caps,
 				      "KVM_SET_MSRS(IA32_PERF_CAPABILITIES)");
@@ -369,7 +371,8 @@ int vpmu_kvm_install_filter(struct vm *vm,
 
 /* The kvm back end's state: what every vCPU and filter switch needs. */
 struct vpmu_kvm_state {
-	uint64_t perf_caps; /* IA32_PERF_CAPABILITIES for every vCPU */
+	uint64_t perf_caps;    /* IA32_PERF_CAPABILITIES for every vCPU */
+	bool perf_caps_always; /* written even when 0 (--pmu-pebs=off) */
 	/* each policy's KVM_SET_PMU_EVENT_FILTER argument */
 	struct kvm_pmu_event_filter **filters;
 	struct kvm_pmu_event_filter *no_filter; /* for slot none */
@@ -474,8 +477,8 @@ static int vpmu_kvm_setup(struct x86_vpmu *vp)
 	if (ret)
 		return machine_fail(HV_EXIT_VMM_ERROR, "--pmu=kvm: %s: %s",
 				    vp->core->vm.failed, strerror(-ret));
-	if (vpmu_kvm_pebs(vp->cpuid, &st->perf_caps, o->pmu_pebs_format, err,
-			  sizeof(err)))
+	if (vpmu_kvm_pebs(vp->cpuid, &st->perf_caps, &st->perf_caps_always,
+			  o->pmu_pebs_format, err, sizeof(err)))
 		return machine_fail(HV_EXIT_USAGE, "run: %s", err);
 	ret = vpmu_kvm_filters(vp);
 	if (ret)
@@ -495,8 +498,8 @@ static int vpmu_kvm_vcpu_init(struct x86_vpmu *vp, struct vcpu *vcpu,
 	const struct vpmu_kvm_state *st = vp->state;
 
 	(void)i;
-	return vpmu_kvm_set_perf_capabilities(&vp->core->vm, vcpu->fd,
-					      st->perf_caps);
+	return vpmu_kvm_set_perf_capabilities(
+		&vp->core->vm, vcpu->fd, st->perf_caps, st->perf_caps_always);
 }
 
 static int vpmu_kvm_filter_select(struct x86_vpmu *vp, uint32_t slot)

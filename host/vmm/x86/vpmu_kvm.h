@@ -48,19 +48,22 @@ int vpmu_kvm_perf_capabilities(struct vm *vm, const struct cpuid *guest,
 /*
  * --pmu-pebs under --pmu=kvm: unset keeps KVM's PEBS as KVM reports it
  * (CPUID.1 DS and DTES64, PERF_CAPABILITIES' PEBS fields); 0 (off)
- * clears them in cpuid and *caps; any other format is refused (-EINVAL,
- * err says why), as only KVM decides what its vPEBS is.
+ * clears them in cpuid and *caps and sets *always when the CPUID has
+ * PDCM, so that *caps is written even when it became 0 (KVM's default
+ * would keep the host's PEBS format); any other format is refused
+ * (-EINVAL, err says why), as only KVM decides what its vPEBS is.
  */
-int vpmu_kvm_pebs(struct cpuid *cpuid, uint64_t *caps, int pebs_format,
-		  char *err, size_t errlen);
+int vpmu_kvm_pebs(struct cpuid *cpuid, uint64_t *caps, bool *always,
+		  int pebs_format, char *err, size_t errlen);
 
 /*
  * Per vCPU, after KVM_SET_CPUID2 (KVM checks the value against the PMU
  * that the vCPU's CPUID defines) and before its first KVM_RUN: sets
- * IA32_PERF_CAPABILITIES to caps; nothing when caps is 0.
- * 0 or -errno, vm->failed naming the call.
+ * IA32_PERF_CAPABILITIES to caps; nothing when caps is 0 unless always
+ * (vpmu_kvm_pebs()).  0 or -errno, vm->failed naming the call.
  */
-int vpmu_kvm_set_perf_capabilities(struct vm *vm, int vcpu_fd, uint64_t caps);
+int vpmu_kvm_set_perf_capabilities(struct vm *vm, int vcpu_fd, uint64_t caps,
+				   bool always);
 
 /*
  * --pmu=off on a KVM with a vPMU (vpmu_kvm_available()), before any vCPU

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* bench.pmu, bench.pebs: what exits, the emulated vPMU and PEBS cost. */
-#include "../../pmu/x86_64/pebs.h"
 #include "cmdline.h"
 #include "hvcheck_abi.h"
+#include "pebs.h"
 #include "pmu.h"
 #include "printf.h"
 #include "processor.h"

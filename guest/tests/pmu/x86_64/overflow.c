@@ -55,7 +55,7 @@ static u64 increments_to_overflow(struct pmu_counter c, u64 loops)
  */
 static u64 overflow_loop(struct pmu_counter c, u64 loops, bool pmi)
 {
-	u64 mask = c.fixed ? pmu_fixed_mask() : pmu_gp_mask();
+	u64 mask = pmu_counter_mask(c);
 	u64 preset = mask + 1 - increments_to_overflow(c, loops);
 	struct pmu_wrmsr start, stop;
 

@@ -10,15 +10,25 @@
 #include "test.h"
 
 /* Single-record runs: the 10th instruction overflows, the 11th records. */
-#define SINGLE_PRESET 10
-#define SINGLE_LOOPS  6
-#define NEVER	      1000 /* instructions to an overflow: none in a run */
+#define SINGLE_PRESET	10
+#define SINGLE_LOOPS	6
+#define NEVER		1000 /* instructions to an overflow: none in a run */
 /* Threshold runs: records at instructions 6, 16, 26 and 36. */
-#define MULTI_PRESET  5
-#define MULTI_RESET   9
-#define MULTI_LOOPS   10
-#define MULTI_RECORDS 4
-#define MAX_RECORDS   8
+#define MULTI_PRESET	5
+#define MULTI_RESET	9
+#define MULTI_LOOPS	10
+#define MULTI_RECORDS	4
+#define MAX_RECORDS	8
+/*
+ * Draining runs: records at about instruction 101, 402, 703, 1004 of
+ * 1104, PMIs after the 2nd and 4th; each PMI handler's own counted
+ * instructions (before it stops the counters) only bring the next
+ * records closer, by far less than the 200-instruction margin.
+ */
+#define DRAIN_PRESET	100
+#define DRAIN_RESET	300
+#define DRAIN_LOOPS	275
+#define DRAIN_THRESHOLD 2
 
 static const struct {
 	const char *name;
@@ -49,7 +59,7 @@ static u64 record_insn(const struct pebs_run *run, u64 n)
 static u64 counter_after(const struct pebs_run *run, u64 records)
 {
 	struct pmu_counter c = run->c;
-	u64 mask = c.fixed ? pmu_fixed_mask() : pmu_gp_mask();
+	u64 mask = pmu_counter_mask(c);
 	u64 events = run->branches ? run->loops : PEBS_REGION_INSNS(run->loops);
 
 	return (mask + 1 - run->reset + events -
@@ -188,8 +198,11 @@ static void check_ds_area(void)
 		    "DS_AREA takes a canonical address");
 	rdmsr_safe(MSR_IA32_DS_AREA, &got);
 	pmu_report_value(got, 0xffff800000001000ULL, "DS_AREA reads back");
-	check_write(MSR_IA32_DS_AREA, BIT_ULL(47), true,
-		    "DS_AREA: a non-canonical address");
+	/* Non-canonical with 48- and with 57-bit (LA57) addresses. */
+	check_write(MSR_IA32_DS_AREA, BIT_ULL(56), true,
+		    "DS_AREA: 1 << 56, non-canonical");
+	check_write(MSR_IA32_DS_AREA, BIT_ULL(63), true,
+		    "DS_AREA: 1 << 63, non-canonical");
 	wrmsr(MSR_IA32_DS_AREA, 0);
 }
 
@@ -247,7 +260,7 @@ static void check_none(struct pmu_counter c)
 {
 	struct pebs_run run = single_run(c);
 	struct pebs_outcome out;
-	u64 mask = c.fixed ? pmu_fixed_mask() : pmu_gp_mask();
+	u64 mask = pmu_counter_mask(c);
 
 	run.pebs_on = false;
 	pebs_run(&run, &out);
@@ -387,10 +400,46 @@ static void check_threshold(struct pmu_counter c)
 			 kind, c.idx, MULTI_RECORDS + 1);
 }
 
+/*
+ * Threshold 2, 4 records, a handler that drains the buffer each PMI:
+ * two PMIs, each seeing OvfBuffer and 2 records (LVTPC unmasked, bit 62
+ * cleared and the index reset by the handler between them).
+ */
+static void check_drain(struct pmu_counter c)
+{
+	const char *kind = pmu_counter_kind(c);
+	struct pebs_run run = multi_run(c, DRAIN_THRESHOLD);
+	struct pebs_outcome out;
+
+	run.preset = DRAIN_PRESET;
+	run.reset = DRAIN_RESET;
+	run.loops = DRAIN_LOOPS;
+	run.drain = true;
+	pebs_run(&run, &out);
+	pmu_report_value(out.pmis, 2, "%s %u: drained, threshold %u: two PMIs",
+			 kind, c.idx, DRAIN_THRESHOLD);
+	for (unsigned int n = 0; n < 2; n++) {
+		pmu_report_value(out.each_pmi[n].status & GLOBAL_OVF_BUFFER,
+				 GLOBAL_OVF_BUFFER, "%s %u: PMI %u: OvfBuffer",
+				 kind, c.idx, n + 1);
+		pmu_report_value(out.each_pmi[n].records, DRAIN_THRESHOLD,
+				 "%s %u: PMI %u: %u records", kind, c.idx,
+				 n + 1, DRAIN_THRESHOLD);
+	}
+	pmu_report_value(out.records, 0, "%s %u: drained: buffer empty after",
+			 kind, c.idx);
+}
+
 static void test_threshold(void)
 {
-	if (pebs_require())
-		for_each_pebs_counter(check_threshold);
+	if (!pebs_require())
+		return;
+	for_each_pebs_counter(check_threshold);
+	/* The counters that count instructions: the margins are in those. */
+	for (unsigned int i = 0; i < pmu.nr_gp; i++)
+		check_drain((struct pmu_counter){ false, i });
+	if (pmu_fixed_exists(0) && pebs_covers((struct pmu_counter){ true, 0 }))
+		check_drain((struct pmu_counter){ true, 0 });
 }
 DEFINE_TEST(test_threshold, "pmu.pebs.threshold");
 

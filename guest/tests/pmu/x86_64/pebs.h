@@ -65,8 +65,23 @@ struct pebs_run {
 	u64 max_records, threshold_records;
 	bool pebs_on, counter_on, adaptive;
 	bool branches; /* GP counters count branches, not instructions */
+	/*
+	 * Interrupts on in the region, and the PMI handler drains as a
+	 * real one does: counters off, each
+	 * PMI's GLOBAL_STATUS and records noted, the index back to the
+	 * base, OvfBuffer cleared, LVTPC unmasked, counters back on.
+	 */
+	bool drain;
 	u64 data_cfg;
 };
+
+/* What one draining PMI saw. */
+struct pebs_pmi {
+	u64 status;  /* GLOBAL_STATUS */
+	u64 records; /* in the buffer */
+};
+
+#define PEBS_MAX_PMIS 4
 
 /* What a region left. */
 struct pebs_outcome {
@@ -78,6 +93,7 @@ struct pebs_outcome {
 	u64 counters[64]; /* each of the run's, by GLOBAL_CTRL bit */
 	unsigned int pmis;
 	u64 pmi_status; /* GLOBAL_STATUS in the (first) PMI */
+	struct pebs_pmi each_pmi[PEBS_MAX_PMIS]; /* with drain */
 	u64 tsc_before, tsc_after;
 };
 

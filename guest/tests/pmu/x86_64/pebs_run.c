@@ -106,12 +106,34 @@ static struct region region = {
 static struct {
 	unsigned int count;
 	u64 status;
+	bool drain;
+	u64 size; /* of the run's records */
+	struct pebs_pmi each[PEBS_MAX_PMIS];
 } pmis;
+
+/* The n-th PMI of a draining run (struct pebs_run's drain). */
+static void pmi_drain(unsigned int n)
+{
+	u64 *ds = (u64 *)ds_area;
+	u64 ctrl = rdmsr(MSR_IA32_PERF_GLOBAL_CTRL);
+
+	wrmsr(MSR_IA32_PERF_GLOBAL_CTRL, 0);
+	if (n < PEBS_MAX_PMIS) {
+		pmis.each[n].status = rdmsr(MSR_IA32_PERF_GLOBAL_STATUS);
+		pmis.each[n].records = (ds[5] - ds[4]) / pmis.size;
+	}
+	ds[5] = ds[4];
+	wrmsr(MSR_IA32_PERF_GLOBAL_OVF_CTRL, GLOBAL_OVF_BUFFER);
+	apic_write(APIC_LVTPC, APIC_DM_FIXED | PMI_VECTOR);
+	wrmsr(MSR_IA32_PERF_GLOBAL_CTRL, ctrl);
+}
 
 static void pmi_handler(struct ex_regs *regs)
 {
 	(void)regs;
-	if (!pmis.count)
+	if (READ_ONCE(pmis.drain))
+		pmi_drain(pmis.count);
+	else if (!pmis.count)
 		WRITE_ONCE(pmis.status, rdmsr(MSR_IA32_PERF_GLOBAL_STATUS));
 	WRITE_ONCE(pmis.count, pmis.count + 1);
 	apic_eoi();
@@ -207,16 +229,11 @@ static u64 *reset_slot(struct pmu_counter c)
 	return (u64 *)(ds_area + off);
 }
 
-static u64 counter_mask(struct pmu_counter c)
-{
-	return c.fixed ? pmu_fixed_mask() : pmu_gp_mask();
-}
-
 /* Counter c preset, its reset slot and its control as the run says. */
 static void program_counter(const struct pebs_run *run, struct pmu_counter c,
 			    u64 *fixed_ctrl)
 {
-	u64 mask = counter_mask(c);
+	u64 mask = pmu_counter_mask(c);
 
 	*reset_slot(c) = run->reset ? (mask + 1 - run->reset) & mask : 0;
 	wrmsr(pmu_counter_msr(c), (mask + 1 - run->preset) & mask);
@@ -291,11 +308,15 @@ void pebs_run(const struct pebs_run *run, struct pebs_outcome *out)
 	memset(out, 0, sizeof(*out));
 	out->size = pebs_record_size(run->adaptive, run->data_cfg);
 	program(run, out->size);
+	memset(&pmis, 0, sizeof(pmis));
+	pmis.size = out->size;
+	WRITE_ONCE(pmis.drain, run->drain);
 	apic_write(APIC_LVTPC, APIC_DM_FIXED | PMI_VECTOR);
-	WRITE_ONCE(pmis.count, 0);
-	WRITE_ONCE(pmis.status, 0);
 	out->tsc_before = rdtsc();
+	if (run->drain) /* its PMIs come inside the region */
+		irq_enable();
 	pebs_region(&region);
+	irq_disable();
 	out->tsc_after = rdtsc();
 	out->status = rdmsr(MSR_IA32_PERF_GLOBAL_STATUS);
 	for (unsigned int i = 0; i < 64; i++)
@@ -309,6 +330,8 @@ void pebs_run(const struct pebs_run *run, struct pebs_outcome *out)
 	irq_linger();
 	out->pmis = READ_ONCE(pmis.count);
 	out->pmi_status = READ_ONCE(pmis.status);
+	WRITE_ONCE(pmis.drain, false);
+	memcpy(out->each_pmi, pmis.each, sizeof(out->each_pmi));
 	wrmsr(MSR_IA32_PERF_GLOBAL_OVF_CTRL,
 	      pmu_global_counters_mask() | GLOBAL_OVF_BUFFER);
 	unprogram(run);

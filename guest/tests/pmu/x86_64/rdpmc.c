@@ -31,7 +31,7 @@ static u64 preset(struct pmu_counter c)
 	if (!c.fixed && !pmu_full_width_writes())
 		v = (u64)(s64)(s32)(PRESET_GP_LEGACY + c.idx);
 	wrmsr(pmu_counter_msr(c), v);
-	return v & (c.fixed ? pmu_fixed_mask() : pmu_gp_mask());
+	return v & pmu_counter_mask(c);
 }
 
 /*
