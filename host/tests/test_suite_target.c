@@ -329,6 +329,54 @@ static void test_qemu_arm64_argv(void **state)
 	suite_argv_free(argv);
 }
 
+/* Whether the words hold "-M virtualization=on". */
+static bool asks_el2(char *const *word, size_t count)
+{
+	for (size_t i = 0; i + 1 < count; i++) {
+		if (!strcmp(word[i], "-M") &&
+		    !strcmp(word[i + 1], "virtualization=on"))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Only pmu.el2 in the real arm64 manifest enters the guest at EL2, and
+ * its -M virtualization=on follows the runner's own -M (QEMU merges
+ * later -M options into the machine's).
+ */
+static void test_qemu_arm64_el2(void **state)
+{
+	struct manifest m = { 0 };
+	const struct manifest_entry *el2 = NULL;
+	char err[256];
+	char **argv;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(manifest_load("guest/tests/arm64.cfg", &m, err,
+				       sizeof(err)),
+			 0);
+	for (size_t i = 0; i < m.count; i++) {
+		const struct manifest_entry *e = &m.entry[i];
+		bool want = !strcmp(e->name, "pmu.el2");
+
+		if (want)
+			el2 = e;
+		if (asks_el2(e->qemu_opts.word, e->qemu_opts.count) != want)
+			fail_msg("%s: only pmu.el2 asks for EL2", e->name);
+	}
+	assert_non_null(el2);
+	argv = suite_qemu_arm64_argv(&arm64_setup, el2, 3, "l.log");
+	assert_non_null(argv);
+	assert_string_equal(after(argv, "-M"), "virt,gic-version=3");
+	for (n = 0; argv[n]; n++)
+		;
+	assert_true(asks_el2(argv, n));
+	suite_argv_free(argv);
+	manifest_free(&m);
+}
+
 static void test_run_name(void **state)
 {
 	char *name = suite_run_name("gic.sgi", 3);
@@ -684,6 +732,7 @@ int main(void)
 		cmocka_unit_test(test_irqchips_of),
 		cmocka_unit_test(test_qemu_argv),
 		cmocka_unit_test(test_qemu_arm64_argv),
+		cmocka_unit_test(test_qemu_arm64_el2),
 		cmocka_unit_test(test_run_name),
 		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_decode_end),

@@ -48,11 +48,27 @@ secondary_entry:
 	bl	secondary_main
 	b	3b
 
-/* QEMU virtualization=on starts CPUs at EL2: the tests belong in EL1. */
+/*
+ * QEMU virtualization=on starts CPUs at EL2: the tests belong in EL1,
+ * and EL2 keeps only el2_vectors (pmu.el2's counting service).  MDCR_EL2:
+ * HPMN = PMCR.N (every counter in the EL1 range, PMCR.E enables them),
+ * TPM, TPMCR clear (no PMU traps to EL2), HPMD clear (EL2 may count).
+ */
 drop_to_el1:
 	mrs	x1, CurrentEL
 	cmp	x1, #CURRENT_EL_EL2
 	b.ne	1f
+	ldr	x1, =el2_vectors
+	msr	vbar_el2, x1
+	mov	x2, xzr
+	mrs	x1, id_aa64dfr0_el1
+	ubfx	x1, x1, #DFR0_PMUVER_SHIFT, #4
+	sub	x1, x1, #1
+	cmp	x1, #0xe		/* PMUVer 1..0xe: a PMUv3; 0xf is not */
+	b.hs	2f
+	mrs	x2, pmcr_el0
+	ubfx	x2, x2, #PMCR_N_FIELD_SHIFT, #5
+2:	msr	mdcr_el2, x2
 	mov	x1, #HCR_EL2_RW
 	msr	hcr_el2, x1
 	mov	x1, #CNTHCTL_EL2_EL1_ACCESS
@@ -63,6 +79,63 @@ drop_to_el1:
 	msr	elr_el2, x30
 	eret
 1:	ret
+
+/*
+ * EL2's vectors: only an HVC from EL1 is expected.  Register-only (the
+ * EL2 MMU is off, data accesses would be Device memory); x0-x17 are the
+ * caller's to lose (SMCCC).  Anything else at EL2 stops the CPU here.
+ */
+	.balign	2048
+el2_vectors:
+	.rept	8			/* from EL2 itself: a bug */
+	b	.
+	.balign	0x80
+	.endr
+	b	el2_sync_lower		/* from AArch64 EL1: synchronous */
+	.balign	0x80
+	.rept	7
+	b	.
+	.balign	0x80
+	.endr
+
+el2_sync_lower:
+	mrs	x9, esr_el2
+	lsr	x10, x9, #ESR_EC_SHIFT
+	cmp	x10, #ESR_EC_HVC64
+	b.ne	.			/* a trap nobody configured */
+	and	x10, x9, #ESR_ISS_IMM16
+	cmp	x10, #EL2_PMU_COUNT_HVC
+	b.eq	el2_pmu_count
+	mov	x0, #-1			/* PSCI/SMCCC NOT_SUPPORTED */
+	eret
+
+/* x0 = counter (31: cycle counter), x1 = its filter, x2 = loops; x0 out. */
+el2_pmu_count:
+	mov	x9, #1
+	lsl	x9, x9, x0
+	cmp	x0, #31
+	b.eq	3f
+	msr	pmselr_el0, x0
+	isb
+	msr	pmxevtyper_el0, x1
+	msr	pmxevcntr_el0, xzr
+	b	4f
+3:	msr	pmccfiltr_el0, x1
+	msr	pmccntr_el0, xzr
+4:	isb
+	msr	pmcntenset_el0, x9
+	isb
+5:	subs	x2, x2, #1
+	b.hi	5b
+	isb
+	msr	pmcntenclr_el0, x9
+	isb
+	cmp	x0, #31
+	b.eq	6f
+	mrs	x0, pmxevcntr_el0
+	eret
+6:	mrs	x0, pmccntr_el0
+	eret
 
 /* Vectors and the identity-mapped MMU, the same on every CPU; no stack. */
 cpu_setup:

@@ -7,6 +7,7 @@
 
 #define PSCI_SYSTEM_OFF 0x84000008
 #define PSCI_CPU_ON_64	0xc4000003
+#define SMCCC_VERSION	0x80000000
 
 /*
  * The device tree's /psci "method": "hvc" (QEMU virt without EL2, KVM)

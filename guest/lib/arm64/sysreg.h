@@ -8,6 +8,20 @@
 #define HCR_EL2_RW		(1 << 31)	/* EL1 is AArch64 */
 #define CNTHCTL_EL2_EL1_ACCESS	0x3		/* EL1PCTEN | EL1PCEN */
 #define SPSR_EL1H_MASKED	0x3c5		/* EL1h, D A I F masked */
+#define ESR_EC_SHIFT		26
+#define ESR_EC_HVC64		0x16		/* HVC from AArch64 */
+#define ESR_ISS_IMM16		0xffff
+#define DFR0_PMUVER_SHIFT	8		/* ID_AA64DFR0_EL1.PMUVer */
+#define PMCR_N_FIELD_SHIFT	11		/* PMCR_EL0.N, bits [15:11] */
+
+/*
+ * The EL2 service entry.S leaves behind when entered at EL2: HVC with
+ * this immediate, x0 = counter (31: the cycle counter), x1 = its
+ * PMEVTYPER (PMCCFILTR) value, x2 = loops (at least 1); it counts a
+ * loop of that many iterations at EL2 and returns the count in x0.
+ * Any other HVC returns -1 (PSCI NOT_SUPPORTED).
+ */
+#define EL2_PMU_COUNT_HVC	0xe12		/* fits CMP's immediate */
 
 /* attr0 Device-nGnRnE, attr1 Normal write-back read/write-allocate. */
 #define MAIR_VALUE		0xff00

@@ -10,7 +10,6 @@
 #include "timer.h"
 
 #define PSCI_FEATURES		  0x8400000a
-#define SMCCC_VERSION		  0x80000000
 #define SMCCC_VENDOR_HYP_CALL_UID 0x8600ff01
 #define SMCCC_KVM_UID_0		  0xb66fb428 /* KVM's UID, its first word */
 
