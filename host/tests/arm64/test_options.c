@@ -234,6 +234,11 @@ static void test_pmu_restore_refused(void **state)
 	refused(PARSE("g.elf", "--pmu-restore=pmcr="), "'pmcr=': the value");
 	refused(PARSE("g.elf", "--pmu-restore=pmcr=-1"),
 		"'pmcr=-1': the value");
+	/* strtoull() would take these: a blank, a sign before the digits */
+	refused(PARSE("g.elf", "--pmu-restore=pmcr= -1"),
+		"'pmcr= -1': the value");
+	refused(PARSE("g.elf", "--pmu-restore=pmcr=+1"),
+		"'pmcr=+1': the value");
 	refused(PARSE("g.elf", "--pmu-restore=pmcr=0x10000000000000000"),
 		"the value is no 64-bit number");
 	refused(PARSE("g.elf", "--pmu-restore",

@@ -159,7 +159,7 @@ static int pmu_restore_word(const char *word, size_t len,
 	value[vlen] = '\0';
 	errno = 0;
 	reg->value = strtoull(value, &end, 0);
-	if (!errno && !*end && value[0] != '-')
+	if (!errno && !*end && isdigit((unsigned char)value[0]))
 		return 0;
 bad_value:
 	return option_error(
