@@ -13,8 +13,6 @@
 #include "vmm/arm64/board.h"
 #include "vmm/arm64/options.h"
 
-#define SYSREG(op0, op1, crn, crm, op2) \
-	((op0) << 14 | (op1) << 11 | (crn) << 7 | (crm) << 3 | (op2))
 #define PMU_NR_EVENT_COUNTERS 31
 
 static int arm64_set_irqchip(void *dst, const struct option_spec *spec,

@@ -23,6 +23,9 @@ enum arm64_pmu_mode {
  * (op0 << 14 | op1 << 11 | CRn << 7 | CRm << 3 | op2, KVM's
  * ARM64_SYS_REG() without the id's top bits) and the value to set.
  */
+#define SYSREG(op0, op1, crn, crm, op2) \
+	((op0) << 14 | (op1) << 11 | (crn) << 7 | (crm) << 3 | (op2))
+
 struct arm64_pmu_reg {
 	uint32_t sysreg;
 	uint64_t value;

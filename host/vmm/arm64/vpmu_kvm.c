@@ -23,7 +23,7 @@
 #define REG_ARM64      0x6000000000000000ULL
 #define REG_SIZE_U64   0x0030000000000000ULL
 #define REG_SYSREG     (0x0013ULL << 16)
-#define PMCR_SYSREG    0xdce0 /* 3, 3, 9, 12, 0 */
+#define PMCR_SYSREG    SYSREG(3, 3, 9, 12, 0)
 #define PMCR_CONTROL   0xffULL
 
 /* struct kvm_pmu_event_filter */
