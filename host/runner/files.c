@@ -17,7 +17,7 @@
 /* nftw() opens at most this many directories at once. */
 #define FILES_WALK_FDS 16
 
-int files_make_dirs(const char *path)
+int files_make_dirs_mode(const char *path, mode_t mode)
 {
 	char *copy = strdup(path);
 	int ret = 0;
@@ -30,14 +30,24 @@ int files_make_dirs(const char *path)
 		if (*c != '/' && !last)
 			continue;
 		*c = '\0';
-		if (mkdir(copy, 0755) && errno != EEXIST)
+		if (!mkdir(copy, mode ?: 0755)) {
+			/* mkdir() took the umask off; the mode asked wins */
+			if (mode && chmod(copy, mode))
+				ret = -errno;
+		} else if (errno != EEXIST) {
 			ret = -errno;
+		}
 		if (last)
 			break;
 		*c = '/';
 	}
 	free(copy);
 	return ret;
+}
+
+int files_make_dirs(const char *path)
+{
+	return files_make_dirs_mode(path, 0);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int type,

@@ -3,8 +3,16 @@
 #ifndef RUNNER_FILES_H
 #define RUNNER_FILES_H
 
+#include <sys/types.h>
+
 /* mkdir -p @path: 0 or -errno. */
 int files_make_dirs(const char *path);
+
+/*
+ * mkdir -p @path, each directory it makes given @mode whatever the
+ * umask (0: 0755 less the umask); what exists is left as it is.
+ */
+int files_make_dirs_mode(const char *path, mode_t mode);
 
 /*
  * rm -r @path: a file, or a directory and all below it, links removed,

@@ -1126,12 +1126,13 @@ static int copy_file(const char *from, const char *to)
 #define STAGE_PREFIX "hvcheck-suite"
 
 /*
- * mkdir -p @stage, searchable by libvirt-qemu whatever our umask; what
- * runners killed before their cleanup left there goes (a warning else).
+ * mkdir -p @stage, searchable by libvirt-qemu whatever our umask (each
+ * directory made on the way too); what runners killed before their
+ * cleanup left there goes (a warning else).
  */
 static int prepare_stage(const char *stage)
 {
-	int ret = files_make_dirs(stage);
+	int ret = files_make_dirs_mode(stage, 0755);
 	struct stat st;
 
 	if (!ret && stat(stage, &st))

@@ -70,6 +70,30 @@ static void test_make_dirs(void **state)
 	assert_int_equal(files_make_dirs(p), -ENOTDIR);
 }
 
+/* Each directory made gets the mode asked, the umask aside. */
+static void test_make_dirs_mode(void **state)
+{
+	mode_t old = umask(077);
+	struct stat st;
+	char p[128];
+
+	(void)state;
+	path(p, "private");
+	assert_int_equal(mkdir(p, 0700), 0);
+	path(p, "private/stage/run");
+	assert_int_equal(files_make_dirs_mode(p, 0755), 0);
+	umask(old);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0755);
+	path(p, "private/stage");
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0755);
+	/* what existed is not ours to open up */
+	path(p, "private");
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+}
+
 /* rm -r takes the links in a tree, not what they point to. */
 static void test_remove_tree(void **state)
 {
@@ -148,6 +172,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_make_dirs),
+		cmocka_unit_test(test_make_dirs_mode),
 		cmocka_unit_test(test_remove_tree),
 		cmocka_unit_test(test_remove_stale),
 	};
