@@ -389,37 +389,60 @@ static void test_filter_select(void **state)
 	assert_int_equal(vpmu.active, 1);
 }
 
-static char sysfs[] = "/tmp/hvcheck-test-vpmu.XXXXXX";
+#define SYSFS_TEMPLATE "/tmp/hvcheck-test-vpmu.XXXXXX"
+static char sysfs[sizeof(SYSFS_TEMPLATE)];
 
-static void put(const char *pmu, const char *type)
+static void put_file(const char *pmu, const char *file, const char *text)
 {
 	char path[256];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", sysfs, pmu);
 	assert_int_equal(files_make_dirs(path), 0);
-	strcat(path, "/type");
+	strcat(path, "/");
+	strcat(path, file);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fputs(type, f);
+	fputs(text, f);
 	fclose(f);
+}
+
+static void put(const char *pmu, const char *type, const char *cpus)
+{
+	put_file(pmu, "type", type);
+	if (cpus)
+		put_file(pmu, "cpus", cpus);
+}
+
+static cpu_set_t cpu_range(unsigned int lo, unsigned int hi)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	for (unsigned int c = lo; c <= hi; c++)
+		CPU_SET(c, &set);
+	return set;
 }
 
 /* SET_PMU where KVM offers it, with the host PMU's perf type. */
 static void test_set_pmu(void **state)
 {
+	cpu_set_t cpus = cpu_range(0, 1);
 	char name[64] = "";
 
 	(void)state;
+	strcpy(sysfs, SYSFS_TEMPLATE);
 	assert_non_null(mkdtemp(sysfs));
-	put("breakpoint", "5\n");
-	assert_int_equal(arm64_vpmu_host_pmu(sysfs, name, sizeof(name)),
+	put("breakpoint", "5\n", NULL);
+	assert_int_equal(arm64_vpmu_host_pmu(sysfs, &cpus, name, sizeof(name)),
 			 -ENOENT);
-	put("armv8_pmuv3_0", "8\n");
-	put("armv8_pmuv3_1", "9\n");
-	assert_int_equal(arm64_vpmu_host_pmu(sysfs, name, sizeof(name)), 8);
+	put("armv8_pmuv3_0", "8\n", "0-1\n");
+	put("armv8_pmuv3_1", "9\n", "0-1\n");
+	assert_int_equal(arm64_vpmu_host_pmu(sysfs, &cpus, name, sizeof(name)),
+			 8);
 	assert_string_equal(name, "armv8_pmuv3_0");
 	vpmu.sysfs = sysfs;
+	vpmu.cpus = &cpus;
 	probe_on(NULL, 0);
 	expect(KVM_HAS_DEVICE_ATTR, 0);
 	expect(KVM_SET_DEVICE_ATTR, 0);
@@ -434,6 +457,52 @@ static void test_set_pmu(void **state)
 						sizeof(err)),
 			 -ENXIO);
 	assert_err("--pmu: KVM refuses the host PMU armv8_pmuv3_0 (id 8): ");
+	fake_ioctl_verify();
+	assert_int_equal(files_remove_tree(sysfs), 0);
+}
+
+/*
+ * big.LITTLE: one PMU per cluster; SET_PMU takes the one whose "cpus"
+ * covers the VMM's affinity, and none covering it is a one-line error.
+ */
+static void test_set_pmu_big_little(void **state)
+{
+	cpu_set_t little = cpu_range(0, 3), big = cpu_range(4, 5);
+	cpu_set_t both = cpu_range(3, 4), one_big = cpu_range(5, 5);
+	char name[64] = "";
+
+	(void)state;
+	strcpy(sysfs, SYSFS_TEMPLATE);
+	assert_non_null(mkdtemp(sysfs));
+	put("armv8_cortex_a53", "8\n", "0-3\n");
+	put("armv8_cortex_a72", "9\n", "4-5\n");
+	put("armv8_nocpus", "10\n", NULL);
+	put("armv8_zbad", "11\n", "4-x\n");
+	assert_int_equal(
+		arm64_vpmu_host_pmu(sysfs, &little, name, sizeof(name)), 8);
+	assert_int_equal(arm64_vpmu_host_pmu(sysfs, &big, name, sizeof(name)),
+			 9);
+	assert_string_equal(name, "armv8_cortex_a72");
+	assert_int_equal(
+		arm64_vpmu_host_pmu(sysfs, &one_big, name, sizeof(name)), 9);
+	assert_int_equal(arm64_vpmu_host_pmu(sysfs, &both, name, sizeof(name)),
+			 -ESRCH);
+	vpmu.sysfs = sysfs;
+	vpmu.cpus = &big;
+	probe_on(NULL, 0);
+	expect(KVM_HAS_DEVICE_ATTR, 0);
+	expect(KVM_SET_DEVICE_ATTR, 0);
+	assert_int_equal(arm64_vpmu_vcpu_config(&vpmu, &vm, VCPU_FD, true, err,
+						sizeof(err)),
+			 0);
+	assert_attr(1, ATTR_SET_PMU, 9);
+	vpmu.cpus = &both;
+	expect(KVM_HAS_DEVICE_ATTR, 0);
+	assert_int_equal(arm64_vpmu_vcpu_config(&vpmu, &vm, VCPU_FD, true, err,
+						sizeof(err)),
+			 -ESRCH);
+	assert_err("--pmu: no armv8 PMU under ");
+	assert_non_null(strstr(err, "covers every CPU this VMM may run on"));
 	fake_ioctl_verify();
 	assert_int_equal(files_remove_tree(sysfs), 0);
 }
@@ -457,6 +526,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_filter_select, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_set_pmu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_pmu_big_little, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -271,8 +271,8 @@ static int arm64_check_granule(struct arm64_machine *m)
 
 	if (!kib)
 		return 0;
-	ret = arm64_vcpu_get_reg(&m->core.vcpus[0],
-				 ARM64_SYS_REG(3, 0, 0, 7, 0), &mmfr0);
+	ret = vm_get_one_reg(&m->core.vm, m->core.vcpus[0].fd,
+			     ARM64_SYS_REG(3, 0, 0, 7, 0), &mmfr0);
 	if (ret)
 		return machine_fail(HV_EXIT_VMM_ERROR, "%s: %s",
 				    m->core.vm.failed, strerror(-ret));

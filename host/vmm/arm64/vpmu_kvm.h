@@ -3,6 +3,7 @@
 #ifndef VMM_ARM64_VPMU_KVM_H
 #define VMM_ARM64_VPMU_KVM_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,7 +27,9 @@ struct arm64_vpmu {
 	struct filter_policy policies[ARM64_MAX_PMU_FILTERS];
 	const char *sysfs; /* ARM64_VPMU_SYSFS; tests point it elsewhere */
 	int host_pmu;	   /* the SET_PMU id given, or -1 */
-	uint32_t active;   /* the installed policy, HV_HOSTCTL_FILTER_NONE */
+	/* the CPUs the VMM may run on; NULL: sched_getaffinity(), tests give theirs */
+	const cpu_set_t *cpus;
+	uint32_t active; /* the installed policy, HV_HOSTCTL_FILTER_NONE */
 };
 
 /*
@@ -72,8 +75,14 @@ int arm64_vpmu_vcpu_init(struct arm64_vpmu *p, struct vm *vm, int vcpu_fd,
 int arm64_vpmu_filter_select(struct arm64_vpmu *p, struct vm *vm, int vcpu_fd,
 			     uint32_t index);
 
-/* The SET_PMU id of the first armv8_* / armv9_* PMU under dir, or -errno. */
-int arm64_vpmu_host_pmu(const char *dir, char *name, size_t namelen);
+/*
+ * The SET_PMU id of the first armv8_* / armv9_* PMU under dir whose
+ * "cpus" names every CPU of cpus (on big.LITTLE one per cluster), its
+ * name in name[namelen]; -ESRCH when there are such PMUs but none
+ * covers cpus, -ENOENT when there are none, or -errno.
+ */
+int arm64_vpmu_host_pmu(const char *dir, const cpu_set_t *cpus, char *name,
+			size_t namelen);
 
 void arm64_vpmu_free(struct arm64_vpmu *p);
 
