@@ -389,6 +389,7 @@ static void test_filter_select(void **state)
 	assert_int_equal(vpmu.active, 1);
 }
 
+#define BIT64(n)       (1ULL << (n))
 #define SYSFS_TEMPLATE "/tmp/hvcheck-test-vpmu.XXXXXX"
 static char sysfs[sizeof(SYSFS_TEMPLATE)];
 
@@ -451,6 +452,7 @@ static void test_set_pmu(void **state)
 			 0);
 	assert_attr(1, ATTR_SET_PMU, 8);
 	assert_int_equal(vpmu.host_pmu, 8);
+	assert_false(vpmu.host_events_known); /* no events/ directory */
 	expect(KVM_HAS_DEVICE_ATTR, 0);
 	expect(KVM_SET_DEVICE_ATTR, ENXIO);
 	assert_int_equal(arm64_vpmu_vcpu_config(&vpmu, &vm, VCPU_FD, true, err,
@@ -478,6 +480,11 @@ static void test_set_pmu_big_little(void **state)
 	put("armv8_cortex_a72", "9\n", "4-5\n");
 	put("armv8_nocpus", "10\n", NULL);
 	put("armv8_zbad", "11\n", "4-x\n");
+	put_file("armv8_cortex_a72/events", "cpu_cycles", "event=0x11\n");
+	put_file("armv8_cortex_a72/events", "inst_retired", "event=0x08\n");
+	put_file("armv8_cortex_a72/events", "l3d_cache_lmiss_rd",
+		 "event=0x4009\n");
+	put_file("armv8_cortex_a72/events", "bogus", "config=0x3\n");
 	assert_int_equal(
 		arm64_vpmu_host_pmu(sysfs, &little, name, sizeof(name)), 8);
 	assert_int_equal(arm64_vpmu_host_pmu(sysfs, &big, name, sizeof(name)),
@@ -496,6 +503,8 @@ static void test_set_pmu_big_little(void **state)
 						sizeof(err)),
 			 0);
 	assert_attr(1, ATTR_SET_PMU, 9);
+	assert_true(vpmu.host_events_known);
+	assert_true(vpmu.host_events == (BIT64(0x11) | BIT64(0x08)));
 	vpmu.cpus = &both;
 	expect(KVM_HAS_DEVICE_ATTR, 0);
 	assert_int_equal(arm64_vpmu_vcpu_config(&vpmu, &vm, VCPU_FD, true, err,

@@ -187,6 +187,45 @@ int arm64_vpmu_host_pmu(const char *dir, const cpu_set_t *cpus, char *name,
 	return id >= 0 ? id : seen ? -ESRCH : -ENOENT;
 }
 
+/* Event file path's "event=0xNN" common event below 64, or -1. */
+static int event_file(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	unsigned int ev;
+	int ret = -1;
+
+	if (f && fscanf(f, "event=%x", &ev) == 1 && ev < 64)
+		ret = ev;
+	if (f)
+		fclose(f);
+	return ret;
+}
+
+int arm64_vpmu_host_events(const char *dir, const char *name, uint64_t *events)
+{
+	char path[512];
+	struct dirent **list;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/%s/events", dir, name);
+	n = scandir(path, &list, NULL, alphasort);
+	if (n < 0)
+		return -errno;
+	*events = 0;
+	for (int i = 0; i < n; i++) {
+		char file[1024];
+		int ev;
+
+		snprintf(file, sizeof(file), "%s/%s", path, list[i]->d_name);
+		ev = list[i]->d_name[0] == '.' ? -1 : event_file(file);
+		if (ev >= 0)
+			*events |= 1ULL << ev;
+		free(list[i]);
+	}
+	free(list);
+	return 0;
+}
+
 static int vpmu_no_affinity(char *err, size_t errlen)
 {
 	int ret = -errno;
@@ -229,6 +268,8 @@ static int vpmu_set_pmu(struct arm64_vpmu *p, struct vm *vm, int fd, char *err,
 		return ret;
 	}
 	p->host_pmu = id;
+	p->host_events_known =
+		!arm64_vpmu_host_events(p->sysfs, name, &p->host_events);
 	return 0;
 }
 

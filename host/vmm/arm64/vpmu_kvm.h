@@ -29,6 +29,9 @@ struct arm64_vpmu {
 	int host_pmu;	   /* the SET_PMU id given, or -1 */
 	/* the CPUs the VMM may run on; NULL: sched_getaffinity(), tests give theirs */
 	const cpu_set_t *cpus;
+	/* the SET_PMU PMU's common events 0x00-0x3f (sysfs events/) */
+	bool host_events_known;
+	uint64_t host_events;
 	uint32_t active; /* the installed policy, HV_HOSTCTL_FILTER_NONE */
 };
 
@@ -83,6 +86,13 @@ int arm64_vpmu_filter_select(struct arm64_vpmu *p, struct vm *vm, int vcpu_fd,
  */
 int arm64_vpmu_host_pmu(const char *dir, const cpu_set_t *cpus, char *name,
 			size_t namelen);
+
+/*
+ * The common events 0x00-0x3f PMU name under dir offers, bit n for
+ * event n, from its events/ files ("event=0x08"), as the kernel lists
+ * them from PMCEID0; -errno when the directory cannot be read.
+ */
+int arm64_vpmu_host_events(const char *dir, const char *name, uint64_t *events);
 
 void arm64_vpmu_free(struct arm64_vpmu *p);
 
