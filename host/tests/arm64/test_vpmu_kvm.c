@@ -425,6 +425,20 @@ static cpu_set_t cpu_range(unsigned int lo, unsigned int hi)
 	return set;
 }
 
+/* The first vCPU's config with the fake sysfs and cpus: SET_PMU of type. */
+static void set_pmu_on(const cpu_set_t *cpus, int type)
+{
+	vpmu.sysfs = sysfs;
+	vpmu.cpus = cpus;
+	probe_on(NULL, 0);
+	expect(KVM_HAS_DEVICE_ATTR, 0);
+	expect(KVM_SET_DEVICE_ATTR, 0);
+	assert_int_equal(arm64_vpmu_vcpu_config(&vpmu, &vm, VCPU_FD, true, err,
+						sizeof(err)),
+			 0);
+	assert_attr(1, ATTR_SET_PMU, type);
+}
+
 /* SET_PMU where KVM offers it, with the host PMU's perf type. */
 static void test_set_pmu(void **state)
 {
@@ -442,15 +456,7 @@ static void test_set_pmu(void **state)
 	assert_int_equal(arm64_vpmu_host_pmu(sysfs, &cpus, name, sizeof(name)),
 			 8);
 	assert_string_equal(name, "armv8_pmuv3_0");
-	vpmu.sysfs = sysfs;
-	vpmu.cpus = &cpus;
-	probe_on(NULL, 0);
-	expect(KVM_HAS_DEVICE_ATTR, 0);
-	expect(KVM_SET_DEVICE_ATTR, 0);
-	assert_int_equal(arm64_vpmu_vcpu_config(&vpmu, &vm, VCPU_FD, true, err,
-						sizeof(err)),
-			 0);
-	assert_attr(1, ATTR_SET_PMU, 8);
+	set_pmu_on(&cpus, 8);
 	assert_int_equal(vpmu.host_pmu, 8);
 	assert_false(vpmu.host_events_known); /* no events/ directory */
 	expect(KVM_HAS_DEVICE_ATTR, 0);
@@ -494,15 +500,7 @@ static void test_set_pmu_big_little(void **state)
 		arm64_vpmu_host_pmu(sysfs, &one_big, name, sizeof(name)), 9);
 	assert_int_equal(arm64_vpmu_host_pmu(sysfs, &both, name, sizeof(name)),
 			 -ESRCH);
-	vpmu.sysfs = sysfs;
-	vpmu.cpus = &big;
-	probe_on(NULL, 0);
-	expect(KVM_HAS_DEVICE_ATTR, 0);
-	expect(KVM_SET_DEVICE_ATTR, 0);
-	assert_int_equal(arm64_vpmu_vcpu_config(&vpmu, &vm, VCPU_FD, true, err,
-						sizeof(err)),
-			 0);
-	assert_attr(1, ATTR_SET_PMU, 9);
+	set_pmu_on(&big, 9);
 	assert_true(vpmu.host_events_known);
 	assert_true(vpmu.host_events == (BIT64(0x11) | BIT64(0x08)));
 	vpmu.cpus = &both;
