@@ -128,8 +128,9 @@
 #define HV_HOSTCTL_FILTER_NONE	  0xffffffffu
 /*
  * RO: the common events 0x00-0x1f (LO) and 0x20-0x3f (HI) the host's
- * own PMU offers, bit n for event n (its PMCEID0), where the host knows
- * (HV_HOSTCTL_F_HOST_EVENTS); an event it lacks never counts unfiltered.
+ * own PMU offers (its PMCEID0) and that counted when the host measured
+ * them, bit n for event n, where the host knows (HV_HOSTCTL_F_HOST_EVENTS);
+ * an event not there never counts unfiltered.
  */
 #define HV_HOSTCTL_HOST_EVENTS_LO 0x030
 #define HV_HOSTCTL_HOST_EVENTS_HI 0x034

@@ -425,11 +425,22 @@ static cpu_set_t cpu_range(unsigned int lo, unsigned int hi)
 	return set;
 }
 
+static uint64_t measured;
+
+/* The host's measured counts: INST_RETIRED none, CPU_CYCLES unknown. */
+static long long fake_count(int type, unsigned int event)
+{
+	assert_int_equal(type, 9);
+	measured |= BIT64(event);
+	return event == 0x08 ? 0 : event == 0x11 ? -EACCES : 1000;
+}
+
 /* The first vCPU's config with the fake sysfs and cpus: SET_PMU of type. */
 static void set_pmu_on(const cpu_set_t *cpus, int type)
 {
 	vpmu.sysfs = sysfs;
 	vpmu.cpus = cpus;
+	vpmu.count = fake_count;
 	probe_on(NULL, 0);
 	expect(KVM_HAS_DEVICE_ATTR, 0);
 	expect(KVM_SET_DEVICE_ATTR, 0);
@@ -488,6 +499,7 @@ static void test_set_pmu_big_little(void **state)
 	put("armv8_zbad", "11\n", "4-x\n");
 	put_file("armv8_cortex_a72/events", "cpu_cycles", "event=0x11\n");
 	put_file("armv8_cortex_a72/events", "inst_retired", "event=0x08\n");
+	put_file("armv8_cortex_a72/events", "br_mis_pred", "event=0x10\n");
 	put_file("armv8_cortex_a72/events", "l3d_cache_lmiss_rd",
 		 "event=0x4009\n");
 	put_file("armv8_cortex_a72/events", "bogus", "config=0x3\n");
@@ -502,7 +514,9 @@ static void test_set_pmu_big_little(void **state)
 			 -ESRCH);
 	set_pmu_on(&big, 9);
 	assert_true(vpmu.host_events_known);
-	assert_true(vpmu.host_events == (BIT64(0x11) | BIT64(0x08)));
+	/* 0x08 measured 0: dropped; 0x11 unmeasurable: kept; 0x10 counts */
+	assert_true(vpmu.host_events == (BIT64(0x11) | BIT64(0x10)));
+	assert_int_equal(measured, BIT64(0x11) | BIT64(0x10) | BIT64(0x08));
 	vpmu.cpus = &both;
 	expect(KVM_HAS_DEVICE_ATTR, 0);
 	assert_int_equal(arm64_vpmu_vcpu_config(&vpmu, &vm, VCPU_FD, true, err,

@@ -3,10 +3,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <linux/kvm.h>
+#include <linux/perf_event.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "hvcheck_abi.h"
 #include "vmm/arm64/vpmu_kvm.h"
@@ -226,6 +229,45 @@ int arm64_vpmu_host_events(const char *dir, const char *name, uint64_t *events)
 	return 0;
 }
 
+#define MEASURE_LOOPS 100000
+
+/* arm64_vpmu_count_fn of the host: a perf counter of this thread at EL0. */
+static long long vpmu_host_count(int type, unsigned int event)
+{
+	struct perf_event_attr a = {
+		.type = type,
+		.size = sizeof(a),
+		.config = event,
+		.exclude_kernel = 1,
+		.exclude_hv = 1,
+	};
+	long long count = 0;
+	int fd = syscall(SYS_perf_event_open, &a, 0, -1, -1,
+			 PERF_FLAG_FD_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	for (volatile unsigned int i = 0; i < MEASURE_LOOPS; i++)
+		;
+	if (read(fd, &count, sizeof(count)) != sizeof(count))
+		count = -EIO;
+	close(fd);
+	return count;
+}
+
+/*
+ * The host PMU's offered events, less those that counted nothing over
+ * a measured loop (one that cannot be measured stays: unknown).
+ */
+static void vpmu_measure_events(struct arm64_vpmu *p, int type)
+{
+	arm64_vpmu_count_fn count = p->count ? p->count : vpmu_host_count;
+
+	for (unsigned int ev = 0; ev < 64; ev++)
+		if ((p->host_events >> ev & 1) && !count(type, ev))
+			p->host_events &= ~(1ULL << ev);
+}
+
 static int vpmu_no_affinity(char *err, size_t errlen)
 {
 	int ret = -errno;
@@ -270,6 +312,8 @@ static int vpmu_set_pmu(struct arm64_vpmu *p, struct vm *vm, int fd, char *err,
 	p->host_pmu = id;
 	p->host_events_known =
 		!arm64_vpmu_host_events(p->sysfs, name, &p->host_events);
+	if (p->host_events_known)
+		vpmu_measure_events(p, id);
 	return 0;
 }
 

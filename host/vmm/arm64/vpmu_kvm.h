@@ -20,6 +20,12 @@
 /* Where the VMM looks for the host PMU that KVM_ARM_VCPU_PMU_V3_SET_PMU takes. */
 #define ARM64_VPMU_SYSFS   "/sys/bus/event_source/devices"
 
+/*
+ * What common event of the host PMU of perf type counts on the calling
+ * thread over a short loop at EL0, or -errno.
+ */
+typedef long long (*arm64_vpmu_count_fn)(int type, unsigned int event);
+
 struct arm64_vpmu {
 	bool on; /* the vCPUs get PMU_V3 */
 	const struct arm64_options *opts;
@@ -29,9 +35,14 @@ struct arm64_vpmu {
 	int host_pmu;	   /* the SET_PMU id given, or -1 */
 	/* the CPUs the VMM may run on; NULL: sched_getaffinity(), tests give theirs */
 	const cpu_set_t *cpus;
-	/* the SET_PMU PMU's common events 0x00-0x3f (sysfs events/) */
+	/*
+	 * the SET_PMU PMU's common events 0x00-0x3f (sysfs events/) less
+	 * those that counted nothing when measured
+	 */
 	bool host_events_known;
 	uint64_t host_events;
+	arm64_vpmu_count_fn
+		count;	 /* NULL: perf_event_open(); tests give theirs */
 	uint32_t active; /* the installed policy, HV_HOSTCTL_FILTER_NONE */
 };
 

@@ -84,7 +84,8 @@ static u64 measure(enum item it)
 
 /*
  * Whether a denied item's "counts nothing" says anything: not when the
- * host's own PMU lacks its event (HV_HOSTCTL_HOST_EVENTS, its PMCEID),
+ * host's own PMU lacks its event or counted none of it when the VMM
+ * measured it (HV_HOSTCTL_HOST_EVENTS: its PMCEID, measured),
  * so that it would count nothing unfiltered either (as INST_RETIRED
  * and BR_RETIRED in the nested bed, whose L0 QEMU runs without
  * -icount); then the line is a SKIP with that reason.  Unknown: real.
@@ -100,8 +101,8 @@ static bool counts_unfiltered(enum item it)
 	       (u64)hostctl_read(HV_HOSTCTL_HOST_EVENTS_HI) << 32;
 	if (host & BIT_ULL(ev))
 		return true;
-	report_skip("%s (0x%x) denied: the host's PMU does not offer it "
-		    "(host PMCEID0 0x%lx), so it never counts unfiltered: "
+	report_skip("%s (0x%x) denied: the host's PMU does not count it "
+		    "(host events 0x%lx), so it never counts unfiltered: "
 		    "its denial is not observable here",
 		    items[it].name, ev, host);
 	return false;
