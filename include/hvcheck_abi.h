@@ -108,28 +108,37 @@
 #define HV_ARM64_HOSTCTL_BASE	0x09ff0000
 #define HV_ARM64_HOSTCTL_SIZE	0x1000
 
-#define HV_HOSTCTL_MAGIC	 0x000 /* RO: HV_HOSTCTL_MAGIC_VALUE */
-#define HV_HOSTCTL_VERSION	 0x004 /* RO: 1 */
-#define HV_HOSTCTL_FEATURES	 0x008 /* RO: HV_HOSTCTL_F_* */
-#define HV_HOSTCTL_SPI_ASSERT	 0x010 /* WO: INTID; its line goes high */
-#define HV_HOSTCTL_SPI_DEASSERT	 0x014 /* WO: INTID; its line goes low */
-#define HV_HOSTCTL_SPI_PULSE	 0x018 /* WO: INTID; high, then low (edge) */
+#define HV_HOSTCTL_MAGIC	  0x000 /* RO: HV_HOSTCTL_MAGIC_VALUE */
+#define HV_HOSTCTL_VERSION	  0x004 /* RO: 1 */
+#define HV_HOSTCTL_FEATURES	  0x008 /* RO: HV_HOSTCTL_F_* */
+#define HV_HOSTCTL_SPI_ASSERT	  0x010 /* WO: INTID; its line goes high */
+#define HV_HOSTCTL_SPI_DEASSERT	  0x014 /* WO: INTID; its line goes low */
+#define HV_HOSTCTL_SPI_PULSE	  0x018 /* WO: INTID; high, then low (edge) */
 /*
  * WO: install the host's PMU event-filter policy number N (0-based, in
  * the order of `hvcheck run --pmu-filter` options; N = 0 is the one
  * installed at start) for the whole VM; every vCPU's counters obey it
  * from its next entry on.  HV_HOSTCTL_FILTER_NONE removes the filter.
  */
-#define HV_HOSTCTL_FILTER_SELECT 0x020
+#define HV_HOSTCTL_FILTER_SELECT  0x020
 /* RO: 0 if the last FILTER_SELECT worked, else a positive errno. */
-#define HV_HOSTCTL_FILTER_STATUS 0x024
-#define HV_HOSTCTL_FILTER_COUNT	 0x028 /* RO: how many policies the host has */
-#define HV_HOSTCTL_FILTER_ACTIVE 0x02c /* RO: the installed one, or _NONE */
-#define HV_HOSTCTL_FILTER_NONE	 0xffffffffu
+#define HV_HOSTCTL_FILTER_STATUS  0x024
+#define HV_HOSTCTL_FILTER_COUNT	  0x028 /* RO: how many policies the host has */
+#define HV_HOSTCTL_FILTER_ACTIVE  0x02c /* RO: the installed one, or _NONE */
+#define HV_HOSTCTL_FILTER_NONE	  0xffffffffu
+/*
+ * RO: the common events 0x00-0x1f (LO) and 0x20-0x3f (HI) the host's
+ * own PMU offers (its PMCEID0) and that counted when the host measured
+ * them, bit n for event n, where the host knows (HV_HOSTCTL_F_HOST_EVENTS);
+ * an event not there never counts unfiltered.
+ */
+#define HV_HOSTCTL_HOST_EVENTS_LO 0x030
+#define HV_HOSTCTL_HOST_EVENTS_HI 0x034
 
-#define HV_HOSTCTL_MAGIC_VALUE	0x4b435648 /* "HVCK" little-endian */
-#define HV_HOSTCTL_VERSION_1	1
-#define HV_HOSTCTL_F_SPI	(1u << 0) /* the SPI registers work */
-#define HV_HOSTCTL_F_PMU_FILTER (1u << 1) /* the FILTER registers work */
+#define HV_HOSTCTL_MAGIC_VALUE	 0x4b435648 /* "HVCK" little-endian */
+#define HV_HOSTCTL_VERSION_1	 1
+#define HV_HOSTCTL_F_SPI	 (1u << 0) /* the SPI registers work */
+#define HV_HOSTCTL_F_PMU_FILTER	 (1u << 1) /* the FILTER registers work */
+#define HV_HOSTCTL_F_HOST_EVENTS (1u << 2) /* HOST_EVENTS_LO/HI are known */
 
 #endif /* HVCHECK_ABI_H */

@@ -287,6 +287,28 @@ static void test_filter_inert_without_callback(void **state)
 	assert_int_equal(rd32(f, 0x02c), 0);
 }
 
+/* The host PMU's events: read-only, 0 and no feature bit when unknown. */
+static void test_host_events(void **state)
+{
+	struct fixture *f = *state;
+
+	attach(f, true, true, 0);
+	f->hc.host_events = 0x8000000300020001ULL;
+	assert_int_equal(rd32(f, 0x030), 0);
+	assert_int_equal(rd32(f, 0x034), 0);
+	assert_int_equal(rd32(f, 0x008), F_SPI | F_PMU_FILTER);
+	f->hc.host_events_known = true;
+	assert_int_equal(rd32(f, 0x008),
+			 F_SPI | F_PMU_FILTER | HV_HOSTCTL_F_HOST_EVENTS);
+	assert_int_equal(rd32(f, 0x030), 0x00020001);
+	assert_int_equal(rd32(f, 0x034), 0x80000003);
+	wr(f, 0x030, 4, 0);
+	wr(f, 0x034, 4, 0);
+	assert_int_equal(rd32(f, 0x030), 0x00020001);
+	assert_int_equal(rd32(f, 0x034), 0x80000003);
+	assert_int_equal(f->host.select_calls, 0);
+}
+
 static void test_other_widths(void **state)
 {
 	struct fixture *f = *state;
@@ -351,6 +373,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_features_follow_callbacks,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spi_registers, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_host_events, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_spi_inert_without_callback,
 						setup, teardown),

@@ -192,6 +192,48 @@ static void test_check_cap(void **state)
 	assert_int_equal(fake_ioctl_call(2)->arg, KVM_CAP_PMU_EVENT_FILTER);
 }
 
+/* KVM_GET_ONE_REG: the register's id, read into the caller's value. */
+static int get_reg(int fd, unsigned long request, void *arg, void *ctx)
+{
+	const struct kvm_one_reg *reg = arg;
+
+	(void)fd;
+	(void)request;
+	(void)ctx;
+	*(uint64_t *)(uintptr_t)reg->addr = reg->id ^ 0xff;
+	return 0;
+}
+
+/* One 64-bit register by id on the vCPU's fd, both ways; failures named. */
+static void test_one_reg(void **state)
+{
+	struct vm vm = { .vm_fd = 42 };
+	const struct kvm_one_reg *reg;
+	uint64_t val = 0;
+
+	(void)state;
+	fake_ioctl_reset();
+	fake_ioctl_expect_fn(KVM_GET_ONE_REG, get_reg, NULL);
+	fake_ioctl_expect(KVM_SET_ONE_REG, 0);
+	fake_ioctl_expect_fail(KVM_GET_ONE_REG, ENOENT);
+	fake_ioctl_expect_fail(KVM_SET_ONE_REG, EINVAL);
+	assert_int_equal(vm_get_one_reg(&vm, 7, 0x6030000000138cd0ULL, &val),
+			 0);
+	assert_true(val == (0x6030000000138cd0ULL ^ 0xff));
+	assert_int_equal(vm_set_one_reg(&vm, 7, 0x6030000000138ce0ULL, 0x41),
+			 0);
+	reg = (const void *)fake_ioctl_find(KVM_SET_ONE_REG, 0)->data;
+	assert_true(reg->id == 0x6030000000138ce0ULL);
+	assert_null(vm.failed);
+	assert_int_equal(vm_get_one_reg(&vm, 7, 1, &val), -ENOENT);
+	assert_string_equal(vm.failed, "KVM_GET_ONE_REG");
+	assert_int_equal(vm_set_one_reg(&vm, 7, 1, 0), -EINVAL);
+	assert_string_equal(vm.failed, "KVM_SET_ONE_REG");
+	fake_ioctl_verify();
+	for (unsigned int i = 0; i < 4; i++)
+		assert_int_equal(fake_ioctl_call(i)->fd, 7);
+}
+
 static void open_plain_vm(struct vm *vm)
 {
 	fake_ioctl_reset();
@@ -268,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_create_shape),
 		cmocka_unit_test(test_irq_line),
 		cmocka_unit_test(test_check_cap),
+		cmocka_unit_test(test_one_reg),
 		cmocka_unit_test(test_stop_first_wins),
 		cmocka_unit_test(test_wait_times_out),
 		cmocka_unit_test(test_wait_wakes_on_stop),

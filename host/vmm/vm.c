@@ -57,6 +57,20 @@ int vm_ioctl(struct vm *vm, int fd, unsigned long request, void *arg,
 	return ret;
 }
 
+int vm_get_one_reg(struct vm *vm, int vcpu_fd, uint64_t id, uint64_t *val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)val };
+
+	return vm_ioctl(vm, vcpu_fd, KVM_GET_ONE_REG, &reg, "KVM_GET_ONE_REG");
+}
+
+int vm_set_one_reg(struct vm *vm, int vcpu_fd, uint64_t id, uint64_t val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
+
+	return vm_ioctl(vm, vcpu_fd, KVM_SET_ONE_REG, &reg, "KVM_SET_ONE_REG");
+}
+
 int vm_check_cap(struct vm *vm, long cap, const char *what)
 {
 	return vm_ioctl(vm, vm->vm_fd, KVM_CHECK_EXTENSION, (void *)cap, what);

@@ -86,6 +86,13 @@ int vm_ioctl(struct vm *vm, int fd, unsigned long request, void *arg,
 	     const char *what);
 
 /*
+ * A 64-bit register of the vCPU at vcpu_fd by its KVM_{GET,SET}_ONE_REG
+ * id; 0 or -errno with vm->failed naming the call.
+ */
+int vm_get_one_reg(struct vm *vm, int vcpu_fd, uint64_t id, uint64_t *val);
+int vm_set_one_reg(struct vm *vm, int vcpu_fd, uint64_t id, uint64_t val);
+
+/*
  * KVM_CHECK_EXTENSION(cap) on the VM, whose answer can differ from
  * /dev/kvm's: 0 when KVM lacks cap, else KVM's positive answer (a
  * bitmask for some capabilities), or -errno with vm->failed set to what.

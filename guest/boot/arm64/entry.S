@@ -109,9 +109,21 @@ el2_sync_lower:
 	mov	x0, #-1			/* PSCI/SMCCC NOT_SUPPORTED */
 	eret
 
-/* x0 = counter (31: cycle counter), x1 = its filter, x2 = loops; x0 out. */
+/*
+ * x0 = counter (31: cycle counter), x1 = its filter, x2 = loops; x0 out.
+ * A counter that is neither 31 nor below PMCR.N returns -2 (SMCCC
+ * INVALID_PARAMETER) and touches nothing.
+ */
 el2_pmu_count:
-	mov	x9, #1
+	cmp	x0, #31
+	b.eq	2f
+	mrs	x9, pmcr_el0
+	ubfx	x9, x9, #PMCR_N_FIELD_SHIFT, #5
+	cmp	x0, x9
+	b.lo	2f
+	mov	x0, #-2
+	eret
+2:	mov	x9, #1
 	lsl	x9, x9, x0
 	cmp	x0, #31
 	b.eq	3f
@@ -170,21 +182,34 @@ boot_stack_top:
 
 /*
  * Level 1 covers 512 GiB in 1 GiB blocks: entry 0 points to 2 MiB
- * device blocks for the GIC and PL011 window, entries 1-3 map RAM from
- * HV_ARM64_RAM_BASE up to 4 GiB as normal memory.  Everything else,
- * page 0 included, faults.
+ * device blocks for the GIC and PL011 window, entry 1 to 2 MiB normal
+ * blocks for RAM's first GiB (l2_ram: el0.c makes the image's EL0
+ * block EL0-executable there by a permission change, which needs no
+ * break-before-make, where splitting a live 1 GiB block would), entries
+ * 2-3 map the rest of RAM up to 4 GiB as normal memory.  Everything
+ * else, page 0 included, faults.
  */
 	.section .data.page_tables, "aw"
 	.balign 4096
 	.global l1_table
 l1_table:
 	.quad	l2_mmio + PTE_TABLE
-	.set	addr, HV_ARM64_RAM_BASE
-	.rept	3
+	.quad	l2_ram + PTE_TABLE
+	.set	addr, HV_ARM64_RAM_BASE + (1 << 30)
+	.rept	2
 	.quad	addr + PTE_NORMAL_BLOCK
 	.set	addr, addr + (1 << 30)
 	.endr
 	.fill	508, 8, 0
+
+	.balign 4096
+	.global l2_ram
+l2_ram:
+	.set	addr, HV_ARM64_RAM_BASE
+	.rept	512
+	.quad	addr + PTE_NORMAL_BLOCK
+	.set	addr, addr + (1 << 21)
+	.endr
 
 	.balign 4096
 l2_mmio:

@@ -7,33 +7,38 @@
 #define BLOCK_SHIFT   21	 /* 2 MiB level-2 blocks */
 #define PTE_AP_RO_ALL (3UL << 6) /* AP[2:1] 11: read-only at EL1 and EL0 */
 #define RAM_L1_INDEX  (HV_ARM64_RAM_BASE >> 30)
+#define PTE_TYPE_MASK 0x3UL
+#define PTE_ADDR_MASK 0xfffffffff000UL
 
-extern u64 l1_table[];
+extern u64 l1_table[], l2_ram[];
 extern const char __el0_start[], el0_return[];
 u64 el0_call(const char *snippet, u64 arg);
 
-static u64 l2_table[512] __aligned(4096);
 static bool mapped;
 
 /*
- * The first GiB of RAM becomes 512 blocks of 2 MiB, the same memory as
- * the level-1 block it was, except that the EL0 block is read-only for
- * both levels (EL1 executes it too: it is not writable at EL0) and
- * executable at EL0.
+ * entry.S maps RAM's first GiB with 2 MiB blocks (l2_ram) before the
+ * MMU is on; the EL0 block becomes read-only for both levels (EL1
+ * executes it too: it is not writable at EL0) and executable at EL0.
+ * A permission change of a live entry needs no break-before-make, only
+ * the TLB invalidation after it.
  */
 static void el0_map(void)
 {
 	u64 el0 = ((u64)__el0_start - HV_ARM64_RAM_BASE) >> BLOCK_SHIFT;
 
-	for (u64 i = 0; i < 512; i++)
-		l2_table[i] = (HV_ARM64_RAM_BASE + (i << BLOCK_SHIFT)) |
-			      PTE_NORMAL_BLOCK;
-	l2_table[el0] |= PTE_AP_RO_ALL;
-	asm volatile("dsb ishst" ::: "memory");
-	l1_table[RAM_L1_INDEX] = (u64)l2_table | PTE_TABLE;
+	l2_ram[el0] |= PTE_AP_RO_ALL;
 	asm volatile("dsb ishst\n\ttlbi vmalle1is\n\tdsb ish\n\tisb" ::
 			     : "memory");
 	mapped = true;
+}
+
+bool el0_split_at_boot(void)
+{
+	u64 l1 = l1_table[RAM_L1_INDEX];
+
+	return (l1 & PTE_TYPE_MASK) == PTE_TABLE &&
+	       (l1 & PTE_ADDR_MASK) == (u64)l2_ram;
 }
 
 u64 el0_run(const char *snippet, u64 arg, int *ec)

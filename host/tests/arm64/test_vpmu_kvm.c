@@ -389,51 +389,141 @@ static void test_filter_select(void **state)
 	assert_int_equal(vpmu.active, 1);
 }
 
-static char sysfs[] = "/tmp/hvcheck-test-vpmu.XXXXXX";
+#define BIT64(n)       (1ULL << (n))
+#define SYSFS_TEMPLATE "/tmp/hvcheck-test-vpmu.XXXXXX"
+static char sysfs[sizeof(SYSFS_TEMPLATE)];
 
-static void put(const char *pmu, const char *type)
+static void put_file(const char *pmu, const char *file, const char *text)
 {
 	char path[256];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", sysfs, pmu);
 	assert_int_equal(files_make_dirs(path), 0);
-	strcat(path, "/type");
+	strcat(path, "/");
+	strcat(path, file);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fputs(type, f);
+	fputs(text, f);
 	fclose(f);
 }
 
-/* SET_PMU where KVM offers it, with the host PMU's perf type. */
-static void test_set_pmu(void **state)
+static void put(const char *pmu, const char *type, const char *cpus)
 {
-	char name[64] = "";
+	put_file(pmu, "type", type);
+	if (cpus)
+		put_file(pmu, "cpus", cpus);
+}
 
-	(void)state;
-	assert_non_null(mkdtemp(sysfs));
-	put("breakpoint", "5\n");
-	assert_int_equal(arm64_vpmu_host_pmu(sysfs, name, sizeof(name)),
-			 -ENOENT);
-	put("armv8_pmuv3_0", "8\n");
-	put("armv8_pmuv3_1", "9\n");
-	assert_int_equal(arm64_vpmu_host_pmu(sysfs, name, sizeof(name)), 8);
-	assert_string_equal(name, "armv8_pmuv3_0");
+static cpu_set_t cpu_range(unsigned int lo, unsigned int hi)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	for (unsigned int c = lo; c <= hi; c++)
+		CPU_SET(c, &set);
+	return set;
+}
+
+static uint64_t measured;
+
+/* The host's measured counts: INST_RETIRED none, CPU_CYCLES unknown. */
+static long long fake_count(int type, unsigned int event)
+{
+	assert_int_equal(type, 9);
+	measured |= BIT64(event);
+	return event == 0x08 ? 0 : event == 0x11 ? -EACCES : 1000;
+}
+
+/* The first vCPU's config with the fake sysfs and cpus: SET_PMU of type. */
+static void set_pmu_on(const cpu_set_t *cpus, int type)
+{
 	vpmu.sysfs = sysfs;
+	vpmu.cpus = cpus;
+	vpmu.count = fake_count;
 	probe_on(NULL, 0);
 	expect(KVM_HAS_DEVICE_ATTR, 0);
 	expect(KVM_SET_DEVICE_ATTR, 0);
 	assert_int_equal(arm64_vpmu_vcpu_config(&vpmu, &vm, VCPU_FD, true, err,
 						sizeof(err)),
 			 0);
-	assert_attr(1, ATTR_SET_PMU, 8);
+	assert_attr(1, ATTR_SET_PMU, type);
+}
+
+/* SET_PMU where KVM offers it, with the host PMU's perf type. */
+static void test_set_pmu(void **state)
+{
+	cpu_set_t cpus = cpu_range(0, 1);
+	char name[64] = "";
+
+	(void)state;
+	strcpy(sysfs, SYSFS_TEMPLATE);
+	assert_non_null(mkdtemp(sysfs));
+	put("breakpoint", "5\n", NULL);
+	assert_int_equal(arm64_vpmu_host_pmu(sysfs, &cpus, name, sizeof(name)),
+			 -ENOENT);
+	put("armv8_pmuv3_0", "8\n", "0-1\n");
+	put("armv8_pmuv3_1", "9\n", "0-1\n");
+	assert_int_equal(arm64_vpmu_host_pmu(sysfs, &cpus, name, sizeof(name)),
+			 8);
+	assert_string_equal(name, "armv8_pmuv3_0");
+	set_pmu_on(&cpus, 8);
 	assert_int_equal(vpmu.host_pmu, 8);
+	assert_false(vpmu.host_events_known); /* no events/ directory */
 	expect(KVM_HAS_DEVICE_ATTR, 0);
 	expect(KVM_SET_DEVICE_ATTR, ENXIO);
 	assert_int_equal(arm64_vpmu_vcpu_config(&vpmu, &vm, VCPU_FD, true, err,
 						sizeof(err)),
 			 -ENXIO);
 	assert_err("--pmu: KVM refuses the host PMU armv8_pmuv3_0 (id 8): ");
+	fake_ioctl_verify();
+	assert_int_equal(files_remove_tree(sysfs), 0);
+}
+
+/*
+ * big.LITTLE: one PMU per cluster; SET_PMU takes the one whose "cpus"
+ * covers the VMM's affinity, and none covering it is a one-line error.
+ */
+static void test_set_pmu_big_little(void **state)
+{
+	cpu_set_t little = cpu_range(0, 3), big = cpu_range(4, 5);
+	cpu_set_t both = cpu_range(3, 4), one_big = cpu_range(5, 5);
+	char name[64] = "";
+
+	(void)state;
+	strcpy(sysfs, SYSFS_TEMPLATE);
+	assert_non_null(mkdtemp(sysfs));
+	put("armv8_cortex_a53", "8\n", "0-3\n");
+	put("armv8_cortex_a72", "9\n", "4-5\n");
+	put("armv8_nocpus", "10\n", NULL);
+	put("armv8_zbad", "11\n", "4-x\n");
+	put_file("armv8_cortex_a72/events", "cpu_cycles", "event=0x11\n");
+	put_file("armv8_cortex_a72/events", "inst_retired", "event=0x08\n");
+	put_file("armv8_cortex_a72/events", "br_mis_pred", "event=0x10\n");
+	put_file("armv8_cortex_a72/events", "l3d_cache_lmiss_rd",
+		 "event=0x4009\n");
+	put_file("armv8_cortex_a72/events", "bogus", "config=0x3\n");
+	assert_int_equal(
+		arm64_vpmu_host_pmu(sysfs, &little, name, sizeof(name)), 8);
+	assert_int_equal(arm64_vpmu_host_pmu(sysfs, &big, name, sizeof(name)),
+			 9);
+	assert_string_equal(name, "armv8_cortex_a72");
+	assert_int_equal(
+		arm64_vpmu_host_pmu(sysfs, &one_big, name, sizeof(name)), 9);
+	assert_int_equal(arm64_vpmu_host_pmu(sysfs, &both, name, sizeof(name)),
+			 -ESRCH);
+	set_pmu_on(&big, 9);
+	assert_true(vpmu.host_events_known);
+	/* 0x08 measured 0: dropped; 0x11 unmeasurable: kept; 0x10 counts */
+	assert_true(vpmu.host_events == (BIT64(0x11) | BIT64(0x10)));
+	assert_int_equal(measured, BIT64(0x11) | BIT64(0x10) | BIT64(0x08));
+	vpmu.cpus = &both;
+	expect(KVM_HAS_DEVICE_ATTR, 0);
+	assert_int_equal(arm64_vpmu_vcpu_config(&vpmu, &vm, VCPU_FD, true, err,
+						sizeof(err)),
+			 -ESRCH);
+	assert_err("--pmu: no armv8 PMU under ");
+	assert_non_null(strstr(err, "covers every CPU this VMM may run on"));
 	fake_ioctl_verify();
 	assert_int_equal(files_remove_tree(sysfs), 0);
 }
@@ -457,6 +547,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_filter_select, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_set_pmu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_pmu_big_little, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -271,8 +271,8 @@ static int arm64_check_granule(struct arm64_machine *m)
 
 	if (!kib)
 		return 0;
-	ret = arm64_vcpu_get_reg(&m->core.vcpus[0],
-				 ARM64_SYS_REG(3, 0, 0, 7, 0), &mmfr0);
+	ret = vm_get_one_reg(&m->core.vm, m->core.vcpus[0].fd,
+			     ARM64_SYS_REG(3, 0, 0, 7, 0), &mmfr0);
 	if (ret)
 		return machine_fail(HV_EXIT_VMM_ERROR, "%s: %s",
 				    m->core.vm.failed, strerror(-ret));
@@ -315,7 +315,12 @@ static int arm64_vpmu_vcpu(struct arm64_machine *m, unsigned int i,
 	else
 		ret = arm64_vpmu_vcpu_config(&m->vpmu, &m->core.vm, fd, !i, err,
 					     sizeof(err));
-	return ret ? machine_fail(HV_EXIT_VMM_ERROR, "%s", err) : 0;
+	if (ret)
+		return machine_fail(HV_EXIT_VMM_ERROR, "%s", err);
+	/* what pmu.filter needs to tell a vacuous "denied" from a real one */
+	m->core.hostctl.host_events_known = m->vpmu.host_events_known;
+	m->core.hostctl.host_events = m->vpmu.host_events;
+	return 0;
 }
 
 static int arm64_create(struct arm64_machine *m)

@@ -74,32 +74,18 @@ int arm64_vcpu_create(struct vcpu *vcpu, struct vm *vm, struct bus *bus, int id,
 	return ret;
 }
 
-int arm64_vcpu_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val)
-{
-	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)val };
-
-	return vm_ioctl(vcpu->vm, vcpu->fd, KVM_GET_ONE_REG, &reg,
-			"KVM_GET_ONE_REG");
-}
-
-int arm64_vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val)
-{
-	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
-
-	return vm_ioctl(vcpu->vm, vcpu->fd, KVM_SET_ONE_REG, &reg,
-			"KVM_SET_ONE_REG");
-}
-
 int arm64_vcpu_set_entry(struct vcpu *vcpu, uint64_t pc, uint64_t x0)
 {
-	int ret = arm64_vcpu_set_reg(vcpu, ARM64_REG_PC, pc);
+	int ret = vm_set_one_reg(vcpu->vm, vcpu->fd, ARM64_REG_PC, pc);
 
-	return ret ? ret : arm64_vcpu_set_reg(vcpu, ARM64_REG_X(0), x0);
+	return ret ? ret :
+		     vm_set_one_reg(vcpu->vm, vcpu->fd, ARM64_REG_X(0), x0);
 }
 
 int arm64_vcpu_mpidr(struct vcpu *vcpu, uint64_t *mpidr)
 {
-	int ret = arm64_vcpu_get_reg(vcpu, ARM64_REG_MPIDR_EL1, mpidr);
+	int ret =
+		vm_get_one_reg(vcpu->vm, vcpu->fd, ARM64_REG_MPIDR_EL1, mpidr);
 
 	*mpidr &= ARM64_MPIDR_AFFINITY;
 	return ret;
@@ -187,12 +173,12 @@ int arm64_vcpu_dump_regs(struct vcpu *vcpu, FILE *out)
 	int ret;
 
 	for (size_t i = 0; i < ARRAY_SIZE(sys); i++) {
-		ret = arm64_vcpu_get_reg(vcpu, sys[i].id, &val[i]);
+		ret = vm_get_one_reg(vcpu->vm, vcpu->fd, sys[i].id, &val[i]);
 		if (ret)
 			return ret;
 	}
 	for (unsigned int i = 0; i < 31; i++) {
-		ret = arm64_vcpu_get_reg(vcpu, ARM64_REG_X(i), &x[i]);
+		ret = vm_get_one_reg(vcpu->vm, vcpu->fd, ARM64_REG_X(i), &x[i]);
 		if (ret)
 			return ret;
 	}

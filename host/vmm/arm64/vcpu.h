@@ -32,10 +32,6 @@ int arm64_vcpu_create(struct vcpu *vcpu, struct vm *vm, struct bus *bus, int id,
 		      const struct kvm_vcpu_init *init, bool powered_off,
 		      const struct vcpu_arch_ops *ops);
 
-/* A 64-bit register by KVM_{GET,SET}_ONE_REG id. */
-int arm64_vcpu_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val);
-int arm64_vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val);
-
 /* The boot protocol of Linux and of the guest: PC = entry, x0 = DTB. */
 int arm64_vcpu_set_entry(struct vcpu *vcpu, uint64_t pc, uint64_t x0);
 

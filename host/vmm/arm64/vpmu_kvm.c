@@ -3,9 +3,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <linux/kvm.h>
+#include <linux/perf_event.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "hvcheck_abi.h"
 #include "vmm/arm64/vpmu_kvm.h"
@@ -15,16 +19,17 @@
  * devices/vcpu.rst), spelled out so that this glue is unit-tested on
  * any host; an arm64 build checks them against the kernel's headers.
  */
-#define PMU_V3_CTRL    0
-#define PMU_V3_IRQ     0
-#define PMU_V3_INIT    1
-#define PMU_V3_FILTER  2
-#define PMU_V3_SET_PMU 3
-#define REG_ARM64      0x6000000000000000ULL
-#define REG_SIZE_U64   0x0030000000000000ULL
-#define REG_SYSREG     (0x0013ULL << 16)
-#define PMCR_SYSREG    SYSREG(3, 3, 9, 12, 0)
-#define PMCR_CONTROL   0xffULL
+#define PMU_V3_CTRL	0
+#define PMU_V3_IRQ	0
+#define PMU_V3_INIT	1
+#define PMU_V3_FILTER	2
+#define PMU_V3_SET_PMU	3
+#define REG_ARM64	0x6000000000000000ULL
+#define REG_SIZE_U64	0x0030000000000000ULL
+#define REG_SYSREG	(0x0013ULL << 16)
+#define PMCR_SYSREG	SYSREG(3, 3, 9, 12, 0)
+#define ONE_REG(sysreg) (REG_ARM64 | REG_SIZE_U64 | REG_SYSREG | (sysreg))
+#define PMCR_CONTROL	0xffULL
 
 /* struct kvm_pmu_event_filter */
 struct vpmu_kvm_filter {
@@ -109,34 +114,166 @@ void arm64_vpmu_features(const struct arm64_vpmu *p, uint32_t *features0)
 		*features0 |= 1u << ARM64_VPMU_FEATURE;
 }
 
-int arm64_vpmu_host_pmu(const char *dir, char *name, size_t namelen)
+/*
+ * Whether the cpulist file at path ("0-3,6\n", as the kernel writes a
+ * PMU's "cpus") names every CPU of want; an unreadable or malformed
+ * file names none.
+ */
+static bool cpulist_covers(const char *path, const cpu_set_t *want)
+{
+	char list[1024], *p = list, *end;
+	cpu_set_t have;
+	FILE *f = fopen(path, "re");
+	bool ok = f && fgets(list, sizeof(list), f);
+
+	if (f)
+		fclose(f);
+	CPU_ZERO(&have);
+	while (ok && *p && *p != '\n') {
+		unsigned long lo = strtoul(p, &end, 10), hi = lo;
+
+		ok = end != p && lo < CPU_SETSIZE;
+		if (ok && *end == '-')
+			hi = strtoul(p = end + 1, &end, 10);
+		ok = ok && end != p && hi >= lo && hi < CPU_SETSIZE &&
+		     (*end == ',' || *end == '\n' || !*end);
+		for (unsigned long c = lo; ok && c <= hi; c++)
+			CPU_SET(c, &have);
+		p = *end == ',' ? end + 1 : end;
+	}
+	CPU_AND(&have, &have, want);
+	return ok && CPU_EQUAL(&have, want);
+}
+
+/* Its perf type when dir/d is an armv8_/armv9_ PMU covering cpus, else -1. */
+static int host_pmu_type(const char *dir, const char *d, const cpu_set_t *cpus,
+			 bool *seen)
+{
+	char path[512];
+	int id = -1;
+	FILE *f;
+
+	if (strncmp(d, "armv8_", 6) && strncmp(d, "armv9_", 6))
+		return -1;
+	*seen = true;
+	snprintf(path, sizeof(path), "%s/%s/cpus", dir, d);
+	if (!cpulist_covers(path, cpus))
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s/type", dir, d);
+	f = fopen(path, "re");
+	if (!f || fscanf(f, "%d", &id) != 1)
+		id = -1;
+	if (f)
+		fclose(f);
+	return id;
+}
+
+int arm64_vpmu_host_pmu(const char *dir, const cpu_set_t *cpus, char *name,
+			size_t namelen)
 {
 	struct dirent **list;
-	int n, id = -ENOENT;
+	bool seen = false;
+	int n, id = -1;
 
 	n = scandir(dir, &list, NULL, alphasort);
 	if (n < 0)
 		return -errno;
 	for (int i = 0; i < n; i++) {
-		const char *d = list[i]->d_name;
-		char path[512];
-		FILE *f;
-
-		if (id < 0 &&
-		    (!strncmp(d, "armv8_", 6) || !strncmp(d, "armv9_", 6))) {
-			snprintf(path, sizeof(path), "%s/%s/type", dir, d);
-			f = fopen(path, "re");
-			if (f && fscanf(f, "%d", &id) == 1 && id >= 0)
-				snprintf(name, namelen, "%s", d);
-			else
-				id = -ENOENT;
-			if (f)
-				fclose(f);
+		if (id < 0) {
+			id = host_pmu_type(dir, list[i]->d_name, cpus, &seen);
+			if (id >= 0)
+				snprintf(name, namelen, "%s", list[i]->d_name);
 		}
 		free(list[i]);
 	}
 	free(list);
-	return id;
+	return id >= 0 ? id : seen ? -ESRCH : -ENOENT;
+}
+
+/* Event file path's "event=0xNN" common event below 64, or -1. */
+static int event_file(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	unsigned int ev;
+	int ret = -1;
+
+	if (f && fscanf(f, "event=%x", &ev) == 1 && ev < 64)
+		ret = ev;
+	if (f)
+		fclose(f);
+	return ret;
+}
+
+int arm64_vpmu_host_events(const char *dir, const char *name, uint64_t *events)
+{
+	char path[512];
+	struct dirent **list;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/%s/events", dir, name);
+	n = scandir(path, &list, NULL, alphasort);
+	if (n < 0)
+		return -errno;
+	*events = 0;
+	for (int i = 0; i < n; i++) {
+		char file[1024];
+		int ev;
+
+		snprintf(file, sizeof(file), "%s/%s", path, list[i]->d_name);
+		ev = list[i]->d_name[0] == '.' ? -1 : event_file(file);
+		if (ev >= 0)
+			*events |= 1ULL << ev;
+		free(list[i]);
+	}
+	free(list);
+	return 0;
+}
+
+#define MEASURE_LOOPS 100000
+
+/* arm64_vpmu_count_fn of the host: a perf counter of this thread at EL0. */
+static long long vpmu_host_count(int type, unsigned int event)
+{
+	struct perf_event_attr a = {
+		.type = type,
+		.size = sizeof(a),
+		.config = event,
+		.exclude_kernel = 1,
+		.exclude_hv = 1,
+	};
+	long long count = 0;
+	int fd = syscall(SYS_perf_event_open, &a, 0, -1, -1,
+			 PERF_FLAG_FD_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	for (volatile unsigned int i = 0; i < MEASURE_LOOPS; i++)
+		;
+	if (read(fd, &count, sizeof(count)) != sizeof(count))
+		count = -EIO;
+	close(fd);
+	return count;
+}
+
+/*
+ * The host PMU's offered events, less those that counted nothing over
+ * a measured loop (one that cannot be measured stays: unknown).
+ */
+static void vpmu_measure_events(struct arm64_vpmu *p, int type)
+{
+	arm64_vpmu_count_fn count = p->count ? p->count : vpmu_host_count;
+
+	for (unsigned int ev = 0; ev < 64; ev++)
+		if ((p->host_events >> ev & 1) && !count(type, ev))
+			p->host_events &= ~(1ULL << ev);
+}
+
+static int vpmu_no_affinity(char *err, size_t errlen)
+{
+	int ret = -errno;
+
+	snprintf(err, errlen, "--pmu: sched_getaffinity: %s", strerror(-ret));
+	return ret;
 }
 
 /* KVM_ARM_VCPU_PMU_V3_SET_PMU where KVM has it and the host names a PMU. */
@@ -144,12 +281,24 @@ static int vpmu_set_pmu(struct arm64_vpmu *p, struct vm *vm, int fd, char *err,
 			size_t errlen)
 {
 	char name[256] = "";
+	cpu_set_t cpus;
 	int id, ret;
 
 	if (vpmu_attr(vm, fd, KVM_HAS_DEVICE_ATTR, PMU_V3_SET_PMU, NULL,
 		      "KVM_HAS_DEVICE_ATTR(PMU_V3_SET_PMU)") < 0)
 		return 0; /* before Linux 5.18: KVM picks the PMU */
-	id = arm64_vpmu_host_pmu(p->sysfs, name, sizeof(name));
+	if (p->cpus)
+		cpus = *p->cpus;
+	else if (sched_getaffinity(0, sizeof(cpus), &cpus) < 0)
+		return vpmu_no_affinity(err, errlen);
+	id = arm64_vpmu_host_pmu(p->sysfs, &cpus, name, sizeof(name));
+	if (id == -ESRCH) {
+		snprintf(
+			err, errlen,
+			"--pmu: no armv8 PMU under %s covers every CPU this VMM may run on: pin it to one PMU's CPUs (taskset)",
+			p->sysfs);
+		return id;
+	}
 	if (id < 0)
 		return 0; /* none found: KVM's default, the VMM's CPU's PMU */
 	ret = vpmu_attr(vm, fd, KVM_SET_DEVICE_ATTR, PMU_V3_SET_PMU, &id,
@@ -161,6 +310,10 @@ static int vpmu_set_pmu(struct arm64_vpmu *p, struct vm *vm, int fd, char *err,
 		return ret;
 	}
 	p->host_pmu = id;
+	p->host_events_known =
+		!arm64_vpmu_host_events(p->sysfs, name, &p->host_events);
+	if (p->host_events_known)
+		vpmu_measure_events(p, id);
 	return 0;
 }
 
@@ -171,11 +324,7 @@ static int vpmu_set_pmu(struct arm64_vpmu *p, struct vm *vm, int fd, char *err,
 static int vpmu_restore_pmcr(struct vm *vm, int fd, uint64_t *value)
 {
 	uint64_t kvm = 0;
-	struct kvm_one_reg reg = {
-		.id = REG_ARM64 | REG_SIZE_U64 | REG_SYSREG | PMCR_SYSREG,
-		.addr = (uintptr_t)&kvm,
-	};
-	int ret = vm_ioctl(vm, fd, KVM_GET_ONE_REG, &reg, "KVM_GET_ONE_REG");
+	int ret = vm_get_one_reg(vm, fd, ONE_REG(PMCR_SYSREG), &kvm);
 
 	if (!ret)
 		*value = (kvm & ~PMCR_CONTROL) | (*value & PMCR_CONTROL);
@@ -188,17 +337,12 @@ static int vpmu_restore(struct arm64_vpmu *p, struct vm *vm, int fd, char *err,
 	for (unsigned int i = 0; i < p->opts->nr_pmu_restore; i++) {
 		const struct arm64_pmu_reg *r = &p->opts->pmu_restore[i];
 		uint64_t value = r->value;
-		struct kvm_one_reg reg = {
-			.id = REG_ARM64 | REG_SIZE_U64 | REG_SYSREG | r->sysreg,
-			.addr = (uintptr_t)&value,
-		};
 		int ret = 0;
 
 		if (r->sysreg == PMCR_SYSREG)
 			ret = vpmu_restore_pmcr(vm, fd, &value);
 		if (!ret)
-			ret = vm_ioctl(vm, fd, KVM_SET_ONE_REG, &reg,
-				       "KVM_SET_ONE_REG");
+			ret = vm_set_one_reg(vm, fd, ONE_REG(r->sysreg), value);
 		if (ret < 0) {
 			snprintf(
 				err, errlen,

@@ -3,6 +3,7 @@
 #ifndef VMM_ARM64_VPMU_KVM_H
 #define VMM_ARM64_VPMU_KVM_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +20,12 @@
 /* Where the VMM looks for the host PMU that KVM_ARM_VCPU_PMU_V3_SET_PMU takes. */
 #define ARM64_VPMU_SYSFS   "/sys/bus/event_source/devices"
 
+/*
+ * What common event of the host PMU of perf type counts on the calling
+ * thread over a short loop at EL0, or -errno.
+ */
+typedef long long (*arm64_vpmu_count_fn)(int type, unsigned int event);
+
 struct arm64_vpmu {
 	bool on; /* the vCPUs get PMU_V3 */
 	const struct arm64_options *opts;
@@ -26,7 +33,17 @@ struct arm64_vpmu {
 	struct filter_policy policies[ARM64_MAX_PMU_FILTERS];
 	const char *sysfs; /* ARM64_VPMU_SYSFS; tests point it elsewhere */
 	int host_pmu;	   /* the SET_PMU id given, or -1 */
-	uint32_t active;   /* the installed policy, HV_HOSTCTL_FILTER_NONE */
+	/* the CPUs the VMM may run on; NULL: sched_getaffinity(), tests give theirs */
+	const cpu_set_t *cpus;
+	/*
+	 * the SET_PMU PMU's common events 0x00-0x3f (sysfs events/) less
+	 * those that counted nothing when measured
+	 */
+	bool host_events_known;
+	uint64_t host_events;
+	arm64_vpmu_count_fn
+		count;	 /* NULL: perf_event_open(); tests give theirs */
+	uint32_t active; /* the installed policy, HV_HOSTCTL_FILTER_NONE */
 };
 
 /*
@@ -72,8 +89,21 @@ int arm64_vpmu_vcpu_init(struct arm64_vpmu *p, struct vm *vm, int vcpu_fd,
 int arm64_vpmu_filter_select(struct arm64_vpmu *p, struct vm *vm, int vcpu_fd,
 			     uint32_t index);
 
-/* The SET_PMU id of the first armv8_* / armv9_* PMU under dir, or -errno. */
-int arm64_vpmu_host_pmu(const char *dir, char *name, size_t namelen);
+/*
+ * The SET_PMU id of the first armv8_* / armv9_* PMU under dir whose
+ * "cpus" names every CPU of cpus (on big.LITTLE one per cluster), its
+ * name in name[namelen]; -ESRCH when there are such PMUs but none
+ * covers cpus, -ENOENT when there are none, or -errno.
+ */
+int arm64_vpmu_host_pmu(const char *dir, const cpu_set_t *cpus, char *name,
+			size_t namelen);
+
+/*
+ * The common events 0x00-0x3f PMU name under dir offers, bit n for
+ * event n, from its events/ files ("event=0x08"), as the kernel lists
+ * them from PMCEID0; -errno when the directory cannot be read.
+ */
+int arm64_vpmu_host_events(const char *dir, const char *name, uint64_t *events);
 
 void arm64_vpmu_free(struct arm64_vpmu *p);
 

@@ -16,7 +16,8 @@ void hostctl_init(struct hostctl *hc, uint32_t filter_active)
 static uint32_t hostctl_features(const struct hostctl *hc)
 {
 	return (hc->spi ? HV_HOSTCTL_F_SPI : 0) |
-	       (hc->filter_select ? HV_HOSTCTL_F_PMU_FILTER : 0);
+	       (hc->filter_select ? HV_HOSTCTL_F_PMU_FILTER : 0) |
+	       (hc->host_events_known ? HV_HOSTCTL_F_HOST_EVENTS : 0);
 }
 
 /* A width or alignment the registers do not have: nothing is there. */
@@ -53,6 +54,12 @@ static int hostctl_read(void *opaque, uint64_t offset, unsigned int size,
 		break;
 	case HV_HOSTCTL_FILTER_ACTIVE:
 		*val = filter ? hc->filter_active : 0;
+		break;
+	case HV_HOSTCTL_HOST_EVENTS_LO:
+		*val = hc->host_events_known ? (uint32_t)hc->host_events : 0;
+		break;
+	case HV_HOSTCTL_HOST_EVENTS_HI:
+		*val = hc->host_events_known ? hc->host_events >> 32 : 0;
 		break;
 	default: /* the write-only registers too */
 		*val = 0;

@@ -33,7 +33,9 @@ struct hostctl {
 	 */
 	int (*filter_select)(void *opaque, uint32_t index);
 	void *opaque;
-	uint32_t filter_count; /* policies the host holds */
+	uint32_t filter_count;	/* policies the host holds */
+	bool host_events_known; /* HV_HOSTCTL_F_HOST_EVENTS */
+	uint64_t host_events;	/* the host PMU's common events 0x00-0x3f */
 
 	uint32_t filter_status; /* of the last FILTER_SELECT */
 	uint32_t filter_active; /* the installed policy, or _NONE */

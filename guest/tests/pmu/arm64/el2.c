@@ -12,7 +12,7 @@
  * What counter n (31: the cycle counter) with filter type counts over
  * LOOPS iterations run at EL2 by entry.S's service, PMCR.E already set.
  */
-static u64 el2_count(unsigned int n, u64 type)
+static u64 el2_count(u64 n, u64 type)
 {
 	register u64 x0 asm("x0") = n;
 	register u64 x1 asm("x1") = type;
@@ -40,6 +40,26 @@ static void check_unknown_hvc(void)
 		       "cc", "memory");
 	report((s64)x0 == -1, "EL2: HVC #0 SMCCC_VERSION returns -1 (%ld)",
 	       (s64)x0);
+}
+
+/*
+ * The service range-checks the counter: PMCR.N (the first counter not
+ * implemented), 32 and an all-ones x0 return -2, INVALID_PARAMETER.
+ */
+static void check_bad_counter(void)
+{
+	const u64 bad[] = { pmu_nr_counters(), 32, ~0ULL };
+	bool ok = true;
+	u64 got = 0;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad) && ok; i++) {
+		got = el2_count(bad[i], PMEVTYPER_NSH);
+		ok = (s64)got == -2;
+	}
+	report(ok,
+	       "EL2: the service refuses counter PMCR.N (%u), 32 and ~0 with "
+	       "-2, INVALID_PARAMETER (%ld)",
+	       pmu_nr_counters(), (s64)got);
 }
 
 /* Counter n (31: cycles) with base (event or 0) at EL2, then at EL1. */
@@ -88,6 +108,7 @@ static void test_el2(void)
 		goto out;
 	}
 	check_unknown_hvc();
+	check_bad_counter();
 	write_sysreg(PMCR_E | PMCR_LC, pmcr_el0);
 	isb();
 	check_filters(31, 0, "cycle counter (PMCCFILTR)");

@@ -116,6 +116,66 @@ static void check_mem_access(void)
 	write_sysreg(~0ULL, pmovsclr_el0);
 }
 
+/* kvm-unit-tests pmu-mem-access-reliability: its loads and margin. */
+#define RELIABLE_LOADS	250
+#define RELIABLE_MARGIN 100
+#define RELIABLE_RUNS	100
+
+/* RELIABLE_LOADS loads from p with PMCR = pmcr around them. */
+static void load_loop(const volatile u64 *p, u64 pmcr)
+{
+	u64 n = RELIABLE_LOADS, tmp;
+
+	asm volatile("	dsb	ish\n"
+		     "	msr	pmcr_el0, %[pmcr]\n"
+		     "	isb\n"
+		     "1:	ldr	%[t], [%[p]]\n"
+		     "	subs	%[n], %[n], #1\n"
+		     "	b.ne	1b\n"
+		     "	dsb	ish\n"
+		     "	msr	pmcr_el0, xzr\n"
+		     "	isb\n"
+		     : [n] "+r"(n), [t] "=&r"(tmp)
+		     : [p] "r"(p), [pmcr] "r"(pmcr)
+		     : "cc", "memory");
+}
+
+/*
+ * MEM_ACCESS (EL1 only) from RELIABLE_LOADS + RELIABLE_MARGIN short of
+ * the wrap, RELIABLE_RUNS times: each run counts at least its loads and
+ * never reaches the wrap.
+ */
+static void check_mem_reliability(bool lp)
+{
+	static volatile u64 word;
+	u64 top = lp ? ~0ULL : ALL_SET_32;
+	u64 pre = top - RELIABLE_LOADS - RELIABLE_MARGIN, min = ~0ULL, max = 0;
+	bool wrapped = false;
+
+	if (lp && !pmu_has_64bit_counters()) {
+		report_skip("MEM_ACCESS reliability, 64-bit: PMCR.LP needs "
+			    "PMUv3p5");
+		return;
+	}
+	for (unsigned int i = 0; i < RELIABLE_RUNS; i++) {
+		u64 c;
+
+		pmu_reset();
+		pmu_counter_setup(0, PMU_EV_MEM_ACCESS | PMEVTYPER_U, pre);
+		load_loop(&word, PMCR_E | (lp ? PMCR_LP : 0));
+		c = pmu_evcntr_read(0);
+		wrapped = wrapped || c < pre || read_sysreg(pmovsclr_el0);
+		min = MIN(min, c - pre);
+		max = MAX(max, c - pre);
+	}
+	report(!wrapped && min >= RELIABLE_LOADS,
+	       "MEM_ACCESS, %s: %u runs of %u loads from %u short of the wrap "
+	       "each count at least the loads, none overflows (min %lu, max "
+	       "%lu)",
+	       lp ? "64-bit" : "32-bit", RELIABLE_RUNS, RELIABLE_LOADS,
+	       RELIABLE_LOADS + RELIABLE_MARGIN, min, max);
+}
+
 static void test_events(void)
 {
 	if (!pmu_test_begin())
@@ -129,6 +189,10 @@ static void test_events(void)
 		check_basic();
 	pmu_reset();
 	check_mem_access();
+	if (need_event(PMU_EV_MEM_ACCESS, "MEM_ACCESS reliability")) {
+		check_mem_reliability(false);
+		check_mem_reliability(true);
+	}
 	pmu_test_end();
 }
 DEFINE_TEST(test_events, "pmu.events");

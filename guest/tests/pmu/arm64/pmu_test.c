@@ -12,6 +12,10 @@
 #define PSCI_FEATURES		  0x8400000a
 #define SMCCC_VENDOR_HYP_CALL_UID 0x8600ff01
 #define SMCCC_KVM_UID_0		  0xb66fb428 /* KVM's UID, its first word */
+#define MIDR_IMPLEMENTER(midr)	  (((midr) >> 24) & 0xff)
+#define MIDR_PARTNUM(midr)	  (((midr) >> 4) & 0xfff)
+#define MIDR_IMPL_SOFTWARE	  0x00	/* reserved for software use */
+#define MIDR_PART_QEMU_MAX	  0x051 /* 'Q' */
 
 struct pmu_irq_log pmu_irqs;
 
@@ -153,6 +157,14 @@ bool host_is_qemu_tcg(void)
 {
 	return !strcmp(boot_info.loader_name, "linux,dummy-virt") &&
 	       !host_is_kvm();
+}
+
+bool cpu_is_qemu_max(void)
+{
+	u64 midr = read_sysreg(midr_el1);
+
+	return MIDR_IMPLEMENTER(midr) == MIDR_IMPL_SOFTWARE &&
+	       MIDR_PARTNUM(midr) == MIDR_PART_QEMU_MAX;
 }
 
 u64 pmu_counter_width_mask(void)

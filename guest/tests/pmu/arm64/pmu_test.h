@@ -73,5 +73,11 @@ u64 pmu_counter_width_mask(void);
 bool host_is_kvm(void);
 /* Whether it identifies QEMU's own PMU: QEMU virt's model, not KVM. */
 bool host_is_qemu_tcg(void);
+/*
+ * Whether the CPU is QEMU TCG's -cpu max (MIDR implementer 0, "reserved
+ * for software use", part 0x051 'Q'), also as KVM passes it on to its
+ * guests when it runs under QEMU TCG itself (the nested bed).
+ */
+bool cpu_is_qemu_max(void);
 
 #endif /* GUEST_PMU_TEST_H */
