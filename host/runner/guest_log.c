@@ -380,8 +380,7 @@ enum results_status guest_log_expected(const struct guest_log *log,
 	const char *why;
 
 	manifest_expect_name(expect, expect_status, want, sizeof(want));
-	if (vmm_status < 0 ||
-	    !expected_end(log, expect, expect_status, vmm_status, &why)) {
+	if (!expected_end(log, expect, expect_status, vmm_status, &why)) {
 		if (run_error)
 			snprintf(reason, reason_size, "expected %s, got: %s",
 				 want, run_error);
