@@ -35,19 +35,6 @@ static int jump_wild(u64 target)
 	return fault_vector;
 }
 
-static inline u64 read_cr3(void)
-{
-	u64 v;
-
-	asm volatile("mov %%cr3, %0" : "=r"(v));
-	return v;
-}
-
-static inline void write_cr3(u64 v)
-{
-	asm volatile("mov %0, %%cr3" : : "r"(v) : "memory");
-}
-
 struct wild_case {
 	const char *what;
 	unsigned int slot; /* PML4 slot given @table, 0: none */
