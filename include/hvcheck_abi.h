@@ -62,10 +62,17 @@
 #define HV_EXIT_BAD_IMAGE      65  /* image refused by the loader */
 #define HV_EXIT_NO_KVM	       69  /* /dev/kvm missing or unusable */
 #define HV_EXIT_VMM_ERROR      70  /* set-up failure inside the VMM */
+#define HV_EXIT_LOG_CAPPED     123 /* serial output reached --serial-max */
 #define HV_EXIT_TIMEOUT	       124 /* guest did not exit in time */
 #define HV_EXIT_TRIPLE_FAULT   125 /* KVM_EXIT_SHUTDOWN */
 #define HV_EXIT_INTERNAL_ERROR 126 /* KVM_EXIT_INTERNAL_ERROR, FAIL_ENTRY */
 #define HV_EXIT_UNHANDLED      127 /* an exit the VMM has no handler for */
+
+/*
+ * The line hvcheck run ends a capped serial log with (after a newline of
+ * its own), followed by the cap in bytes: "... capped at 65536 bytes".
+ */
+#define HV_SERIAL_CAPPED_MARKER "hvcheck: serial output capped at "
 
 /*
  * The emulated vPMU announces itself in a hypervisor CPUID leaf, so that

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* hvcheck run: boot one guest on KVM and exit with its status. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +40,14 @@ static const struct option_spec run_specs[] = {
 	  .help = "also write the guest's serial output to FILE",
 	  .set = option_set_path,
 	  .offset = RUN_OPT(serial_path) },
+	{ .name = "--serial-max",
+	  .arg = "BYTES",
+	  .help = "end the run (status 123) once the guest has sent\n"
+		  "BYTES of serial output, the log ending in a marker\n"
+		  "line; 0 for no cap (default 64 MiB)",
+	  .set = option_set_uint,
+	  .offset = RUN_OPT(serial_max),
+	  .max = UINT_MAX },
 	{ .name = "--quiet",
 	  .help = "do not copy the serial output to stdout",
 	  .set = option_set_flag,
@@ -76,7 +85,8 @@ void run_cmd_help(FILE *out)
 	      "Boots GUEST on KVM (x86_64: a Multiboot2 image; arm64: an ELF image\n"
 	      "on a QEMU virt-like board) and exits with the status the guest\n"
 	      "writes to its exit port, or with a VMM verdict: 64 bad command\n"
-	      "line, 65 image refused, 69 no KVM, 70 VMM error, 124 timeout,\n"
+	      "line, 65 image refused, 69 no KVM, 70 VMM error, 123 serial\n"
+	      "output capped, 124 timeout,\n"
 	      "125 triple fault, 126 KVM internal error, 127 unhandled exit.\n",
 	      out);
 	for (size_t t = 0; t < ARRAY_SIZE(tables); t++) {
@@ -176,6 +186,7 @@ static void run_cmd_init(struct run_cmd *cmd,
 	cmd->cfg.smp = RUN_DEFAULT_SMP;
 	cmd->cfg.mem_mib = RUN_DEFAULT_MEM_MIB;
 	cmd->cfg.timeout_s = RUN_DEFAULT_TIMEOUT;
+	cmd->serial_max = RUN_DEFAULT_SERIAL_MAX;
 	native->init(cmd->machine_opts);
 }
 
@@ -252,6 +263,7 @@ int run_main(int argc, char **argv)
 	/* A reader that goes away must not kill the run before its verdict. */
 	signal(SIGPIPE, SIG_IGN);
 	serial.quiet = cmd.quiet;
+	serial.max_bytes = cmd.serial_max;
 	if (cmd.serial_path) {
 		serial.file = fopen(cmd.serial_path, "we");
 		if (!serial.file)

@@ -9,14 +9,17 @@
 
 #include "vmm/machine.h"
 
-#define RUN_DEFAULT_SMP	    1
-#define RUN_DEFAULT_MEM_MIB 64
-#define RUN_DEFAULT_TIMEOUT 30 /* seconds */
+#define RUN_DEFAULT_SMP	       1
+#define RUN_DEFAULT_MEM_MIB    64
+#define RUN_DEFAULT_TIMEOUT    30 /* seconds */
+/* The serial output a run may send: far above any hvcheck test's */
+#define RUN_DEFAULT_SERIAL_MAX (64u << 20)
 
 /* `hvcheck run`'s command line, parsed. */
 struct run_cmd {
 	struct machine_config cfg;
 	const char *serial_path;
+	unsigned int serial_max; /* bytes, 0 for no cap */
 	bool quiet;
 	bool timestamps;
 	bool help;

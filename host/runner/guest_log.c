@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "runner/array.h"
+#include "hvcheck_abi.h"
 #include "runner/guest_log.h"
 
 /* Returns the text after @prefix when @line starts with it, else NULL. */
@@ -185,6 +186,8 @@ static int parse_line(struct guest_log *log, const char *line)
 	enum results_check_status status;
 	const char *rest;
 
+	log->lines++;
+	log->capped = after(line, HV_SERIAL_CAPPED_MARKER);
 	if (check_status(line, &status, &rest))
 		return count_check(log, line, status, rest);
 	if ((rest = after(line, "SUMMARY: "))) {
@@ -327,6 +330,73 @@ enum results_status guest_log_verdict(const struct guest_log *log,
 		snprintf(reason, reason_size, "%s", log->first_skip);
 		return RESULTS_SKIP;
 	} else {
+		return RESULTS_PASS;
+	}
+	return RESULTS_FAIL;
+}
+
+/* Whether the run ended as @expect says and the log shows it; why not. */
+static bool expected_end(const struct guest_log *log,
+			 enum manifest_expect expect, int expect_status,
+			 int vmm_status, const char **why)
+{
+	*why = NULL;
+	switch (expect) {
+	case MANIFEST_EXPECT_EXIT:
+		if (vmm_status != expect_status)
+			return false;
+		if (log->exit_lines != 1 || !log->exit_valid ||
+		    log->exit_status != expect_status)
+			*why = "no EXIT line with that status";
+		return true;
+	case MANIFEST_EXPECT_TIMEOUT:
+		if (vmm_status != HV_EXIT_TIMEOUT)
+			return false;
+		if (!log->lines)
+			*why = "the log kept nothing";
+		return true;
+	case MANIFEST_EXPECT_LOG_CAPPED:
+		if (vmm_status != HV_EXIT_LOG_CAPPED)
+			return false;
+		if (!log->capped)
+			*why = "the log does not end in the cap marker";
+		return true;
+	case MANIFEST_EXPECT_TRIPLE_FAULT:
+		return vmm_status == HV_EXIT_TRIPLE_FAULT;
+	case MANIFEST_EXPECT_REPORT:
+		break;
+	}
+	return false;
+}
+
+enum results_status guest_log_expected(const struct guest_log *log,
+				       enum manifest_expect expect,
+				       int expect_status, int vmm_status,
+				       const char *run_error, char *reason,
+				       size_t reason_size)
+{
+	unsigned int failures = log->checks.fail + log->checks.xpass;
+	char want[32];
+	const char *why;
+
+	manifest_expect_name(expect, expect_status, want, sizeof(want));
+	if (!expected_end(log, expect, expect_status, vmm_status, &why)) {
+		if (run_error)
+			snprintf(reason, reason_size, "expected %s, got: %s",
+				 want, run_error);
+		else
+			snprintf(reason, reason_size,
+				 "expected %s, got: guest exit status %d", want,
+				 vmm_status);
+	} else if (why) {
+		snprintf(reason, reason_size, "ended as expected (%s) but %s",
+			 want, why);
+	} else if (failures && expect != MANIFEST_EXPECT_EXIT) {
+		snprintf(reason, reason_size,
+			 "%u unexpected failure%s, first: %s", failures,
+			 failures == 1 ? "" : "s", log->first_failure);
+	} else {
+		reason[0] = '\0';
 		return RESULTS_PASS;
 	}
 	return RESULTS_FAIL;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "runner/manifest.h"
 #include "runner/results.h"
 
 /* What the guest claimed on its SUMMARY line. */
@@ -44,6 +45,8 @@ struct guest_log {
 	char *loader_error;  /* what follows "hvcheck-grub: " (ci/grub.cfg) */
 	char *vpmu;	     /* what follows "hvcheck: vpmu: " (hvcheck run) */
 	char *libvirt;	     /* what follows GUEST_LOG_LIBVIRT_PREFIX */
+	unsigned long lines; /* every line, report or not */
+	bool capped; /* the last line is hvcheck run's HV_SERIAL_CAPPED_MARKER */
 };
 
 /* Line ci/grub.cfg prints on the serial port when it cannot boot. */
@@ -79,5 +82,21 @@ enum results_status guest_log_verdict(const struct guest_log *log,
 				      const char *run_error,
 				      bool has_guest_status, int guest_status,
 				      char *reason, size_t reason_size);
+
+/*
+ * Judges a run whose manifest entry expects it to end in a stated way
+ * (@expect, not MANIFEST_EXPECT_REPORT; @expect_status for exit:N):
+ * PASS when @vmm_status, hvcheck run's exit status (-1 when it did not
+ * exit by itself: killed, or given up on by the watchdog), is that
+ * ending, the log shows it (a log kept on a timeout, the cap marker as
+ * the last line of a capped one, the EXIT line of exit:N) and, except
+ * for exit:N, the guest reported no FAIL or XPASS.  @run_error is
+ * suite_decode_end()'s reason, or NULL when the guest exited itself.
+ */
+enum results_status guest_log_expected(const struct guest_log *log,
+				       enum manifest_expect expect,
+				       int expect_status, int vmm_status,
+				       const char *run_error, char *reason,
+				       size_t reason_size);
 
 #endif

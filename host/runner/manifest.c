@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array_size.h"
 #include "hvcheck_abi.h"
 #include "runner/manifest.h"
 
@@ -22,6 +23,7 @@ enum manifest_key {
 	KEY_QEMU_OPTS,
 	KEY_TARGETS,
 	KEY_GIC,
+	KEY_EXPECT,
 	KEY_COUNT,
 };
 
@@ -31,6 +33,14 @@ static const char *const key_names[KEY_COUNT] = {
 	[KEY_GROUPS] = "groups",     [KEY_TIMEOUT] = "timeout",
 	[KEY_VMM_OPTS] = "vmm_opts", [KEY_QEMU_OPTS] = "qemu_opts",
 	[KEY_TARGETS] = "targets",   [KEY_GIC] = "gic",
+	[KEY_EXPECT] = "expect",
+};
+
+static const char *const expect_names[] = {
+	[MANIFEST_EXPECT_EXIT] = "exit:",
+	[MANIFEST_EXPECT_TIMEOUT] = "timeout",
+	[MANIFEST_EXPECT_LOG_CAPPED] = "log-capped",
+	[MANIFEST_EXPECT_TRIPLE_FAULT] = "triple-fault",
 };
 
 struct parser {
@@ -285,6 +295,50 @@ static int parse_gic(struct parser *p, struct manifest_entry *e,
 	return ret;
 }
 
+void manifest_expect_name(enum manifest_expect expect, int status, char *buf,
+			  size_t size)
+{
+	if (expect == MANIFEST_EXPECT_EXIT)
+		snprintf(buf, size, "exit:%d", status);
+	else if (expect > MANIFEST_EXPECT_EXIT &&
+		 expect < ARRAY_SIZE(expect_names))
+		snprintf(buf, size, "%s", expect_names[expect]);
+	else
+		snprintf(buf, size, "report");
+}
+
+/* timeout, log-capped, triple-fault or exit:N with N a guest status. */
+static int parse_expect(struct parser *p, struct manifest_entry *e,
+			const char *value)
+{
+	const char *exit_prefix = expect_names[MANIFEST_EXPECT_EXIT];
+	unsigned int status;
+
+	e->expect_line = p->line;
+	if (!strncmp(value, exit_prefix, strlen(exit_prefix))) {
+		e->expect = MANIFEST_EXPECT_EXIT;
+		if (!value[strlen(exit_prefix)])
+			return parse_error(p,
+					   "expect: exit:N needs the status N");
+		if (parse_uint(p, "expect: exit", value + strlen(exit_prefix),
+			       0, HV_EXIT_USAGE - 1, &status))
+			return -EINVAL;
+		e->expect_status = (int)status;
+		return 0;
+	}
+	for (size_t i = MANIFEST_EXPECT_TIMEOUT; i < ARRAY_SIZE(expect_names);
+	     i++) {
+		if (!strcmp(value, expect_names[i])) {
+			e->expect = (enum manifest_expect)i;
+			return 0;
+		}
+	}
+	return parse_error(
+		p,
+		"expect: unknown ending '%s' (known: exit:N timeout log-capped triple-fault)",
+		value);
+}
+
 static int parse_key(struct parser *p, struct manifest_entry *e,
 		     enum manifest_key key, const char *value)
 {
@@ -312,6 +366,8 @@ static int parse_key(struct parser *p, struct manifest_entry *e,
 		return parse_targets(p, e, value);
 	case KEY_GIC:
 		return parse_gic(p, e, value);
+	case KEY_EXPECT:
+		return parse_expect(p, e, value);
 	case KEY_COUNT:
 		break;
 	}
@@ -448,6 +504,27 @@ static int parse_line(struct parser *p, char *raw)
 	return parse_assignment(p, line);
 }
 
+/*
+ * An expected ending is judged from hvcheck run's status, which only the
+ * VMM (and the nested bed) gives: such entries must be for vmm alone.
+ */
+static int check_expect(struct parser *p)
+{
+	for (size_t i = 0; i < p->m->count; i++) {
+		const struct manifest_entry *e = &p->m->entry[i];
+
+		if (e->expect == MANIFEST_EXPECT_REPORT ||
+		    e->targets == MANIFEST_TARGET_VMM)
+			continue;
+		p->line = e->expect_line;
+		return parse_error(
+			p,
+			"expect: [%s] is judged from hvcheck run's status: add 'targets = vmm'",
+			e->name);
+	}
+	return 0;
+}
+
 int manifest_parse(FILE *in, const char *path, struct manifest *m, char *err,
 		   size_t err_size)
 {
@@ -474,6 +551,8 @@ int manifest_parse(FILE *in, const char *path, struct manifest *m, char *err,
 		snprintf(err, err_size, "%s: read error", path);
 		ret = -EIO;
 	}
+	if (!ret)
+		ret = check_expect(&p);
 	if (ret == -ENOMEM)
 		snprintf(err, err_size, "%s: out of memory", path);
 	free(buf);

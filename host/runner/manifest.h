@@ -32,6 +32,23 @@ enum manifest_target {
 /* Entries in this group run only when selected by name or by the group. */
 #define MANIFEST_GROUP_NODEFAULT "nodefault"
 
+/*
+ * How an entry's run must end (the `expect` key).  The default judges
+ * the guest's report; the others are judged from hvcheck run's status
+ * (so only on the VMM) and pass when the run ends that way.
+ */
+enum manifest_expect {
+	MANIFEST_EXPECT_REPORT,	      /* unset: the report decides */
+	MANIFEST_EXPECT_EXIT,	      /* exit:N, the guest's status N */
+	MANIFEST_EXPECT_TIMEOUT,      /* hvcheck run --timeout ended it */
+	MANIFEST_EXPECT_LOG_CAPPED,   /* --serial-max ended it */
+	MANIFEST_EXPECT_TRIPLE_FAULT, /* the guest triple-faulted */
+};
+
+/* "timeout", "exit:3", ... the way @e's `expect` value spells it. */
+void manifest_expect_name(enum manifest_expect expect, int status, char *buf,
+			  size_t size);
+
 struct manifest_words {
 	char **word;
 	size_t count;
@@ -49,7 +66,10 @@ struct manifest_entry {
 	unsigned int timeout_s;
 	unsigned int targets;	   /* enum manifest_target bits */
 	unsigned int gic_versions; /* MANIFEST_GIC_* bits, 0: all */
-	unsigned int line;	   /* of the [section] header */
+	enum manifest_expect expect;
+	int expect_status;	  /* MANIFEST_EXPECT_EXIT's N */
+	unsigned int expect_line; /* of the expect key, 0 if unset */
+	unsigned int line;	  /* of the [section] header */
 };
 
 struct manifest {

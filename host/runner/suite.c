@@ -411,10 +411,19 @@ static bool judge_test(struct test_run *r, const struct suite_setup *setup,
 	t->has_guest_status = suite_decode_end(setup, r->entry, end, &r->log,
 					       line, &t->guest_status, error,
 					       sizeof(error));
-	t->status = guest_log_verdict(&r->log,
-				      t->has_guest_status ? NULL : error,
-				      t->has_guest_status, t->guest_status,
-				      t->reason, sizeof(t->reason));
+	if (r->entry->expect != MANIFEST_EXPECT_REPORT)
+		t->status = guest_log_expected(
+			&r->log, r->entry->expect, r->entry->expect_status,
+			end->stop == CHILD_STOP_NONE && !end->signaled ?
+				end->code :
+				-1,
+			t->has_guest_status ? NULL : error, t->reason,
+			sizeof(t->reason));
+	else
+		t->status = guest_log_verdict(
+			&r->log, t->has_guest_status ? NULL : error,
+			t->has_guest_status, t->guest_status, t->reason,
+			sizeof(t->reason));
 	t->checks = r->log.checks;
 	t->report = r->log.report;
 	t->report_count = r->log.report_count;

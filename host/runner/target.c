@@ -396,6 +396,11 @@ static bool decode_vmm(const struct suite_setup *s,
 	case HV_EXIT_VMM_ERROR:
 		error_with_output(error, size, "VMM error", output_line);
 		break;
+	case HV_EXIT_LOG_CAPPED:
+		snprintf(error, size,
+			 "serial output capped by %s run --serial-max",
+			 suite_vmm_name(s));
+		break;
 	case HV_EXIT_TIMEOUT:
 		snprintf(error, size, "timeout after %u s", e->timeout_s);
 		break;

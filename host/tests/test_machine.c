@@ -36,6 +36,41 @@ static void test_serial_out(void **state)
 	fclose(serial.file);
 }
 
+/* The cap: its byte ends the run once, the rest is dropped. */
+static void test_serial_cap(void **state)
+{
+	struct machine_serial serial = { .quiet = true,
+					 .file = tmpfile(),
+					 .max_bytes = 4 };
+	char buf[128] = { 0 };
+	int capped = 0;
+
+	(void)state;
+	assert_non_null(serial.file);
+	for (const char *c = "abcdEXIT: STATUS=0\n"; *c; c++)
+		capped += machine_serial_out(&serial, (uint8_t)*c);
+	assert_int_equal(capped, 1);
+	/* nothing past the cap counts, an EXIT line neither */
+	assert_int_equal(machine_serial_said(&serial), -1);
+	rewind(serial.file);
+	assert_true(fread(buf, 1, sizeof(buf) - 1, serial.file) > 0);
+	assert_string_equal(buf, "abcd\n" HV_SERIAL_CAPPED_MARKER "4 bytes\n");
+	fclose(serial.file);
+}
+
+/* No cap: every byte goes out, none ends the run. */
+static void test_serial_uncapped(void **state)
+{
+	struct machine_serial serial = { .quiet = true, .file = tmpfile() };
+
+	(void)state;
+	assert_non_null(serial.file);
+	for (unsigned int i = 0; i < 100000; i++)
+		assert_false(machine_serial_out(&serial, 'x'));
+	assert_int_equal(ftell(serial.file), 100000);
+	fclose(serial.file);
+}
+
 /* A machine of fake vCPUs for machine_run_vcpus(). */
 struct fake_machine {
 	struct vm *vm;
@@ -372,6 +407,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_serial_out),
+		cmocka_unit_test(test_serial_cap),
+		cmocka_unit_test(test_serial_uncapped),
 		cmocka_unit_test(test_serial_said),
 		cmocka_unit_test(test_run_vcpus),
 		cmocka_unit_test(test_bus_register),

@@ -150,7 +150,7 @@ static const struct bad_manifest bad_manifests[] = {
 	{ "smp = 2\n", "t.cfg:1: 'smp' outside a [section]" },
 	{ "[a]\ncolor = red\n",
 	  "t.cfg:2: unknown key 'color' (known: tests args smp mem groups "
-	  "timeout vmm_opts qemu_opts targets gic)" },
+	  "timeout vmm_opts qemu_opts targets gic expect)" },
 	{ "[a]\n[b]\n\n[a]\n",
 	  "t.cfg:4: duplicate section [a] (first at line 1)" },
 	{ "[a]\nsmp = 1\nsmp = 2\n",
@@ -213,6 +213,18 @@ static const struct bad_manifest bad_manifests[] = {
 	  "t.cfg:2: gic: '2 v3' is not a list of GIC versions (2, 3)" },
 	{ "[a]\ngic = ,\n",
 	  "t.cfg:2: gic: ',' is not a list of GIC versions (2, 3)" },
+	{ "[a]\nexpect = crash\ntargets = vmm\n",
+	  "t.cfg:2: expect: unknown ending 'crash' (known: exit:N timeout "
+	  "log-capped triple-fault)" },
+	{ "[a]\nexpect = exit:64\ntargets = vmm\n",
+	  "t.cfg:2: expect: exit: 64 is out of range 0..63" },
+	{ "[a]\nexpect = exit:\ntargets = vmm\n",
+	  "t.cfg:2: expect: exit:N needs the status N" },
+	{ "[a]\nexpect = exit:x\ntargets = vmm\n",
+	  "t.cfg:2: expect: exit: 'x' is not a number" },
+	{ "[a]\ntargets = vmm\n[b]\nsmp = 2\nexpect = timeout\n",
+	  "t.cfg:5: expect: [b] is judged from hvcheck run's status: add "
+	  "'targets = vmm'" },
 	{ "[a]\nvmm_opts = --x 'a b'\n",
 	  "t.cfg:2: vmm_opts: quoting (') is not supported: options are split "
 	  "on blanks and passed without a shell" },
@@ -236,6 +248,41 @@ static void test_errors(void **state)
 		/* nothing half-parsed is left behind */
 		assert_int_equal(m.count, 0);
 		assert_null(m.entry);
+	}
+}
+
+static void test_expect(void **state)
+{
+	static const struct {
+		const char *value;
+		enum manifest_expect expect;
+		int status;
+	} cases[] = {
+		{ "timeout", MANIFEST_EXPECT_TIMEOUT, 0 },
+		{ "log-capped", MANIFEST_EXPECT_LOG_CAPPED, 0 },
+		{ "triple-fault", MANIFEST_EXPECT_TRIPLE_FAULT, 0 },
+		{ "exit:0", MANIFEST_EXPECT_EXIT, 0 },
+		{ "exit:63", MANIFEST_EXPECT_EXIT, 63 },
+	};
+	struct manifest m;
+	char text[128], name[32];
+
+	(void)state;
+	parse_ok("[a]\n", &m);
+	assert_int_equal(m.entry[0].expect, MANIFEST_EXPECT_REPORT);
+	manifest_free(&m);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		snprintf(text, sizeof(text),
+			 "[a]\nexpect = %s\ntargets = vmm\n", cases[i].value);
+		parse_ok(text, &m);
+		assert_int_equal(m.entry[0].expect, cases[i].expect);
+		assert_int_equal(m.entry[0].expect_status, cases[i].status);
+		/* the name reads back as the manifest spells it */
+		manifest_expect_name(m.entry[0].expect,
+				     m.entry[0].expect_status, name,
+				     sizeof(name));
+		assert_string_equal(name, cases[i].value);
+		manifest_free(&m);
 	}
 }
 
@@ -401,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_comments_and_whitespace),
 		cmocka_unit_test(test_empty_manifest),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_expect),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_message_truncated),
 		cmocka_unit_test(test_load_missing_file),

@@ -42,6 +42,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cmd.cfg.mem_mib, 64);
 	assert_int_equal(cmd.cfg.timeout_s, 30);
 	assert_null(cmd.serial_path);
+	assert_int_equal(cmd.serial_max, RUN_DEFAULT_SERIAL_MAX);
 	assert_false(cmd.quiet);
 	assert_false(cmd.timestamps);
 	assert_false(cmd.help);
@@ -55,8 +56,9 @@ static void test_all_options(void **state)
 	(void)state;
 	assert_int_equal(PARSE("--smp", "4", "--mem=128", "--timeout", "0",
 			       "g.elf", "--serial=out.log", "--quiet",
-			       "--timestamps"),
+			       "--timestamps", "--serial-max", "0"),
 			 0);
+	assert_int_equal(cmd.serial_max, 0);
 	assert_string_equal(cmd.cfg.guest, "g.elf");
 	assert_int_equal(cmd.cfg.smp, 4);
 	assert_int_equal(cmd.cfg.mem_mib, 128);
@@ -66,8 +68,10 @@ static void test_all_options(void **state)
 	assert_true(cmd.timestamps);
 
 	assert_int_equal(PARSE("g.elf", "--smp=64", "--mem", "3072",
-			       "--timeout=86400", "--serial", "s"),
+			       "--timeout=86400", "--serial", "s",
+			       "--serial-max=4294967295"),
 			 0);
+	assert_int_equal(cmd.serial_max, 4294967295u);
 	assert_int_equal(cmd.cfg.smp, MACHINE_MAX_SMP);
 	assert_int_equal(cmd.cfg.mem_mib, MACHINE_MAX_MEM_MIB);
 	assert_int_equal(cmd.cfg.timeout_s, MACHINE_MAX_TIMEOUT);
@@ -145,6 +149,9 @@ static void test_bad_arguments(void **state)
 	refused(PARSE("g.elf", "--timeout", "86401"),
 		"--timeout: '86401' is not a number from 0 to 86400");
 	refused(PARSE("g.elf", "--serial="), "--serial needs a file name");
+	refused(PARSE("g.elf", "--serial-max", "4294967296"),
+		"--serial-max: '4294967296' is not a number from 0 to 4294967295");
+	refused(PARSE("g.elf", "--serial-max", "1M"), "--serial-max: '1M'");
 	/* One line each. */
 	assert_null(strchr(err, '\n'));
 }
@@ -161,6 +168,10 @@ static const struct help_opt common_opts[] = {
 	  "seconds before the run is stopped, 0 for none\n(default 30)" },
 	{ NULL, "--serial", "FILE",
 	  "also write the guest's serial output to FILE" },
+	{ NULL, "--serial-max", "BYTES",
+	  "end the run (status 123) once the guest has sent\nBYTES of serial "
+	  "output, the log ending in a marker\nline; 0 for no cap (default "
+	  "64 MiB)" },
 	{ NULL, "--quiet", NULL, "do not copy the serial output to stdout" },
 	{ NULL, "--timestamps", NULL, "print boot phase times to stderr" },
 	{ "-h", "--help", NULL, "this text" },

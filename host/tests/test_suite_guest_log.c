@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "hvcheck_abi.h"
 #include "runner/guest_log.h"
 
 static void parse_bytes(const char *text, size_t len, struct guest_log *log)
@@ -413,6 +414,85 @@ static void test_verdicts(void **state)
 	}
 }
 
+#define CAPPED_LOG "PASS: flood\nxxxx\n" HV_SERIAL_CAPPED_MARKER "64 bytes\n"
+
+static const struct expect_case {
+	const char *log;
+	enum manifest_expect expect;
+	int expect_status;
+	int vmm_status; /* -1: killed or given up on */
+	const char *run_error;
+	enum results_status status;
+	const char *reason;
+} expects[] = {
+	{ CAPPED_LOG, MANIFEST_EXPECT_LOG_CAPPED, 0, HV_EXIT_LOG_CAPPED,
+	  "serial output capped", RESULTS_PASS, "" },
+	/* a guest that prints the marker itself is not capped */
+	{ CAPPED_LOG, MANIFEST_EXPECT_LOG_CAPPED, 0, HV_EXIT_TIMEOUT,
+	  "timeout after 20 s", RESULTS_FAIL,
+	  "expected log-capped, got: timeout after 20 s" },
+	{ "PASS: flood\nxxxx\n", MANIFEST_EXPECT_LOG_CAPPED, 0,
+	  HV_EXIT_LOG_CAPPED, "serial output capped", RESULTS_FAIL,
+	  "ended as expected (log-capped) but the log does not end in the "
+	  "cap marker" },
+	{ CAPPED_LOG "more\n", MANIFEST_EXPECT_LOG_CAPPED, 0,
+	  HV_EXIT_LOG_CAPPED, "serial output capped", RESULTS_FAIL,
+	  "ended as expected (log-capped) but the log does not end in the "
+	  "cap marker" },
+	{ "PASS: spin\n", MANIFEST_EXPECT_TIMEOUT, 0, HV_EXIT_TIMEOUT,
+	  "timeout after 2 s", RESULTS_PASS, "" },
+	{ "", MANIFEST_EXPECT_TIMEOUT, 0, HV_EXIT_TIMEOUT, "timeout after 2 s",
+	  RESULTS_FAIL,
+	  "ended as expected (timeout) but the log kept nothing" },
+	{ "PASS: a\nFAIL: b\n", MANIFEST_EXPECT_TIMEOUT, 0, HV_EXIT_TIMEOUT,
+	  "timeout after 2 s", RESULTS_FAIL,
+	  "1 unexpected failure, first: FAIL: b" },
+	/* the watchdog had to end it: the VMM did not end itself */
+	{ "PASS: spin\n", MANIFEST_EXPECT_TIMEOUT, 0, -1,
+	  "timeout after 2 s: hvcheck run still running 5 s later, ended by "
+	  "SIGTERM",
+	  RESULTS_FAIL,
+	  "expected timeout, got: timeout after 2 s: hvcheck run still "
+	  "running 5 s later, ended by SIGTERM" },
+	{ "PASS: a\nSUMMARY: 1 tests\nEXIT: STATUS=0\n",
+	  MANIFEST_EXPECT_TIMEOUT, 0, 0, NULL, RESULTS_FAIL,
+	  "expected timeout, got: guest exit status 0" },
+	{ "FAIL: a\nSUMMARY: 1 tests, 1 unexpected failures\nEXIT: STATUS=1\n",
+	  MANIFEST_EXPECT_EXIT, 1, 1, NULL, RESULTS_PASS, "" },
+	{ "FAIL: a\nSUMMARY: 1 tests, 1 unexpected failures\n",
+	  MANIFEST_EXPECT_EXIT, 1, 1, NULL, RESULTS_FAIL,
+	  "ended as expected (exit:1) but no EXIT line with that status" },
+	{ "PASS: a\n", MANIFEST_EXPECT_EXIT, 1, HV_EXIT_TRIPLE_FAULT,
+	  "triple fault", RESULTS_FAIL, "expected exit:1, got: triple fault" },
+	{ "PASS: a\n", MANIFEST_EXPECT_TRIPLE_FAULT, 0, HV_EXIT_TRIPLE_FAULT,
+	  "triple fault", RESULTS_PASS, "" },
+	{ "PASS: a\n", MANIFEST_EXPECT_TRIPLE_FAULT, 0, -1,
+	  "hvcheck run killed by signal 11 (Segmentation fault)", RESULTS_FAIL,
+	  "expected triple-fault, got: hvcheck run killed by signal 11 "
+	  "(Segmentation fault)" },
+};
+
+static void test_expected(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(expects) / sizeof(*expects); i++) {
+		const struct expect_case *v = &expects[i];
+		char reason[RESULTS_REASON_MAX] = "stale";
+		struct guest_log log;
+		enum results_status status;
+
+		parse_text(v->log, &log);
+		status = guest_log_expected(&log, v->expect, v->expect_status,
+					    v->vmm_status, v->run_error, reason,
+					    sizeof(reason));
+		if (status != v->status || strcmp(reason, v->reason))
+			fail_msg("case %zu: got %s '%s', want %s '%s'", i,
+				 results_status_name(status), reason,
+				 results_status_name(v->status), v->reason);
+		guest_log_free(&log);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -428,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_unreadable_file),
 		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_expected),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

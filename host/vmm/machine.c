@@ -59,20 +59,9 @@ int machine_serial_said(const struct machine_serial *serial)
 	return __atomic_load_n(&serial->said, __ATOMIC_ACQUIRE) - 1;
 }
 
-void machine_serial_out(void *serial, uint8_t byte)
+/* One byte to stdout (unless quiet) and to the --serial file. */
+static void machine_serial_emit(struct machine_serial *s, uint8_t byte)
 {
-	struct machine_serial *s = serial;
-
-	if (!s->first_byte_ns)
-		s->first_byte_ns = vm_now_ns();
-	if (byte == '\n') {
-		machine_serial_line(s);
-		s->line_len = 0;
-	} else if (s->line_len < MACHINE_EXIT_LINE_MAX) {
-		s->line[s->line_len++] = byte;
-	} else {
-		s->line_len = MACHINE_EXIT_LINE_MAX + 1;
-	}
 	if (!s->quiet) {
 		putchar(byte);
 		if (byte == '\n')
@@ -83,6 +72,41 @@ void machine_serial_out(void *serial, uint8_t byte)
 		if (byte == '\n')
 			fflush(s->file);
 	}
+}
+
+/* The marker line that ends a capped log, on a line of its own. */
+static void machine_serial_cap(struct machine_serial *s)
+{
+	char marker[80];
+	int len = snprintf(marker, sizeof(marker), "\n%s%llu bytes\n",
+			   HV_SERIAL_CAPPED_MARKER,
+			   (unsigned long long)s->max_bytes);
+
+	for (int i = 0; i < len && i < (int)sizeof(marker) - 1; i++)
+		machine_serial_emit(s, (uint8_t)marker[i]);
+}
+
+bool machine_serial_out(void *serial, uint8_t byte)
+{
+	struct machine_serial *s = serial;
+
+	if (s->max_bytes && s->bytes >= s->max_bytes)
+		return false;
+	if (!s->first_byte_ns)
+		s->first_byte_ns = vm_now_ns();
+	if (byte == '\n') {
+		machine_serial_line(s);
+		s->line_len = 0;
+	} else if (s->line_len < MACHINE_EXIT_LINE_MAX) {
+		s->line[s->line_len++] = byte;
+	} else {
+		s->line_len = MACHINE_EXIT_LINE_MAX + 1;
+	}
+	machine_serial_emit(s, byte);
+	if (!s->max_bytes || ++s->bytes < s->max_bytes)
+		return false;
+	machine_serial_cap(s);
+	return true;
 }
 
 int machine_image_map(struct machine_image *image)

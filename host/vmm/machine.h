@@ -71,16 +71,21 @@ struct machine_serial {
 	/* The line being sent, up to MACHINE_EXIT_LINE_MAX bytes of it. */
 	char line[MACHINE_EXIT_LINE_MAX];
 	unsigned int line_len; /* past MACHINE_EXIT_LINE_MAX: no exit line */
-	int said; /* the last exit line's status + 1; 0: none yet */
+	int said;	    /* the last exit line's status + 1; 0: none yet */
+	uint64_t max_bytes; /* --serial-max: the cap, 0 for none */
+	uint64_t bytes;	    /* sent so far, up to max_bytes */
 };
 
 /*
  * One byte the guest's UART sent; serial is a struct machine_serial.
  * A line "EXIT: STATUS=N" (N 0..255, the kvm-unit-tests convention the
  * hvcheck guest follows) is the guest's word on its status, for a
- * power-off that carries none.
+ * power-off that carries none.  Once max_bytes (when not 0) have been
+ * sent, the output ends with a line HV_SERIAL_CAPPED_MARKER "N bytes"
+ * and later bytes are dropped.  Returns true for the byte that reached
+ * the cap, on which the machine ends the run (HV_EXIT_LOG_CAPPED).
  */
-void machine_serial_out(void *serial, uint8_t byte);
+bool machine_serial_out(void *serial, uint8_t byte);
 
 /* N of the guest's last "EXIT: STATUS=N" line, or -1; any thread. */
 int machine_serial_said(const struct machine_serial *serial);

@@ -124,6 +124,20 @@ static inline u64 read_cr2(void)
 	return v;
 }
 
+static inline u64 read_cr3(void)
+{
+	u64 v;
+
+	asm volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+/* Also flushes the TLB's non-global entries. */
+static inline void write_cr3(u64 v)
+{
+	asm volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
 static inline u64 read_cr4(void)
 {
 	u64 v;

@@ -79,7 +79,10 @@ static void arm64_serial_out(void *opaque, uint8_t byte)
 {
 	struct arm64_machine *m = opaque;
 
-	machine_serial_out(m->serial, byte);
+	if (machine_serial_out(m->serial, byte))
+		vm_stop(&m->core.vm, HV_EXIT_LOG_CAPPED, VM_NO_VCPU,
+			"serial output capped at %llu bytes",
+			(unsigned long long)m->serial->max_bytes);
 }
 
 static int arm64_hostctl_spi(void *opaque, uint32_t intid,

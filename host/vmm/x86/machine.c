@@ -42,7 +42,10 @@ static void x86_uart_out(void *opaque, uint8_t byte)
 {
 	struct x86_machine *x = opaque;
 
-	machine_serial_out(x->serial, byte);
+	if (machine_serial_out(x->serial, byte))
+		vm_stop(&x->core.vm, HV_EXIT_LOG_CAPPED, VM_NO_VCPU,
+			"serial output capped at %llu bytes",
+			(unsigned long long)x->serial->max_bytes);
 }
 
 static void x86_uart_irq(void *opaque, bool level)
