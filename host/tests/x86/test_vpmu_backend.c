@@ -116,6 +116,7 @@ static void make_cpuid(struct cpuid *c, const char *vendor, uint32_t leaf1_ecx,
 	const struct kvm_cpuid_entry2 entries[] = {
 		{ .function = 0, .eax = 0x1f },
 		{ .function = 1, .eax = 0x806f8, .ecx = leaf1_ecx },
+		{ .function = 0x80000000, .eax = 0x80000008 },
 		{ .function = 0x80000001, .ecx = 0x121, .edx = 0x2c100800 },
 		leaf_a ? *leaf_a : (struct kvm_cpuid_entry2){ 0 },
 	};
@@ -140,7 +141,8 @@ static int setup(void **state)
 				       .pmu_version = X86_PMU_UNSET,
 				       .pmu_gp = X86_PMU_UNSET,
 				       .pmu_fixed = X86_PMU_UNSET,
-				       .pmu_pebs_format = X86_PMU_UNSET };
+				       .pmu_pebs_format = X86_PMU_UNSET,
+				       .pmu_amd = X86_PMU_UNSET };
 	f.core.vm.kvm_fd = KVM_FD;
 	f.core.vm.vm_fd = VM_FD;
 	f.core.vm.run_mmap_size = PROBE_RUN_SIZE;
@@ -324,6 +326,42 @@ static void script_emulated_vm(void)
 	fake_ioctl_expect(KVM_GET_TSC_KHZ, TSC_KHZ);
 }
 
+/*
+ * Auto on an AMD host without a vPMU: the emulated AMD model, PerfMonV2
+ * by default, its CPUID leaves set and the vendor kept.
+ */
+static void test_auto_picks_emulated_amd(void **state)
+{
+	struct probe_script probe = { .reason = KVM_EXIT_DEBUG };
+	struct fixture *f = *state;
+	const struct kvm_cpuid_entry2 *e;
+	char vendor[CPUID_VENDOR_SIZE];
+
+	make_cpuid(&f->cpuid, "AuthenticAMD", LEAF1_ECX, &leaf_a_none);
+	script_emulated_vm();
+	script_probe(&probe);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_ptr_equal(f->vp.backend, &vpmu_emulated_backend);
+	assert_int_equal(f->vp.vendor, VPMU_VENDOR_AMD);
+	assert_true(f->vp.can_select);
+	assert_string_equal(
+		err_text,
+		"hvcheck: vpmu: emulated, AMD v2, 6 counters of 48 bits, guest CPU vendor AuthenticAMD\n");
+	cpuid_vendor(&f->cpuid, vendor);
+	assert_string_equal(vendor, "AuthenticAMD");
+	e = cpuid_find(&f->cpuid, 0xa, 0);
+	assert_int_equal(e->eax | e->ebx | e->ecx | e->edx, 0);
+	assert_true(cpuid_find(&f->cpuid, 0x80000001, 0)->ecx & (1u << 23));
+	e = cpuid_find(&f->cpuid, 0x80000022, 0);
+	assert_non_null(e);
+	assert_int_equal(e->eax, 1);
+	assert_int_equal(e->ebx, 6);
+	assert_int_equal(cpuid_find(&f->cpuid, 0x80000000, 0)->eax, 0x80000022);
+	assert_int_equal(nr_calls_of(KVM_SET_PMU_EVENT_FILTER), 0);
+}
+
+/* --pmu-vendor=intel on an AMD host: the Intel model, as before. */
 static void test_auto_picks_emulated(void **state)
 {
 	struct probe_script probe = { .reason = KVM_EXIT_DEBUG };
@@ -332,6 +370,7 @@ static void test_auto_picks_emulated(void **state)
 	char vendor[CPUID_VENDOR_SIZE];
 	int fds = fake_count_open_fds();
 
+	f->opts.pmu_vendor = X86_PMU_VENDOR_INTEL;
 	make_cpuid(&f->cpuid, "AuthenticAMD", LEAF1_ECX, &leaf_a_none);
 	script_emulated_vm();
 	script_probe(&probe);
@@ -477,7 +516,7 @@ static void test_off_refuses_pmu_limits(void **state)
 {
 	struct fixture *f = *state;
 	int *const limits[] = { &f->opts.pmu_version, &f->opts.pmu_gp,
-				&f->opts.pmu_fixed };
+				&f->opts.pmu_fixed, &f->opts.pmu_amd };
 
 	f->opts.pmu = VPMU_MODE_OFF;
 	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_v2);
@@ -487,7 +526,7 @@ static void test_off_refuses_pmu_limits(void **state)
 		assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
 		assert_string_equal(
 			err_text,
-			"hvcheck: run: --pmu=off takes no --pmu-version, counter counts or PEBS\n");
+			"hvcheck: run: --pmu=off takes no --pmu-version, --pmu-amd, counter counts or PEBS\n");
 		assert_int_equal(fake_ioctl_nr_calls(), 0);
 		assert_null(f->vp.backend);
 		*limits[i] = X86_PMU_UNSET;
@@ -499,7 +538,7 @@ static void test_off_refuses_pmu_limits(void **state)
 	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
 	assert_string_equal(
 		err_text,
-		"hvcheck: run: --pmu=off takes no --pmu-version, counter counts or PEBS\n");
+		"hvcheck: run: --pmu=off takes no --pmu-version, --pmu-amd, counter counts or PEBS\n");
 	assert_int_equal(fake_ioctl_nr_calls(), 0);
 }
 
@@ -574,11 +613,12 @@ static void test_policies_judged_for_vendor(void **state)
 	assert_int_equal(fake_ioctl_nr_calls(), 0);
 	x86_vpmu_destroy(&f->vp);
 
-	/* The emulated vPMU is Intel's, whatever the host. */
+	/* The emulated vPMU is --pmu-vendor's, whatever the host. */
 	f->vp = (struct x86_vpmu){ .opts = &f->opts,
 				   .core = &f->core,
 				   .cpuid = &f->cpuid };
 	f->opts.pmu = VPMU_MODE_EMULATED;
+	f->opts.pmu_vendor = X86_PMU_VENDOR_INTEL;
 	f->opts.nr_pmu_filters = 0;
 	add_filter(f, "vendor amd; deny 0x1c0");
 	load_filters(f);
@@ -594,6 +634,7 @@ static void test_policies_judged_for_vendor(void **state)
 				   .core = &f->core,
 				   .cpuid = &f->cpuid };
 	f->opts.pmu = VPMU_MODE_KVM;
+	f->opts.pmu_vendor = X86_PMU_VENDOR_AUTO;
 	f->opts.nr_pmu_filters = 0;
 	add_filter(f, "none");
 	add_filter(f, "raw 2 0 0");
@@ -1044,6 +1085,7 @@ static void setup_emulated_with_filters(struct fixture *f)
 	struct probe_script probe = { .reason = KVM_EXIT_DEBUG };
 
 	f->opts.pmu = VPMU_MODE_EMULATED;
+	f->opts.pmu_vendor = X86_PMU_VENDOR_INTEL;
 	add_filter(f, "deny instructions");
 	add_filter(f, "allow instructions; fixed 1");
 	load_filters(f);
@@ -1228,6 +1270,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_auto_picks_kvm),
+		T(test_auto_picks_emulated_amd),
 		T(test_auto_picks_emulated),
 		T(test_emulated_unstepped),
 		T(test_explicit_modes),
