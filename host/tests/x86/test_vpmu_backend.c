@@ -497,6 +497,39 @@ static void test_emulated_amd_levels(void **state)
 	}
 }
 
+/* The emulated AMD model judges and compiles policies for AMD. */
+static void test_emulated_amd_filters(void **state)
+{
+	struct probe_script probe = { .reason = KVM_EXIT_DEBUG };
+	struct fixture *f = *state;
+
+	f->opts.pmu = VPMU_MODE_EMULATED;
+	add_filter(f, "vendor intel; deny instructions");
+	load_filters(f);
+	make_cpuid(&f->cpuid, "AuthenticAMD", LEAF1_ECX, &leaf_a_none);
+	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
+	assert_string_equal(
+		err_text,
+		"hvcheck: run: --pmu-filter 0: the policy is for Intel, the vPMU is AMD's\n");
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	x86_vpmu_destroy(&f->vp);
+
+	f->vp = (struct x86_vpmu){ .opts = &f->opts,
+				   .core = &f->core,
+				   .cpuid = &f->cpuid };
+	f->opts.nr_pmu_filters = 0;
+	add_filter(f, "vendor amd; deny 0x1c0");
+	load_filters(f);
+	script_emulated_vm();
+	script_probe(&probe);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_string_equal(
+		err_text,
+		"hvcheck: vpmu: emulated, AMD v2, 6 counters of 48 bits, guest CPU vendor AuthenticAMD, filter: deny 1 event, fixed bitmap 0x0\n");
+	assert_true(f->vp.can_select);
+}
+
 /* --pmu=off on an AMD host without a vPMU: the AMD model of no PMU. */
 static void test_off_amd(void **state)
 {
@@ -1429,6 +1462,7 @@ int main(void)
 		T(test_vendor_refusals),
 		T(test_emulated_amd_levels),
 		T(test_off_amd),
+		T(test_emulated_amd_filters),
 		T(test_auto_picks_emulated),
 		T(test_emulated_unstepped),
 		T(test_explicit_modes),
