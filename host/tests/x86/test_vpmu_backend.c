@@ -514,29 +514,6 @@ static void test_emulated_amd_levels(void **state)
 	}
 }
 
-/*
- * The emulated AMD model compiles policies for AMD (an Intel one is
- * refused: test_policies_judged_for_vendor).
- */
-static void test_emulated_amd_filters(void **state)
-{
-	struct probe_script probe = { .reason = KVM_EXIT_DEBUG };
-	struct fixture *f = *state;
-
-	f->opts.pmu = VPMU_MODE_EMULATED;
-	make_cpuid(&f->cpuid, "AuthenticAMD", LEAF1_ECX, &leaf_a_none);
-	add_filter(f, "vendor amd; deny 0x1c0");
-	load_filters(f);
-	script_emulated_vm();
-	script_probe(&probe);
-	assert_int_equal(vpmu_setup(f), 0);
-	fake_ioctl_verify();
-	assert_string_equal(
-		err_text,
-		"hvcheck: vpmu: emulated, AMD v2, 6 counters of 48 bits, guest CPU vendor AuthenticAMD, filter: deny 1 event, fixed bitmap 0x0\n");
-	assert_true(f->vp.can_select);
-}
-
 /* --pmu=off on an AMD host without a vPMU: the AMD model of no PMU. */
 static void test_off_amd(void **state)
 {
@@ -1297,6 +1274,41 @@ static struct vcpu_pmu *emulated_vcpu_init(struct fixture *f, unsigned int i)
 	assert_ptr_equal(vcpu->pmu_backend, &vpmu_emulated_backend);
 	assert_non_null(vcpu->pmu);
 	return vcpu->pmu;
+}
+
+/*
+ * The emulated AMD model compiles policies for AMD (an Intel one is
+ * refused: test_policies_judged_for_vendor).
+ */
+static void test_emulated_amd_filters(void **state)
+{
+	struct probe_script probe = { .reason = KVM_EXIT_DEBUG };
+	struct fixture *f = *state;
+	struct vcpu_pmu *pmu;
+
+	f->opts.pmu = VPMU_MODE_EMULATED;
+	make_cpuid(&f->cpuid, "AuthenticAMD", LEAF1_ECX, &leaf_a_none);
+	add_filter(f, "vendor amd; deny 0x1c0");
+	load_filters(f);
+	script_emulated_vm();
+	script_probe(&probe);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_string_equal(
+		err_text,
+		"hvcheck: vpmu: emulated, AMD v2, 6 counters of 48 bits, guest CPU vendor AuthenticAMD, filter: deny 1 event, fixed bitmap 0x0\n");
+	assert_true(f->vp.can_select);
+	/* A vCPU's model obeys it on the 12-bit select: 0x1c0, not 0xc0. */
+	pmu = emulated_vcpu_init(f, 0);
+	assert_int_equal(vpmu_wrmsr(&pmu->model, VPMU_AMD_MSR_CTL0,
+				    SEL_INSTRUCTIONS | 1ULL << 32),
+			 0);
+	assert_false(pmu->model.filter_allows & 1);
+	assert_int_equal(vpmu_wrmsr(&pmu->model, VPMU_AMD_MSR_CTL0,
+				    SEL_INSTRUCTIONS),
+			 0);
+	assert_true(pmu->model.filter_allows & 1);
+	assert_true(vpmu_counting(&pmu->model, VPMU_EV_INSTRUCTIONS));
 }
 
 /* The entry of vCPU i after a kick, as its run loop makes it. */
