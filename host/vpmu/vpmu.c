@@ -460,9 +460,10 @@ static bool globally_enabled(const struct vpmu *pmu, uint64_t global_bit)
 
 /*
  * Whether an AMD PerfEvtSel's HostOnly and GuestOnly bits let it count
- * in a guest, which runs with EFER.SVME clear: with one of them alone
- * the counter counts nothing, with neither or both it counts.  Intel's
- * PERFEVTSELx cannot have them.
+ * in a guest.  This assumes the guest's EFER.SVME is clear (the model
+ * does not track EFER; hvcheck's guest never sets SVME): then with one
+ * of them alone the counter counts nothing, with neither or both it
+ * counts.  Intel's PERFEVTSELx cannot have them.
  */
 static bool host_guest_counts(uint64_t sel)
 {
