@@ -97,7 +97,7 @@ static u32 lvtpc_after_pmi(u32 lvtpc)
 
 static const char *lvtpc_after_pmi_text(void)
 {
-	return pmu.amd ? "stays unmasked (AMD)" : "is masked (Intel)";
+	return pmu.amd ? "stays unmasked (AMD)" : "is masked";
 }
 
 static void check_fixed_vector(struct pmu_counter c, u64 loops)
@@ -157,12 +157,12 @@ static void check_pmi_train(struct pmu_counter c, u64 loops)
 		if (!pmu.amd)
 			apic_write(APIC_LVTPC, APIC_DM_FIXED | PMI_VECTOR);
 	}
-	report(single == PMI_TRAIN,
-	       "%s counter %u: %u overflows in a row, one PMI each (%s), "
-	       "got %u",
-	       pmu_counter_kind(c), c.idx, PMI_TRAIN,
-	       pmu.amd ? "LVTPC left alone" : "LVTPC re-armed after each",
-	       single);
+	pmu_report_value(single, PMI_TRAIN,
+			 "%s counter %u: overflows in a row, each with one "
+			 "PMI (%s)",
+			 pmu_counter_kind(c), c.idx,
+			 pmu.amd ? "LVTPC left alone" :
+				   "LVTPC re-armed after each");
 }
 
 static void check_nmi(struct pmu_counter c, u64 loops)
