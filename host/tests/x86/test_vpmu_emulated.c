@@ -20,6 +20,7 @@
 #include "x86/fake_probe.h"
 #include "vmm/x86/vcpu.h"
 #include "vmm/x86/vpmu_emulated_vcpu.h"
+#include "vpmu/amd.h"
 
 #define VM_FD	     1000
 #define VCPU_FD	     1001
@@ -323,10 +324,25 @@ static void script_vm_setup(struct fixture *f)
 	fake_ioctl_expect(KVM_GET_TSC_KHZ, TSC_KHZ);
 }
 
+/* The AMD model's own ranges: legacy, PerfCtrExtCore, PerfMonV2. */
+#define NR_AMD_RANGES 3
+
+/* Whether the filter's first n ranges cover msr. */
+static bool filter_covers(const struct fixture *f, unsigned int n, uint32_t msr)
+{
+	bool covered = false;
+
+	for (unsigned int i = 0; i < n; i++)
+		covered |= msr - f->filter.ranges[i].base <
+			   f->filter.ranges[i].nmsrs;
+	return covered;
+}
+
 /*
  * Everything else allowed; each PMU range cfg turns on denied, so it
  * exits, in vpmu_msr_ranges' order; they cover exactly the MSRs the
- * model owns under cfg.  MISC_ENABLE only with PEBS (KVM's otherwise).
+ * model owns under cfg.  MISC_ENABLE only with PEBS (KVM's otherwise),
+ * AMD's ranges only for the AMD model, which owns Intel's too.
  */
 static void check_filter_ranges(const struct fixture *f,
 				const struct vpmu_config *cfg)
@@ -347,15 +363,21 @@ static void check_filter_ranges(const struct fixture *f,
 		assert_int_equal(get64(f->bitmaps[n]), 0);
 		n++;
 	}
-	assert_int_equal(n, vpmu_nr_msr_ranges - !cfg->pebs_format);
+	assert_int_equal(n, vpmu_nr_msr_ranges - !cfg->pebs_format -
+				    (cfg->vendor == VPMU_VENDOR_AMD ?
+					     0 :
+					     NR_AMD_RANGES));
 	for (i = n; i < KVM_MSR_FILTER_MAX_RANGES; i++)
 		assert_int_equal(f->filter.ranges[i].nmsrs, 0);
+	for (uint32_t msr = 0xc0000300; msr < 0xc0000310; msr++)
+		assert_int_equal(filter_covers(f, n, msr),
+				 vpmu_owns_msr(cfg, msr));
+	for (uint32_t msr = 0xc0010000; msr < 0xc0010220; msr++)
+		assert_int_equal(filter_covers(f, n, msr),
+				 vpmu_owns_msr(cfg, msr));
 	for (uint32_t msr = 0; msr <= 0x600; msr++) {
-		bool covered = false;
+		bool covered = filter_covers(f, n, msr);
 
-		for (i = 0; i < n; i++)
-			covered |= msr - f->filter.ranges[i].base <
-				   f->filter.ranges[i].nmsrs;
 		assert_int_equal(covered, vpmu_owns_msr(cfg, msr));
 		if (msr == VPMU_MSR_MISC_ENABLE)
 			assert_int_equal(covered, !!cfg->pebs_format);
@@ -397,6 +419,13 @@ static void test_vm_setup_sequence(void **state)
 					 &cfg.pebs_baseline),
 			 0);
 	vm_setup_sequence(f, &cfg);
+	/* The AMD model: its three ranges exit too. */
+	vpmu_amd_config(&cfg, VPMU_AMD_V2);
+	vm_setup_sequence(f, &cfg);
+	assert_true(vpmu_owns_msr(&cfg, VPMU_AMD_MSR_GLOBAL_STATUS_SET));
+	assert_true(vpmu_owns_msr(&cfg, VPMU_AMD_MSR_CTL0 + 11));
+	assert_false(vpmu_owns_msr(&cfg, VPMU_AMD_MSR_CTL0 + 12));
+	assert_true(vpmu_owns_msr(&cfg, VPMU_MSR_PERFEVTSEL0));
 }
 
 static void test_vm_setup_without_capabilities(void **state)

@@ -11,7 +11,7 @@
 #define CPUID_MAX_ENTRIES 4096
 /*
  * The topology leaves add at most 3 subleaves each, the emulated vPMU
- * leaf 0xA and its two hypervisor leaves.
+ * leaf 0xA or AMD's 0x80000022, and its two hypervisor leaves.
  */
 #define CPUID_SPARE	  9
 
