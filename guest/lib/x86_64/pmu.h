@@ -42,6 +42,8 @@
 #define PMU_EVTSEL_EN		   BIT(22)
 /* AMD PerfEvtSel: event select bits 11:8 in 35:32. */
 #define PMU_AMD_EVTSEL_HIGH(event) ((u64)((event) >> 8) << 32)
+#define PMU_AMD_EVTSEL_GUESTONLY   BIT_ULL(40)
+#define PMU_AMD_EVTSEL_HOSTONLY	   BIT_ULL(41)
 
 /* IA32_FIXED_CTR_CTRL: four bits per fixed counter, so at most 16. */
 #define PMU_MAX_FIXED		   16

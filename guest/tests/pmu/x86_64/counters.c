@@ -70,6 +70,32 @@ static void check_amd_alias(unsigned int idx, u64 loops)
 	pmu_reset();
 }
 
+/*
+ * AMD: HostOnly and GuestOnly both set count as neither does, in host
+ * and guest alike (either alone depends on EFER.SVME and is not
+ * checked).
+ */
+static void check_amd_host_guest(u64 loops)
+{
+	struct pmu_wrmsr start, stop;
+	struct pmu_expect expect;
+	u64 tsc;
+
+	pmu_reset();
+	pmu_gp_arm(0,
+		   pmu_evtsel(PMU_EV_INSTRUCTIONS,
+			      PMU_EVTSEL_USR | PMU_EVTSEL_OS |
+				      PMU_AMD_EVTSEL_GUESTONLY |
+				      PMU_AMD_EVTSEL_HOSTONLY),
+		   &start, &stop);
+	tsc = pmu_loop(start, stop, loops);
+	expect = pmu_loop_expect(loops, tsc);
+	pmu_report_count(PMU_EV_INSTRUCTIONS, rdmsr(pmu_gp_msr(0)), &expect,
+			 "counter 0 with HostOnly and GuestOnly both set "
+			 "counts instructions");
+	pmu_reset();
+}
+
 static void check_fixed(unsigned int idx, u64 loops)
 {
 	enum pmu_event ev =
@@ -126,6 +152,8 @@ static void test_counters(void)
 		for (unsigned int i = 0; i < MIN(pmu.nr_gp, PMU_AMD_LEGACY_GP);
 		     i++)
 			check_amd_alias(i, loops);
+	if (pmu.amd)
+		check_amd_host_guest(loops);
 	for (unsigned int i = 0; i < PMU_MAX_FIXED; i++)
 		if (pmu_fixed_exists(i))
 			check_fixed(i, loops);
