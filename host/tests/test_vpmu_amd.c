@@ -12,6 +12,7 @@
 #include "array_size.h"
 #include "vpmu/amd.h"
 #include "vpmu/vpmu.h"
+#include "vpmu_msr.h"
 
 #define MASK48 ((1ULL << 48) - 1)
 
@@ -47,26 +48,11 @@ static int setup(void **state)
 	return 0;
 }
 
-static uint64_t rd(struct vpmu *pmu, uint32_t msr)
-{
-	uint64_t val = 0xdeadbeef;
-
-	assert_int_equal(vpmu_rdmsr(pmu, msr, &val), 0);
-	return val;
-}
-
-static void wr(struct vpmu *pmu, uint32_t msr, uint64_t val)
-{
-	assert_int_equal(vpmu_wrmsr(pmu, msr, val), 0);
-}
-
 /* Both directions of msr #GP. */
 static void assert_msr_gp(struct vpmu *pmu, uint32_t msr)
 {
-	uint64_t val;
-
-	assert_int_equal(vpmu_rdmsr(pmu, msr, &val), -EINVAL);
-	assert_int_equal(vpmu_wrmsr(pmu, msr, 0), -EINVAL);
+	assert_rd_gp(pmu, msr);
+	assert_wr_gp(pmu, msr, 0);
 }
 
 static void test_config_levels(void **state)

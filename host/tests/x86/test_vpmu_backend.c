@@ -223,6 +223,30 @@ static unsigned int nr_calls_of(unsigned long request)
 	return n;
 }
 
+/*
+ * x86_vpmu_setup() refused with the one line want, before any ioctl;
+ * then a fresh x86_vpmu for the next attempt.
+ */
+static void assert_setup_refused(struct fixture *f, const char *want)
+{
+	fake_ioctl_reset();
+	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
+	assert_string_equal(err_text, want);
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	x86_vpmu_destroy(&f->vp);
+	f->vp = (struct x86_vpmu){ .opts = &f->opts,
+				   .core = &f->core,
+				   .cpuid = &f->cpuid };
+}
+
+/* Policies replaced by the one given. */
+static void only_filter(struct fixture *f, const char *policy)
+{
+	f->opts.nr_pmu_filters = 0;
+	add_filter(f, policy);
+	load_filters(f);
+}
+
 /* ------------------------------------------- KVM_SET_PMU_EVENT_FILTER ---- */
 
 #define MAX_INSTALLS 8
@@ -426,9 +450,6 @@ static void test_vendor_refusals(void **state)
 
 	make_cpuid(&f->cpuid, "AuthenticAMD", LEAF1_ECX, &leaf_a_none);
 	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
-		f->vp = (struct x86_vpmu){ .opts = &f->opts,
-					   .core = &f->core,
-					   .cpuid = &f->cpuid };
 		f->opts.pmu_vendor = cases[i].vendor;
 		f->opts.pmu = cases[i].mode;
 		f->opts.pmu_version = cases[i].version;
@@ -436,11 +457,7 @@ static void test_vendor_refusals(void **state)
 		f->opts.pmu_pebs_format = cases[i].pebs;
 		f->opts.pmu_amd = cases[i].amd;
 		f->opts.pmu_gp = cases[i].gp;
-		fake_ioctl_reset();
-		assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
-		assert_string_equal(err_text, cases[i].err);
-		assert_int_equal(fake_ioctl_nr_calls(), 0);
-		x86_vpmu_destroy(&f->vp);
+		assert_setup_refused(f, cases[i].err);
 	}
 }
 
@@ -760,44 +777,33 @@ static void test_policies_judged_for_vendor(void **state)
 	add_filter(f, "vendor intel; deny instructions");
 	load_filters(f);
 	make_cpuid(&f->cpuid, "AuthenticAMD", LEAF1_ECX, &leaf_a_v2);
-	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
-	assert_string_equal(
-		err_text,
+	assert_setup_refused(
+		f,
 		"hvcheck: run: --pmu-filter 1: the policy is for Intel, the vPMU is AMD's\n");
-	assert_int_equal(fake_ioctl_nr_calls(), 0);
-	x86_vpmu_destroy(&f->vp);
 
 	/* The emulated vPMU is --pmu-vendor's, whatever the host. */
-	f->vp = (struct x86_vpmu){ .opts = &f->opts,
-				   .core = &f->core,
-				   .cpuid = &f->cpuid };
 	f->opts.pmu = VPMU_MODE_EMULATED;
 	f->opts.pmu_vendor = X86_PMU_VENDOR_INTEL;
-	f->opts.nr_pmu_filters = 0;
-	add_filter(f, "vendor amd; deny 0x1c0");
-	load_filters(f);
-	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
-	assert_string_equal(
-		err_text,
+	only_filter(f, "vendor amd; deny 0x1c0");
+	assert_setup_refused(
+		f,
 		"hvcheck: run: --pmu-filter 0: the policy is for AMD, the vPMU is Intel's\n");
-	assert_int_equal(fake_ioctl_nr_calls(), 0);
-	x86_vpmu_destroy(&f->vp);
+	f->opts.pmu_vendor = X86_PMU_VENDOR_AMD;
+	only_filter(f, "vendor intel; deny instructions");
+	assert_setup_refused(
+		f,
+		"hvcheck: run: --pmu-filter 0: the policy is for Intel, the vPMU is AMD's\n");
 
 	/* One KVM would refuse. */
-	f->vp = (struct x86_vpmu){ .opts = &f->opts,
-				   .core = &f->core,
-				   .cpuid = &f->cpuid };
 	f->opts.pmu = VPMU_MODE_KVM;
 	f->opts.pmu_vendor = X86_PMU_VENDOR_AUTO;
 	f->opts.nr_pmu_filters = 0;
 	add_filter(f, "none");
 	add_filter(f, "raw 2 0 0");
 	load_filters(f);
-	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
-	assert_string_equal(
-		err_text,
+	assert_setup_refused(
+		f,
 		"hvcheck: run: --pmu-filter 1: KVM would refuse it: EINVAL: action 2 is neither 0 (allow) nor 1 (deny)\n");
-	assert_int_equal(fake_ioctl_nr_calls(), 0);
 }
 
 /* ------------------------------------------------ the kvm back end ---- */
@@ -1270,6 +1276,41 @@ static struct vcpu_pmu *emulated_vcpu_init(struct fixture *f, unsigned int i)
 	return vcpu->pmu;
 }
 
+/*
+ * The emulated AMD model compiles policies for AMD (an Intel one is
+ * refused: test_policies_judged_for_vendor).
+ */
+static void test_emulated_amd_filters(void **state)
+{
+	struct probe_script probe = { .reason = KVM_EXIT_DEBUG };
+	struct fixture *f = *state;
+	struct vcpu_pmu *pmu;
+
+	f->opts.pmu = VPMU_MODE_EMULATED;
+	make_cpuid(&f->cpuid, "AuthenticAMD", LEAF1_ECX, &leaf_a_none);
+	add_filter(f, "vendor amd; deny 0x1c0");
+	load_filters(f);
+	script_emulated_vm();
+	script_probe(&probe);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_string_equal(
+		err_text,
+		"hvcheck: vpmu: emulated, AMD v2, 6 counters of 48 bits, guest CPU vendor AuthenticAMD, filter: deny 1 event, fixed bitmap 0x0\n");
+	assert_true(f->vp.can_select);
+	/* A vCPU's model obeys it on the 12-bit select: 0x1c0, not 0xc0. */
+	pmu = emulated_vcpu_init(f, 0);
+	assert_int_equal(vpmu_wrmsr(&pmu->model, VPMU_AMD_MSR_CTL0,
+				    SEL_INSTRUCTIONS | 1ULL << 32),
+			 0);
+	assert_false(pmu->model.filter_allows & 1);
+	assert_int_equal(vpmu_wrmsr(&pmu->model, VPMU_AMD_MSR_CTL0,
+				    SEL_INSTRUCTIONS),
+			 0);
+	assert_true(pmu->model.filter_allows & 1);
+	assert_true(vpmu_counting(&pmu->model, VPMU_EV_INSTRUCTIONS));
+}
+
 /* The entry of vCPU i after a kick, as its run loop makes it. */
 static void before_run(struct fixture *f, unsigned int i)
 {
@@ -1429,6 +1470,7 @@ int main(void)
 		T(test_vendor_refusals),
 		T(test_emulated_amd_levels),
 		T(test_off_amd),
+		T(test_emulated_amd_filters),
 		T(test_auto_picks_emulated),
 		T(test_emulated_unstepped),
 		T(test_explicit_modes),

@@ -1406,6 +1406,35 @@ static void test_pmi_nmi(void **state)
 	assert_int_equal(f->pmu.stats.pmis, 1);
 }
 
+/*
+ * The AMD model: LVTPC is left unmasked, as AMD hardware leaves it
+ * (KVM's 49ff3b4aec51), so no KVM_SET_LAPIC, and the next overflow's PMI
+ * arrives without the handler unmasking anything.
+ */
+static void test_pmi_amd_leaves_lvtpc_unmasked(void **state)
+{
+	struct fixture *f = *state;
+	static struct kvm_lapic_state lapic;
+
+	lapic = lapic_with_lvtpc(PMI_VECTOR);
+	vpmu_amd_config(&f->cfg, VPMU_AMD_V2);
+	init_pmu(f);
+	for (unsigned int n = 1; n <= 2; n++) {
+		model_wr(f, VPMU_AMD_MSR_CTL0 + 6,
+			 SEL_INSTRUCTIONS | VPMU_EVTSEL_INT);
+		model_wr(f, VPMU_AMD_MSR_CTL0 + 7, MASK48);
+		vpmu_count(&f->pmu.model, VPMU_EV_INSTRUCTIONS, 0, 1);
+		fake_ioctl_reset();
+		fake_ioctl_expect_out(KVM_GET_LAPIC, &lapic, sizeof(lapic));
+		fake_ioctl_expect(KVM_SIGNAL_MSI, 0);
+		vcpu_pmu_before_run(&f->vcpu);
+		fake_ioctl_verify();
+		assert_int_equal(fake_ioctl_nr_calls(), 2);
+		assert_null(fake_ioctl_find(KVM_SET_LAPIC, 0));
+		assert_int_equal(f->pmu.stats.pmis, n);
+	}
+}
+
 static void test_pmi_masked_lvtpc(void **state)
 {
 	struct fixture *f = *state;
@@ -2039,6 +2068,7 @@ int main(void)
 		T(test_pmi_fixed_vector),
 		T(test_pmi_nmi),
 		T(test_pmi_masked_lvtpc),
+		T(test_pmi_amd_leaves_lvtpc_unmasked),
 		T(test_pmi_delivery_fails),
 		T(test_pmi_from_step),
 		T(test_cycle_deadline),

@@ -62,6 +62,20 @@ static const struct kvm_cpuid_entry2 leaf_a_none = { .function = 0xa };
 
 #define NO_LEAF_A NULL
 
+/* A table of exactly the n entries given. */
+static struct cpuid table_of(const struct kvm_cpuid_entry2 *entries,
+			     unsigned int n)
+{
+	struct cpuid c;
+
+	c.table = calloc(1, sizeof(*c.table) + n * sizeof(entries[0]));
+	assert_non_null(c.table);
+	c.table->nent = n;
+	memcpy(c.table->entries, entries, n * sizeof(entries[0]));
+	c.capacity = n;
+	return c;
+}
+
 /* A small supported CPUID with the given leaf 1 ECX and leaf 0xA. */
 static struct cpuid make_cpuid(uint32_t leaf1_ecx,
 			       const struct kvm_cpuid_entry2 *leaf_a)
@@ -76,15 +90,8 @@ static struct cpuid make_cpuid(uint32_t leaf1_ecx,
 		{ .function = 0x80000001, .ecx = 0x121, .edx = 0x2c100800 },
 		leaf_a ? *leaf_a : (struct kvm_cpuid_entry2){ 0 },
 	};
-	unsigned int n = ARRAY_SIZE(entries) - !leaf_a;
-	struct cpuid c;
 
-	c.table = calloc(1, sizeof(*c.table) + n * sizeof(entries[0]));
-	assert_non_null(c.table);
-	c.table->nent = n;
-	memcpy(c.table->entries, entries, n * sizeof(entries[0]));
-	c.capacity = n;
-	return c;
+	return table_of(entries, ARRAY_SIZE(entries) - !leaf_a);
 }
 
 /* Byte-for-byte copy of a table, to prove a refusal changed nothing. */
@@ -870,15 +877,8 @@ static struct cpuid make_amd_cpuid(uint32_t ext_ecx, unsigned int nr)
 		{ .function = 0x80000001, .ecx = ext_ecx, .edx = 0x2fd3fbff },
 		{ .function = 0x80000022, .eax = 1, .ebx = 0x100 | nr },
 	};
-	unsigned int n = ARRAY_SIZE(entries) - !nr;
-	struct cpuid c;
 
-	c.table = calloc(1, sizeof(*c.table) + n * sizeof(entries[0]));
-	assert_non_null(c.table);
-	c.table->nent = n;
-	memcpy(c.table->entries, entries, n * sizeof(entries[0]));
-	c.capacity = n;
-	return c;
+	return table_of(entries, ARRAY_SIZE(entries) - !nr);
 }
 
 static void test_amd_available(void **state)

@@ -84,6 +84,15 @@ void cpuid_vendor(const struct cpuid *cpuid, char vendor[CPUID_VENDOR_SIZE])
 	memcpy(vendor + 8, &e->ecx, 4);
 }
 
+bool cpuid_vendor_is_amd(const struct cpuid *cpuid)
+{
+	char vendor[CPUID_VENDOR_SIZE];
+
+	cpuid_vendor(cpuid, vendor);
+	return !strcmp(vendor, "AuthenticAMD") ||
+	       !strcmp(vendor, "HygonGenuine");
+}
+
 int cpuid_set_vendor(struct cpuid *cpuid, const char *vendor)
 {
 	struct kvm_cpuid_entry2 *e = cpuid_find(cpuid, 0, 0);

@@ -115,8 +115,8 @@ static const struct option_spec x86_specs[] = {
 	  .set = x86_set_pmu_amd },
 	{ .name = "--pmu-version",
 	  .arg = "N",
-	  .help = "architectural PMU version: emulated 0..5, kvm up\n"
-		  "to what KVM supports (0: no PMU)",
+	  .help = "Intel's architectural PMU version: emulated\n"
+		  "0..5, kvm up to what KVM supports (0: no PMU)",
 	  .set = option_set_int,
 	  .offset = X86_OPT(pmu_version),
 	  .max = 255 },
@@ -129,8 +129,8 @@ static const struct option_spec x86_specs[] = {
 	  .max = 255 },
 	{ .name = "--pmu-fixed-counters",
 	  .arg = "N",
-	  .help = "fixed counters (emulated: 0..3); under kvm\n"
-		  "both up to what KVM supports",
+	  .help = "fixed counters, Intel's (emulated: 0..3); under\n"
+		  "kvm both up to what KVM supports",
 	  .set = option_set_int,
 	  .offset = X86_OPT(pmu_fixed),
 	  .max = 255 },

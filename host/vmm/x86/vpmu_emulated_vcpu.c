@@ -145,12 +145,9 @@ static int vcpu_pmu_set_amd_cpuid(struct cpuid *cpuid, const struct vpmu *model)
  */
 static void vcpu_pmu_set_vendor(struct cpuid *cpuid, enum vpmu_vendor vendor)
 {
-	char host[CPUID_VENDOR_SIZE];
-
-	cpuid_vendor(cpuid, host);
 	if (vendor == VPMU_VENDOR_INTEL)
 		cpuid_set_vendor(cpuid, VCPU_PMU_GUEST_VENDOR);
-	else if (strcmp(host, "AuthenticAMD") && strcmp(host, "HygonGenuine"))
+	else if (!cpuid_vendor_is_amd(cpuid))
 		cpuid_set_vendor(cpuid, VCPU_PMU_GUEST_VENDOR_AMD);
 }
 

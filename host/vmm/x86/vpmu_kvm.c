@@ -366,12 +366,8 @@ err_ioctl:
 
 enum filter_vendor vpmu_kvm_vendor(const struct cpuid *supported)
 {
-	char vendor[CPUID_VENDOR_SIZE];
-
-	cpuid_vendor(supported, vendor);
-	if (!strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine"))
-		return FILTER_VENDOR_AMD;
-	return FILTER_VENDOR_INTEL;
+	return cpuid_vendor_is_amd(supported) ? FILTER_VENDOR_AMD :
+						FILTER_VENDOR_INTEL;
 }
 
 /* One capability of the VM: *has says whether KVM offers it. */
