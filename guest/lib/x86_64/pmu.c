@@ -72,18 +72,36 @@ static void init_intel(struct cpuid_regs r)
 }
 
 /*
- * AMD enumerates no legacy counters: they exist when PerfCtr0 keeps a
- * written value (KVM without a vPMU and QEMU's TCG read 0).
+ * Whether counter MSR msr exists: it keeps a written value (KVM without
+ * a vPMU and QEMU's TCG read 0 from AMD's legacy counters).
  */
-static bool amd_legacy_probe(void)
+static bool counter_keeps(u32 msr)
 {
 	u64 value = 0;
 
-	if (wrmsr_safe(MSR_K7_PERFCTR0, PMU_AMD_PROBE) != EXC_NONE ||
-	    rdmsr_safe(MSR_K7_PERFCTR0, &value) != EXC_NONE)
+	if (wrmsr_safe(msr, PMU_AMD_PROBE) != EXC_NONE ||
+	    rdmsr_safe(msr, &value) != EXC_NONE)
 		return false;
-	wrmsr_safe(MSR_K7_PERFCTR0, 0);
+	wrmsr_safe(msr, 0);
 	return value == PMU_AMD_PROBE;
+}
+
+/*
+ * AMD enumerates neither the legacy counters nor PerfCtrExtCore's count
+ * (6 on hardware, fewer with --pmu-gp-counters): the counters are those
+ * that keep a written value, as Linux's check_hw_exists() probes.
+ */
+static unsigned int amd_probe_counters(void)
+{
+	unsigned int n = 0;
+
+	if (pmu.amd_core)
+		while (n < PMU_AMD_CORE_GP &&
+		       counter_keeps(MSR_F15H_PERF_CTR0 + 2 * n))
+			n++;
+	else if (counter_keeps(MSR_K7_PERFCTR0))
+		n = PMU_AMD_LEGACY_GP;
+	return n;
 }
 
 static void init_amd(void)
@@ -97,13 +115,8 @@ static void init_amd(void)
 	if (max >= CPUID_AMD_PERFMON)
 		r = cpuid(CPUID_AMD_PERFMON);
 	pmu.amd_v2 = r.eax & CPUID_80000022_EAX_PERFMON_V2;
-	if (pmu.amd_v2)
-		pmu.nr_gp = r.ebx & 0xf;
-	else if (pmu.amd_core)
-		pmu.nr_gp = PMU_AMD_CORE_GP;
-	else if (amd_legacy_probe())
-		pmu.nr_gp = PMU_AMD_LEGACY_GP;
-	else
+	pmu.nr_gp = pmu.amd_v2 ? r.ebx & 0xf : amd_probe_counters();
+	if (!pmu.nr_gp && !pmu.amd_core && !pmu.amd_v2)
 		return;
 	pmu.version = pmu.amd_v2 ? 2 : 1;
 	pmu.gp_width = PMU_AMD_WIDTH;
