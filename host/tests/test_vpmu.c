@@ -124,7 +124,7 @@ static void test_version0_everything_gp(void **state)
 	assert_int_equal(vpmu_init(&pmu, &cfg), 0);
 	leaf = vpmu_cpuid_0a(&pmu);
 	assert_int_equal(leaf.eax | leaf.ebx | leaf.ecx | leaf.edx, 0);
-	for (r = 0; r < vpmu_nr_msr_ranges; r++) {
+	for (r = 0; r < VPMU_NR_MSR_RANGES; r++) {
 		for (i = 0; i < vpmu_msr_ranges[r].nr; i++) {
 			uint32_t msr = vpmu_msr_ranges[r].base + i;
 

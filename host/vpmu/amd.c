@@ -7,12 +7,14 @@
 
 /*
  * PerfEvtSel: event 7:0 and 35:32, unit mask, USR, OS, Edge, Int, En,
- * Inv, CntMask, GuestOnly, HostOnly; bits 19, 21, 39:36 and 63:42 are
- * reserved and #GP.
+ * Inv, CntMask, GuestOnly, HostOnly.  A write never #GPs: the other bits
+ * are dropped with KVM's reserved mask (amd_pmu_set_msr()), bits 19, 21
+ * and 63:36, except GuestOnly and HostOnly, which KVM drops too but the
+ * model keeps as hardware does.  Hardware keeps more (Zen 3: 19 and 42).
  */
+#define AMD_KVM_EVTSEL_RESERVED 0xfffffff000280000ULL
 #define AMD_EVTSEL_VALID                                         \
-	((0xffffffffULL & ~(VPMU_EVTSEL_PC | VPMU_EVTSEL_ANY)) | \
-	 VPMU_AMD_EVTSEL_EVENT_HI | VPMU_AMD_EVTSEL_GUEST_ONLY | \
+	(~AMD_KVM_EVTSEL_RESERVED | VPMU_AMD_EVTSEL_GUEST_ONLY | \
 	 VPMU_AMD_EVTSEL_HOST_ONLY)
 
 /* What the model counts: retired instructions, branches, cycles. */
@@ -64,7 +66,7 @@ void vpmu_amd_init_masks(struct vpmu *pmu)
 	uint64_t gp_bits = (1ULL << pmu->cfg.nr_gp) - 1;
 
 	pmu->global_ctrl_valid = gp_bits;
-	pmu->ovf_ctrl_valid = gp_bits;
+	pmu->ovf_ctrl_valid = gp_bits; /* what PerfCntrGlobalStatusSet sets */
 	pmu->evtsel_valid = AMD_EVTSEL_VALID;
 }
 
@@ -124,14 +126,21 @@ static int amd_global_rdmsr(const struct vpmu *pmu, uint32_t msr, uint64_t *val)
 	}
 }
 
+/*
+ * As KVM does: reserved bits #GP only in PerfCntrGlobalCtl
+ * (kvm_valid_perf_global_ctrl()); StatusClr clears whatever is written,
+ * StatusSet sets the written bits of existing counters.
+ */
 static int amd_global_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val)
 {
 	uint64_t changed;
 
-	if (pmu->cfg.version < 2 || (val & ~pmu->global_ctrl_valid))
+	if (pmu->cfg.version < 2)
 		return -EINVAL;
 	switch (msr) {
 	case VPMU_AMD_MSR_GLOBAL_CTL:
+		if (val & ~pmu->global_ctrl_valid)
+			return -EINVAL;
 		changed = pmu->global_ctrl ^ val;
 		pmu->global_ctrl = val;
 		vpmu_refilter_counters(pmu, changed);
@@ -140,7 +149,7 @@ static int amd_global_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val)
 		pmu->global_status &= ~val;
 		return 0;
 	case VPMU_AMD_MSR_GLOBAL_STATUS_SET:
-		pmu->global_status |= val;
+		pmu->global_status |= val & pmu->ovf_ctrl_valid;
 		return 0;
 	default: /* GLOBAL_STATUS is read-only */
 		return -EINVAL;
@@ -170,9 +179,7 @@ int vpmu_amd_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val)
 		pmu->gp[i] = val & pmu->counter_mask;
 		return 0;
 	}
-	if (val & ~pmu->evtsel_valid)
-		return -EINVAL;
-	pmu->evtsel[i] = val;
+	pmu->evtsel[i] = val & pmu->evtsel_valid;
 	vpmu_refilter_counters(pmu, 1ULL << i);
 	return 0;
 }

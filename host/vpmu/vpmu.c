@@ -74,7 +74,15 @@ const struct vpmu_msr_range vpmu_msr_ranges[] = {
 	{ VPMU_AMD_MSR_GLOBAL_STATUS, 4, false, true },
 };
 
-const unsigned int vpmu_nr_msr_ranges = ARRAY_SIZE(vpmu_msr_ranges);
+_Static_assert(ARRAY_SIZE(vpmu_msr_ranges) == VPMU_NR_MSR_RANGES,
+	       "VPMU_NR_MSR_RANGES counts vpmu_msr_ranges");
+/* The ranges sized by a constant fit one bitmap; the others are smaller. */
+_Static_assert(VPMU_MAX_GP <= VPMU_MSR_RANGE_MAX, "PMC0 range too long");
+_Static_assert(VPMU_MAX_FIXED <= VPMU_MSR_RANGE_MAX, "fixed range too long");
+_Static_assert(2 * VPMU_AMD_LEGACY_GP <= VPMU_MSR_RANGE_MAX,
+	       "AMD legacy range too long");
+_Static_assert(2 * VPMU_AMD_MAX_GP <= VPMU_MSR_RANGE_MAX,
+	       "AMD core range too long");
 
 void vpmu_config_default(struct vpmu_config *cfg)
 {
@@ -258,7 +266,7 @@ bool vpmu_owns_msr(const struct vpmu_config *cfg, uint32_t msr)
 	const struct vpmu_msr_range *r;
 	unsigned int i;
 
-	for (i = 0; i < vpmu_nr_msr_ranges; i++) {
+	for (i = 0; i < VPMU_NR_MSR_RANGES; i++) {
 		r = &vpmu_msr_ranges[i];
 		if (msr - r->base < r->nr && vpmu_msr_range_on(cfg, r))
 			return true;
@@ -460,9 +468,10 @@ static bool globally_enabled(const struct vpmu *pmu, uint64_t global_bit)
 
 /*
  * Whether an AMD PerfEvtSel's HostOnly and GuestOnly bits let it count
- * in a guest, which runs with EFER.SVME clear: with one of them alone
- * the counter counts nothing, with neither or both it counts.  Intel's
- * PERFEVTSELx cannot have them.
+ * in a guest.  This assumes the guest's EFER.SVME is clear (the model
+ * does not track EFER; hvcheck's guest never sets SVME): then with one
+ * of them alone the counter counts nothing, with neither or both it
+ * counts.  Intel's PERFEVTSELx cannot have them.
  */
 static bool host_guest_counts(uint64_t sel)
 {

@@ -184,8 +184,10 @@ struct vpmu_msr_range {
 /* The most MSRs of one range: a bitmap of the MSR filter covers it. */
 #define VPMU_MSR_RANGE_MAX 12
 
+/* How many (vpmu.c asserts it): each is one range of the KVM MSR filter. */
+#define VPMU_NR_MSR_RANGES 12
+
 extern const struct vpmu_msr_range vpmu_msr_ranges[];
-extern const unsigned int vpmu_nr_msr_ranges;
 
 /*
  * Intel: version 2, 4 GP and 3 fixed 48-bit counters, full-width writes,

@@ -350,8 +350,7 @@ static void check_filter_ranges(const struct fixture *f,
 	unsigned int i, n = 0;
 
 	assert_int_equal(f->filter.flags, KVM_MSR_FILTER_DEFAULT_ALLOW);
-	assert_true(vpmu_nr_msr_ranges <= KVM_MSR_FILTER_MAX_RANGES);
-	for (i = 0; i < vpmu_nr_msr_ranges; i++) {
+	for (i = 0; i < VPMU_NR_MSR_RANGES; i++) {
 		const struct kvm_msr_filter_range *r = &f->filter.ranges[n];
 
 		if (!vpmu_msr_range_on(cfg, &vpmu_msr_ranges[i]))
@@ -363,7 +362,7 @@ static void check_filter_ranges(const struct fixture *f,
 		assert_int_equal(get64(f->bitmaps[n]), 0);
 		n++;
 	}
-	assert_int_equal(n, vpmu_nr_msr_ranges - !cfg->pebs_format -
+	assert_int_equal(n, VPMU_NR_MSR_RANGES - !cfg->pebs_format -
 				    (cfg->vendor == VPMU_VENDOR_AMD ?
 					     0 :
 					     NR_AMD_RANGES));
@@ -2032,61 +2031,68 @@ static void test_probe_user_stepping_fails(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
+/* The tests, by subject: main() runs them as one group. */
+static const struct CMUnitTest tests[] = {
+	/* The VM and vCPU set-up: capabilities, the MSR filter, CPUID, init. */
+	T(test_vm_setup_sequence),
+	T(test_vm_setup_without_capabilities),
+	T(test_vm_setup_failures),
+	T(test_set_cpuid),
+	T(test_set_cpuid_variants),
+	T(test_set_cpuid_refused),
+	T(test_set_cpuid_vendor),
+	T(test_set_cpuid_needs_leaves_0_and_1),
+	T(test_init),
+	T(test_init_refused),
+	/* MSR exits, stepping and exact counting. */
+	T(test_msr_read),
+	T(test_msr_write_refused),
+	T(test_stepping_follows_counters),
+	T(test_stepping_rearmed_each_entry),
+	T(test_stepping_ioctl_fails),
+	T(test_exact_counts),
+	T(test_pebs_record_in_guest_memory),
+	T(test_pebs_record_dropped_at_unmapped_page),
+	T(test_counts_by_cpl),
+	T(test_ud2_never_retires),
+	T(test_unreadable_code_still_counts),
+	T(test_refused_msr_not_counted),
+	/* RDPMC emulated and refused. */
+	T(test_rdpmc_cpl0),
+	T(test_rdpmc_cpl3_with_pce),
+	T(test_rdpmc_regs_before_rearm),
+	T(test_rdpmc_cpl3_without_pce),
+	T(test_rdpmc_bad_counter),
+	T(test_rdpmc_gp_get_fails),
+	T(test_rdpmc_gp_set_fails),
+	T(test_rdpmc_set_regs_fails),
+	/* PMI delivery, cycles and time. */
+	T(test_pmi_fixed_vector),
+	T(test_pmi_nmi),
+	T(test_pmi_masked_lvtpc),
+	T(test_pmi_amd_leaves_lvtpc_unmasked),
+	T(test_pmi_delivery_fails),
+	T(test_pmi_from_step),
+	T(test_cycle_deadline),
+	T(test_cycles_follow_time),
+	T(test_no_time_cycles_while_stepping),
+	/* The event filter switched at run time; the CPL3 stepping probe. */
+	T(test_filter_denied_counters),
+	T(test_filter_select_at_next_entry),
+	T(test_filter_out_counts_under_old),
+	T(test_filter_out_starts_stepping),
+	T(test_filter_kicked_vcpu_counts_next),
+	T(test_filter_mmio_read_counts_under_old),
+	T(test_filter_mmio_write_not_retired),
+	T(test_filter_mmio_write_starts_stepping),
+	T(test_filter_denied_cycles),
+	T(test_probe_user_stepping),
+	T(test_probe_user_stepping_broken),
+	T(test_probe_user_stepping_fails),
+};
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		T(test_vm_setup_sequence),
-		T(test_vm_setup_without_capabilities),
-		T(test_vm_setup_failures),
-		T(test_set_cpuid),
-		T(test_set_cpuid_variants),
-		T(test_set_cpuid_refused),
-		T(test_set_cpuid_vendor),
-		T(test_set_cpuid_needs_leaves_0_and_1),
-		T(test_init),
-		T(test_init_refused),
-		T(test_msr_read),
-		T(test_msr_write_refused),
-		T(test_stepping_follows_counters),
-		T(test_stepping_rearmed_each_entry),
-		T(test_stepping_ioctl_fails),
-		T(test_exact_counts),
-		T(test_pebs_record_in_guest_memory),
-		T(test_pebs_record_dropped_at_unmapped_page),
-		T(test_counts_by_cpl),
-		T(test_ud2_never_retires),
-		T(test_unreadable_code_still_counts),
-		T(test_refused_msr_not_counted),
-		T(test_rdpmc_cpl0),
-		T(test_rdpmc_cpl3_with_pce),
-		T(test_rdpmc_regs_before_rearm),
-		T(test_rdpmc_cpl3_without_pce),
-		T(test_rdpmc_bad_counter),
-		T(test_rdpmc_gp_get_fails),
-		T(test_rdpmc_gp_set_fails),
-		T(test_rdpmc_set_regs_fails),
-		T(test_pmi_fixed_vector),
-		T(test_pmi_nmi),
-		T(test_pmi_masked_lvtpc),
-		T(test_pmi_amd_leaves_lvtpc_unmasked),
-		T(test_pmi_delivery_fails),
-		T(test_pmi_from_step),
-		T(test_cycle_deadline),
-		T(test_cycles_follow_time),
-		T(test_no_time_cycles_while_stepping),
-		T(test_filter_denied_counters),
-		T(test_filter_select_at_next_entry),
-		T(test_filter_out_counts_under_old),
-		T(test_filter_out_starts_stepping),
-		T(test_filter_kicked_vcpu_counts_next),
-		T(test_filter_mmio_read_counts_under_old),
-		T(test_filter_mmio_write_not_retired),
-		T(test_filter_mmio_write_starts_stepping),
-		T(test_filter_denied_cycles),
-		T(test_probe_user_stepping),
-		T(test_probe_user_stepping_broken),
-		T(test_probe_user_stepping_fails),
-	};
 	sigset_t kick;
 
 	/* The overflow timer's kick is taken with sigtimedwait(), not fatal. */

@@ -26,6 +26,9 @@
 #define PAGE_SIZE_4K	    4096ULL
 #define MSR_IA32_TSC	    0x10
 
+_Static_assert(VPMU_NR_MSR_RANGES <= KVM_MSR_FILTER_MAX_RANGES,
+	       "one KVM MSR filter takes every vpmu_msr_ranges range");
+
 /* A deny-all range for each of the model's MSR ranges cfg turns on. */
 static void vcpu_pmu_msr_filter(const struct vpmu_config *cfg,
 				struct kvm_msr_filter *filter)
@@ -37,7 +40,7 @@ static void vcpu_pmu_msr_filter(const struct vpmu_config *cfg,
 	static uint64_t deny_all[(VPMU_MSR_RANGE_MAX + 63) / 64];
 	unsigned int i, n = 0;
 
-	for (i = 0; i < vpmu_nr_msr_ranges; i++)
+	for (i = 0; i < VPMU_NR_MSR_RANGES; i++)
 		if (vpmu_msr_range_on(cfg, &vpmu_msr_ranges[i]))
 			filter->ranges[n++] = (struct kvm_msr_filter_range){
 				.flags = KVM_MSR_FILTER_READ |
