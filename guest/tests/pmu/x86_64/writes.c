@@ -195,8 +195,8 @@ static void check_read_only(void)
 
 /*
  * AMD PerfEvtSel: event select 11:8 in 35:32; 19, 21 and 63:42 reserved
- * (39:36 too, as KVM masks them).  KVM drops such bits, older KVMs and
- * hvcheck's model until now #GP: either way the bit is never stored.
+ * (39:36 too, as KVM masks them).  KVM and hvcheck's model drop such
+ * bits, older KVMs #GP: either way the bit is never stored.
  */
 #define AMD_EVTSEL_PATTERN (EVTSEL_PATTERN | PMU_AMD_EVTSEL_HIGH(0x100))
 static const u64 amd_evtsel_reserved[] = { BIT_ULL(19), BIT_ULL(21),
