@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Intel architectural PMU: what CPUID enumerates, and measured loops. */
+/* The x86 PMU, Intel's or AMD's: what CPUID enumerates, and measured loops. */
 #include <stdarg.h>
 
 #include "cmdline.h"
@@ -11,40 +11,42 @@
 #include "report.h"
 #include "string.h"
 
-#define CPUID_PMU_LEAF	  0xa
-#define PMU_DEFAULT_LOOPS 1000
+#define CPUID_PMU_LEAF	   0xa
+#define CPUID_AMD_EXT_MAX  0x80000000
+#define CPUID_AMD_FEATURES 0x80000001
+#define CPUID_AMD_PERFMON  0x80000022
+/* Written to and read back from PerfCtr0 to find AMD's legacy counters. */
+#define PMU_AMD_PROBE	   0x5a5a5a5aULL
+#define PMU_DEFAULT_LOOPS  1000
 /* Keeps every count of a region far below 2^31 (legacy writes). */
-#define PMU_MAX_LOOPS	  10000000
+#define PMU_MAX_LOOPS	   10000000
 
 const struct pmu_event_desc pmu_events[PMU_NR_EVENTS] = {
-	[PMU_EV_CORE_CYCLES] = { "core cycles", 0x3c, 0x00, 1 },
-	[PMU_EV_INSTRUCTIONS] = { "instructions", 0xc0, 0x00, 0 },
-	[PMU_EV_REF_CYCLES] = { "reference cycles", 0x3c, 0x01, 2 },
-	[PMU_EV_LLC_REFERENCES] = { "LLC references", 0x2e, 0x4f, -1 },
-	[PMU_EV_LLC_MISSES] = { "LLC misses", 0x2e, 0x41, -1 },
-	[PMU_EV_BRANCHES] = { "branches", 0xc4, 0x00, -1 },
-	[PMU_EV_BRANCH_MISSES] = { "branch misses", 0xc5, 0x00, -1 },
-	[PMU_EV_TOPDOWN_SLOTS] = { "topdown slots", 0xa4, 0x01, 3 },
+	[PMU_EV_CORE_CYCLES] = { "core cycles", 0x3c, 0x00, 1, 0x76 },
+	[PMU_EV_INSTRUCTIONS] = { "instructions", 0xc0, 0x00, 0, 0xc0 },
+	[PMU_EV_REF_CYCLES] = { "reference cycles", 0x3c, 0x01, 2, 0 },
+	[PMU_EV_LLC_REFERENCES] = { "LLC references", 0x2e, 0x4f, -1, 0 },
+	[PMU_EV_LLC_MISSES] = { "LLC misses", 0x2e, 0x41, -1, 0 },
+	[PMU_EV_BRANCHES] = { "branches", 0xc4, 0x00, -1, 0xc2 },
+	[PMU_EV_BRANCH_MISSES] = { "branch misses", 0xc5, 0x00, -1, 0 },
+	[PMU_EV_TOPDOWN_SLOTS] = { "topdown slots", 0xa4, 0x01, 3, 0 },
 };
 
 struct pmu_info pmu;
 static bool pmu_enumerated;
 
-void pmu_init(void)
+static bool vendor_is_amd(void)
 {
-	struct cpuid_regs r;
+	struct cpuid_regs r = cpuid(0);
 
-	if (pmu_enumerated)
-		return;
-	r = cpuid(0);
-	pmu.amd = (!memcmp(&r.ebx, "Auth", 4) && !memcmp(&r.edx, "enti", 4) &&
-		   !memcmp(&r.ecx, "cAMD", 4)) ||
-		  (!memcmp(&r.ebx, "Hygo", 4) && !memcmp(&r.edx, "nGen", 4) &&
-		   !memcmp(&r.ecx, "uine", 4));
-	if (r.eax >= CPUID_PMU_LEAF)
-		r = cpuid(CPUID_PMU_LEAF);
-	else
-		r = (struct cpuid_regs){ 0 };
+	return (!memcmp(&r.ebx, "Auth", 4) && !memcmp(&r.edx, "enti", 4) &&
+		!memcmp(&r.ecx, "cAMD", 4)) ||
+	       (!memcmp(&r.ebx, "Hygo", 4) && !memcmp(&r.edx, "nGen", 4) &&
+		!memcmp(&r.ecx, "uine", 4));
+}
+
+static void init_intel(struct cpuid_regs r)
+{
 	pmu.version = r.eax & 0xff;
 	pmu.nr_gp = (r.eax >> 8) & 0xff;
 	pmu.gp_width = (r.eax >> 16) & 0xff;
@@ -54,7 +56,12 @@ void pmu_init(void)
 	if (pmu.version >= 2) {
 		pmu.nr_fixed = r.edx & 0x1f;
 		pmu.fixed_width = (r.edx >> 5) & 0xff;
+		pmu.msr_global_ctrl = MSR_IA32_PERF_GLOBAL_CTRL;
+		pmu.msr_global_status = MSR_IA32_PERF_GLOBAL_STATUS;
+		pmu.msr_global_clear = MSR_IA32_PERF_GLOBAL_OVF_CTRL;
 	}
+	if (pmu.version >= 4)
+		pmu.msr_global_set = MSR_IA32_PERF_GLOBAL_STATUS_SET;
 	if (pmu.version >= 5)
 		pmu.fixed_bitmap = r.ecx;
 
@@ -62,8 +69,110 @@ void pmu_init(void)
 	if (pmu.pdcm && rdmsr_safe(MSR_IA32_PERF_CAPABILITIES,
 				   &pmu.perf_capabilities) != EXC_NONE)
 		pmu.perf_capabilities = 0;
-	if (pmu.version >= 2 &&
-	    rdmsr_safe(MSR_IA32_PERF_GLOBAL_CTRL, &pmu.global_ctrl_at_boot) !=
+}
+
+/*
+ * Whether counter MSR msr exists: it keeps a written value (KVM without
+ * a vPMU and QEMU's TCG read 0 from AMD's legacy counters).
+ */
+static bool counter_keeps(u32 msr)
+{
+	u64 value = 0;
+
+	if (wrmsr_safe(msr, PMU_AMD_PROBE) != EXC_NONE ||
+	    rdmsr_safe(msr, &value) != EXC_NONE)
+		return false;
+	wrmsr_safe(msr, 0);
+	return value == PMU_AMD_PROBE;
+}
+
+/*
+ * AMD enumerates neither the legacy counters nor PerfCtrExtCore's count
+ * (6 on hardware, fewer with --pmu-gp-counters): the counters are those
+ * that keep a written value, as Linux's check_hw_exists() probes.
+ */
+static unsigned int amd_probe_counters(void)
+{
+	unsigned int n = 0;
+
+	if (pmu.amd_core)
+		while (n < PMU_AMD_CORE_GP &&
+		       counter_keeps(MSR_F15H_PERF_CTR0 + 2 * n))
+			n++;
+	else if (counter_keeps(MSR_K7_PERFCTR0))
+		n = PMU_AMD_LEGACY_GP;
+	return n;
+}
+
+static void init_amd(void)
+{
+	u32 max = cpuid(CPUID_AMD_EXT_MAX).eax;
+	struct cpuid_regs r = { 0 };
+
+	pmu.amd_core = max >= CPUID_AMD_FEATURES &&
+		       (cpuid(CPUID_AMD_FEATURES).ecx &
+			CPUID_80000001_ECX_PERFCTR_CORE);
+	if (max >= CPUID_AMD_PERFMON)
+		r = cpuid(CPUID_AMD_PERFMON);
+	pmu.amd_v2 = r.eax & CPUID_80000022_EAX_PERFMON_V2;
+	pmu.nr_gp = pmu.amd_v2 ? r.ebx & 0xf : amd_probe_counters();
+	if (!pmu.nr_gp && !pmu.amd_core && !pmu.amd_v2)
+		return;
+	pmu.version = pmu.amd_v2 ? 2 : 1;
+	pmu.gp_width = PMU_AMD_WIDTH;
+	pmu.events_len = PMU_NR_EVENTS;
+	for (unsigned int ev = 0; ev < PMU_NR_EVENTS; ev++)
+		if (!pmu_events[ev].amd_event)
+			pmu.events_unavailable |= BIT(ev);
+	if (!pmu.amd_v2)
+		return;
+	pmu.msr_global_ctrl = MSR_AMD_PERF_CNTR_GLOBAL_CTL;
+	pmu.msr_global_status = MSR_AMD_PERF_CNTR_GLOBAL_STATUS;
+	pmu.msr_global_clear = MSR_AMD_PERF_CNTR_GLOBAL_STATUS_CLR;
+	pmu.msr_global_set = MSR_AMD_PERF_CNTR_GLOBAL_STATUS_SET;
+}
+
+static void print_pmu(void)
+{
+	const char *vpmu = pmu.hvcheck_vpmu ? "hvcheck emulated vPMU" :
+					      "not the hvcheck vPMU";
+
+	if (pmu.amd) {
+		printf("pmu: AMD, %s, %u counters of %u bits, %s\n",
+		       pmu.amd_v2   ? "PerfMonV2" :
+		       pmu.amd_core ? "PerfCtrExtCore" :
+		       pmu.version  ? "legacy counters" :
+				      "no PMU",
+		       pmu.nr_gp, pmu.gp_width, vpmu);
+		return;
+	}
+	printf("pmu: version %u, %u GP counters of %u bits, %u fixed of %u "
+	       "bits, unavailable events 0x%x of %u, PERF_CAPABILITIES "
+	       "0x%lx%s, %s\n",
+	       pmu.version, pmu.nr_gp, pmu.gp_width, pmu.nr_fixed,
+	       pmu.fixed_width, pmu.events_unavailable, pmu.events_len,
+	       pmu.perf_capabilities, pmu.pdcm ? "" : " (no PDCM)", vpmu);
+}
+
+/*
+ * A CPUID.0AH PMU is Intel's, whatever the vendor (the hvcheck vPMU's
+ * Intel model on an AMD host); an AMD CPU without one has AMD's.
+ */
+void pmu_init(void)
+{
+	struct cpuid_regs r = { 0 };
+
+	if (pmu_enumerated)
+		return;
+	if (cpuid(0).eax >= CPUID_PMU_LEAF)
+		r = cpuid(CPUID_PMU_LEAF);
+	pmu.amd = !(r.eax & 0xff) && vendor_is_amd();
+	if (pmu.amd)
+		init_amd();
+	else
+		init_intel(r);
+	if (pmu.msr_global_ctrl &&
+	    rdmsr_safe(pmu.msr_global_ctrl, &pmu.global_ctrl_at_boot) !=
 		    EXC_NONE)
 		pmu.global_ctrl_at_boot = 0;
 
@@ -73,23 +182,16 @@ void pmu_init(void)
 		pmu.hvcheck_flags = cpuid(HV_CPUID_VPMU_FEATURES).eax;
 	}
 	pmu_enumerated = true;
-
-	printf("pmu: version %u, %u GP counters of %u bits, %u fixed of %u "
-	       "bits, unavailable events 0x%x of %u, PERF_CAPABILITIES "
-	       "0x%lx%s, %s\n",
-	       pmu.version, pmu.nr_gp, pmu.gp_width, pmu.nr_fixed,
-	       pmu.fixed_width, pmu.events_unavailable, pmu.events_len,
-	       pmu.perf_capabilities, pmu.pdcm ? "" : " (no PDCM)",
-	       pmu.hvcheck_vpmu ? "hvcheck emulated vPMU" :
-				  "not the hvcheck vPMU");
+	print_pmu();
 }
 
 bool pmu_require(void)
 {
 	pmu_init();
-	if (pmu.amd) {
-		report_skip("AMD CPU: CPUID.0AH does not describe its PMU, "
-			    "which is not covered yet");
+	if (pmu.amd && !pmu.version) {
+		report_skip("AMD CPU without a PMU: neither PerfCtrExtCore "
+			    "nor PerfMonV2 in CPUID, and PerfCtr0 (0xc0010004) "
+			    "does not keep a written value");
 		return false;
 	}
 	if (!pmu.version) {
@@ -105,6 +207,11 @@ bool pmu_require_v2(void)
 {
 	if (pmu.version >= 2)
 		return true;
+	if (pmu.amd) {
+		report_skip("AMD PMU without PerfMonV2 (CPUID 0x80000022 EAX "
+			    "bit 0): no PerfCntrGlobal* MSRs");
+		return false;
+	}
 	report_skip("architectural PMU version %u: IA32_PERF_GLOBAL_* and "
 		    "fixed counters need version 2",
 		    pmu.version);
@@ -124,19 +231,21 @@ u64 pmu_loops(void)
 
 void pmu_reset(void)
 {
-	if (pmu.version >= 2)
-		wrmsr(MSR_IA32_PERF_GLOBAL_CTRL, 0);
+	if (pmu.msr_global_ctrl)
+		wrmsr(pmu.msr_global_ctrl, 0);
 	for (unsigned int i = 0; i < pmu.nr_gp; i++) {
-		wrmsr(MSR_IA32_PERFEVTSEL0 + i, 0);
-		wrmsr(MSR_IA32_PMC0 + i, 0);
+		wrmsr(pmu_evtsel_msr(i), 0);
+		wrmsr(pmu_gp_msr(i), 0);
 	}
-	if (pmu.version < 2)
+	if (!pmu.msr_global_ctrl)
 		return;
-	wrmsr(MSR_IA32_FIXED_CTR_CTRL, 0);
-	for (unsigned int i = 0; i < PMU_MAX_FIXED; i++)
-		if (pmu_fixed_exists(i))
-			wrmsr(MSR_IA32_FIXED_CTR0 + i, 0);
-	wrmsr(MSR_IA32_PERF_GLOBAL_OVF_CTRL, pmu_global_counters_mask());
+	if (!pmu.amd) {
+		wrmsr(MSR_IA32_FIXED_CTR_CTRL, 0);
+		for (unsigned int i = 0; i < PMU_MAX_FIXED; i++)
+			if (pmu_fixed_exists(i))
+				wrmsr(MSR_IA32_FIXED_CTR0 + i, 0);
+	}
+	wrmsr(pmu.msr_global_clear, pmu_global_counters_mask());
 }
 
 bool pmu_event_available(enum pmu_event ev)
@@ -161,7 +270,7 @@ unsigned int pmu_first_absent_fixed(void)
 
 bool pmu_full_width_writes(void)
 {
-	return pmu.perf_capabilities & PMU_PERF_CAP_FW_WRITE;
+	return pmu.amd || (pmu.perf_capabilities & PMU_PERF_CAP_FW_WRITE);
 }
 
 bool pmu_exact(void)
@@ -186,12 +295,28 @@ u64 pmu_fixed_mask(void)
 
 u32 pmu_gp_msr(unsigned int idx)
 {
+	if (pmu.amd)
+		return pmu.amd_core ? MSR_F15H_PERF_CTR0 + 2 * idx :
+				      MSR_K7_PERFCTR0 + idx;
 	return (pmu_full_width_writes() ? MSR_IA32_A_PMC0 : MSR_IA32_PMC0) +
 	       idx;
 }
 
+u32 pmu_evtsel_msr(unsigned int idx)
+{
+	if (pmu.amd)
+		return pmu.amd_core ? MSR_F15H_PERF_CTL0 + 2 * idx :
+				      MSR_K7_EVNTSEL0 + idx;
+	return MSR_IA32_PERFEVTSEL0 + idx;
+}
+
 u64 pmu_evtsel(enum pmu_event ev, u64 rings)
 {
+	u16 amd = pmu_events[ev].amd_event;
+
+	if (pmu.amd)
+		return (amd & 0xff) | PMU_AMD_EVTSEL_HIGH(amd) | rings |
+		       PMU_EVTSEL_EN;
 	return pmu_events[ev].event | (u64)pmu_events[ev].umask << 8 | rings |
 	       PMU_EVTSEL_EN;
 }
@@ -253,16 +378,13 @@ void pmu_counter_start_insns(struct pmu_counter c)
 	u64 evtsel =
 		pmu_evtsel(PMU_EV_INSTRUCTIONS, PMU_EVTSEL_USR | PMU_EVTSEL_OS);
 
-	if (pmu.version < 2) {
-		wrmsr(MSR_IA32_PERFEVTSEL0 + c.idx, evtsel);
-		return;
-	}
 	if (c.fixed)
 		wrmsr(MSR_IA32_FIXED_CTR_CTRL,
 		      PMU_FIXED_FIELD(c.idx, PMU_FIXED_OS | PMU_FIXED_USR));
 	else
-		wrmsr(MSR_IA32_PERFEVTSEL0 + c.idx, evtsel);
-	wrmsr(MSR_IA32_PERF_GLOBAL_CTRL, pmu_counter_global_bit(c));
+		wrmsr(pmu_evtsel_msr(c.idx), evtsel);
+	if (pmu.msr_global_ctrl)
+		wrmsr(pmu.msr_global_ctrl, pmu_counter_global_bit(c));
 }
 
 void pmu_for_each_counter(void (*fn)(struct pmu_counter c, u64 loops),
@@ -337,18 +459,19 @@ u64 pmu_loop2(struct pmu_wrmsr start, u64 loops1, struct pmu_wrmsr mid,
 void pmu_gp_arm(unsigned int idx, u64 evtsel, struct pmu_wrmsr *start,
 		struct pmu_wrmsr *stop)
 {
+	u32 msr = pmu_evtsel_msr(idx);
+
 	evtsel |= PMU_EVTSEL_EN;
-	if (pmu.version >= 2) {
-		wrmsr(MSR_IA32_PERFEVTSEL0 + idx, evtsel);
-		*start = (struct pmu_wrmsr){ MSR_IA32_PERF_GLOBAL_CTRL,
-					     BIT_ULL(idx) };
-		*stop = (struct pmu_wrmsr){ MSR_IA32_PERF_GLOBAL_CTRL, 0 };
+	if (pmu.msr_global_ctrl) {
+		wrmsr(msr, evtsel);
+		*start =
+			(struct pmu_wrmsr){ pmu.msr_global_ctrl, BIT_ULL(idx) };
+		*stop = (struct pmu_wrmsr){ pmu.msr_global_ctrl, 0 };
 		return;
 	}
-	wrmsr(MSR_IA32_PERFEVTSEL0 + idx, evtsel & ~PMU_EVTSEL_EN);
-	*start = (struct pmu_wrmsr){ MSR_IA32_PERFEVTSEL0 + idx, evtsel };
-	*stop = (struct pmu_wrmsr){ MSR_IA32_PERFEVTSEL0 + idx,
-				    evtsel & ~PMU_EVTSEL_EN };
+	wrmsr(msr, evtsel & ~PMU_EVTSEL_EN);
+	*start = (struct pmu_wrmsr){ msr, evtsel };
+	*stop = (struct pmu_wrmsr){ msr, evtsel & ~PMU_EVTSEL_EN };
 }
 
 void pmu_fixed_arm(unsigned int idx, u64 bits, struct pmu_wrmsr *start,

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Intel architectural PMU: enumeration, MSRs, RDPMC, measured loops. */
+/* The x86 PMU, Intel's or AMD's: enumeration, MSRs, RDPMC, measured loops. */
 #ifndef GUEST_PMU_H
 #define GUEST_PMU_H
 
@@ -16,14 +16,34 @@
 #define MSR_IA32_PERF_GLOBAL_STATUS_SET 0x391 /* version 4 */
 #define MSR_IA32_A_PMC0			0x4c1
 
+/* AMD: legacy counters, PerfCtrExtCore's, PerfMonV2's global MSRs. */
+#define MSR_K7_EVNTSEL0			    0xc0010000
+#define MSR_K7_PERFCTR0			    0xc0010004
+#define MSR_F15H_PERF_CTL0		    0xc0010200 /* + 2i */
+#define MSR_F15H_PERF_CTR0		    0xc0010201 /* + 2i */
+#define MSR_AMD_PERF_CNTR_GLOBAL_STATUS	    0xc0000300
+#define MSR_AMD_PERF_CNTR_GLOBAL_CTL	    0xc0000301
+#define MSR_AMD_PERF_CNTR_GLOBAL_STATUS_CLR 0xc0000302
+#define MSR_AMD_PERF_CNTR_GLOBAL_STATUS_SET 0xc0000303
+
+#define CPUID_80000001_ECX_PERFCTR_CORE BIT(23)
+#define CPUID_80000022_EAX_PERFMON_V2	BIT(0)
+#define PMU_AMD_LEGACY_GP		4
+#define PMU_AMD_CORE_GP			6
+#define PMU_AMD_WIDTH			48
+
 #define CPUID_1_ECX_PDCM BIT(15)
 
 /* IA32_PERFEVTSELx */
-#define PMU_EVTSEL_USR	     BIT(16)
-#define PMU_EVTSEL_OS	     BIT(17)
-#define PMU_EVTSEL_INT	     BIT(20)
-#define PMU_EVTSEL_ANYTHREAD BIT(21)
-#define PMU_EVTSEL_EN	     BIT(22)
+#define PMU_EVTSEL_USR		   BIT(16)
+#define PMU_EVTSEL_OS		   BIT(17)
+#define PMU_EVTSEL_INT		   BIT(20)
+#define PMU_EVTSEL_ANYTHREAD	   BIT(21)
+#define PMU_EVTSEL_EN		   BIT(22)
+/* AMD PerfEvtSel: event select bits 11:8 in 35:32. */
+#define PMU_AMD_EVTSEL_HIGH(event) ((u64)((event) >> 8) << 32)
+#define PMU_AMD_EVTSEL_GUESTONLY   BIT_ULL(40)
+#define PMU_AMD_EVTSEL_HOSTONLY	   BIT_ULL(41)
 
 /* IA32_FIXED_CTR_CTRL: four bits per fixed counter, so at most 16. */
 #define PMU_MAX_FIXED		   16
@@ -59,7 +79,8 @@ struct pmu_event_desc {
 	const char *name;
 	u8 event;
 	u8 umask;
-	int fixed; /* the fixed counter that counts it, or -1 */
+	int fixed;     /* the fixed counter that counts it, or -1 */
+	u16 amd_event; /* AMD's 12-bit event select, 0: none modelled */
 };
 
 extern const struct pmu_event_desc pmu_events[PMU_NR_EVENTS];
@@ -81,8 +102,20 @@ struct pmu_info {
 	/* The hvcheck emulated vPMU's HV_VPMU_F_* flags; 0 elsewhere. */
 	bool hvcheck_vpmu;
 	u32 hvcheck_flags;
-	/* CPUID.0AH describes Intel's PMU only; AMD's has other MSRs. */
+	/*
+	 * An AMD CPU with no CPUID.0AH PMU: AMD's PMU, version 1 for the
+	 * legacy counters or PerfCtrExtCore's, 2 with PerfMonV2 (as KVM
+	 * numbers them), 0 without one.
+	 */
 	bool amd;
+	bool amd_core; /* CPUID 0x80000001 ECX bit 23, PerfCtrExtCore */
+	bool amd_v2;   /* CPUID 0x80000022 EAX bit 0, PerfMonV2 */
+	/*
+	 * IA32_PERF_GLOBAL_CTRL/STATUS/OVF_CTRL/STATUS_SET or AMD's
+	 * PerfCntrGlobalCtl/Status/StatusClr/StatusSet; 0 when absent.
+	 */
+	u32 msr_global_ctrl, msr_global_status, msr_global_clear;
+	u32 msr_global_set;
 };
 
 extern struct pmu_info pmu;
@@ -92,8 +125,7 @@ void pmu_init(void);
 /*
  * pmu_init(), then puts the PMU in a known state (pmu_reset()) and
  * returns true; with no PMU (version 0) reports one SKIP with the
- * reason and returns false, as on AMD CPUs (not covered).  Every PMU
- * test but pmu.absent starts here.
+ * reason and returns false.  Every PMU test but pmu.absent starts here.
  */
 bool pmu_require(void);
 /*
@@ -103,8 +135,8 @@ bool pmu_require(void);
  */
 u64 pmu_loops(void);
 /*
- * Version 2 or later (IA32_PERF_GLOBAL_*), else one SKIP with the
- * reason; after pmu_require().
+ * Version 2 or later (IA32_PERF_GLOBAL_*, AMD's PerfMonV2), else one
+ * SKIP with the reason; after pmu_require().
  */
 bool pmu_require_v2(void);
 /*
@@ -117,14 +149,20 @@ bool pmu_event_available(enum pmu_event ev);
 bool pmu_fixed_exists(unsigned int idx);
 /* The first fixed counter that does not exist, or PMU_MAX_FIXED. */
 unsigned int pmu_first_absent_fixed(void);
+/* Counter writes take every bit (Intel's full-width writes, AMD). */
 bool pmu_full_width_writes(void);
 /* Counts are exact (the hvcheck emulated vPMU), not just bounded. */
 bool pmu_exact(void);
 
 u64 pmu_gp_mask(void);
 u64 pmu_fixed_mask(void);
-/* The GP counter MSR to use: IA32_A_PMCx when full-width writes exist. */
+/*
+ * The GP counter MSR to use: IA32_A_PMCx when full-width writes exist;
+ * on AMD PerfCtrExtCore's, else the legacy one.
+ */
 u32 pmu_gp_msr(unsigned int idx);
+/* GP counter idx's event select MSR (PERFEVTSELx, AMD's PerfEvtSel). */
+u32 pmu_evtsel_msr(unsigned int idx);
 /* An enabled PERFEVTSEL value for ev, with ring bits rings. */
 u64 pmu_evtsel(enum pmu_event ev, u64 rings);
 /* The counter bits of IA32_PERF_GLOBAL_CTRL/STATUS/OVF_CTRL. */

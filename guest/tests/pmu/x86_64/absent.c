@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* pmu.absent: with no architectural PMU (version 0) its MSRs and RDPMC #GP. */
+/* pmu.absent: with no PMU (Intel's or AMD's) its MSRs and RDPMC #GP. */
 #include "exceptions.h"
 #include "hvcheck_abi.h"
 #include "pmu.h"
@@ -59,27 +59,76 @@ static void expect_gp(int vector, u32 msr, bool rdpmc, const char *what,
 		pmu_report_vector(vector, GP_VECTOR, "%s%s", what, how);
 }
 
+static const struct pmu_msr amd_msrs[] = {
+	{ MSR_F15H_PERF_CTL0, "PerfEvtSel0 (PerfCtrExtCore)" },
+	{ MSR_F15H_PERF_CTR0, "PerfCtr0 (PerfCtrExtCore)" },
+	{ MSR_AMD_PERF_CNTR_GLOBAL_STATUS, "PerfCntrGlobalStatus" },
+	{ MSR_AMD_PERF_CNTR_GLOBAL_CTL, "PerfCntrGlobalCtl" },
+};
+
+static void check_msrs(const struct pmu_msr *list, unsigned int nr)
+{
+	u64 value;
+
+	for (unsigned int i = 0; i < nr; i++) {
+		expect_gp(rdmsr_safe(list[i].msr, &value), list[i].msr, false,
+			  list[i].name, " read");
+		expect_gp(wrmsr_safe(list[i].msr, 0), list[i].msr, false,
+			  list[i].name, " write");
+	}
+}
+
+/*
+ * AMD's legacy counters have no CPUID bit: without a PMU, PerfCtr0
+ * #GPs or (KVM without a vPMU, QEMU's TCG) reads 0 whatever was
+ * written; it must not keep a value.
+ */
+static void check_amd_legacy(void)
+{
+	u64 value = 0;
+	int wvec, rvec;
+
+	wvec = wrmsr_safe(MSR_K7_PERFCTR0, 0x1234);
+	rvec = rdmsr_safe(MSR_K7_PERFCTR0, &value);
+	if (wvec == GP_VECTOR || rvec == GP_VECTOR || value != 0x1234)
+		report(true, "legacy PerfCtr0 (0xc0010004) keeps no value");
+	else
+		report(false, "legacy PerfCtr0 (0xc0010004) keeps no value, "
+			      "got 0x1234 back");
+}
+
+static void test_absent_amd(void)
+{
+	u32 ext = cpuid(0x80000000).eax;
+	u64 value;
+
+	report(ext < 0x80000001 || !(cpuid(0x80000001).ecx &
+				     CPUID_80000001_ECX_PERFCTR_CORE),
+	       "CPUID 0x80000001 ECX bit 23 (PerfCtrExtCore) is clear");
+	report(ext < 0x80000022 ||
+		       !(cpuid(0x80000022).eax & CPUID_80000022_EAX_PERFMON_V2),
+	       "CPUID 0x80000022 EAX bit 0 (PerfMonV2) is clear");
+	check_amd_legacy();
+	check_msrs(amd_msrs, ARRAY_SIZE(amd_msrs));
+	expect_gp(pmu_rdpmc_safe(0, &value), 0, true, "RDPMC of counter 0", "");
+}
+
 static void test_absent(void)
 {
 	u64 value;
 
 	pmu_init();
-	if (pmu.amd) {
-		report_skip("AMD CPU: CPUID.0AH does not describe its PMU, "
-			    "which is not covered yet");
-		return;
-	}
 	if (pmu.version) {
-		report_skip("an architectural PMU is present (version %u)",
+		report_skip("%s PMU is present (version %u)",
+			    pmu.amd ? "an AMD" : "an architectural",
 			    pmu.version);
 		return;
 	}
-	for (unsigned int i = 0; i < ARRAY_SIZE(msrs); i++) {
-		expect_gp(rdmsr_safe(msrs[i].msr, &value), msrs[i].msr, false,
-			  msrs[i].name, " read");
-		expect_gp(wrmsr_safe(msrs[i].msr, 0), msrs[i].msr, false,
-			  msrs[i].name, " write");
+	if (pmu.amd) {
+		test_absent_amd();
+		return;
 	}
+	check_msrs(msrs, ARRAY_SIZE(msrs));
 	expect_gp(pmu_rdpmc_safe(0, &value), 0, true, "RDPMC of GP counter 0",
 		  "");
 	expect_gp(pmu_rdpmc_safe(PMU_RDPMC_FIXED, &value), 0, true,

@@ -91,6 +91,17 @@ static bool parse_change(struct filter_change *change)
 	return parse_items("filter.denied_after", &change->denied_after);
 }
 
+/* ev's encoding for messages: Intel's event/umask, AMD's 12-bit select. */
+static const char *event_code(enum pmu_event ev, char *buf, size_t size)
+{
+	if (pmu.amd)
+		snprintf(buf, size, "%03x", pmu_events[ev].amd_event);
+	else
+		snprintf(buf, size, "%02x/%02x", pmu_events[ev].event,
+			 pmu_events[ev].umask);
+	return buf;
+}
+
 static enum pmu_event slot_event(const struct filter_slot *s)
 {
 	return s->counter.fixed ? pmu_counter_event(s->counter) :
@@ -121,6 +132,11 @@ static unsigned int plan_rounds(struct filter_round *rounds,
 		}
 		if (!it->fixed && !pmu.nr_gp) {
 			report_skip("%s: the PMU has no GP counters", it->name);
+			continue;
+		}
+		if (!it->fixed && pmu.amd && !pmu_event_available(it->idx)) {
+			report_skip("%s: no AMD event select modelled",
+				    it->name);
 			continue;
 		}
 		if (!it->fixed && !pmu_event_available(it->idx)) {
@@ -158,6 +174,7 @@ static unsigned int plan_rounds(struct filter_round *rounds,
 static void program(const struct filter_round *r)
 {
 	u64 fixed_ctrl = 0;
+	char code[16];
 
 	for (unsigned int i = 0; i < r->nr; i++) {
 		const struct filter_slot *s = &r->slots[i];
@@ -169,22 +186,22 @@ static void program(const struct filter_round *r)
 			continue;
 		}
 		pmu_report_vector(
-			wrmsr_safe(MSR_IA32_PERFEVTSEL0 + s->counter.idx,
+			wrmsr_safe(pmu_evtsel_msr(s->counter.idx),
 				   pmu_evtsel(ev,
 					      PMU_EVTSEL_OS | PMU_EVTSEL_USR)),
-			EXC_NONE, "PERFEVTSEL%u programmed with %s (%02x/%02x)",
+			EXC_NONE, "PERFEVTSEL%u programmed with %s (%s)",
 			s->counter.idx, items[s->item].name,
-			pmu_events[ev].event, pmu_events[ev].umask);
+			event_code(ev, code, sizeof(code)));
 	}
 	if (fixed_ctrl)
 		pmu_report_vector(wrmsr_safe(MSR_IA32_FIXED_CTR_CTRL,
 					     fixed_ctrl),
 				  EXC_NONE, "FIXED_CTR_CTRL 0x%lx programmed",
 				  fixed_ctrl);
-	pmu_report_vector(wrmsr_safe(MSR_IA32_PERF_GLOBAL_CTRL, r->global_ctrl),
+	pmu_report_vector(wrmsr_safe(pmu.msr_global_ctrl, r->global_ctrl),
 			  EXC_NONE, "GLOBAL_CTRL 0x%lx enables them",
 			  r->global_ctrl);
-	wrmsr(MSR_IA32_PERF_GLOBAL_CTRL, 0);
+	wrmsr(pmu.msr_global_ctrl, 0);
 }
 
 static void zero_counters(const struct filter_round *r)
@@ -200,9 +217,10 @@ static void zero_counters(const struct filter_round *r)
  */
 static void measure(const struct filter_round *r, u32 denied, u64 loops)
 {
-	struct pmu_wrmsr start = { MSR_IA32_PERF_GLOBAL_CTRL, r->global_ctrl };
-	struct pmu_wrmsr stop = { MSR_IA32_PERF_GLOBAL_CTRL, 0 };
+	struct pmu_wrmsr start = { pmu.msr_global_ctrl, r->global_ctrl };
+	struct pmu_wrmsr stop = { pmu.msr_global_ctrl, 0 };
 	struct pmu_expect expect;
+	char code[16];
 
 	expect = pmu_loop_expect(loops, pmu_loop(start, stop, loops));
 	for (unsigned int i = 0; i < r->nr; i++) {
@@ -216,9 +234,9 @@ static void measure(const struct filter_round *r, u32 denied, u64 loops)
 				 s->counter.idx, pmu_events[ev].name);
 		else
 			snprintf(what, sizeof(what),
-				 "GP counter %u counting %s (%02x/%02x)",
+				 "GP counter %u counting %s (%s)",
 				 s->counter.idx, items[s->item].name,
-				 pmu_events[ev].event, pmu_events[ev].umask);
+				 event_code(ev, code, sizeof(code)));
 		if (denied & BIT(s->item))
 			pmu_report_value(count, 0, "%s: denied, counts nothing",
 					 what);
@@ -268,7 +286,7 @@ static void measure_live_change(const struct filter_round *r,
 	u64 before[ARRAY_SIZE(items)];
 
 	zero_counters(r);
-	wrmsr(MSR_IA32_PERF_GLOBAL_CTRL, r->global_ctrl);
+	wrmsr(pmu.msr_global_ctrl, r->global_ctrl);
 	hostctl_write(HV_HOSTCTL_FILTER_SELECT, change->index);
 	for (unsigned int i = 0; i < r->nr; i++)
 		before[i] = rdmsr(pmu_counter_msr(r->slots[i].counter));
@@ -289,7 +307,7 @@ static void measure_live_change(const struct filter_round *r,
 			       items[s->item].name, after, before[i]);
 	}
 	report_prefix_pop();
-	wrmsr(MSR_IA32_PERF_GLOBAL_CTRL, 0);
+	wrmsr(pmu.msr_global_ctrl, 0);
 	pmu_report_value(hostctl_read(HV_HOSTCTL_FILTER_STATUS), 0,
 			 "FILTER_SELECT=%s while counting: no error",
 			 change->name);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* pmu.global: GLOBAL_CTRL gates counters; stopping and rewriting them. */
+/* pmu.global: GLOBAL_CTRL (AMD PerfCntrGlobalCtl) gates counters; stop, rewrite. */
 #include "exceptions.h"
 #include "pmu.h"
 #include "processor.h"
@@ -18,7 +18,7 @@ static u64 program_all(void)
 
 	for (unsigned int i = 0; i < pmu.nr_gp; i++) {
 		wrmsr(pmu_gp_msr(i), 0);
-		wrmsr(MSR_IA32_PERFEVTSEL0 + i,
+		wrmsr(pmu_evtsel_msr(i),
 		      pmu_evtsel(PMU_EV_INSTRUCTIONS,
 				 PMU_EVTSEL_USR | PMU_EVTSEL_OS));
 	}
@@ -28,7 +28,8 @@ static u64 program_all(void)
 		wrmsr(MSR_IA32_FIXED_CTR0 + i, 0);
 		fixed_ctrl |= PMU_FIXED_FIELD(i, PMU_FIXED_OS | PMU_FIXED_USR);
 	}
-	wrmsr(MSR_IA32_FIXED_CTR_CTRL, fixed_ctrl);
+	if (!pmu.amd)
+		wrmsr(MSR_IA32_FIXED_CTR_CTRL, fixed_ctrl);
 	return fixed_ctrl;
 }
 
@@ -39,21 +40,21 @@ static void check_ctrl_and_status(void)
 	pmu_report_value(pmu.global_ctrl_at_boot, BIT_ULL(pmu.nr_gp) - 1,
 			 "GLOBAL_CTRL comes out of reset with the GP counter "
 			 "bits set and no other");
-	wrmsr(MSR_IA32_PERF_GLOBAL_CTRL, all);
-	pmu_report_value(rdmsr(MSR_IA32_PERF_GLOBAL_CTRL), all,
+	wrmsr(pmu.msr_global_ctrl, all);
+	pmu_report_value(rdmsr(pmu.msr_global_ctrl), all,
 			 "GLOBAL_CTRL reads back every counter's bit");
-	wrmsr(MSR_IA32_PERF_GLOBAL_CTRL, 0);
-	pmu_report_value(rdmsr(MSR_IA32_PERF_GLOBAL_STATUS), 0,
+	wrmsr(pmu.msr_global_ctrl, 0);
+	pmu_report_value(rdmsr(pmu.msr_global_status), 0,
 			 "GLOBAL_STATUS is 0 when no counter overflowed");
 }
 
 /* GLOBAL_CTRL with every counter's bit but c's: c counts nothing. */
 static void check_gated(struct pmu_counter c, u64 loops)
 {
-	struct pmu_wrmsr start = { MSR_IA32_PERF_GLOBAL_CTRL,
+	struct pmu_wrmsr start = { pmu.msr_global_ctrl,
 				   pmu_global_counters_mask() &
 					   ~pmu_counter_global_bit(c) };
-	struct pmu_wrmsr stop = { MSR_IA32_PERF_GLOBAL_CTRL, 0 };
+	struct pmu_wrmsr stop = { pmu.msr_global_ctrl, 0 };
 	struct pmu_counter other;
 	struct pmu_expect expect;
 	u64 tsc, count;
@@ -82,7 +83,7 @@ static struct pmu_wrmsr local_disable(struct pmu_counter c, u64 fixed_ctrl)
 		return (struct pmu_wrmsr){ MSR_IA32_FIXED_CTR_CTRL,
 					   fixed_ctrl & ~PMU_FIXED_FIELD(c.idx,
 									 0xf) };
-	return (struct pmu_wrmsr){ MSR_IA32_PERFEVTSEL0 + c.idx,
+	return (struct pmu_wrmsr){ pmu_evtsel_msr(c.idx),
 				   pmu_evtsel(PMU_EV_INSTRUCTIONS,
 					      PMU_EVTSEL_USR | PMU_EVTSEL_OS) &
 					   ~PMU_EVTSEL_EN };
@@ -95,9 +96,9 @@ static struct pmu_wrmsr local_disable(struct pmu_counter c, u64 fixed_ctrl)
 static void check_stopped(struct pmu_counter c, u64 loops)
 {
 	enum pmu_event ev = pmu_counter_event(c);
-	struct pmu_wrmsr start = { MSR_IA32_PERF_GLOBAL_CTRL,
+	struct pmu_wrmsr start = { pmu.msr_global_ctrl,
 				   pmu_global_counters_mask() };
-	struct pmu_wrmsr stop = { MSR_IA32_PERF_GLOBAL_CTRL, 0 };
+	struct pmu_wrmsr stop = { pmu.msr_global_ctrl, 0 };
 	struct pmu_expect expect;
 	struct pmu_wrmsr mid;
 	u64 tsc, count;
@@ -123,9 +124,9 @@ static void check_stopped(struct pmu_counter c, u64 loops)
 static void check_rewritten(struct pmu_counter c, u64 loops)
 {
 	enum pmu_event ev = pmu_counter_event(c);
-	struct pmu_wrmsr start = { MSR_IA32_PERF_GLOBAL_CTRL,
+	struct pmu_wrmsr start = { pmu.msr_global_ctrl,
 				   pmu_global_counters_mask() };
-	struct pmu_wrmsr stop = { MSR_IA32_PERF_GLOBAL_CTRL, 0 };
+	struct pmu_wrmsr stop = { pmu.msr_global_ctrl, 0 };
 	struct pmu_wrmsr mid = { pmu_counter_msr(c), REWRITE_VALUE };
 	struct pmu_expect expect;
 	u64 tsc;
@@ -142,19 +143,20 @@ static void check_rewritten(struct pmu_counter c, u64 loops)
 
 /*
  * Version 4 adds GLOBAL_STATUS_SET, and OVF_CTRL becomes STATUS_RESET;
- * before that MSR 0x391 does not exist.
+ * before that MSR 0x391 does not exist.  AMD's PerfMonV2 has both,
+ * PerfCntrGlobalStatusSet and PerfCntrGlobalStatusClr.
  */
 static void check_status_set(struct pmu_counter c, u64 loops)
 {
 	u64 bit = pmu_counter_global_bit(c);
 
 	(void)loops;
-	wrmsr(MSR_IA32_PERF_GLOBAL_STATUS_SET, bit);
-	pmu_report_value(rdmsr(MSR_IA32_PERF_GLOBAL_STATUS), bit,
+	wrmsr(pmu.msr_global_set, bit);
+	pmu_report_value(rdmsr(pmu.msr_global_status), bit,
 			 "%s counter %u: GLOBAL_STATUS_SET sets its status bit",
 			 pmu_counter_kind(c), c.idx);
-	wrmsr(MSR_IA32_PERF_GLOBAL_OVF_CTRL, bit);
-	pmu_report_value(rdmsr(MSR_IA32_PERF_GLOBAL_STATUS), 0,
+	wrmsr(pmu.msr_global_clear, bit);
+	pmu_report_value(rdmsr(pmu.msr_global_status), 0,
 			 "%s counter %u: GLOBAL_STATUS_RESET clears it",
 			 pmu_counter_kind(c), c.idx);
 }
@@ -166,7 +168,7 @@ static void test_global(void)
 	if (!pmu_require() || !pmu_require_v2())
 		return;
 	check_ctrl_and_status();
-	if (pmu.version >= 4)
+	if (pmu.msr_global_set)
 		pmu_for_each_counter(check_status_set, loops);
 	else
 		pmu_report_vector(

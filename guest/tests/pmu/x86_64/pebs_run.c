@@ -174,7 +174,7 @@ bool pebs_require(void)
 
 	if (!pmu_require() || !pmu_require_v2())
 		return false;
-	why = absent_reason();
+	why = pmu.amd ? "AMD PMU: PEBS is Intel's" : absent_reason();
 	if (why) {
 		report_skip("%s", why);
 		return false;

@@ -223,11 +223,26 @@ static int rdpmc_vector(struct pmu_counter driver, u32 index)
 	return vector;
 }
 
+/* AMD: indexes past the core counters (6-9 NB, 10-15 L2I when those exist). */
+#define AMD_RDPMC_INVALID 32
+
 static void check_invalid_indexes(void)
 {
 	struct pmu_counter gp0 = { false, 0 };
 	unsigned int fixed = pmu_first_absent_fixed();
 
+	if (pmu.amd) {
+		pmu_report_vector(rdpmc_vector(gp0, pmu.nr_gp), GP_VECTOR,
+				  "RDPMC of counter %u (beyond the AMD PMU's "
+				  "%u)",
+				  pmu.nr_gp, pmu.nr_gp);
+		pmu_report_vector(rdpmc_vector(gp0, AMD_RDPMC_INVALID),
+				  GP_VECTOR,
+				  "RDPMC of counter %u (no such "
+				  "AMD counter)",
+				  AMD_RDPMC_INVALID);
+		return;
+	}
 	pmu_report_vector(rdpmc_vector(gp0, PMU_RDPMC_FAST), GP_VECTOR,
 			  "RDPMC with ECX bit 31 (\"fast\", reserved with an "
 			  "architectural PMU)");
@@ -259,15 +274,15 @@ static void check_cycles_only(void)
 		      PMU_FIXED_FIELD(1, PMU_FIXED_OS | PMU_FIXED_USR));
 	} else if (pmu_event_available(PMU_EV_CORE_CYCLES)) {
 		c = (struct pmu_counter){ false, 0 };
-		wrmsr(MSR_IA32_PERFEVTSEL0,
+		wrmsr(pmu_evtsel_msr(0),
 		      pmu_evtsel(PMU_EV_CORE_CYCLES,
 				 PMU_EVTSEL_USR | PMU_EVTSEL_OS));
 	} else {
 		report_skip("no counter counts core cycles");
 		return;
 	}
-	if (pmu.version >= 2)
-		wrmsr(MSR_IA32_PERF_GLOBAL_CTRL, pmu_counter_global_bit(c));
+	if (pmu.msr_global_ctrl)
+		wrmsr(pmu.msr_global_ctrl, pmu_counter_global_bit(c));
 	vector = pmu_rdpmc_safe(rdpmc_index(c), &value);
 	pmu_reset();
 	if (gap)

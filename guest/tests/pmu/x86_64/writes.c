@@ -161,9 +161,10 @@ static void check_global_reserved(u32 msr, const char *name)
 		pmu_report_vector(wrmsr_safe(msr, BIT_ULL(pmu.nr_gp)),
 				  GP_VECTOR,
 				  "%s with the bit of GP counter %u (beyond "
-				  "CPUID.0AH)",
-				  name, pmu.nr_gp);
-	if (absent < PMU_MAX_FIXED)
+				  "%s)",
+				  name, pmu.nr_gp,
+				  pmu.amd ? "NumCorePmc" : "CPUID.0AH");
+	if (absent < PMU_MAX_FIXED && !pmu.amd)
 		pmu_report_vector(wrmsr_safe(msr, PMU_GLOBAL_FIXED(absent)),
 				  GP_VECTOR,
 				  "%s with the bit of fixed counter %u (beyond "
@@ -192,10 +193,134 @@ static void check_read_only(void)
 			  GP_VECTOR, "PERF_CAPABILITIES write (read-only)");
 }
 
+/*
+ * AMD PerfEvtSel: event select 11:8 in 35:32; 19, 21 and 63:42 reserved
+ * (39:36 too, as KVM masks them).  KVM and hvcheck's model drop such
+ * bits, older KVMs #GP: either way the bit is never stored.
+ */
+#define AMD_EVTSEL_PATTERN (EVTSEL_PATTERN | PMU_AMD_EVTSEL_HIGH(0x100))
+static const u64 amd_evtsel_reserved[] = { BIT_ULL(19), BIT_ULL(21),
+					   BIT_ULL(36), BIT_ULL(63) };
+
+static void check_amd_reserved(u32 evtsel, unsigned int i, u64 bit)
+{
+	int vector = wrmsr_safe(evtsel, AMD_EVTSEL_PATTERN | bit);
+	u64 got = rdmsr(evtsel);
+
+	if ((vector == EXC_NONE || vector == GP_VECTOR) &&
+	    got == AMD_EVTSEL_PATTERN)
+		report(true,
+		       "PerfEvtSel%u with reserved bit %u: refused or dropped, "
+		       "never stored",
+		       i, __builtin_ctzll(bit));
+	else
+		report(false,
+		       "PerfEvtSel%u with reserved bit %u: refused or dropped, "
+		       "never stored, got %s and 0x%lx",
+		       i, __builtin_ctzll(bit), exception_text(vector), got);
+}
+
+static void check_amd_gp_writes(unsigned int i)
+{
+	u32 evtsel = pmu_evtsel_msr(i), ctr = pmu_gp_msr(i);
+
+	wrmsr(evtsel, AMD_EVTSEL_PATTERN);
+	pmu_report_value(rdmsr(evtsel), AMD_EVTSEL_PATTERN,
+			 "PerfEvtSel%u reads back a 12-bit event select and "
+			 "its fields",
+			 i);
+	for (unsigned int b = 0; b < ARRAY_SIZE(amd_evtsel_reserved); b++) {
+		wrmsr(evtsel, AMD_EVTSEL_PATTERN);
+		check_amd_reserved(evtsel, i, amd_evtsel_reserved[b]);
+	}
+	wrmsr(evtsel, 0);
+	wrmsr(ctr, FULL_WIDTH);
+	pmu_report_value(rdmsr(ctr), FULL_WIDTH,
+			 "PerfCtr%u keeps a 48-bit write", i);
+	wrmsr(ctr, 0);
+}
+
+/*
+ * PerfCtrExtCore's MSRs: legacy counter i is extended counter i, both
+ * ways; without PerfCtrExtCore they do not exist.  Past the counters
+ * there are none.
+ */
+static void check_amd_alias(unsigned int i)
+{
+	wrmsr(MSR_F15H_PERF_CTL0 + 2 * i, EVTSEL_PATTERN);
+	pmu_report_value(rdmsr(MSR_K7_EVNTSEL0 + i), EVTSEL_PATTERN,
+			 "extended PerfEvtSel%u reads through legacy "
+			 "PerfEvtSel%u",
+			 i, i);
+	wrmsr(MSR_K7_PERFCTR0 + i, FULL_WIDTH);
+	pmu_report_value(rdmsr(MSR_F15H_PERF_CTR0 + 2 * i), FULL_WIDTH,
+			 "legacy PerfCtr%u reads through extended PerfCtr%u", i,
+			 i);
+	wrmsr(MSR_K7_PERFCTR0 + i, 0);
+	wrmsr(MSR_K7_EVNTSEL0 + i, 0);
+}
+
+static void check_amd_absent(u32 ctl, u32 ctr, const char *why)
+{
+	u64 value;
+
+	pmu_report_vector(rdmsr_safe(ctl, &value), GP_VECTOR,
+			  "MSR 0x%x (PerfEvtSel) read, %s", ctl, why);
+	pmu_report_vector(wrmsr_safe(ctl, 0), GP_VECTOR,
+			  "MSR 0x%x (PerfEvtSel) write, %s", ctl, why);
+	pmu_report_vector(rdmsr_safe(ctr, &value), GP_VECTOR,
+			  "MSR 0x%x (PerfCtr) read, %s", ctr, why);
+	pmu_report_vector(wrmsr_safe(ctr, 0), GP_VECTOR,
+			  "MSR 0x%x (PerfCtr) write, %s", ctr, why);
+}
+
+/*
+ * PerfCntrGlobalCtl #GPs with an absent counter's bit; StatusSet (KVM:
+ * no #GP) sets no status bit of an absent counter.
+ */
+static void check_amd_global(void)
+{
+	pmu_report_vector(wrmsr_safe(pmu.msr_global_status, 0), GP_VECTOR,
+			  "PerfCntrGlobalStatus write (read-only)");
+	check_global_reserved(pmu.msr_global_ctrl, "PerfCntrGlobalCtl");
+	if (pmu.nr_gp >= 32)
+		return;
+	wrmsr_safe(pmu.msr_global_set, BIT_ULL(pmu.nr_gp));
+	pmu_report_value(rdmsr(pmu.msr_global_status), 0,
+			 "PerfCntrGlobalStatusSet sets no status bit for "
+			 "counter %u (beyond NumCorePmc)",
+			 pmu.nr_gp);
+	wrmsr(pmu.msr_global_clear, pmu_global_counters_mask());
+}
+
+static void test_writes_amd(void)
+{
+	for (unsigned int i = 0; i < pmu.nr_gp; i++)
+		check_amd_gp_writes(i);
+	if (!pmu.amd_core)
+		check_amd_absent(MSR_F15H_PERF_CTL0, MSR_F15H_PERF_CTR0,
+				 "without PerfCtrExtCore");
+	else if (pmu.nr_gp < PMU_AMD_CORE_GP)
+		check_amd_absent(MSR_F15H_PERF_CTL0 + 2 * pmu.nr_gp,
+				 MSR_F15H_PERF_CTR0 + 2 * pmu.nr_gp,
+				 "past the counters");
+	if (pmu.amd_core)
+		for (unsigned int i = 0; i < MIN(pmu.nr_gp, PMU_AMD_LEGACY_GP);
+		     i++)
+			check_amd_alias(i);
+	if (pmu.amd_v2)
+		check_amd_global();
+	pmu_reset();
+}
+
 static void test_writes(void)
 {
 	if (!pmu_require())
 		return;
+	if (pmu.amd) {
+		test_writes_amd();
+		return;
+	}
 	for (unsigned int i = 0; i < pmu.nr_gp; i++)
 		check_gp_writes(i);
 	check_absent_gp();
