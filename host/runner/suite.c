@@ -25,6 +25,7 @@
 #include "runner/host_info.h"
 #include "runner/libvirt_xml.h"
 #include "runner/manifest.h"
+#include "runner/resources.h"
 #include "runner/results.h"
 #include "runner/suite.h"
 #include "runner/target.h"
@@ -799,6 +800,19 @@ static int write_results(struct suite *s, time_t started_at,
 	return sum.error ? HV_EXIT_VMM_ERROR : 0;
 }
 
+/* --resources: what the runner holds, as the leak checks read it. */
+static void print_resources(const char *when)
+{
+	struct resources r;
+	int ret = resources_measure(&r);
+
+	if (ret)
+		fprintf(stderr, "hvcheck suite: /proc/self: %s\n",
+			strerror(-ret));
+	else
+		resources_print(stdout, when, &r);
+}
+
 /*
  * The suite was stopped: the tests from @next on never began, those
  * running then were stopped before their verdict (their partial logs
@@ -839,8 +853,11 @@ static int run_tests(struct suite *s)
 	time_t started_at = time(NULL);
 	uint64_t started = child_now_ms();
 	size_t next = 0;
-	int ret = block_signals(s);
+	int ret;
 
+	if (s->opt.resources)
+		print_resources("start");
+	ret = block_signals(s);
 	if (ret) {
 		fprintf(stderr, "hvcheck suite: signalfd: %s\n",
 			strerror(-ret));
@@ -872,6 +889,8 @@ static int run_tests(struct suite *s)
 		wait_for_stragglers(s, 1000 * SUITE_STRAGGLER_WAIT_S);
 	}
 	restore_signals(s);
+	if (s->opt.resources)
+		print_resources("end");
 	return ret;
 }
 
