@@ -227,6 +227,12 @@ static const struct option_spec specs[] = {
 	  .offset = SUITE_OPT(jobs),
 	  .min = 1,
 	  .max = 32 },
+	{ .name = "--resources",
+	  .help = "print the runner's open fds, threads, RSS and\n"
+		  "child processes before the first test and\n"
+		  "after the last (leak checks of long runs)",
+	  .set = option_set_flag,
+	  .offset = SUITE_OPT(resources) },
 	{ .name = "--qemu-accel",
 	  .arg = "kvm|tcg",
 	  .help = "default kvm when /dev/kvm opens, else tcg",

@@ -35,10 +35,9 @@ struct tally {
 };
 
 static const char *const test_status_word[] = {
-	[RESULTS_PASS] = "PASS",
-	[RESULTS_FAIL] = "FAIL",
-	[RESULTS_SKIP] = "SKIP",
-	[RESULTS_ERROR] = "ERROR",
+	[RESULTS_PASS] = "PASS",       [RESULTS_FAIL] = "FAIL",
+	[RESULTS_SKIP] = "SKIP",       [RESULTS_ERROR] = "ERROR",
+	[RESULTS_NOT_RUN] = "NOT RUN",
 };
 
 static const char *const verdict_names[] = {

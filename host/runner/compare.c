@@ -372,9 +372,10 @@ static enum compare_test_change test_change(const struct compare_test *ct)
 		return COMPARE_BECAME_ERROR;
 	if (b != n && b == RESULTS_ERROR)
 		return COMPARE_NO_LONGER_ERROR;
-	if (b != n && n == RESULTS_SKIP)
+	/* a test a stopped suite did not run tested nothing either */
+	if (b != n && (n == RESULTS_SKIP || n == RESULTS_NOT_RUN))
 		return COMPARE_BECAME_SKIP;
-	if (b != n && b == RESULTS_SKIP)
+	if (b != n && (b == RESULTS_SKIP || b == RESULTS_NOT_RUN))
 		return COMPARE_NO_LONGER_SKIP;
 	if (b == RESULTS_PASS && n == RESULTS_FAIL)
 		return COMPARE_REGRESSION;

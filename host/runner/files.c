@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Directories the runners make and clear: mkdir -p, rm -r. */
+/* Files the runners make and clear: mkdir -p, rm -r, atomic writes. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <ftw.h>
 #include <limits.h>
 #include <signal.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "runner/files.h"
 
@@ -122,4 +125,80 @@ int files_remove_stale(const char *dir, const char *prefix)
 out:
 	closedir(d);
 	return ret;
+}
+
+int files_atomic_open(struct files_atomic *f, const char *path)
+{
+	*f = (struct files_atomic){ .path = strdup(path) };
+	if (!f->path ||
+	    asprintf(&f->tmp, "%s.%d.tmp", path, (int)getpid()) < 0) {
+		free(f->path);
+		*f = (struct files_atomic){ 0 };
+		return -ENOMEM;
+	}
+	f->out = fopen(f->tmp, "we");
+	if (!f->out) {
+		int ret = -errno;
+
+		free(f->tmp);
+		free(f->path);
+		*f = (struct files_atomic){ 0 };
+		return ret;
+	}
+	return 0;
+}
+
+/* fsync()s the directory that holds @path: a rename in it is then kept. */
+static int sync_dir_of(const char *path)
+{
+	char *copy = strdup(path);
+	int fd, ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd))
+		ret = -errno;
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return ret;
+}
+
+/* Renames @from over @to and makes the rename durable. */
+static int rename_synced(const char *from, const char *to)
+{
+	if (rename(from, to))
+		return -errno;
+	return sync_dir_of(to);
+}
+
+int files_atomic_close(struct files_atomic *f, int ret)
+{
+	if (!ret && (fflush(f->out) || ferror(f->out)))
+		ret = errno ? -errno : -EIO;
+	if (!ret && fsync(fileno(f->out)))
+		ret = -errno;
+	if (fclose(f->out) && !ret)
+		ret = -errno;
+	if (!ret)
+		ret = rename_synced(f->tmp, f->path);
+	if (ret)
+		unlink(f->tmp);
+	free(f->tmp);
+	free(f->path);
+	*f = (struct files_atomic){ 0 };
+	return ret;
+}
+
+int files_commit(const char *from, const char *to)
+{
+	int fd = open(from, O_RDONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd))
+		ret = -errno;
+	close(fd);
+	return ret ?: rename_synced(from, to);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Directories the runners make and clear: mkdir -p, rm -r. */
+/* Files the runners make and clear: mkdir -p, rm -r, atomic writes. */
 #ifndef RUNNER_FILES_H
 #define RUNNER_FILES_H
 
+#include <stdio.h>
 #include <sys/types.h>
 
 /* mkdir -p @path: 0 or -errno. */
@@ -28,5 +29,36 @@ int files_remove_tree(const char *path);
  * the first -errno.
  */
 int files_remove_stale(const char *dir, const char *prefix);
+
+/* A file written atomically: under a temporary name, then renamed. */
+struct files_atomic {
+	FILE *out;
+	char *path; /* the file's name */
+	char *tmp;  /* PATH.PID.tmp, where @out writes */
+};
+
+/*
+ * Opens @f->out on @path.PID.tmp, beside @path, for writing: 0 or -errno
+ * (@f is then empty).  A runner killed before files_atomic_close() leaves
+ * the temporary file, which files_remove_stale(DIR, NAME) removes.
+ */
+int files_atomic_open(struct files_atomic *f, const char *path);
+
+/*
+ * Ends what files_atomic_open() began.  With @ret 0 (the writer's
+ * verdict) it flushes @f->out, fsync()s it, renames it over @path and
+ * fsync()s the directory, so that a reader, even after a crash, finds the
+ * old file or the whole new one, never a part.  Otherwise, or when a step
+ * fails, it removes the temporary file and leaves @path as it was.
+ * Returns @ret, else 0 or the first step's -errno.
+ */
+int files_atomic_close(struct files_atomic *f, int ret);
+
+/*
+ * Makes the file @from, written by someone else (a child's log), durable
+ * as @to: fsync()s it, renames it over @to and fsync()s the directory.
+ * 0 or -errno.
+ */
+int files_commit(const char *from, const char *to);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runner/files.h"
 #include "runner/results.h"
 #include "runner/utf8.h"
 
@@ -19,6 +20,8 @@ const char *results_status_name(enum results_status status)
 		return "skip";
 	case RESULTS_ERROR:
 		return "error";
+	case RESULTS_NOT_RUN:
+		return "not_run";
 	}
 	return "?";
 }
@@ -38,6 +41,17 @@ const char *results_check_status_name(enum results_check_status status)
 		return "XPASS";
 	}
 	return "?";
+}
+
+const char *results_signal_name(int sig, char *buf, size_t size)
+{
+	const char *abbrev = sigabbrev_np(sig);
+
+	if (abbrev)
+		snprintf(buf, size, "SIG%s", abbrev);
+	else
+		snprintf(buf, size, "signal %d", sig);
+	return buf;
 }
 
 unsigned int results_checks_total(const struct results_checks *c)
@@ -62,6 +76,9 @@ struct results_summary results_summarize(const struct results_run *run)
 			break;
 		case RESULTS_ERROR:
 			sum.error++;
+			break;
+		case RESULTS_NOT_RUN:
+			sum.not_run++;
 			break;
 		}
 	}
@@ -309,7 +326,7 @@ static void json_host(FILE *out, const struct results_run *run)
 int results_write_json(FILE *out, const struct results_run *run)
 {
 	struct results_summary sum = results_summarize(run);
-	char started[32];
+	char started[32], sig[RESULTS_SIGNAL_NAME_MAX];
 
 	iso8601_utc(run->started_at, started, sizeof(started), true);
 	fputs("{\n  \"arch\": ", out);
@@ -324,8 +341,12 @@ int results_write_json(FILE *out, const struct results_run *run)
 	json_string(out, run->manifest);
 	fprintf(out,
 		",\n  \"started_at\": \"%s\",\n"
-		"  \"duration_ms\": %" PRIu64,
+		"  \"duration_ms\": %" PRIu64 ",\n  \"stopped_by\": ",
 		started, run->duration_ms);
+	json_string(out, run->stop_signal ?
+				 results_signal_name(run->stop_signal, sig,
+						     sizeof(sig)) :
+				 NULL);
 	json_host(out, run);
 	fputs(",\n  \"tests\": [", out);
 	for (size_t i = 0; i < run->count; i++) {
@@ -334,9 +355,9 @@ int results_write_json(FILE *out, const struct results_run *run)
 	}
 	fprintf(out,
 		"%s],\n  \"summary\": {\"total\": %zu, \"pass\": %u, "
-		"\"fail\": %u, \"skip\": %u, \"error\": %u}\n}\n",
+		"\"fail\": %u, \"skip\": %u, \"error\": %u, \"not_run\": %u}\n}\n",
 		run->count ? "\n  " : "", run->count, sum.pass, sum.fail,
-		sum.skip, sum.error);
+		sum.skip, sum.error, sum.not_run);
 	return results_flush(out);
 }
 
@@ -367,6 +388,8 @@ static void tap_diagnostics(FILE *out, const struct results_test *t)
 
 int results_write_tap(FILE *out, const struct results_run *run)
 {
+	char sig[RESULTS_SIGNAL_NAME_MAX];
+
 	fprintf(out, "TAP version 13\n1..%zu\n", run->count);
 	if (run->bed) {
 		fputs("# bed: ", out);
@@ -384,11 +407,19 @@ int results_write_tap(FILE *out, const struct results_run *run)
 		if (t->status == RESULTS_SKIP) {
 			fputs(" # SKIP ", out);
 			tap_text(out, t->reason, false);
+		} else if (t->status == RESULTS_NOT_RUN) {
+			fputs(" # SKIP not run: ", out);
+			tap_text(out, t->reason, false);
 		}
 		fputc('\n', out);
 		if (bad)
 			tap_diagnostics(out, t);
 	}
+	/* the TAP way of saying the run ended early: consumers fail it */
+	if (run->stop_signal)
+		fprintf(out, "Bail out! stopped by %s, %u not run\n",
+			results_signal_name(run->stop_signal, sig, sizeof(sig)),
+			results_summarize(run).not_run);
 	return results_flush(out);
 }
 
@@ -417,7 +448,10 @@ static void junit_test(FILE *out, const struct results_test *t,
 		fputs("/>\n", out);
 		return;
 	case RESULTS_SKIP:
-		fputs(">\n      <skipped message=\"", out);
+	case RESULTS_NOT_RUN:
+		fprintf(out, ">\n      <skipped %smessage=\"",
+			t->status == RESULTS_NOT_RUN ? "type=\"not-run\" " :
+						       "");
 		xml_text(out, t->reason);
 		fputs("\"/>\n", out);
 		break;
@@ -442,6 +476,24 @@ static void junit_test(FILE *out, const struct results_test *t,
 	fputs("    </testcase>\n", out);
 }
 
+static void junit_properties(FILE *out, const struct results_run *run)
+{
+	char sig[RESULTS_SIGNAL_NAME_MAX];
+
+	fputs("    <properties>\n", out);
+	if (run->bed) {
+		fputs("      <property name=\"bed\" value=\"", out);
+		xml_text(out, run->bed);
+		fputs("\"/>\n", out);
+	}
+	if (run->stop_signal)
+		fprintf(out,
+			"      <property name=\"stopped_by\" value=\"%s\"/>\n",
+			results_signal_name(run->stop_signal, sig,
+					    sizeof(sig)));
+	fputs("    </properties>\n", out);
+}
+
 int results_write_junit(FILE *out, const struct results_run *run)
 {
 	struct results_summary sum = results_summarize(run);
@@ -455,22 +507,19 @@ int results_write_junit(FILE *out, const struct results_run *run)
 	fprintf(out,
 		"<testsuites tests=\"%zu\" failures=\"%u\" errors=\"%u\" "
 		"skipped=\"%u\" time=\"",
-		run->count, sum.fail, sum.error, sum.skip);
+		run->count, sum.fail, sum.error, sum.skip + sum.not_run);
 	junit_seconds(out, run->duration_ms);
 	fputs("\">\n  <testsuite name=\"", out);
 	xml_text(out, classname);
 	fprintf(out,
 		"\" tests=\"%zu\" failures=\"%u\" errors=\"%u\" skipped=\"%u\" "
 		"timestamp=\"%s\" time=\"",
-		run->count, sum.fail, sum.error, sum.skip, started);
+		run->count, sum.fail, sum.error, sum.skip + sum.not_run,
+		started);
 	junit_seconds(out, run->duration_ms);
 	fputs("\">\n", out);
-	if (run->bed) {
-		fputs("    <properties>\n      <property name=\"bed\" value=\"",
-		      out);
-		xml_text(out, run->bed);
-		fputs("\"/>\n    </properties>\n", out);
-	}
+	if (run->bed || run->stop_signal)
+		junit_properties(out, run);
 	for (size_t i = 0; i < run->count; i++)
 		junit_test(out, &run->test[i], classname);
 	fputs("  </testsuite>\n</testsuites>\n", out);
@@ -483,21 +532,17 @@ static int write_file(const char *dir, const char *name,
 		      int (*writer)(FILE *, const struct results_run *),
 		      const struct results_run *run, char *err, size_t err_size)
 {
+	struct files_atomic f;
 	char *path = NULL;
-	FILE *out;
 	int ret;
 
 	if (asprintf(&path, "%s/%s", dir, name) < 0)
 		return -ENOMEM;
-	out = fopen(path, "we");
-	if (!out) {
-		ret = -errno;
-		goto out;
-	}
-	ret = writer(out, run);
-	if (fclose(out) && !ret)
-		ret = -errno;
-out:
+	/* what a runner killed while writing left */
+	files_remove_stale(dir, name);
+	ret = files_atomic_open(&f, path);
+	if (!ret)
+		ret = files_atomic_close(&f, writer(f.out, run));
 	if (ret)
 		snprintf(err, err_size, "%s: %s", path, strerror(-ret));
 	free(path);

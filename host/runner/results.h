@@ -18,6 +18,11 @@ enum results_status {
 	 * domain refused, the connection lost (--target libvirt).
 	 */
 	RESULTS_ERROR,
+	/*
+	 * The suite was stopped (a signal) before this test ended, or
+	 * before it began: no verdict, and its log is as far as it went.
+	 */
+	RESULTS_NOT_RUN,
 };
 
 /* Report lines of one guest run, by kind. */
@@ -97,6 +102,8 @@ struct results_run {
 	size_t host_count;
 	const struct results_test *test;
 	size_t count;
+	/* the signal that stopped the suite (RESULTS_NOT_RUN tests), 0: none */
+	int stop_signal;
 };
 
 struct results_summary {
@@ -104,12 +111,19 @@ struct results_summary {
 	unsigned int fail;
 	unsigned int skip;
 	unsigned int error;
+	unsigned int not_run;
 };
 
-const char *results_status_name(enum results_status status); /* "pass"... */
+/* "pass", "fail", "skip", "error", "not_run" */
+const char *results_status_name(enum results_status status);
 
 /* "PASS"... for a check status. */
 const char *results_check_status_name(enum results_check_status status);
+
+#define RESULTS_SIGNAL_NAME_MAX 32
+
+/* "SIGINT" for SIGINT, "signal N" for one without a name, in @buf. */
+const char *results_signal_name(int sig, char *buf, size_t size);
 
 unsigned int results_checks_total(const struct results_checks *c);
 

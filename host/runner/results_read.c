@@ -94,7 +94,7 @@ static int read_status(struct reader *r, const struct json_value *obj,
 
 	if (ret)
 		return ret;
-	for (int s = RESULTS_PASS; s <= RESULTS_ERROR; s++) {
+	for (int s = RESULTS_PASS; s <= RESULTS_NOT_RUN; s++) {
 		if (!strcmp(word, results_status_name(s))) {
 			*status = s;
 			free(word);
@@ -103,9 +103,10 @@ static int read_status(struct reader *r, const struct json_value *obj,
 	}
 	json_quote(word, strlen(word), quoted, sizeof(quoted));
 	free(word);
-	return bad(r, v->offset,
-		   "%s.status: \"%s\" is not pass, fail, skip or error", path,
-		   quoted);
+	return bad(
+		r, v->offset,
+		"%s.status: \"%s\" is not pass, fail, skip, error or not_run",
+		path, quoted);
 }
 
 /* One {"status": "PASS", "check": "..."} of a test's report. */

@@ -25,6 +25,7 @@
 #include "runner/host_info.h"
 #include "runner/libvirt_xml.h"
 #include "runner/manifest.h"
+#include "runner/resources.h"
 #include "runner/results.h"
 #include "runner/suite.h"
 #include "runner/target.h"
@@ -50,6 +51,7 @@ struct test_run {
 	struct guest_log log; /* the serial log: result's report lines */
 	char *cmdline;
 	char *log_path;	   /* OUT/logs/NAME.log */
+	char *log_tmp;	   /* what the child writes, renamed to log_path */
 	char *log_rel;	   /* logs/NAME.log, as results.json names it */
 	char *output_path; /* the child's stdout and stderr */
 	char *disk_path;   /* TARGET=qemu: the GRUB command-line disk */
@@ -60,6 +62,7 @@ struct test_run {
 	int uri; /* libvirt: the index of its connection, else -1 */
 	pid_t pid;
 	bool running;
+	bool stopped;		/* running when a stop signal came */
 	struct child_stop stop; /* the watchdog's steps */
 	bool straggler;		/* given up on, not yet reaped */
 	uint64_t started_ms;
@@ -125,7 +128,8 @@ static void print_result(const struct test_run *r)
 	const char *status[] = { [RESULTS_PASS] = "PASS",
 				 [RESULTS_FAIL] = "FAIL",
 				 [RESULTS_SKIP] = "SKIP",
-				 [RESULTS_ERROR] = "ERROR" };
+				 [RESULTS_ERROR] = "ERROR",
+				 [RESULTS_NOT_RUN] = "NOT RUN" };
 
 	printf("%s %s (%u checks, %" PRIu64 " ms)", status[t->status], t->name,
 	       results_checks_total(&t->checks), t->duration_ms);
@@ -183,7 +187,7 @@ static void append_output(const struct suite *s, const struct test_run *r)
 	if (!in)
 		return;
 	len = fread(buf, 1, sizeof(buf), in);
-	log = len ? fopen(r->log_path, "ae") : NULL;
+	log = len ? fopen(r->log_tmp, "ae") : NULL;
 	if (log) {
 		if (s->setup.libvirt)
 			fprintf(log,
@@ -266,18 +270,18 @@ static char **boot_argv(const struct suite *s, struct test_run *r)
 	if (s->setup.libvirt) {
 		argv = suite_libvirt_argv(&s->setup, e, r->gic,
 					  s->opt.uris[r->uri], s->prefix,
-					  r->log_path);
+					  r->log_tmp);
 	} else if (s->setup.target == MANIFEST_TARGET_QEMU && s->setup.arm64) {
-		argv = suite_qemu_arm64_argv(&s->setup, e, r->gic, r->log_path);
+		argv = suite_qemu_arm64_argv(&s->setup, e, r->gic, r->log_tmp);
 	} else if (s->setup.target == MANIFEST_TARGET_QEMU) {
 		if (!make_disk(r))
 			return NULL;
-		argv = suite_qemu_argv(&s->setup, e, r->disk_path, r->log_path);
+		argv = suite_qemu_argv(&s->setup, e, r->disk_path, r->log_tmp);
 	} else {
 		argv = suite_vmm_argv(
 			&s->setup, e,
 			r->irqchip >= 0 ? vgic_mode_name(r->irqchip) : NULL,
-			r->log_path);
+			r->log_tmp);
 	}
 	if (!argv)
 		end_test(r, RESULTS_FAIL, "out of memory");
@@ -336,7 +340,7 @@ static bool start_test(struct suite *s, struct test_run *r)
 		return false;
 	}
 	/* an old log must not pass for this run's when the child fails */
-	fd = open(r->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = open(r->log_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		r->result.log = NULL;
 		end_test(r, RESULTS_FAIL, "%s: %s", r->log_path,
@@ -401,7 +405,7 @@ static bool judge_test(struct test_run *r, const struct suite_setup *setup,
 	struct results_test *t = &r->result;
 	char error[RESULTS_REASON_MAX];
 	struct guest_log log;
-	int ret = guest_log_parse_file(r->log_path, &r->log);
+	int ret = guest_log_parse_file(r->log_tmp, &r->log);
 
 	if (ret) {
 		end_test(r, RESULTS_FAIL, "%s: %s", r->log_path,
@@ -500,7 +504,7 @@ static void watch_output(struct test_run *r, uint64_t now)
 {
 	struct stat st;
 
-	if (!r->output_ms && !stat(r->log_path, &st) && st.st_size > 0)
+	if (!r->output_ms && !stat(r->log_tmp, &st) && st.st_size > 0)
 		r->output_ms = now;
 }
 
@@ -528,6 +532,20 @@ static bool step_watchdog(struct suite *s, struct test_run *r, uint64_t now)
 }
 
 /*
+ * The test's log, whole or as far as it went, takes its name in the
+ * results directory, durably (files_commit()); a test that never began
+ * has none.
+ */
+static void commit_log(const struct test_run *r)
+{
+	int ret = files_commit(r->log_tmp, r->log_path);
+
+	if (ret && ret != -ENOENT)
+		fprintf(stderr, "hvcheck suite: %s: %s\n", r->log_path,
+			strerror(-ret));
+}
+
+/*
  * @r's child has ended (@ret 1), waiting for it failed (@ret -errno) or
  * the watchdog gave up on it (@ret 1, left a straggler to reap later).
  * Once the suite is stopping no test gets a verdict.
@@ -535,10 +553,12 @@ static bool step_watchdog(struct suite *s, struct test_run *r, uint64_t now)
 static void end_child(struct suite *s, struct test_run *r, int ret, int wstatus)
 {
 	r->straggler = r->stop.state == CHILD_STOP_STUCK;
-	if (s->stop_signal)
+	if (s->stop_signal) {
 		r->running = false;
-	else
-		finish_test(s, r, ret < 0 ? ret : 0, wstatus);
+		return;
+	}
+	finish_test(s, r, ret < 0 ? ret : 0, wstatus);
+	commit_log(r);
 }
 
 /* Reaps the children given up on that have ended; returns those left. */
@@ -637,6 +657,7 @@ static void stop_tests(struct suite *s, int sig)
 	for (size_t i = 0; i < s->count; i++) {
 		struct test_run *r = &s->run[i];
 
+		r->stopped |= r->running;
 		if (r->running && r->stop.state < CHILD_STOP_KILL)
 			r->stop.due_ms = now;
 	}
@@ -739,6 +760,7 @@ static int write_results(struct suite *s, time_t started_at,
 		.started_at = started_at,
 		.duration_ms = duration_ms,
 		.count = s->count,
+		.stop_signal = s->stop_signal,
 	};
 	struct results_test *tests = calloc(s->count, sizeof(*tests));
 	struct results_summary sum;
@@ -772,6 +794,9 @@ static int write_results(struct suite *s, time_t started_at,
 	if (sum.error)
 		printf("hvcheck suite: %u test%s ended in an infrastructure error (status error)\n",
 		       sum.error, sum.error == 1 ? "" : "s");
+	if (sum.not_run)
+		printf("hvcheck suite: %u test%s not run (stopped by a signal)\n",
+		       sum.not_run, sum.not_run == 1 ? "" : "s");
 	printf("%u passed, %u failed, %u skipped\n", sum.pass, sum.fail,
 	       sum.skip);
 	fflush(stdout);
@@ -784,6 +809,49 @@ static int write_results(struct suite *s, time_t started_at,
 	return sum.error ? HV_EXIT_VMM_ERROR : 0;
 }
 
+/* --resources: what the runner holds, as the leak checks read it. */
+static void print_resources(const char *when)
+{
+	struct resources r;
+	int ret = resources_measure(&r);
+
+	if (ret)
+		fprintf(stderr, "hvcheck suite: /proc/self: %s\n",
+			strerror(-ret));
+	else
+		resources_print(stdout, when, &r);
+}
+
+/*
+ * The suite was stopped: the tests from @next on never began, those
+ * running then were stopped before their verdict (their partial logs
+ * kept).  Both are "not run", saying which.
+ */
+static void mark_not_run(struct suite *s, size_t next)
+{
+	char sig[RESULTS_SIGNAL_NAME_MAX];
+
+	results_signal_name(s->stop_signal, sig, sizeof(sig));
+	for (size_t i = 0; i < s->count; i++) {
+		struct test_run *r = &s->run[i];
+
+		if (i >= next) {
+			r->result.log = NULL;
+			end_test(r, RESULTS_NOT_RUN,
+				 "the suite was stopped by %s before it began",
+				 sig);
+		} else if (r->stopped) {
+			r->result.duration_ms = child_now_ms() - r->started_ms;
+			append_output(s, r);
+			commit_log(r);
+			end_test(
+				r, RESULTS_NOT_RUN,
+				"the suite was stopped by %s while it ran; its log is partial",
+				sig);
+		}
+	}
+}
+
 /*
  * Runs the selected tests, --jobs at a time.  A stop signal stops the
  * running ones (stop_tests()) and starts no more; the loop ends once no
@@ -794,8 +862,11 @@ static int run_tests(struct suite *s)
 	time_t started_at = time(NULL);
 	uint64_t started = child_now_ms();
 	size_t next = 0;
-	int ret = block_signals(s);
+	int ret;
 
+	if (s->opt.resources)
+		print_resources("start");
+	ret = block_signals(s);
 	if (ret) {
 		fprintf(stderr, "hvcheck suite: signalfd: %s\n",
 			strerror(-ret));
@@ -816,6 +887,8 @@ static int run_tests(struct suite *s)
 		fprintf(stderr, "hvcheck suite: poll: %s\n", strerror(-ret));
 		ret = HV_EXIT_VMM_ERROR;
 	} else if (s->stop_signal) {
+		mark_not_run(s, next);
+		write_results(s, started_at, child_now_ms() - started);
 		wait_for_stragglers(s, 0);
 		fprintf(stderr, "hvcheck suite: stopped by signal %d (%s)\n",
 			s->stop_signal, strsignal(s->stop_signal));
@@ -825,6 +898,8 @@ static int run_tests(struct suite *s)
 		wait_for_stragglers(s, 1000 * SUITE_STRAGGLER_WAIT_S);
 	}
 	restore_signals(s);
+	if (s->opt.resources)
+		print_resources("end");
 	return ret;
 }
 
@@ -1026,6 +1101,7 @@ static int init_test(struct suite *s, struct test_run *r, size_t index,
 		     bool files)
 {
 	const char *name;
+	char *logs;
 
 	r->pid = -1;
 	r->uri = -1;
@@ -1045,11 +1121,17 @@ static int init_test(struct suite *s, struct test_run *r, size_t index,
 		goto out;
 	r->log_path = format("%s/logs/%s.log", s->opt.out, name);
 	r->log_rel = format("logs/%s.log", name);
+	r->log_tmp = format("%s.%d.tmp", r->log_path, (int)getpid());
+	logs = format("%s/logs", s->opt.out);
+	/* what a runner killed in this directory left of the log */
+	if (logs && r->log_path)
+		files_remove_stale(logs, r->log_path + strlen(logs) + 1);
+	free(logs);
 	r->output_path = format("%s/%zu.out", s->workdir, index);
 	r->disk_path = format("%s/%zu.img", s->workdir, index);
 	r->script_path = format("%s/%zu.cfg", s->workdir, index);
-	if (!r->log_path || !r->log_rel || !r->output_path || !r->disk_path ||
-	    !r->script_path)
+	if (!r->log_path || !r->log_rel || !r->log_tmp || !r->output_path ||
+	    !r->disk_path || !r->script_path)
 		return -ENOMEM;
 out:
 	r->result = (struct results_test){
@@ -1329,6 +1411,7 @@ static void cleanup(struct suite *s)
 		free(r->cmdline);
 		free(r->log_path);
 		free(r->log_rel);
+		free(r->log_tmp);
 		free(r->vpmu);
 		free(r->libvirt);
 		guest_log_free(&r->log);

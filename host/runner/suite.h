@@ -49,6 +49,8 @@ struct suite_options {
 	unsigned int jobs; /* 0: by target */
 	bool list;    /* print the selected tests instead of running them */
 	bool verbose; /* print the command that boots each test */
+	/* print the runner's fds, threads, RSS and children at start and end */
+	bool resources;
 };
 
 #define SUITE_LIBVIRT_STAGE "/var/lib/libvirt/images/hvcheck"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Unit tests of mkdir -p and rm -r (runner/files.c) in a scratch folder. */
+/* Unit tests of runner/files.c (mkdir -p, rm -r, atomic writes) in a scratch folder. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -168,6 +168,118 @@ static void test_remove_stale(void **state)
 	assert_int_equal(files_remove_stale(p, "hvcheck-suite"), -ENOENT);
 }
 
+/* The whole content of the scratch file @name, or "" when absent. */
+static const char *content(const char *name)
+{
+	static char buf[256];
+	char p[128];
+	size_t len = 0;
+	FILE *f;
+
+	path(p, name);
+	f = fopen(p, "r");
+	if (f) {
+		len = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+/* Writes "@text" into @name atomically, with the writer's verdict @verdict. */
+static int write_atomic(const char *name, const char *text, int verdict)
+{
+	struct files_atomic f;
+	char p[128];
+	int ret;
+
+	path(p, name);
+	ret = files_atomic_open(&f, p);
+	if (ret)
+		return ret;
+	fputs(text, f.out);
+	return files_atomic_close(&f, verdict);
+}
+
+/* The temporary file of @name by this process, as files_atomic_open() names it. */
+static void tmp_name(char *buf, const char *name)
+{
+	snprintf(buf, 64, "%s.%d.tmp", name, (int)getpid());
+}
+
+/*
+ * A reader sees the old file until the new one is whole: while the writer
+ * writes, the name holds the old content; after it, the new, and no
+ * temporary file is left.
+ */
+static void test_atomic_write(void **state)
+{
+	struct files_atomic f;
+	char p[128], tmp[64];
+
+	(void)state;
+	assert_int_equal(write_atomic("r.json", "old\n", 0), 0);
+	assert_string_equal(content("r.json"), "old\n");
+	path(p, "r.json");
+	assert_int_equal(files_atomic_open(&f, p), 0);
+	fputs("new, half", f.out);
+	fflush(f.out);
+	/* a runner killed now: the old file is intact */
+	assert_string_equal(content("r.json"), "old\n");
+	tmp_name(tmp, "r.json");
+	assert_true(exists(tmp));
+	fputs(" and the rest\n", f.out);
+	assert_int_equal(files_atomic_close(&f, 0), 0);
+	assert_string_equal(content("r.json"), "new, half and the rest\n");
+	assert_false(exists(tmp));
+	assert_null(f.out);
+}
+
+/* A writer that failed, or a directory gone, leaves the old file as it was. */
+static void test_atomic_write_fails(void **state)
+{
+	struct files_atomic f;
+	char p[128], tmp[64];
+
+	(void)state;
+	assert_int_equal(write_atomic("f.tap", "old\n", 0), 0);
+	assert_int_equal(write_atomic("f.tap", "broken", -EIO), -EIO);
+	assert_string_equal(content("f.tap"), "old\n");
+	tmp_name(tmp, "f.tap");
+	assert_false(exists(tmp));
+	path(p, "no/such/dir/f.tap");
+	assert_int_equal(files_atomic_open(&f, p), -ENOENT);
+	assert_null(f.out);
+}
+
+/* A child's log made durable under its final name; a missing one is an error. */
+static void test_commit(void **state)
+{
+	char from[128], to[128];
+
+	(void)state;
+	touch("t.log.tmp");
+	path(from, "t.log.tmp");
+	path(to, "t.log");
+	assert_int_equal(files_commit(from, to), 0);
+	assert_true(exists("t.log"));
+	assert_false(exists("t.log.tmp"));
+	assert_int_equal(files_commit(from, to), -ENOENT);
+}
+
+/* A temporary file a killed writer left goes with files_remove_stale(). */
+static void test_atomic_stale(void **state)
+{
+	char p[128], name[64];
+
+	(void)state;
+	snprintf(name, sizeof(name), "r.xml.%d.tmp", dead_pid());
+	touch(name);
+	path(p, "");
+	assert_int_equal(files_remove_stale(p, "r.xml"), 0);
+	assert_false(exists(name));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +287,10 @@ int main(void)
 		cmocka_unit_test(test_make_dirs_mode),
 		cmocka_unit_test(test_remove_tree),
 		cmocka_unit_test(test_remove_stale),
+		cmocka_unit_test(test_atomic_write),
+		cmocka_unit_test(test_atomic_write_fails),
+		cmocka_unit_test(test_commit),
+		cmocka_unit_test(test_atomic_stale),
 	};
 
 	return cmocka_run_group_tests(tests, make_dir, remove_dir);

@@ -2,6 +2,7 @@
 /* Unit tests of the JSON, TAP 13 and JUnit XML results writers. */
 #include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 
 #include "runner/results.h"
+#include "runner/results_read.h"
 
 static const struct results_check report_lines[] = {
 	{ RESULTS_CHECK_PASS, "selftest: report: a" },
@@ -140,6 +142,7 @@ static const char three_json[] =
 	"  \"manifest\": \"guest/tests/x86_64.cfg\",\n"
 	"  \"started_at\": \"2023-11-14T22:13:20Z\",\n"
 	"  \"duration_ms\": 20345,\n"
+	"  \"stopped_by\": null,\n"
 	"  \"host\": {\n"
 	"    \"kernel\": \"6.1.0-57-amd64\",\n"
 	"    \"cpu_model\": null,\n"
@@ -216,7 +219,7 @@ static const char three_json[] =
 	"    }\n"
 	"  ],\n"
 	"  \"summary\": {\"total\": 3, \"pass\": 1, \"fail\": 1, "
-	"\"skip\": 1, \"error\": 0}\n"
+	"\"skip\": 1, \"error\": 0, \"not_run\": 0}\n"
 	"}\n";
 
 static const struct results_host_item libvirt_items[] = {
@@ -269,7 +272,7 @@ static void test_error_status(void **state)
 			 "        \"uri\": \"qemu+tcp://127.0.0.1/system\",\n"
 			 "        \"type\": \"qemu\"\n"
 			 "      },");
-	assert_has(json, "\"skip\": 0, \"error\": 1}");
+	assert_has(json, "\"skip\": 0, \"error\": 1, \"not_run\": 0}");
 	assert_has(tap, "not ok 1 - selftest.hang\n");
 	assert_has(tap, "  severity: error\n");
 	assert_has(junit, "failures=\"0\" errors=\"1\"");
@@ -277,6 +280,76 @@ static void test_error_status(void **state)
 		   "<error type=\"infrastructure\" message=\"connection");
 	assert_has(junit, "</error>");
 	assert_null(strstr(junit, "<failure"));
+	free(json);
+	free(tap);
+	free(junit);
+}
+
+/*
+ * A suite stopped by SIGINT: one test passed, one was stopped while it
+ * ran, one never began.  Each format says "not run" and why, and the run
+ * says what stopped it; results.json reads back with the status.
+ */
+static const struct results_test stopped_tests[] = {
+	{ .name = "a", .status = RESULTS_PASS, .cmdline = "tests=a" },
+	{ .name = "b",
+	  .status = RESULTS_NOT_RUN,
+	  .reason = "the suite was stopped by SIGINT while it ran",
+	  .cmdline = "tests=b",
+	  .log = "logs/b.log" },
+	{ .name = "c",
+	  .status = RESULTS_NOT_RUN,
+	  .reason = "the suite was stopped by SIGINT before it began",
+	  .cmdline = "tests=c" },
+};
+
+static const struct results_run stopped_run = {
+	.arch = "x86_64",
+	.target = "nested",
+	.requested_target = "vmm",
+	.started_at = 1700000000,
+	.test = stopped_tests,
+	.count = 3,
+	.stop_signal = SIGINT,
+};
+
+static void test_not_run(void **state)
+{
+	struct results_summary sum = results_summarize(&stopped_run);
+	char *json = written(results_write_json, &stopped_run);
+	char *tap = written(results_write_tap, &stopped_run);
+	char *junit = written(results_write_junit, &stopped_run);
+	struct results_file f;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(sum.pass, 1);
+	assert_int_equal(sum.not_run, 2);
+	assert_int_equal(sum.fail + sum.skip + sum.error, 0);
+	assert_string_equal(results_status_name(RESULTS_NOT_RUN), "not_run");
+	assert_has(json, "\"stopped_by\": \"SIGINT\",\n");
+	assert_has(
+		json,
+		"\"status\": \"not_run\",\n"
+		"      \"reason\": \"the suite was stopped by SIGINT while it ran\"");
+	assert_has(json, "\"error\": 0, \"not_run\": 2}");
+	assert_has(
+		tap,
+		"ok 1 - a\n"
+		"ok 2 - b # SKIP not run: the suite was stopped by SIGINT while it ran\n"
+		"ok 3 - c # SKIP not run: the suite was stopped by SIGINT before it began\n"
+		"Bail out! stopped by SIGINT, 2 not run\n");
+	assert_has(junit, "skipped=\"2\"");
+	assert_has(junit, "<property name=\"stopped_by\" value=\"SIGINT\"/>");
+	assert_has(junit, "<skipped type=\"not-run\" message=\"the suite was "
+			  "stopped by SIGINT before it began\"/>");
+	assert_int_equal(
+		results_read_text(json, strlen(json), &f, err, sizeof(err)), 0);
+	assert_int_equal(f.test_count, 3);
+	assert_int_equal(f.test[0].status, RESULTS_PASS);
+	assert_int_equal(f.test[1].status, RESULTS_NOT_RUN);
+	assert_int_equal(f.test[2].status, RESULTS_NOT_RUN);
+	results_file_free(&f);
 	free(json);
 	free(tap);
 	free(junit);
@@ -305,10 +378,11 @@ static void test_json_no_tests(void **state)
 		"  \"manifest\": \"guest/tests/x86_64.cfg\",\n"
 		"  \"started_at\": \"2023-11-14T22:13:20Z\",\n"
 		"  \"duration_ms\": 20345,\n"
+		"  \"stopped_by\": null,\n"
 		"  \"host\": {},\n"
 		"  \"tests\": [],\n"
 		"  \"summary\": {\"total\": 0, \"pass\": 0, \"fail\": 0, "
-		"\"skip\": 0, \"error\": 0}\n"
+		"\"skip\": 0, \"error\": 0, \"not_run\": 0}\n"
 		"}\n");
 }
 
@@ -387,10 +461,11 @@ static void test_bed(void **state)
 		"  \"manifest\": \"x.cfg\",\n"
 		"  \"started_at\": \"2023-11-14T22:13:20Z\",\n"
 		"  \"duration_ms\": 5,\n"
+		"  \"stopped_by\": null,\n"
 		"  \"host\": {},\n"
 		"  \"tests\": [],\n"
 		"  \"summary\": {\"total\": 0, \"pass\": 0, \"fail\": 0, "
-		"\"skip\": 0, \"error\": 0}\n"
+		"\"skip\": 0, \"error\": 0, \"not_run\": 0}\n"
 		"}\n");
 	assert_written(results_write_tap, &run,
 		       "TAP version 13\n"
@@ -611,6 +686,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_error_status),
+		cmocka_unit_test(test_not_run),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_no_tests),
 		cmocka_unit_test(test_tap),

@@ -355,9 +355,9 @@ static const struct {
 	{ "{\"tests\": [{\"name\": \"a\", \"status\": \"pass\"},\n {\"name\": \"b\"}]}",
 	  "line 2, column 2: tests[1]: no \"status\"" },
 	{ "{\"tests\": [{\"name\": \"a\", \"status\": \"passed\"}]}",
-	  "line 1, column 36: tests[0].status: \"passed\" is not pass, fail, skip or error" },
+	  "line 1, column 36: tests[0].status: \"passed\" is not pass, fail, skip, error or not_run" },
 	{ "{\"tests\": [{\"name\": \"a\", \"status\": \"PASS\"}]}",
-	  "line 1, column 36: tests[0].status: \"PASS\" is not pass, fail, skip or error" },
+	  "line 1, column 36: tests[0].status: \"PASS\" is not pass, fail, skip, error or not_run" },
 	{ "{\"tests\": [{\"name\": \"a\", \"status\": true}]}",
 	  "line 1, column 36: tests[0].status: a boolean, not a string" },
 	{ "{\"tests\": [{\"name\": \"a\", \"status\": \"pass\"},\n"

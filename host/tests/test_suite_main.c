@@ -192,6 +192,8 @@ static void test_help(void **state)
 	assert_int_equal(suite("--help", NULL), 0);
 	assert_contains(out_text, "usage: hvcheck suite [options]");
 	assert_contains(out_text, "--qemu-accel kvm|tcg");
+	assert_contains(out_text,
+			"--resources           print the runner's open fds");
 	assert_string_equal(err_text, "");
 	/* an option too long for the help's column has it on the next line */
 	assert_contains(
