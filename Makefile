@@ -328,7 +328,7 @@ endif
 # into its working corpus (build/fuzz/corpus/); docs/reliability.md.
 FUZZ_CC ?= clang-14
 FUZZ_SECONDS ?= 60
-FUZZ_B := build/fuzz
+FUZZ_B ?= build/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 # (clang names the GNU extension struct kvm_signal_mask's users rely on)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* What the libFuzzer harnesses share: an input reader, checks, guest RAM. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +94,13 @@ bool fuzz_ram_range_untouched(const struct guest_mem *ram, uint64_t ram_base,
 bool fuzz_ram_untouched(const struct guest_mem *ram)
 {
 	return fuzz_ram_range_untouched(ram, 0, 0, ram->size);
+}
+
+void fuzz_check_refused(int ret, const char *err, const struct guest_mem *ram)
+{
+	FUZZ_CHECK(ret == -ENOEXEC, "refused with %d, not -ENOEXEC", ret);
+	fuzz_check_one_line(err);
+	FUZZ_CHECK(fuzz_ram_untouched(ram), "a refused image wrote RAM");
 }
 
 void fuzz_ram_reset(const struct guest_mem *ram)

@@ -55,6 +55,12 @@ bool fuzz_ram_untouched(const struct guest_mem *ram);
 bool fuzz_ram_range_untouched(const struct guest_mem *ram, uint64_t ram_base,
 			      uint64_t gpa, uint64_t len);
 
+/*
+ * A loader's refusal: -ENOEXEC, one line in err, no page of ram
+ * written.
+ */
+void fuzz_check_refused(int ret, const char *err, const struct guest_mem *ram);
+
 /* Gives ram back its zero pages, not resident. */
 void fuzz_ram_reset(const struct guest_mem *ram);
 

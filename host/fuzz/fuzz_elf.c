@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* libFuzzer target: the ELF loader, on targets the input's first bytes pick. */
 #include <elf.h>
-#include <errno.h>
 #include <stdint.h>
 
 #include "fuzz/fuzz.h"
@@ -49,10 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_ram_init(&ram, RAM_SIZE);
 	ret = elf_load(&ld, NULL, &entry);
 	if (ret) {
-		FUZZ_CHECK(ret == -ENOEXEC, "elf_load() returned %d", ret);
-		fuzz_check_one_line(err);
-		FUZZ_CHECK(fuzz_ram_untouched(&ram),
-			   "a refused image wrote RAM");
+		fuzz_check_refused(ret, err, &ram);
 		return 0;
 	}
 	FUZZ_CHECK(entry >= t.ram_base && entry - t.ram_base < RAM_SIZE,
