@@ -11,6 +11,7 @@
 
 #include "array_size.h"
 #include "vpmu/vpmu.h"
+#include "vpmu_msr.h"
 
 #define MASK48 ((1ULL << 48) - 1)
 
@@ -31,31 +32,6 @@ static int setup(void **state)
 	assert_int_equal(vpmu_init(&pmu, &cfg), 0);
 	*state = &pmu;
 	return 0;
-}
-
-static uint64_t rd(struct vpmu *pmu, uint32_t msr)
-{
-	uint64_t val = 0xdeadbeef;
-
-	assert_int_equal(vpmu_rdmsr(pmu, msr, &val), 0);
-	return val;
-}
-
-static void wr(struct vpmu *pmu, uint32_t msr, uint64_t val)
-{
-	assert_int_equal(vpmu_wrmsr(pmu, msr, val), 0);
-}
-
-static void assert_rd_gp(struct vpmu *pmu, uint32_t msr)
-{
-	uint64_t val;
-
-	assert_int_equal(vpmu_rdmsr(pmu, msr, &val), -EINVAL);
-}
-
-static void assert_wr_gp(struct vpmu *pmu, uint32_t msr, uint64_t val)
-{
-	assert_int_equal(vpmu_wrmsr(pmu, msr, val), -EINVAL);
 }
 
 static void test_config_default(void **state)
@@ -148,7 +124,7 @@ static void test_version0_everything_gp(void **state)
 	assert_int_equal(vpmu_init(&pmu, &cfg), 0);
 	leaf = vpmu_cpuid_0a(&pmu);
 	assert_int_equal(leaf.eax | leaf.ebx | leaf.ecx | leaf.edx, 0);
-	for (r = 0; r < vpmu_nr_msr_ranges; r++) {
+	for (r = 0; r < VPMU_NR_MSR_RANGES; r++) {
 		for (i = 0; i < vpmu_msr_ranges[r].nr; i++) {
 			uint32_t msr = vpmu_msr_ranges[r].base + i;
 

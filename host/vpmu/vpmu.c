@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The emulated Intel architectural PMU: MSRs, counting, overflow, PMI. */
+/*
+ * The emulated PMU: Intel's architectural MSRs, and the counting,
+ * overflow and PMI that AMD's model (vpmu/amd.c) shares.
+ */
 #include <errno.h>
 #include <string.h>
 
 #include "array_size.h"
+#include "vpmu/amd.h"
 #include "vpmu/vpmu.h"
 
 /* Bit 21 (AnyThread) only exists in versions 3 and 4. */
@@ -11,36 +15,74 @@
 /* Programming modifiers the model cannot honour: see docs/vpmu.md. */
 #define EVTSEL_UNMODELLED \
 	(VPMU_EVTSEL_CMASK | VPMU_EVTSEL_INV | VPMU_EVTSEL_EDGE)
-#define EVTSEL_CODE (VPMU_EVTSEL_EVENT | VPMU_EVTSEL_UMASK)
+#define EVTSEL_CODE	(VPMU_EVTSEL_EVENT | VPMU_EVTSEL_UMASK)
+/* AMD's event select has 12 bits: 7:0 and 35:32. */
+#define AMD_EVTSEL_CODE (EVTSEL_CODE | VPMU_AMD_EVTSEL_EVENT_HI)
+#define AMD_EVTSEL_HG	(VPMU_AMD_EVTSEL_HOST_ONLY | VPMU_AMD_EVTSEL_GUEST_ONLY)
 
 #define SIGN_BIT_31 (1ULL << 31)
 
 struct event_desc {
 	enum vpmu_arch_event arch;
-	uint64_t code; /* event | umask << 8 */
+	uint64_t code; /* event | umask << 8 (| AMD's event 11:8 << 32) */
 	int fixed_idx; /* the fixed counter that counts it, or -1 */
 };
 
-static const struct event_desc event_descs[VPMU_NR_EVENTS] = {
+static const struct event_desc intel_events[VPMU_NR_EVENTS] = {
 	[VPMU_EV_INSTRUCTIONS] = { VPMU_ARCH_INSTRUCTIONS, 0x00c0, 0 },
 	[VPMU_EV_BRANCHES] = { VPMU_ARCH_BRANCHES, 0x00c4, -1 },
 	[VPMU_EV_CORE_CYCLES] = { VPMU_ARCH_CORE_CYCLES, 0x003c, 1 },
 	[VPMU_EV_REF_CYCLES] = { VPMU_ARCH_REF_CYCLES, 0x013c, 2 },
 };
 
-const struct vpmu_msr_range vpmu_msr_ranges[] = {
-	{ VPMU_MSR_PMC0, VPMU_MAX_GP, false },
-	{ VPMU_MSR_PERFEVTSEL0, VPMU_MAX_GP, false },
-	{ VPMU_MSR_FIXED_CTR0, VPMU_MAX_FIXED, false },
-	{ VPMU_MSR_PERF_CAPABILITIES, 1, false },
-	{ VPMU_MSR_FIXED_CTR_CTRL, 6, false }, /* through GLOBAL_INUSE */
-	{ VPMU_MSR_A_PMC0, VPMU_MAX_GP, false },
-	{ VPMU_MSR_MISC_ENABLE, 1, true },  /* KVM's without PEBS */
-	{ VPMU_MSR_PEBS_ENABLE, 2, false }, /* and PEBS_DATA_CFG */
-	{ VPMU_MSR_DS_AREA, 1, false },
+/*
+ * Retired instructions, retired branch instructions, cycles not in
+ * halt; AMD has no reference-cycles event (not in the AMD config's
+ * events, so never counted).
+ */
+static const struct event_desc amd_events[VPMU_NR_EVENTS] = {
+	[VPMU_EV_INSTRUCTIONS] = { VPMU_ARCH_INSTRUCTIONS, 0x00c0, -1 },
+	[VPMU_EV_BRANCHES] = { VPMU_ARCH_BRANCHES, 0x00c2, -1 },
+	[VPMU_EV_CORE_CYCLES] = { VPMU_ARCH_CORE_CYCLES, 0x0076, -1 },
+	[VPMU_EV_REF_CYCLES] = { VPMU_ARCH_REF_CYCLES, 0, -1 },
 };
 
-const unsigned int vpmu_nr_msr_ranges = ARRAY_SIZE(vpmu_msr_ranges);
+static bool is_amd(const struct vpmu *pmu)
+{
+	return pmu->cfg.vendor == VPMU_VENDOR_AMD;
+}
+
+static const struct event_desc *event_desc(const struct vpmu *pmu,
+					   enum vpmu_event ev)
+{
+	return is_amd(pmu) ? &amd_events[ev] : &intel_events[ev];
+}
+
+const struct vpmu_msr_range vpmu_msr_ranges[] = {
+	{ VPMU_MSR_PMC0, VPMU_MAX_GP, false, false },
+	{ VPMU_MSR_PERFEVTSEL0, VPMU_MAX_GP, false, false },
+	{ VPMU_MSR_FIXED_CTR0, VPMU_MAX_FIXED, false, false },
+	{ VPMU_MSR_PERF_CAPABILITIES, 1, false, false },
+	/* through GLOBAL_INUSE */
+	{ VPMU_MSR_FIXED_CTR_CTRL, 6, false, false },
+	{ VPMU_MSR_A_PMC0, VPMU_MAX_GP, false, false },
+	{ VPMU_MSR_MISC_ENABLE, 1, true, false },  /* KVM's without PEBS */
+	{ VPMU_MSR_PEBS_ENABLE, 2, false, false }, /* and PEBS_DATA_CFG */
+	{ VPMU_MSR_DS_AREA, 1, false, false },
+	{ VPMU_AMD_MSR_EVNTSEL0, 2 * VPMU_AMD_LEGACY_GP, false, true },
+	{ VPMU_AMD_MSR_CTL0, 2 * VPMU_AMD_MAX_GP, false, true },
+	{ VPMU_AMD_MSR_GLOBAL_STATUS, 4, false, true },
+};
+
+_Static_assert(ARRAY_SIZE(vpmu_msr_ranges) == VPMU_NR_MSR_RANGES,
+	       "VPMU_NR_MSR_RANGES counts vpmu_msr_ranges");
+/* The ranges sized by a constant fit one bitmap; the others are smaller. */
+_Static_assert(VPMU_MAX_GP <= VPMU_MSR_RANGE_MAX, "PMC0 range too long");
+_Static_assert(VPMU_MAX_FIXED <= VPMU_MSR_RANGE_MAX, "fixed range too long");
+_Static_assert(2 * VPMU_AMD_LEGACY_GP <= VPMU_MSR_RANGE_MAX,
+	       "AMD legacy range too long");
+_Static_assert(2 * VPMU_AMD_MAX_GP <= VPMU_MSR_RANGE_MAX,
+	       "AMD core range too long");
 
 void vpmu_config_default(struct vpmu_config *cfg)
 {
@@ -56,6 +98,10 @@ void vpmu_config_default(struct vpmu_config *cfg)
 
 static bool config_valid(const struct vpmu_config *cfg)
 {
+	if (cfg->vendor == VPMU_VENDOR_AMD)
+		return vpmu_amd_config_valid(cfg);
+	if (cfg->vendor != VPMU_VENDOR_INTEL || cfg->amd_core)
+		return false;
 	if (cfg->version == 0)
 		return !cfg->nr_gp && !cfg->nr_fixed && !cfg->events &&
 		       !cfg->pdcm && !cfg->perf_capabilities &&
@@ -87,6 +133,10 @@ static void init_valid_masks(struct vpmu *pmu)
 	uint64_t gp_bits, fixed_bits, field;
 	unsigned int i;
 
+	if (cfg->vendor == VPMU_VENDOR_AMD) {
+		vpmu_amd_init_masks(pmu);
+		return;
+	}
 	gp_bits = (1ULL << cfg->nr_gp) - 1;
 	fixed_bits = ((1ULL << cfg->nr_fixed) - 1) << 32;
 	pmu->global_ctrl_valid = gp_bits | fixed_bits;
@@ -148,8 +198,7 @@ static void refilter_counter(struct vpmu *pmu, uint64_t bit, uint64_t eventsel,
 		pmu->filter_allows &= ~bit;
 }
 
-/* Asks the filter about the counters in mask (GLOBAL_CTRL's layout). */
-static void refilter_counters(struct vpmu *pmu, uint64_t mask)
+void vpmu_refilter_counters(struct vpmu *pmu, uint64_t mask)
 {
 	unsigned int i;
 
@@ -170,7 +219,7 @@ void vpmu_set_filter(struct vpmu *pmu, vpmu_allowed_fn allowed, void *ctx)
 
 void vpmu_refilter(struct vpmu *pmu)
 {
-	refilter_counters(pmu, ~0ULL);
+	vpmu_refilter_counters(pmu, ~0ULL);
 }
 
 /* The GLOBAL_CTRL-layout bits of the fixed counters whose fields differ. */
@@ -190,7 +239,7 @@ struct vpmu_cpuid vpmu_cpuid_0a(const struct vpmu *pmu)
 	const struct vpmu_config *cfg = &pmu->cfg;
 	struct vpmu_cpuid leaf = { 0 };
 
-	if (cfg->version == 0)
+	if (cfg->version == 0 || is_amd(pmu))
 		return leaf;
 	leaf.eax = cfg->version | cfg->nr_gp << 8 | cfg->width << 16 |
 		   VPMU_NR_ARCH_EVENTS << 24;
@@ -207,6 +256,8 @@ struct vpmu_cpuid vpmu_cpuid_0a(const struct vpmu *pmu)
 bool vpmu_msr_range_on(const struct vpmu_config *cfg,
 		       const struct vpmu_msr_range *r)
 {
+	if (r->amd)
+		return cfg->vendor == VPMU_VENDOR_AMD;
 	return !r->pebs || cfg->pebs_format;
 }
 
@@ -215,7 +266,7 @@ bool vpmu_owns_msr(const struct vpmu_config *cfg, uint32_t msr)
 	const struct vpmu_msr_range *r;
 	unsigned int i;
 
-	for (i = 0; i < vpmu_nr_msr_ranges; i++) {
+	for (i = 0; i < VPMU_NR_MSR_RANGES; i++) {
 		r = &vpmu_msr_ranges[i];
 		if (msr - r->base < r->nr && vpmu_msr_range_on(cfg, r))
 			return true;
@@ -223,11 +274,7 @@ bool vpmu_owns_msr(const struct vpmu_config *cfg, uint32_t msr)
 	return false;
 }
 
-/*
- * Where msr falls in [base, base + nr): its index, or -1.  Unsigned
- * wrap-around makes an msr below base fail too.
- */
-static int msr_index(uint32_t msr, uint32_t base, unsigned int nr)
+int vpmu_msr_index(uint32_t msr, uint32_t base, unsigned int nr)
 {
 	return msr - base < nr ? (int)(msr - base) : -1;
 }
@@ -293,18 +340,20 @@ int vpmu_rdmsr(struct vpmu *pmu, uint32_t msr, uint64_t *val)
 	const struct vpmu_config *cfg = &pmu->cfg;
 	int i;
 
+	if (is_amd(pmu))
+		return vpmu_amd_rdmsr(pmu, msr, val);
 	if ((i = vpmu_pebs_rdmsr(pmu, msr, val)) != -ENOENT)
 		return i;
-	if ((i = msr_index(msr, VPMU_MSR_PMC0, cfg->nr_gp)) >= 0) {
+	if ((i = vpmu_msr_index(msr, VPMU_MSR_PMC0, cfg->nr_gp)) >= 0) {
 		*val = pmu->gp[i];
-	} else if (full_width(pmu) &&
-		   (i = msr_index(msr, VPMU_MSR_A_PMC0, cfg->nr_gp)) >= 0) {
+	} else if (full_width(pmu) && (i = vpmu_msr_index(msr, VPMU_MSR_A_PMC0,
+							  cfg->nr_gp)) >= 0) {
 		*val = pmu->gp[i];
-	} else if ((i = msr_index(msr, VPMU_MSR_PERFEVTSEL0, cfg->nr_gp)) >=
-		   0) {
+	} else if ((i = vpmu_msr_index(msr, VPMU_MSR_PERFEVTSEL0,
+				       cfg->nr_gp)) >= 0) {
 		*val = pmu->evtsel[i];
-	} else if ((i = msr_index(msr, VPMU_MSR_FIXED_CTR0, cfg->nr_fixed)) >=
-		   0) {
+	} else if ((i = vpmu_msr_index(msr, VPMU_MSR_FIXED_CTR0,
+				       cfg->nr_fixed)) >= 0) {
 		*val = pmu->fixed[i];
 	} else if (msr == VPMU_MSR_PERF_CAPABILITIES && cfg->pdcm) {
 		*val = cfg->perf_capabilities |
@@ -336,28 +385,30 @@ int vpmu_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val)
 	uint64_t changed; /* counters to reprogram, as GLOBAL_CTRL bits */
 	int i;
 
+	if (is_amd(pmu))
+		return vpmu_amd_wrmsr(pmu, msr, val);
 	if ((i = vpmu_pebs_wrmsr(pmu, msr, val)) != -ENOENT)
 		return i;
-	if ((i = msr_index(msr, VPMU_MSR_PMC0, cfg->nr_gp)) >= 0) {
+	if ((i = vpmu_msr_index(msr, VPMU_MSR_PMC0, cfg->nr_gp)) >= 0) {
 		/* Legacy writes give bits 31:0; bit 31 fills the rest. */
 		if (val & SIGN_BIT_31)
 			val |= ~0ULL << 32;
 		else
 			val &= 0xffffffffULL;
 		pmu->gp[i] = val & pmu->counter_mask;
-	} else if (full_width(pmu) &&
-		   (i = msr_index(msr, VPMU_MSR_A_PMC0, cfg->nr_gp)) >= 0) {
+	} else if (full_width(pmu) && (i = vpmu_msr_index(msr, VPMU_MSR_A_PMC0,
+							  cfg->nr_gp)) >= 0) {
 		if (val & ~pmu->counter_mask)
 			return -EINVAL;
 		pmu->gp[i] = val;
-	} else if ((i = msr_index(msr, VPMU_MSR_PERFEVTSEL0, cfg->nr_gp)) >=
-		   0) {
+	} else if ((i = vpmu_msr_index(msr, VPMU_MSR_PERFEVTSEL0,
+				       cfg->nr_gp)) >= 0) {
 		if (val & ~pmu->evtsel_valid)
 			return -EINVAL;
 		pmu->evtsel[i] = val;
-		refilter_counters(pmu, 1ULL << i);
-	} else if ((i = msr_index(msr, VPMU_MSR_FIXED_CTR0, cfg->nr_fixed)) >=
-		   0) {
+		vpmu_refilter_counters(pmu, 1ULL << i);
+	} else if ((i = vpmu_msr_index(msr, VPMU_MSR_FIXED_CTR0,
+				       cfg->nr_fixed)) >= 0) {
 		/* As KVM does: the bits above the width are dropped. */
 		pmu->fixed[i] = val & pmu->counter_mask;
 	} else if (!has_global_msrs(pmu)) {
@@ -367,13 +418,13 @@ int vpmu_wrmsr(struct vpmu *pmu, uint32_t msr, uint64_t val)
 			return -EINVAL;
 		changed = fixed_fields_changed(pmu->fixed_ctrl, val);
 		pmu->fixed_ctrl = val;
-		refilter_counters(pmu, changed);
+		vpmu_refilter_counters(pmu, changed);
 	} else if (msr == VPMU_MSR_GLOBAL_CTRL) {
 		if (val & ~pmu->global_ctrl_valid)
 			return -EINVAL;
 		changed = pmu->global_ctrl ^ val;
 		pmu->global_ctrl = val;
-		refilter_counters(pmu, changed);
+		vpmu_refilter_counters(pmu, changed);
 	} else if (msr == VPMU_MSR_GLOBAL_OVF_CTRL) {
 		if (val & ~pmu->ovf_ctrl_valid)
 			return -EINVAL;
@@ -396,6 +447,8 @@ int vpmu_rdpmc(struct vpmu *pmu, uint32_t ecx, uint64_t *val)
 	 */
 	uint32_t idx = ecx & ~VPMU_RDPMC_FIXED;
 
+	if (is_amd(pmu))
+		return vpmu_amd_rdpmc(pmu, ecx, val);
 	if (ecx & VPMU_RDPMC_FIXED) {
 		if (idx >= pmu->cfg.nr_fixed)
 			return -EINVAL;
@@ -413,15 +466,30 @@ static bool globally_enabled(const struct vpmu *pmu, uint64_t global_bit)
 	return !has_global_msrs(pmu) || (pmu->global_ctrl & global_bit);
 }
 
+/*
+ * Whether an AMD PerfEvtSel's HostOnly and GuestOnly bits let it count
+ * in a guest.  This assumes the guest's EFER.SVME is clear (the model
+ * does not track EFER; hvcheck's guest never sets SVME): then with one
+ * of them alone the counter counts nothing, with neither or both it
+ * counts.  Intel's PERFEVTSELx cannot have them.
+ */
+static bool host_guest_counts(uint64_t sel)
+{
+	uint64_t hg = sel & AMD_EVTSEL_HG;
+
+	return !hg || hg == AMD_EVTSEL_HG;
+}
+
 /* Whether GP counter i counts ev at a privilege level in priv (USR, OS). */
 static bool gp_counts(const struct vpmu *pmu, unsigned int i,
 		      const struct event_desc *ev, uint64_t priv)
 {
 	uint64_t sel = pmu->evtsel[i];
+	uint64_t code = is_amd(pmu) ? AMD_EVTSEL_CODE : EVTSEL_CODE;
 
 	return (sel & VPMU_EVTSEL_EN) && (sel & priv) &&
-	       (sel & EVTSEL_CODE) == ev->code && !(sel & EVTSEL_UNMODELLED) &&
-	       (pmu->cfg.events & (1U << ev->arch)) &&
+	       (sel & code) == ev->code && !(sel & EVTSEL_UNMODELLED) &&
+	       host_guest_counts(sel) && (pmu->cfg.events & (1U << ev->arch)) &&
 	       globally_enabled(pmu, 1ULL << i) &&
 	       (pmu->filter_allows & (1ULL << i));
 }
@@ -467,7 +535,7 @@ static void counter_add(struct vpmu *pmu, uint64_t *counter, uint64_t n,
 void vpmu_count(struct vpmu *pmu, enum vpmu_event ev, unsigned int cpl,
 		uint64_t n)
 {
-	const struct event_desc *desc = &event_descs[ev];
+	const struct event_desc *desc = event_desc(pmu, ev);
 	uint64_t gp_priv = cpl ? VPMU_EVTSEL_USR : VPMU_EVTSEL_OS;
 	uint64_t fixed_priv = cpl ? VPMU_FIXED_USR : VPMU_FIXED_OS;
 	unsigned int i;
@@ -488,7 +556,7 @@ void vpmu_count(struct vpmu *pmu, enum vpmu_event ev, unsigned int cpl,
 
 bool vpmu_counting(const struct vpmu *pmu, enum vpmu_event ev)
 {
-	const struct event_desc *desc = &event_descs[ev];
+	const struct event_desc *desc = event_desc(pmu, ev);
 	unsigned int i;
 
 	for (i = 0; i < pmu->cfg.nr_gp; i++)
@@ -505,7 +573,7 @@ bool vpmu_needs_stepping(const struct vpmu *pmu)
 
 uint64_t vpmu_until_pmi(const struct vpmu *pmu, enum vpmu_event ev)
 {
-	const struct event_desc *desc = &event_descs[ev];
+	const struct event_desc *desc = event_desc(pmu, ev);
 	uint64_t any = VPMU_EVTSEL_USR | VPMU_EVTSEL_OS;
 	uint64_t least = 0, n;
 	unsigned int i;

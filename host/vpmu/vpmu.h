@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The emulated Intel architectural PMU of one vCPU: a state machine. */
+/* The emulated PMU of one vCPU, Intel's or AMD's: a state machine. */
 #ifndef VPMU_VPMU_H
 #define VPMU_VPMU_H
 
@@ -95,6 +95,12 @@ enum vpmu_event {
 	((1U << VPMU_ARCH_CORE_CYCLES) | (1U << VPMU_ARCH_INSTRUCTIONS) | \
 	 (1U << VPMU_ARCH_REF_CYCLES) | (1U << VPMU_ARCH_BRANCHES))
 
+/* Whose PMU the model is: its MSRs, event selects and CPUID. */
+enum vpmu_vendor {
+	VPMU_VENDOR_INTEL,
+	VPMU_VENDOR_AMD, /* vpmu/amd.h */
+};
+
 /*
  * The event filter's decision for one counter: for a GP counter
  * fixed_idx is -1 and eventsel its whole IA32_PERFEVTSELx; for fixed
@@ -105,7 +111,12 @@ enum vpmu_event {
 typedef bool (*vpmu_allowed_fn)(void *ctx, uint64_t eventsel, int fixed_idx);
 
 struct vpmu_config {
-	unsigned int version;	    /* 0 = no PMU, 1 .. VPMU_MAX_VERSION */
+	enum vpmu_vendor vendor;
+	/*
+	 * Intel: 0 = no PMU, 1 .. VPMU_MAX_VERSION.  AMD: 1, or 2 with
+	 * PerfMonV2's global MSRs (vpmu/amd.h).
+	 */
+	unsigned int version;
 	unsigned int nr_gp;	    /* 1..VPMU_MAX_GP (0 with version 0) */
 	unsigned int nr_fixed;	    /* 0..VPMU_MAX_FIXED; 0 below version 2 */
 	unsigned int width;	    /* VPMU_MIN_WIDTH..VPMU_MAX_WIDTH bits */
@@ -114,6 +125,7 @@ struct vpmu_config {
 	uint64_t perf_capabilities; /* only VPMU_PERF_CAP_FW_WRITE */
 	unsigned int pebs_format;   /* 0: no PEBS; 3, 4 or 5 */
 	bool pebs_baseline;	    /* adaptive PEBS, fixed counters too */
+	bool amd_core;		    /* AMD: PerfCtrExtCore's MSRs */
 };
 
 struct vpmu {
@@ -158,18 +170,29 @@ struct vpmu_cpuid {
 /*
  * MSR ranges the model owns, whatever its configuration, except that a
  * pebs range is the model's only when the configuration offers PEBS
- * (IA32_MISC_ENABLE: KVM keeps it otherwise).
+ * (IA32_MISC_ENABLE: KVM keeps it otherwise), and an amd range only
+ * when the model is AMD's.  The Intel ranges are the AMD model's too:
+ * they #GP there, rather than reach KVM's own vPMU.
  */
 struct vpmu_msr_range {
 	uint32_t base;
 	uint32_t nr;
 	bool pebs;
+	bool amd;
 };
 
-extern const struct vpmu_msr_range vpmu_msr_ranges[];
-extern const unsigned int vpmu_nr_msr_ranges;
+/* The most MSRs of one range: a bitmap of the MSR filter covers it. */
+#define VPMU_MSR_RANGE_MAX 12
 
-/* Version 2, 4 GP and 3 fixed 48-bit counters, full-width writes, no PEBS. */
+/* How many (vpmu.c asserts it): each is one range of the KVM MSR filter. */
+#define VPMU_NR_MSR_RANGES 12
+
+extern const struct vpmu_msr_range vpmu_msr_ranges[];
+
+/*
+ * Intel: version 2, 4 GP and 3 fixed 48-bit counters, full-width writes,
+ * no PEBS.  vpmu_amd_config() gives an AMD one.
+ */
 void vpmu_config_default(struct vpmu_config *cfg);
 
 /* -EINVAL if cfg describes a PMU the model cannot be. Then resets. */
@@ -192,6 +215,7 @@ void vpmu_set_filter(struct vpmu *pmu, vpmu_allowed_fn allowed, void *ctx);
  */
 void vpmu_refilter(struct vpmu *pmu);
 
+/* Leaf 0xA: all 0 for the AMD model and with no PMU. */
 struct vpmu_cpuid vpmu_cpuid_0a(const struct vpmu *pmu);
 
 /* Whether range r is the model's (and exits to the VMM) under cfg. */
@@ -232,5 +256,16 @@ uint64_t vpmu_until_pmi(const struct vpmu *pmu, enum vpmu_event ev);
 
 /* Whether an overflow asked for a PMI since the last call; clears it. */
 bool vpmu_take_pmi(struct vpmu *pmu);
+
+/* For the vendor models (vpmu/amd.c). */
+
+/* Asks the filter about the counters in mask (GLOBAL_CTRL's layout). */
+void vpmu_refilter_counters(struct vpmu *pmu, uint64_t mask);
+
+/*
+ * Where msr falls in [base, base + nr): its index, or -1.  Unsigned
+ * wrap-around makes an msr below base fail too.
+ */
+int vpmu_msr_index(uint32_t msr, uint32_t base, unsigned int nr);
 
 #endif /* VPMU_VPMU_H */

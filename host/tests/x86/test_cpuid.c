@@ -307,7 +307,11 @@ static void test_vendor(void **state)
 	e->ecx = 0x444d4163; /* "cAMD" */
 	cpuid_vendor(&cpuid, vendor);
 	assert_string_equal(vendor, "AuthenticAMD");
+	assert_true(cpuid_vendor_is_amd(&cpuid));
+	assert_int_equal(cpuid_set_vendor(&cpuid, "HygonGenuine"), 0);
+	assert_true(cpuid_vendor_is_amd(&cpuid));
 	assert_int_equal(cpuid_set_vendor(&cpuid, "GenuineIntel"), 0);
+	assert_false(cpuid_vendor_is_amd(&cpuid));
 	assert_int_equal(e->ebx, 0x756e6547); /* "Genu" */
 	assert_int_equal(e->edx, 0x49656e69); /* "ineI" */
 	assert_int_equal(e->ecx, 0x6c65746e); /* "ntel" */
@@ -318,6 +322,7 @@ static void test_vendor(void **state)
 	e->function = 0x7;
 	cpuid_vendor(&cpuid, vendor);
 	assert_string_equal(vendor, "");
+	assert_false(cpuid_vendor_is_amd(&cpuid));
 	assert_int_equal(cpuid_set_vendor(&cpuid, "AuthenticAMD"), -EINVAL);
 	assert_int_equal(e->ebx, 0x756e6547);
 	cpuid_free(&cpuid);

@@ -13,6 +13,7 @@
 #include "array_size.h"
 #include "cli/run.h"
 #include "vmm/x86/options.h"
+#include "vpmu/amd.h"
 
 static struct run_cmd cmd;
 static char err[MACHINE_ERR_SIZE];
@@ -50,6 +51,36 @@ static void test_pmu_defaults(void **state)
 	assert_int_equal(opts->pmu_fixed, X86_PMU_UNSET);
 	assert_false(opts->pmu_stats);
 	assert_int_equal(opts->nr_pmu_filters, 0);
+	assert_int_equal(opts->pmu_vendor, X86_PMU_VENDOR_AUTO);
+	assert_int_equal(opts->pmu_amd, X86_PMU_UNSET);
+}
+
+/* --pmu-vendor and --pmu-amd: which vendor goes with which is setup's. */
+static void test_pmu_vendor_and_amd(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("g.elf", "--pmu-vendor=amd", "--pmu-amd=core"),
+			 0);
+	assert_int_equal(opts->pmu_vendor, X86_PMU_VENDOR_AMD);
+	assert_int_equal(opts->pmu_amd, VPMU_AMD_CORE);
+	assert_int_equal(PARSE("g.elf", "--pmu-vendor", "intel", "--pmu-amd",
+			       "legacy"),
+			 0);
+	assert_int_equal(opts->pmu_vendor, X86_PMU_VENDOR_INTEL);
+	assert_int_equal(opts->pmu_amd, VPMU_AMD_LEGACY);
+	assert_int_equal(PARSE("g.elf", "--pmu-amd=v2", "--pmu-vendor=auto"),
+			 0);
+	assert_int_equal(opts->pmu_vendor, X86_PMU_VENDOR_AUTO);
+	assert_int_equal(opts->pmu_amd, VPMU_AMD_V2);
+	refused(PARSE("g.elf", "--pmu-vendor=AMD"),
+		"--pmu-vendor: 'AMD' is not auto, intel or amd");
+	refused(PARSE("g.elf", "--pmu-vendor="), "--pmu-vendor: ''");
+	refused(PARSE("g.elf", "--pmu-vendor"), "--pmu-vendor needs a value");
+	refused(PARSE("g.elf", "--pmu-amd=v3"),
+		"--pmu-amd: 'v3' is not legacy, core or v2");
+	refused(PARSE("g.elf", "--pmu-amd", "perfmonv2"),
+		"--pmu-amd: 'perfmonv2'");
+	assert_null(strchr(err, '\n'));
 }
 
 static void test_pmu_modes(void **state)
@@ -211,6 +242,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pmu_defaults),
 		cmocka_unit_test(test_pmu_modes),
+		cmocka_unit_test(test_pmu_vendor_and_amd),
 		cmocka_unit_test(test_pmu_numbers_and_stats),
 		cmocka_unit_test(test_pmu_bad_arguments),
 		cmocka_unit_test(test_pmu_filters),

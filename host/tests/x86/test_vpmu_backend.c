@@ -23,6 +23,7 @@
 #include "hvcheck_abi.h"
 #include "vmm/x86/vpmu.h"
 #include "vmm/x86/vpmu_emulated_vcpu.h"
+#include "vpmu/amd.h"
 
 #define KVM_FD	  100
 #define VM_FD	  101
@@ -116,6 +117,7 @@ static void make_cpuid(struct cpuid *c, const char *vendor, uint32_t leaf1_ecx,
 	const struct kvm_cpuid_entry2 entries[] = {
 		{ .function = 0, .eax = 0x1f },
 		{ .function = 1, .eax = 0x806f8, .ecx = leaf1_ecx },
+		{ .function = 0x80000000, .eax = 0x80000008 },
 		{ .function = 0x80000001, .ecx = 0x121, .edx = 0x2c100800 },
 		leaf_a ? *leaf_a : (struct kvm_cpuid_entry2){ 0 },
 	};
@@ -140,7 +142,8 @@ static int setup(void **state)
 				       .pmu_version = X86_PMU_UNSET,
 				       .pmu_gp = X86_PMU_UNSET,
 				       .pmu_fixed = X86_PMU_UNSET,
-				       .pmu_pebs_format = X86_PMU_UNSET };
+				       .pmu_pebs_format = X86_PMU_UNSET,
+				       .pmu_amd = X86_PMU_UNSET };
 	f.core.vm.kvm_fd = KVM_FD;
 	f.core.vm.vm_fd = VM_FD;
 	f.core.vm.run_mmap_size = PROBE_RUN_SIZE;
@@ -218,6 +221,30 @@ static unsigned int nr_calls_of(unsigned long request)
 	while (fake_ioctl_find(request, n))
 		n++;
 	return n;
+}
+
+/*
+ * x86_vpmu_setup() refused with the one line want, before any ioctl;
+ * then a fresh x86_vpmu for the next attempt.
+ */
+static void assert_setup_refused(struct fixture *f, const char *want)
+{
+	fake_ioctl_reset();
+	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
+	assert_string_equal(err_text, want);
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	x86_vpmu_destroy(&f->vp);
+	f->vp = (struct x86_vpmu){ .opts = &f->opts,
+				   .core = &f->core,
+				   .cpuid = &f->cpuid };
+}
+
+/* Policies replaced by the one given. */
+static void only_filter(struct fixture *f, const char *policy)
+{
+	f->opts.nr_pmu_filters = 0;
+	add_filter(f, policy);
+	load_filters(f);
 }
 
 /* ------------------------------------------- KVM_SET_PMU_EVENT_FILTER ---- */
@@ -324,6 +351,188 @@ static void script_emulated_vm(void)
 	fake_ioctl_expect(KVM_GET_TSC_KHZ, TSC_KHZ);
 }
 
+/*
+ * Auto on an AMD host without a vPMU: the emulated AMD model, PerfMonV2
+ * by default, its CPUID leaves set and the vendor kept.
+ */
+static void test_auto_picks_emulated_amd(void **state)
+{
+	struct probe_script probe = { .reason = KVM_EXIT_DEBUG };
+	struct fixture *f = *state;
+	const struct kvm_cpuid_entry2 *e;
+	char vendor[CPUID_VENDOR_SIZE];
+
+	make_cpuid(&f->cpuid, "AuthenticAMD", LEAF1_ECX, &leaf_a_none);
+	script_emulated_vm();
+	script_probe(&probe);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_ptr_equal(f->vp.backend, &vpmu_emulated_backend);
+	assert_int_equal(f->vp.vendor, VPMU_VENDOR_AMD);
+	assert_true(f->vp.can_select);
+	assert_string_equal(
+		err_text,
+		"hvcheck: vpmu: emulated, AMD v2, 6 counters of 48 bits, guest CPU vendor AuthenticAMD\n");
+	cpuid_vendor(&f->cpuid, vendor);
+	assert_string_equal(vendor, "AuthenticAMD");
+	e = cpuid_find(&f->cpuid, 0xa, 0);
+	assert_int_equal(e->eax | e->ebx | e->ecx | e->edx, 0);
+	assert_true(cpuid_find(&f->cpuid, 0x80000001, 0)->ecx & (1u << 23));
+	e = cpuid_find(&f->cpuid, 0x80000022, 0);
+	assert_non_null(e);
+	assert_int_equal(e->eax, 1);
+	assert_int_equal(e->ebx, 6);
+	assert_int_equal(cpuid_find(&f->cpuid, 0x80000000, 0)->eax, 0x80000022);
+	assert_int_equal(nr_calls_of(KVM_SET_PMU_EVENT_FILTER), 0);
+}
+
+/* An AMD host whose KVM has a vPMU: PerfCtrExtCore, PerfMonV2 of 6. */
+static void make_amd_kvm_cpuid(struct cpuid *c)
+{
+	make_cpuid(c, "AuthenticAMD", LEAF1_ECX, &leaf_a_none);
+	cpuid_find(c, 0x80000001, 0)->ecx |= 1u << 23;
+	cpuid_find(c, 0x80000000, 0)->eax = 0x80000022;
+	assert_int_equal(cpuid_set(c, 0x80000022, 1, 0x106, 0, 0), 0);
+}
+
+/* Auto on an AMD host with a vPMU: KVM's, narrowed by --pmu-amd. */
+static void test_auto_picks_kvm_amd(void **state)
+{
+	struct fixture *f = *state;
+
+	make_amd_kvm_cpuid(&f->cpuid);
+	f->opts.pmu_amd = VPMU_AMD_CORE;
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1); /* PMU_EVENT_FILTER */
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_ptr_equal(f->vp.backend, &vpmu_kvm_backend);
+	assert_int_equal(f->vp.vendor, VPMU_VENDOR_AMD);
+	assert_string_equal(err_text,
+			    "hvcheck: vpmu: kvm, AMD core, 6 counters\n");
+	assert_int_equal(cpuid_find(&f->cpuid, 0x80000022, 0)->eax, 0);
+	assert_true(cpuid_find(&f->cpuid, 0x80000001, 0)->ecx & 1u << 23);
+	/* No PERF_CAPABILITIES on AMD: no feature MSR asked. */
+	assert_int_equal(fake_ioctl_nr_calls(), 1);
+}
+
+/*
+ * The options of the other vendor, and KVM's vPMU of the other vendor:
+ * one line each, before any ioctl.
+ */
+static void test_vendor_refusals(void **state)
+{
+	static const struct {
+		enum x86_pmu_vendor vendor;
+		enum vpmu_mode mode;
+		int version, fixed, pebs, amd, gp;
+		const char *err;
+	} cases[] = {
+		{ X86_PMU_VENDOR_INTEL, VPMU_MODE_EMULATED, -1, -1, -1,
+		  VPMU_AMD_V2, -1,
+		  "hvcheck: run: --pmu-amd is the AMD PMU's; this vPMU is Intel's (--pmu-vendor)\n" },
+		{ X86_PMU_VENDOR_AMD, VPMU_MODE_EMULATED, 2, -1, -1, -1, -1,
+		  "hvcheck: run: --pmu-version, --pmu-fixed-counters and --pmu-pebs are the Intel PMU's; this vPMU is AMD's (--pmu-vendor)\n" },
+		{ X86_PMU_VENDOR_AUTO, VPMU_MODE_AUTO, -1, 0, -1, -1, -1,
+		  "hvcheck: run: --pmu-version, --pmu-fixed-counters and --pmu-pebs are the Intel PMU's; this vPMU is AMD's (--pmu-vendor)\n" },
+		{ X86_PMU_VENDOR_AMD, VPMU_MODE_EMULATED, -1, -1, 0, -1, -1,
+		  "hvcheck: run: --pmu-version, --pmu-fixed-counters and --pmu-pebs are the Intel PMU's; this vPMU is AMD's (--pmu-vendor)\n" },
+		{ X86_PMU_VENDOR_INTEL, VPMU_MODE_KVM, -1, -1, -1, -1, -1,
+		  "hvcheck: run: --pmu=kvm: KVM's vPMU is the host's, AMD's: drop --pmu-vendor or use --pmu=emulated\n" },
+		{ X86_PMU_VENDOR_AMD, VPMU_MODE_EMULATED, -1, -1, -1,
+		  VPMU_AMD_LEGACY, 4,
+		  "hvcheck: run: --pmu-gp-counters: the legacy AMD PMU has 4 counters; core and v2 take 1 to 6\n" },
+		{ X86_PMU_VENDOR_AMD, VPMU_MODE_EMULATED, -1, -1, -1, -1, 7,
+		  "hvcheck: run: --pmu-gp-counters 7: the emulated AMD vPMU has 1 to 6\n" },
+		{ X86_PMU_VENDOR_AMD, VPMU_MODE_EMULATED, -1, -1, -1, -1, 0,
+		  "hvcheck: run: --pmu-gp-counters 0: the emulated AMD vPMU has 1 to 6\n" },
+	};
+	struct fixture *f = *state;
+
+	make_cpuid(&f->cpuid, "AuthenticAMD", LEAF1_ECX, &leaf_a_none);
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		f->opts.pmu_vendor = cases[i].vendor;
+		f->opts.pmu = cases[i].mode;
+		f->opts.pmu_version = cases[i].version;
+		f->opts.pmu_fixed = cases[i].fixed;
+		f->opts.pmu_pebs_format = cases[i].pebs;
+		f->opts.pmu_amd = cases[i].amd;
+		f->opts.pmu_gp = cases[i].gp;
+		assert_setup_refused(f, cases[i].err);
+	}
+}
+
+/* The emulated AMD levels: their CPUID, PerfCtrExtCore's counters. */
+static void test_emulated_amd_levels(void **state)
+{
+	static const struct {
+		int level, gp;
+		uint32_t core, leaf22_eax, leaf22_ebx;
+		const char *line;
+	} cases[] = {
+		{ VPMU_AMD_LEGACY, -1, 0, 0, 0,
+		  "hvcheck: vpmu: emulated, AMD legacy, 4 counters of 48 bits, guest CPU vendor AuthenticAMD\n" },
+		{ VPMU_AMD_CORE, 5, 1u << 23, 0, 0,
+		  "hvcheck: vpmu: emulated, AMD core, 5 counters of 48 bits, guest CPU vendor AuthenticAMD\n" },
+		{ VPMU_AMD_V2, 2, 1u << 23, 1, 2,
+		  "hvcheck: vpmu: emulated, AMD v2, 2 counters of 48 bits, guest CPU vendor AuthenticAMD (host GenuineIntel)\n" },
+	};
+	struct fixture *f = *state;
+	const struct kvm_cpuid_entry2 *e;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct probe_script probe = { .reason = KVM_EXIT_DEBUG };
+
+		f->vp = (struct x86_vpmu){ .opts = &f->opts,
+					   .core = &f->core,
+					   .cpuid = &f->cpuid };
+		f->opts.pmu = VPMU_MODE_EMULATED;
+		f->opts.pmu_vendor = X86_PMU_VENDOR_AMD;
+		f->opts.pmu_amd = cases[i].level;
+		f->opts.pmu_gp = cases[i].gp;
+		/* The last on an Intel host: the guest sees AMD's vendor. */
+		make_cpuid(&f->cpuid,
+			   cases[i].level == VPMU_AMD_V2 ? "GenuineIntel" :
+							   "AuthenticAMD",
+			   LEAF1_ECX | PDCM, &leaf_a_v2);
+		fake_ioctl_reset();
+		script_emulated_vm();
+		script_probe(&probe);
+		assert_int_equal(vpmu_setup(f), 0);
+		fake_ioctl_verify();
+		assert_string_equal(err_text, cases[i].line);
+		e = cpuid_find(&f->cpuid, 0xa, 0);
+		assert_int_equal(e->eax | e->ebx | e->ecx | e->edx, 0);
+		assert_int_equal(cpuid_find(&f->cpuid, 1, 0)->ecx & PDCM, 0);
+		assert_int_equal(cpuid_find(&f->cpuid, 0x80000001, 0)->ecx &
+					 1u << 23,
+				 cases[i].core);
+		e = cpuid_find(&f->cpuid, 0x80000022, 0);
+		assert_int_equal(e ? e->eax : 0, cases[i].leaf22_eax);
+		assert_int_equal(e ? e->ebx : 0, cases[i].leaf22_ebx);
+		x86_vpmu_destroy(&f->vp);
+		cpuid_free(&f->cpuid);
+	}
+}
+
+/* --pmu=off on an AMD host without a vPMU: the AMD model of no PMU. */
+static void test_off_amd(void **state)
+{
+	struct fixture *f = *state;
+
+	f->opts.pmu = VPMU_MODE_OFF;
+	make_cpuid(&f->cpuid, "AuthenticAMD", LEAF1_ECX, &leaf_a_none);
+	script_emulated_vm();
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_int_equal(f->vp.vendor, VPMU_VENDOR_AMD);
+	assert_string_equal(
+		err_text,
+		"hvcheck: vpmu: off, no PMU, hvcheck's model (KVM has no vPMU to disable), guest CPU vendor AuthenticAMD\n");
+	assert_int_equal(cpuid_find(&f->cpuid, 0x80000001, 0)->ecx & 1u << 23,
+			 0);
+}
+
+/* --pmu-vendor=intel on an AMD host: the Intel model, as before. */
 static void test_auto_picks_emulated(void **state)
 {
 	struct probe_script probe = { .reason = KVM_EXIT_DEBUG };
@@ -332,6 +541,7 @@ static void test_auto_picks_emulated(void **state)
 	char vendor[CPUID_VENDOR_SIZE];
 	int fds = fake_count_open_fds();
 
+	f->opts.pmu_vendor = X86_PMU_VENDOR_INTEL;
 	make_cpuid(&f->cpuid, "AuthenticAMD", LEAF1_ECX, &leaf_a_none);
 	script_emulated_vm();
 	script_probe(&probe);
@@ -477,7 +687,7 @@ static void test_off_refuses_pmu_limits(void **state)
 {
 	struct fixture *f = *state;
 	int *const limits[] = { &f->opts.pmu_version, &f->opts.pmu_gp,
-				&f->opts.pmu_fixed };
+				&f->opts.pmu_fixed, &f->opts.pmu_amd };
 
 	f->opts.pmu = VPMU_MODE_OFF;
 	make_cpuid(&f->cpuid, "GenuineIntel", LEAF1_ECX, &leaf_a_v2);
@@ -487,7 +697,7 @@ static void test_off_refuses_pmu_limits(void **state)
 		assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
 		assert_string_equal(
 			err_text,
-			"hvcheck: run: --pmu=off takes no --pmu-version, counter counts or PEBS\n");
+			"hvcheck: run: --pmu=off takes no --pmu-version, --pmu-amd, counter counts or PEBS\n");
 		assert_int_equal(fake_ioctl_nr_calls(), 0);
 		assert_null(f->vp.backend);
 		*limits[i] = X86_PMU_UNSET;
@@ -499,7 +709,7 @@ static void test_off_refuses_pmu_limits(void **state)
 	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
 	assert_string_equal(
 		err_text,
-		"hvcheck: run: --pmu=off takes no --pmu-version, counter counts or PEBS\n");
+		"hvcheck: run: --pmu=off takes no --pmu-version, --pmu-amd, counter counts or PEBS\n");
 	assert_int_equal(fake_ioctl_nr_calls(), 0);
 }
 
@@ -567,42 +777,33 @@ static void test_policies_judged_for_vendor(void **state)
 	add_filter(f, "vendor intel; deny instructions");
 	load_filters(f);
 	make_cpuid(&f->cpuid, "AuthenticAMD", LEAF1_ECX, &leaf_a_v2);
-	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
-	assert_string_equal(
-		err_text,
+	assert_setup_refused(
+		f,
 		"hvcheck: run: --pmu-filter 1: the policy is for Intel, the vPMU is AMD's\n");
-	assert_int_equal(fake_ioctl_nr_calls(), 0);
-	x86_vpmu_destroy(&f->vp);
 
-	/* The emulated vPMU is Intel's, whatever the host. */
-	f->vp = (struct x86_vpmu){ .opts = &f->opts,
-				   .core = &f->core,
-				   .cpuid = &f->cpuid };
+	/* The emulated vPMU is --pmu-vendor's, whatever the host. */
 	f->opts.pmu = VPMU_MODE_EMULATED;
-	f->opts.nr_pmu_filters = 0;
-	add_filter(f, "vendor amd; deny 0x1c0");
-	load_filters(f);
-	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
-	assert_string_equal(
-		err_text,
+	f->opts.pmu_vendor = X86_PMU_VENDOR_INTEL;
+	only_filter(f, "vendor amd; deny 0x1c0");
+	assert_setup_refused(
+		f,
 		"hvcheck: run: --pmu-filter 0: the policy is for AMD, the vPMU is Intel's\n");
-	assert_int_equal(fake_ioctl_nr_calls(), 0);
-	x86_vpmu_destroy(&f->vp);
+	f->opts.pmu_vendor = X86_PMU_VENDOR_AMD;
+	only_filter(f, "vendor intel; deny instructions");
+	assert_setup_refused(
+		f,
+		"hvcheck: run: --pmu-filter 0: the policy is for Intel, the vPMU is AMD's\n");
 
 	/* One KVM would refuse. */
-	f->vp = (struct x86_vpmu){ .opts = &f->opts,
-				   .core = &f->core,
-				   .cpuid = &f->cpuid };
 	f->opts.pmu = VPMU_MODE_KVM;
+	f->opts.pmu_vendor = X86_PMU_VENDOR_AUTO;
 	f->opts.nr_pmu_filters = 0;
 	add_filter(f, "none");
 	add_filter(f, "raw 2 0 0");
 	load_filters(f);
-	assert_int_equal(vpmu_setup(f), HV_EXIT_USAGE);
-	assert_string_equal(
-		err_text,
+	assert_setup_refused(
+		f,
 		"hvcheck: run: --pmu-filter 1: KVM would refuse it: EINVAL: action 2 is neither 0 (allow) nor 1 (deny)\n");
-	assert_int_equal(fake_ioctl_nr_calls(), 0);
 }
 
 /* ------------------------------------------------ the kvm back end ---- */
@@ -1044,6 +1245,7 @@ static void setup_emulated_with_filters(struct fixture *f)
 	struct probe_script probe = { .reason = KVM_EXIT_DEBUG };
 
 	f->opts.pmu = VPMU_MODE_EMULATED;
+	f->opts.pmu_vendor = X86_PMU_VENDOR_INTEL;
 	add_filter(f, "deny instructions");
 	add_filter(f, "allow instructions; fixed 1");
 	load_filters(f);
@@ -1072,6 +1274,41 @@ static struct vcpu_pmu *emulated_vcpu_init(struct fixture *f, unsigned int i)
 	assert_ptr_equal(vcpu->pmu_backend, &vpmu_emulated_backend);
 	assert_non_null(vcpu->pmu);
 	return vcpu->pmu;
+}
+
+/*
+ * The emulated AMD model compiles policies for AMD (an Intel one is
+ * refused: test_policies_judged_for_vendor).
+ */
+static void test_emulated_amd_filters(void **state)
+{
+	struct probe_script probe = { .reason = KVM_EXIT_DEBUG };
+	struct fixture *f = *state;
+	struct vcpu_pmu *pmu;
+
+	f->opts.pmu = VPMU_MODE_EMULATED;
+	make_cpuid(&f->cpuid, "AuthenticAMD", LEAF1_ECX, &leaf_a_none);
+	add_filter(f, "vendor amd; deny 0x1c0");
+	load_filters(f);
+	script_emulated_vm();
+	script_probe(&probe);
+	assert_int_equal(vpmu_setup(f), 0);
+	fake_ioctl_verify();
+	assert_string_equal(
+		err_text,
+		"hvcheck: vpmu: emulated, AMD v2, 6 counters of 48 bits, guest CPU vendor AuthenticAMD, filter: deny 1 event, fixed bitmap 0x0\n");
+	assert_true(f->vp.can_select);
+	/* A vCPU's model obeys it on the 12-bit select: 0x1c0, not 0xc0. */
+	pmu = emulated_vcpu_init(f, 0);
+	assert_int_equal(vpmu_wrmsr(&pmu->model, VPMU_AMD_MSR_CTL0,
+				    SEL_INSTRUCTIONS | 1ULL << 32),
+			 0);
+	assert_false(pmu->model.filter_allows & 1);
+	assert_int_equal(vpmu_wrmsr(&pmu->model, VPMU_AMD_MSR_CTL0,
+				    SEL_INSTRUCTIONS),
+			 0);
+	assert_true(pmu->model.filter_allows & 1);
+	assert_true(vpmu_counting(&pmu->model, VPMU_EV_INSTRUCTIONS));
 }
 
 /* The entry of vCPU i after a kick, as its run loop makes it. */
@@ -1228,6 +1465,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_auto_picks_kvm),
+		T(test_auto_picks_emulated_amd),
+		T(test_auto_picks_kvm_amd),
+		T(test_vendor_refusals),
+		T(test_emulated_amd_levels),
+		T(test_off_amd),
+		T(test_emulated_amd_filters),
 		T(test_auto_picks_emulated),
 		T(test_emulated_unstepped),
 		T(test_explicit_modes),

@@ -20,6 +20,7 @@
 #include "x86/fake_probe.h"
 #include "vmm/x86/vcpu.h"
 #include "vmm/x86/vpmu_emulated_vcpu.h"
+#include "vpmu/amd.h"
 
 #define VM_FD	     1000
 #define VCPU_FD	     1001
@@ -323,10 +324,25 @@ static void script_vm_setup(struct fixture *f)
 	fake_ioctl_expect(KVM_GET_TSC_KHZ, TSC_KHZ);
 }
 
+/* The AMD model's own ranges: legacy, PerfCtrExtCore, PerfMonV2. */
+#define NR_AMD_RANGES 3
+
+/* Whether the filter's first n ranges cover msr. */
+static bool filter_covers(const struct fixture *f, unsigned int n, uint32_t msr)
+{
+	bool covered = false;
+
+	for (unsigned int i = 0; i < n; i++)
+		covered |= msr - f->filter.ranges[i].base <
+			   f->filter.ranges[i].nmsrs;
+	return covered;
+}
+
 /*
  * Everything else allowed; each PMU range cfg turns on denied, so it
  * exits, in vpmu_msr_ranges' order; they cover exactly the MSRs the
- * model owns under cfg.  MISC_ENABLE only with PEBS (KVM's otherwise).
+ * model owns under cfg.  MISC_ENABLE only with PEBS (KVM's otherwise),
+ * AMD's ranges only for the AMD model, which owns Intel's too.
  */
 static void check_filter_ranges(const struct fixture *f,
 				const struct vpmu_config *cfg)
@@ -334,8 +350,7 @@ static void check_filter_ranges(const struct fixture *f,
 	unsigned int i, n = 0;
 
 	assert_int_equal(f->filter.flags, KVM_MSR_FILTER_DEFAULT_ALLOW);
-	assert_true(vpmu_nr_msr_ranges <= KVM_MSR_FILTER_MAX_RANGES);
-	for (i = 0; i < vpmu_nr_msr_ranges; i++) {
+	for (i = 0; i < VPMU_NR_MSR_RANGES; i++) {
 		const struct kvm_msr_filter_range *r = &f->filter.ranges[n];
 
 		if (!vpmu_msr_range_on(cfg, &vpmu_msr_ranges[i]))
@@ -347,15 +362,21 @@ static void check_filter_ranges(const struct fixture *f,
 		assert_int_equal(get64(f->bitmaps[n]), 0);
 		n++;
 	}
-	assert_int_equal(n, vpmu_nr_msr_ranges - !cfg->pebs_format);
+	assert_int_equal(n, VPMU_NR_MSR_RANGES - !cfg->pebs_format -
+				    (cfg->vendor == VPMU_VENDOR_AMD ?
+					     0 :
+					     NR_AMD_RANGES));
 	for (i = n; i < KVM_MSR_FILTER_MAX_RANGES; i++)
 		assert_int_equal(f->filter.ranges[i].nmsrs, 0);
+	for (uint32_t msr = 0xc0000300; msr < 0xc0000310; msr++)
+		assert_int_equal(filter_covers(f, n, msr),
+				 vpmu_owns_msr(cfg, msr));
+	for (uint32_t msr = 0xc0010000; msr < 0xc0010220; msr++)
+		assert_int_equal(filter_covers(f, n, msr),
+				 vpmu_owns_msr(cfg, msr));
 	for (uint32_t msr = 0; msr <= 0x600; msr++) {
-		bool covered = false;
+		bool covered = filter_covers(f, n, msr);
 
-		for (i = 0; i < n; i++)
-			covered |= msr - f->filter.ranges[i].base <
-				   f->filter.ranges[i].nmsrs;
 		assert_int_equal(covered, vpmu_owns_msr(cfg, msr));
 		if (msr == VPMU_MSR_MISC_ENABLE)
 			assert_int_equal(covered, !!cfg->pebs_format);
@@ -397,6 +418,13 @@ static void test_vm_setup_sequence(void **state)
 					 &cfg.pebs_baseline),
 			 0);
 	vm_setup_sequence(f, &cfg);
+	/* The AMD model: its three ranges exit too. */
+	vpmu_amd_config(&cfg, VPMU_AMD_V2);
+	vm_setup_sequence(f, &cfg);
+	assert_true(vpmu_owns_msr(&cfg, VPMU_AMD_MSR_GLOBAL_STATUS_SET));
+	assert_true(vpmu_owns_msr(&cfg, VPMU_AMD_MSR_CTL0 + 11));
+	assert_false(vpmu_owns_msr(&cfg, VPMU_AMD_MSR_CTL0 + 12));
+	assert_true(vpmu_owns_msr(&cfg, VPMU_MSR_PERFEVTSEL0));
 }
 
 static void test_vm_setup_without_capabilities(void **state)
@@ -1377,6 +1405,35 @@ static void test_pmi_nmi(void **state)
 	assert_int_equal(f->pmu.stats.pmis, 1);
 }
 
+/*
+ * The AMD model: LVTPC is left unmasked, as AMD hardware leaves it
+ * (KVM's 49ff3b4aec51), so no KVM_SET_LAPIC, and the next overflow's PMI
+ * arrives without the handler unmasking anything.
+ */
+static void test_pmi_amd_leaves_lvtpc_unmasked(void **state)
+{
+	struct fixture *f = *state;
+	static struct kvm_lapic_state lapic;
+
+	lapic = lapic_with_lvtpc(PMI_VECTOR);
+	vpmu_amd_config(&f->cfg, VPMU_AMD_V2);
+	init_pmu(f);
+	for (unsigned int n = 1; n <= 2; n++) {
+		model_wr(f, VPMU_AMD_MSR_CTL0 + 6,
+			 SEL_INSTRUCTIONS | VPMU_EVTSEL_INT);
+		model_wr(f, VPMU_AMD_MSR_CTL0 + 7, MASK48);
+		vpmu_count(&f->pmu.model, VPMU_EV_INSTRUCTIONS, 0, 1);
+		fake_ioctl_reset();
+		fake_ioctl_expect_out(KVM_GET_LAPIC, &lapic, sizeof(lapic));
+		fake_ioctl_expect(KVM_SIGNAL_MSI, 0);
+		vcpu_pmu_before_run(&f->vcpu);
+		fake_ioctl_verify();
+		assert_int_equal(fake_ioctl_nr_calls(), 2);
+		assert_null(fake_ioctl_find(KVM_SET_LAPIC, 0));
+		assert_int_equal(f->pmu.stats.pmis, n);
+	}
+}
+
 static void test_pmi_masked_lvtpc(void **state)
 {
 	struct fixture *f = *state;
@@ -1974,60 +2031,68 @@ static void test_probe_user_stepping_fails(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
+/* The tests, by subject: main() runs them as one group. */
+static const struct CMUnitTest tests[] = {
+	/* The VM and vCPU set-up: capabilities, the MSR filter, CPUID, init. */
+	T(test_vm_setup_sequence),
+	T(test_vm_setup_without_capabilities),
+	T(test_vm_setup_failures),
+	T(test_set_cpuid),
+	T(test_set_cpuid_variants),
+	T(test_set_cpuid_refused),
+	T(test_set_cpuid_vendor),
+	T(test_set_cpuid_needs_leaves_0_and_1),
+	T(test_init),
+	T(test_init_refused),
+	/* MSR exits, stepping and exact counting. */
+	T(test_msr_read),
+	T(test_msr_write_refused),
+	T(test_stepping_follows_counters),
+	T(test_stepping_rearmed_each_entry),
+	T(test_stepping_ioctl_fails),
+	T(test_exact_counts),
+	T(test_pebs_record_in_guest_memory),
+	T(test_pebs_record_dropped_at_unmapped_page),
+	T(test_counts_by_cpl),
+	T(test_ud2_never_retires),
+	T(test_unreadable_code_still_counts),
+	T(test_refused_msr_not_counted),
+	/* RDPMC emulated and refused. */
+	T(test_rdpmc_cpl0),
+	T(test_rdpmc_cpl3_with_pce),
+	T(test_rdpmc_regs_before_rearm),
+	T(test_rdpmc_cpl3_without_pce),
+	T(test_rdpmc_bad_counter),
+	T(test_rdpmc_gp_get_fails),
+	T(test_rdpmc_gp_set_fails),
+	T(test_rdpmc_set_regs_fails),
+	/* PMI delivery, cycles and time. */
+	T(test_pmi_fixed_vector),
+	T(test_pmi_nmi),
+	T(test_pmi_masked_lvtpc),
+	T(test_pmi_amd_leaves_lvtpc_unmasked),
+	T(test_pmi_delivery_fails),
+	T(test_pmi_from_step),
+	T(test_cycle_deadline),
+	T(test_cycles_follow_time),
+	T(test_no_time_cycles_while_stepping),
+	/* The event filter switched at run time; the CPL3 stepping probe. */
+	T(test_filter_denied_counters),
+	T(test_filter_select_at_next_entry),
+	T(test_filter_out_counts_under_old),
+	T(test_filter_out_starts_stepping),
+	T(test_filter_kicked_vcpu_counts_next),
+	T(test_filter_mmio_read_counts_under_old),
+	T(test_filter_mmio_write_not_retired),
+	T(test_filter_mmio_write_starts_stepping),
+	T(test_filter_denied_cycles),
+	T(test_probe_user_stepping),
+	T(test_probe_user_stepping_broken),
+	T(test_probe_user_stepping_fails),
+};
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		T(test_vm_setup_sequence),
-		T(test_vm_setup_without_capabilities),
-		T(test_vm_setup_failures),
-		T(test_set_cpuid),
-		T(test_set_cpuid_variants),
-		T(test_set_cpuid_refused),
-		T(test_set_cpuid_vendor),
-		T(test_set_cpuid_needs_leaves_0_and_1),
-		T(test_init),
-		T(test_init_refused),
-		T(test_msr_read),
-		T(test_msr_write_refused),
-		T(test_stepping_follows_counters),
-		T(test_stepping_rearmed_each_entry),
-		T(test_stepping_ioctl_fails),
-		T(test_exact_counts),
-		T(test_pebs_record_in_guest_memory),
-		T(test_pebs_record_dropped_at_unmapped_page),
-		T(test_counts_by_cpl),
-		T(test_ud2_never_retires),
-		T(test_unreadable_code_still_counts),
-		T(test_refused_msr_not_counted),
-		T(test_rdpmc_cpl0),
-		T(test_rdpmc_cpl3_with_pce),
-		T(test_rdpmc_regs_before_rearm),
-		T(test_rdpmc_cpl3_without_pce),
-		T(test_rdpmc_bad_counter),
-		T(test_rdpmc_gp_get_fails),
-		T(test_rdpmc_gp_set_fails),
-		T(test_rdpmc_set_regs_fails),
-		T(test_pmi_fixed_vector),
-		T(test_pmi_nmi),
-		T(test_pmi_masked_lvtpc),
-		T(test_pmi_delivery_fails),
-		T(test_pmi_from_step),
-		T(test_cycle_deadline),
-		T(test_cycles_follow_time),
-		T(test_no_time_cycles_while_stepping),
-		T(test_filter_denied_counters),
-		T(test_filter_select_at_next_entry),
-		T(test_filter_out_counts_under_old),
-		T(test_filter_out_starts_stepping),
-		T(test_filter_kicked_vcpu_counts_next),
-		T(test_filter_mmio_read_counts_under_old),
-		T(test_filter_mmio_write_not_retired),
-		T(test_filter_mmio_write_starts_stepping),
-		T(test_filter_denied_cycles),
-		T(test_probe_user_stepping),
-		T(test_probe_user_stepping_broken),
-		T(test_probe_user_stepping_fails),
-	};
 	sigset_t kick;
 
 	/* The overflow timer's kick is taken with sigtimedwait(), not fatal. */

@@ -16,6 +16,7 @@
 #include "le_bytes.h"
 #include "vmm/x86/options.h"
 #include "vmm/x86/vpmu_kvm.h"
+#include "vpmu/amd.h"
 #include "vpmu/pebs.h"
 
 #define KVM_FD	100
@@ -61,6 +62,20 @@ static const struct kvm_cpuid_entry2 leaf_a_none = { .function = 0xa };
 
 #define NO_LEAF_A NULL
 
+/* A table of exactly the n entries given. */
+static struct cpuid table_of(const struct kvm_cpuid_entry2 *entries,
+			     unsigned int n)
+{
+	struct cpuid c;
+
+	c.table = calloc(1, sizeof(*c.table) + n * sizeof(entries[0]));
+	assert_non_null(c.table);
+	c.table->nent = n;
+	memcpy(c.table->entries, entries, n * sizeof(entries[0]));
+	c.capacity = n;
+	return c;
+}
+
 /* A small supported CPUID with the given leaf 1 ECX and leaf 0xA. */
 static struct cpuid make_cpuid(uint32_t leaf1_ecx,
 			       const struct kvm_cpuid_entry2 *leaf_a)
@@ -75,15 +90,8 @@ static struct cpuid make_cpuid(uint32_t leaf1_ecx,
 		{ .function = 0x80000001, .ecx = 0x121, .edx = 0x2c100800 },
 		leaf_a ? *leaf_a : (struct kvm_cpuid_entry2){ 0 },
 	};
-	unsigned int n = ARRAY_SIZE(entries) - !leaf_a;
-	struct cpuid c;
 
-	c.table = calloc(1, sizeof(*c.table) + n * sizeof(entries[0]));
-	assert_non_null(c.table);
-	c.table->nent = n;
-	memcpy(c.table->entries, entries, n * sizeof(entries[0]));
-	c.capacity = n;
-	return c;
+	return table_of(entries, ARRAY_SIZE(entries) - !leaf_a);
 }
 
 /* Byte-for-byte copy of a table, to prove a refusal changed nothing. */
@@ -845,6 +853,170 @@ static void test_disable_errors(void **state)
 	cpuid_free(&c);
 }
 
+/* ---------------------------------------------------- AMD hosts ---- */
+
+#define PERFCTR_CORE (1u << 23)	 /* CPUID.80000001H:ECX */
+#define AMD_EXT_ECX  0x004001fbu /* a Zen's other bits */
+
+/*
+ * An AMD host's supported CPUID: leaf 0 says AuthenticAMD, leaf
+ * 0x80000001 ECX ext_ecx, leaf 0x80000022 (PerfMonV2 with nr counters)
+ * when nr, and leaf 0xA all zero, as KVM reports it on AMD.
+ */
+static struct cpuid make_amd_cpuid(uint32_t ext_ecx, unsigned int nr)
+{
+	const struct kvm_cpuid_entry2 entries[] = {
+		{ .function = 0,
+		  .eax = 0x10,
+		  .ebx = 0x68747541,
+		  .edx = 0x69746e65,
+		  .ecx = 0x444d4163 },
+		{ .function = 1, .eax = 0xa00f11, .ecx = LEAF1_ECX },
+		{ .function = 0xa },
+		{ .function = 0x80000000, .eax = 0x80000022 },
+		{ .function = 0x80000001, .ecx = ext_ecx, .edx = 0x2fd3fbff },
+		{ .function = 0x80000022, .eax = 1, .ebx = 0x100 | nr },
+	};
+
+	return table_of(entries, ARRAY_SIZE(entries) - !nr);
+}
+
+static void test_amd_available(void **state)
+{
+	struct cpuid core = make_amd_cpuid(AMD_EXT_ECX | PERFCTR_CORE, 0);
+	struct cpuid off = make_amd_cpuid(AMD_EXT_ECX, 6);
+	struct kvm_cpuid_entry2 *e;
+
+	(void)state;
+	assert_true(vpmu_kvm_available(&core));
+	/* KVM clears PerfCtrExtCore when its vPMU is off. */
+	assert_false(vpmu_kvm_available(&off));
+	/* On AMD, an Intel leaf 0xA says nothing. */
+	e = cpuid_find(&off, 0xa, 0);
+	*e = leaf_a_v2;
+	assert_false(vpmu_kvm_available(&off));
+	cpuid_free(&core);
+	cpuid_free(&off);
+}
+
+/* The AMD limits, level first (X86_PMU_UNSET: as supported). */
+static int narrow_amd(struct cpuid *c, int level, int nr_gp, int *chosen,
+		      char *err, size_t errlen)
+{
+	const struct vpmu_kvm_amd_limits lim = { .level = level,
+						 .nr_gp = nr_gp };
+
+	return vpmu_kvm_narrow_amd(c, &lim, chosen, err, errlen);
+}
+
+static void test_narrow_amd(void **state)
+{
+	struct cpuid c = make_amd_cpuid(AMD_EXT_ECX | PERFCTR_CORE, 6);
+	struct snapshot before = take_snapshot(&c);
+	char err[128] = "";
+	int level = -1;
+
+	(void)state;
+	/* As supported: PerfMonV2, nothing changed. */
+	assert_int_equal(narrow_amd(&c, X86_PMU_UNSET, X86_PMU_UNSET, &level,
+				    err, sizeof(err)),
+			 0);
+	assert_int_equal(level, VPMU_AMD_V2);
+	assert_unchanged(&c, &before);
+	/* v2 with 3 counters: NumPerfCtrCore only. */
+	assert_int_equal(
+		narrow_amd(&c, VPMU_AMD_V2, 3, &level, err, sizeof(err)), 0);
+	assert_int_equal(cpuid_find(&c, 0x80000022, 0)->ebx, 0x103);
+	assert_int_equal(cpuid_find(&c, 0x80000022, 0)->eax, 1);
+	/* core: no PerfMonV2 leaf, PerfCtrExtCore kept. */
+	assert_int_equal(narrow_amd(&c, VPMU_AMD_CORE, X86_PMU_UNSET, &level,
+				    err, sizeof(err)),
+			 0);
+	assert_int_equal(level, VPMU_AMD_CORE);
+	assert_int_equal(cpuid_find(&c, 0x80000022, 0)->eax |
+				 cpuid_find(&c, 0x80000022, 0)->ebx,
+			 0);
+	assert_int_equal(cpuid_find(&c, 0x80000001, 0)->ecx,
+			 AMD_EXT_ECX | PERFCTR_CORE);
+	cpuid_free(&c);
+	/* legacy: PerfCtrExtCore cleared too, the other bits kept. */
+	c = make_amd_cpuid(AMD_EXT_ECX | PERFCTR_CORE, 6);
+	assert_int_equal(narrow_amd(&c, VPMU_AMD_LEGACY, X86_PMU_UNSET, &level,
+				    err, sizeof(err)),
+			 0);
+	assert_int_equal(cpuid_find(&c, 0x80000001, 0)->ecx, AMD_EXT_ECX);
+	assert_int_equal(cpuid_find(&c, 0x80000022, 0)->eax, 0);
+	assert_string_equal(err, "");
+	cpuid_free(&c);
+	/* A KVM with PerfCtrExtCore and no PerfMonV2: core is its best. */
+	c = make_amd_cpuid(AMD_EXT_ECX | PERFCTR_CORE, 0);
+	assert_int_equal(narrow_amd(&c, X86_PMU_UNSET, X86_PMU_UNSET, &level,
+				    err, sizeof(err)),
+			 0);
+	assert_int_equal(level, VPMU_AMD_CORE);
+	assert_null(cpuid_find(&c, 0x80000022, 0));
+	cpuid_free(&c);
+}
+
+static void test_narrow_amd_refusals(void **state)
+{
+	static const struct {
+		uint32_t ext_ecx;
+		unsigned int nr;
+		int level, nr_gp, ret;
+		const char *err;
+	} cases[] = {
+		{ AMD_EXT_ECX, 6, X86_PMU_UNSET, X86_PMU_UNSET, -EOPNOTSUPP,
+		  "--pmu=kvm: KVM offers no vPMU (no PerfCtrExtCore in its CPUID)" },
+		{ AMD_EXT_ECX | PERFCTR_CORE, 0, VPMU_AMD_V2, X86_PMU_UNSET,
+		  -EINVAL, "--pmu-amd v2: KVM supports core" },
+		{ AMD_EXT_ECX | PERFCTR_CORE, 6, VPMU_AMD_CORE, 4, -EINVAL,
+		  "--pmu-gp-counters: only PerfMonV2 (--pmu-amd v2) narrows KVM's AMD counters" },
+		{ AMD_EXT_ECX | PERFCTR_CORE, 0, X86_PMU_UNSET, 6, -EINVAL,
+		  "--pmu-gp-counters: only PerfMonV2 (--pmu-amd v2) narrows KVM's AMD counters" },
+		{ AMD_EXT_ECX | PERFCTR_CORE, 4, VPMU_AMD_V2, 5, -EINVAL,
+		  "--pmu-gp-counters 5: KVM supports 1 to 4" },
+		{ AMD_EXT_ECX | PERFCTR_CORE, 4, X86_PMU_UNSET, 0, -EINVAL,
+		  "--pmu-gp-counters 0: KVM supports 1 to 4" },
+	};
+
+	(void)state;
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct cpuid c = make_amd_cpuid(cases[i].ext_ecx, cases[i].nr);
+		struct snapshot before = take_snapshot(&c);
+		char err[128] = "";
+		int level;
+
+		assert_int_equal(narrow_amd(&c, cases[i].level, cases[i].nr_gp,
+					    &level, err, sizeof(err)),
+				 cases[i].ret);
+		assert_string_equal(err, cases[i].err);
+		assert_unchanged(&c, &before);
+		cpuid_free(&c);
+	}
+}
+
+/* --pmu=off on an AMD host: PerfCtrExtCore and PerfMonV2 gone too. */
+static void test_disable_amd(void **state)
+{
+	struct vm vm = { .kvm_fd = KVM_FD, .vm_fd = VM_FD };
+	struct cpuid c = make_amd_cpuid(AMD_EXT_ECX | PERFCTR_CORE, 6);
+	char err[128] = "";
+
+	(void)state;
+	fake_ioctl_reset();
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, PMU_CAP_DISABLE);
+	fake_ioctl_expect(KVM_ENABLE_CAP, 0);
+	assert_int_equal(vpmu_kvm_disable(&vm, &c, err, sizeof(err)), 0);
+	fake_ioctl_verify();
+	assert_int_equal(cpuid_find(&c, 0x80000001, 0)->ecx, AMD_EXT_ECX);
+	assert_int_equal(cpuid_find(&c, 0x80000022, 0)->eax |
+				 cpuid_find(&c, 0x80000022, 0)->ebx,
+			 0);
+	assert_int_equal(cpuid_find(&c, 0x80000000, 0)->eax, 0x80000022);
+	cpuid_free(&c);
+}
+
 static void test_vendor(void **state)
 {
 	/* Leaf 0 names the vendor in EBX, EDX, ECX. */
@@ -1190,6 +1362,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_available),
+		cmocka_unit_test(test_amd_available),
+		cmocka_unit_test(test_narrow_amd),
+		cmocka_unit_test(test_narrow_amd_refusals),
+		cmocka_unit_test(test_disable_amd),
 		cmocka_unit_test(test_narrow_as_supported),
 		cmocka_unit_test(test_narrow_counters),
 		cmocka_unit_test(test_narrow_version1_drops_fixed),

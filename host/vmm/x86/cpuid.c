@@ -11,7 +11,7 @@
 #define CPUID_MAX_ENTRIES 4096
 /*
  * The topology leaves add at most 3 subleaves each, the emulated vPMU
- * leaf 0xA and its two hypervisor leaves.
+ * leaf 0xA or AMD's 0x80000022, and its two hypervisor leaves.
  */
 #define CPUID_SPARE	  9
 
@@ -82,6 +82,15 @@ void cpuid_vendor(const struct cpuid *cpuid, char vendor[CPUID_VENDOR_SIZE])
 	memcpy(vendor, &e->ebx, 4);
 	memcpy(vendor + 4, &e->edx, 4);
 	memcpy(vendor + 8, &e->ecx, 4);
+}
+
+bool cpuid_vendor_is_amd(const struct cpuid *cpuid)
+{
+	char vendor[CPUID_VENDOR_SIZE];
+
+	cpuid_vendor(cpuid, vendor);
+	return !strcmp(vendor, "AuthenticAMD") ||
+	       !strcmp(vendor, "HygonGenuine");
 }
 
 int cpuid_set_vendor(struct cpuid *cpuid, const char *vendor)

@@ -4,6 +4,7 @@
 #define VMM_X86_CPUID_H
 
 #include <linux/kvm.h>
+#include <stdbool.h>
 
 #include "vmm/vm.h"
 
@@ -47,6 +48,9 @@ struct kvm_cpuid_entry2 *cpuid_find(const struct cpuid *cpuid,
 
 /* The vendor string of leaf 0 (EBX, EDX, ECX); "" without leaf 0. */
 void cpuid_vendor(const struct cpuid *cpuid, char vendor[CPUID_VENDOR_SIZE]);
+
+/* Whether leaf 0 names AMD: AuthenticAMD, or Hygon's HygonGenuine. */
+bool cpuid_vendor_is_amd(const struct cpuid *cpuid);
 
 /* Writes the 12-character vendor into leaf 0; -EINVAL without leaf 0. */
 int cpuid_set_vendor(struct cpuid *cpuid, const char *vendor);

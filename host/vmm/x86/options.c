@@ -4,6 +4,7 @@
 #include "array_size.h"
 #include "hvcheck_abi.h"
 #include "vmm/x86/options.h"
+#include "vpmu/amd.h"
 #include "vpmu/pebs.h"
 
 #define X86_OPT(field) offsetof(struct x86_options, field)
@@ -26,6 +27,40 @@ static int x86_set_pmu_mode(void *dst, const struct option_spec *spec,
 			"%s: '%s' is not auto, kvm, emulated or off",
 			spec->name, value);
 	o->pmu = m;
+	return 0;
+}
+
+static int x86_set_pmu_vendor(void *dst, const struct option_spec *spec,
+			      const char *value, char *err, size_t errlen)
+{
+	static const char *const vendors[] = {
+		[X86_PMU_VENDOR_AUTO] = "auto",
+		[X86_PMU_VENDOR_INTEL] = "intel",
+		[X86_PMU_VENDOR_AMD] = "amd",
+	};
+	struct x86_options *o = dst;
+	int v = option_pick(value, vendors, ARRAY_SIZE(vendors));
+
+	if (v < 0)
+		return option_error(err, errlen,
+				    "%s: '%s' is not auto, intel or amd",
+				    spec->name, value);
+	o->pmu_vendor = v;
+	return 0;
+}
+
+static int x86_set_pmu_amd(void *dst, const struct option_spec *spec,
+			   const char *value, char *err, size_t errlen)
+{
+	struct x86_options *o = dst;
+	int level = option_pick(value, vpmu_amd_level_names,
+				ARRAY_SIZE(vpmu_amd_level_names));
+
+	if (level < 0)
+		return option_error(err, errlen,
+				    "%s: '%s' is not legacy, core or v2",
+				    spec->name, value);
+	o->pmu_amd = level;
 	return 0;
 }
 
@@ -66,23 +101,36 @@ static const struct option_spec x86_specs[] = {
 	  .help = "the vPMU: auto (default: kvm when KVM offers one,\n"
 		  "else emulated), kvm, emulated or off",
 	  .set = x86_set_pmu_mode },
+	{ .name = "--pmu-vendor",
+	  .arg = "VENDOR",
+	  .help = "whose PMU: auto (default: the guest CPUID's\n"
+		  "vendor, the host's), intel or amd; kvm only\n"
+		  "the host's",
+	  .set = x86_set_pmu_vendor },
+	{ .name = "--pmu-amd",
+	  .arg = "LEVEL",
+	  .help = "the AMD PMU (docs/vpmu.md): legacy (4 counters),\n"
+		  "core (PerfCtrExtCore, 6) or v2 (PerfMonV2, the\n"
+		  "emulated default; kvm: as KVM supports)",
+	  .set = x86_set_pmu_amd },
 	{ .name = "--pmu-version",
 	  .arg = "N",
-	  .help = "architectural PMU version: emulated 0..5, kvm up\n"
-		  "to what KVM supports (0: no PMU)",
+	  .help = "Intel's architectural PMU version: emulated\n"
+		  "0..5, kvm up to what KVM supports (0: no PMU)",
 	  .set = option_set_int,
 	  .offset = X86_OPT(pmu_version),
 	  .max = 255 },
 	{ .name = "--pmu-gp-counters",
 	  .arg = "N",
-	  .help = "general-purpose counters (emulated: 1..8)",
+	  .help = "general-purpose counters (emulated: 1..8;\n"
+		  "AMD core and v2: 1..6)",
 	  .set = option_set_int,
 	  .offset = X86_OPT(pmu_gp),
 	  .max = 255 },
 	{ .name = "--pmu-fixed-counters",
 	  .arg = "N",
-	  .help = "fixed counters (emulated: 0..3); under kvm\n"
-		  "both up to what KVM supports",
+	  .help = "fixed counters, Intel's (emulated: 0..3); under\n"
+		  "kvm both up to what KVM supports",
 	  .set = option_set_int,
 	  .offset = X86_OPT(pmu_fixed),
 	  .max = 255 },
@@ -113,6 +161,7 @@ static void x86_options_init(void *opts)
 {
 	*(struct x86_options *)opts = (struct x86_options){
 		.pmu = VPMU_MODE_AUTO,
+		.pmu_amd = X86_PMU_UNSET,
 		.pmu_version = X86_PMU_UNSET,
 		.pmu_gp = X86_PMU_UNSET,
 		.pmu_fixed = X86_PMU_UNSET,

@@ -16,6 +16,13 @@ enum vpmu_mode {
 	VPMU_MODE_OFF,
 };
 
+/* --pmu-vendor: whose PMU the guest gets. */
+enum x86_pmu_vendor {
+	X86_PMU_VENDOR_AUTO, /* the guest CPUID's vendor: the host's */
+	X86_PMU_VENDOR_INTEL,
+	X86_PMU_VENDOR_AMD,
+};
+
 /*
  * --pmu-version, --pmu-gp-counters, --pmu-fixed-counters not given: the
  * kvm back end hands them to KVM as VPMU_KVM_AS_SUPPORTED.
@@ -24,6 +31,8 @@ enum vpmu_mode {
 
 struct x86_options {
 	enum vpmu_mode pmu;
+	enum x86_pmu_vendor pmu_vendor;
+	int pmu_amd;	 /* --pmu-amd: enum vpmu_amd_level, or X86_PMU_UNSET */
 	int pmu_version; /* or X86_PMU_UNSET */
 	int pmu_gp;
 	int pmu_fixed;

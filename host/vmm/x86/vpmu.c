@@ -111,20 +111,62 @@ static const struct vpmu_backend *x86_vpmu_backend(enum vpmu_mode mode,
 	}
 }
 
+/*
+ * --pmu-vendor resolved, and the options that are the other vendor's
+ * refused: --pmu-version, the fixed counters and PEBS are Intel's,
+ * --pmu-amd AMD's; KVM's vPMU is the host's vendor only.
+ */
+static int x86_vpmu_vendor(struct x86_vpmu *vp)
+{
+	const struct x86_options *o = vp->opts;
+
+	vp->host = vpmu_kvm_vendor(vp->cpuid) == FILTER_VENDOR_AMD ?
+			   VPMU_VENDOR_AMD :
+			   VPMU_VENDOR_INTEL;
+	vp->vendor = vp->host;
+	if (o->pmu_vendor != X86_PMU_VENDOR_AUTO)
+		vp->vendor = o->pmu_vendor == X86_PMU_VENDOR_AMD ?
+				     VPMU_VENDOR_AMD :
+				     VPMU_VENDOR_INTEL;
+	if (vp->vendor == VPMU_VENDOR_INTEL && o->pmu_amd != X86_PMU_UNSET)
+		return machine_fail(
+			HV_EXIT_USAGE,
+			"run: --pmu-amd is the AMD PMU's; this vPMU is Intel's (--pmu-vendor)");
+	if (vp->vendor == VPMU_VENDOR_AMD &&
+	    (o->pmu_version != X86_PMU_UNSET || o->pmu_fixed != X86_PMU_UNSET ||
+	     o->pmu_pebs_format != X86_PMU_UNSET))
+		return machine_fail(
+			HV_EXIT_USAGE,
+			"run: --pmu-version, --pmu-fixed-counters and --pmu-pebs are the Intel PMU's; this vPMU is AMD's (--pmu-vendor)");
+	if (o->pmu == VPMU_MODE_KVM && vp->vendor != vp->host)
+		return machine_fail(
+			HV_EXIT_USAGE,
+			"run: --pmu=kvm: KVM's vPMU is the host's, %s's: drop --pmu-vendor or use --pmu=emulated",
+			vp->host == VPMU_VENDOR_AMD ? "AMD" : "Intel");
+	return 0;
+}
+
 int x86_vpmu_setup(struct x86_vpmu *vp)
 {
 	const struct x86_options *o = vp->opts;
 	bool kvm_has_vpmu = vpmu_kvm_available(vp->cpuid);
+	int ret;
 
 	if (o->pmu == VPMU_MODE_OFF &&
 	    (o->pmu_version != X86_PMU_UNSET || o->pmu_gp != X86_PMU_UNSET ||
-	     o->pmu_fixed != X86_PMU_UNSET || o->pmu_pebs_format > 0))
+	     o->pmu_fixed != X86_PMU_UNSET || o->pmu_pebs_format > 0 ||
+	     o->pmu_amd != X86_PMU_UNSET))
 		return machine_fail(
 			HV_EXIT_USAGE,
-			"run: --pmu=off takes no --pmu-version, counter counts or PEBS");
+			"run: --pmu=off takes no --pmu-version, --pmu-amd, counter counts or PEBS");
+	ret = x86_vpmu_vendor(vp);
+	if (ret)
+		return ret;
 	vp->mode = o->pmu;
 	if (vp->mode == VPMU_MODE_AUTO)
-		vp->mode = kvm_has_vpmu ? VPMU_MODE_KVM : VPMU_MODE_EMULATED;
+		vp->mode = kvm_has_vpmu && vp->vendor == vp->host ?
+				   VPMU_MODE_KVM :
+				   VPMU_MODE_EMULATED;
 	vp->backend = x86_vpmu_backend(vp->mode, kvm_has_vpmu);
 	return vp->backend->setup(vp);
 }

@@ -11,6 +11,7 @@
 #include "vmm/x86/cpuid.h"
 #include "vmm/x86/options.h"
 #include "vpmu/filter_policy.h"
+#include "vpmu/vpmu.h"
 
 struct x86_vpmu;
 
@@ -54,6 +55,8 @@ struct x86_vpmu {
 	struct machine_core *core; /* the VM, RAM and vCPUs */
 	struct cpuid *cpuid;	   /* the guest's, being built */
 	enum vpmu_mode mode;	   /* opts->pmu resolved */
+	enum vpmu_vendor vendor;   /* opts->pmu_vendor resolved */
+	enum vpmu_vendor host;	   /* the vendor of KVM's vPMU */
 	const struct vpmu_backend *backend;
 	bool can_select;		/* the back end can switch filters */
 	struct filter_policy *policies; /* one per --pmu-filter */
@@ -67,8 +70,10 @@ struct x86_vpmu {
 int x86_vpmu_load_filters(struct x86_vpmu *vp);
 
 /*
- * Resolves the mode (auto: kvm when KVM offers a vPMU) and sets its back
- * end up, the VM created and vp's fields filled in.  0 or an exit status.
+ * Resolves the vendor (auto: the guest CPUID's, the host's) and the mode
+ * (auto: kvm when KVM offers a vPMU of that vendor), refuses the options
+ * the other vendor owns, and sets the back end up, the VM created and
+ * vp's fields filled in.  0 or an exit status.
  */
 int x86_vpmu_setup(struct x86_vpmu *vp);
 

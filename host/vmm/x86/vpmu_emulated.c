@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The emulated vPMU back end: hvcheck's model of an Intel PMU on KVM. */
+/* The emulated vPMU back end: hvcheck's model of an Intel or AMD PMU. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 #include "hvcheck_abi.h"
 #include "vmm/x86/vpmu.h"
 #include "vmm/x86/vpmu_emulated_vcpu.h"
+#include "vpmu/amd.h"
 #include "vpmu/filter_slots.h"
 
 _Static_assert(FILTER_SLOT_NONE == HV_HOSTCTL_FILTER_NONE,
@@ -36,11 +37,42 @@ static int vpmu_emulated_pebs(const struct x86_options *o,
 	return 0;
 }
 
+/*
+ * The AMD model --pmu-amd (default v2) and --pmu-gp-counters describe
+ * (the Intel options were refused with the vendor), or -EINVAL and why.
+ */
+static int vpmu_emulated_amd_config(const struct x86_options *o,
+				    struct vpmu_config *cfg, char *err,
+				    size_t errlen)
+{
+	enum vpmu_amd_level level = o->pmu_amd == X86_PMU_UNSET ? VPMU_AMD_V2 :
+								  o->pmu_amd;
+
+	vpmu_amd_config(cfg, level);
+	if (o->pmu_gp == X86_PMU_UNSET)
+		return 0;
+	if (level == VPMU_AMD_LEGACY)
+		return option_error(
+			err, errlen,
+			"--pmu-gp-counters: the legacy AMD PMU has 4 counters; core and v2 take 1 to %d",
+			VPMU_AMD_MAX_GP);
+	if (o->pmu_gp < 1 || o->pmu_gp > VPMU_AMD_MAX_GP)
+		return option_error(
+			err, errlen,
+			"--pmu-gp-counters %d: the emulated AMD vPMU has 1 to %d",
+			o->pmu_gp, VPMU_AMD_MAX_GP);
+	cfg->nr_gp = o->pmu_gp;
+	return 0;
+}
+
 /* The emulated vPMU the options describe, or -EINVAL and why. */
 static int vpmu_emulated_config(const struct x86_options *o,
+				enum vpmu_vendor vendor,
 				struct vpmu_config *cfg, char *err,
 				size_t errlen)
 {
+	if (vendor == VPMU_VENDOR_AMD)
+		return vpmu_emulated_amd_config(o, cfg, err, errlen);
 	vpmu_config_default(cfg);
 	if (o->pmu_version != X86_PMU_UNSET) {
 		if (o->pmu_version > VPMU_MAX_VERSION)
@@ -92,6 +124,10 @@ static void vpmu_emulated_desc(const struct x86_vpmu *vp, char *buf, size_t len)
 			"no PMU, hvcheck's model (KVM has no vPMU to disable)");
 	else if (!c->version)
 		snprintf(buf, len, "version 0: no PMU");
+	else if (c->vendor == VPMU_VENDOR_AMD)
+		snprintf(buf, len, "AMD %s, %u counters of %u bits",
+			 vpmu_amd_level_names[vpmu_amd_config_level(c)],
+			 c->nr_gp, c->width);
 	else
 		snprintf(
 			buf, len,
@@ -101,20 +137,22 @@ static void vpmu_emulated_desc(const struct x86_vpmu *vp, char *buf, size_t len)
 			c->pebs_baseline ? " with baseline" : "");
 }
 
-/* The filter slots, every policy compiled for the model's Intel PMU. */
+/* The filter slots, every policy compiled for the model's vendor. */
 static int vpmu_emulated_filters(struct x86_vpmu *vp)
 {
 	struct vpmu_emulated *em = vp->state;
+	enum filter_vendor vendor = vp->vendor == VPMU_VENDOR_AMD ?
+					    FILTER_VENDOR_AMD :
+					    FILTER_VENDOR_INTEL;
 	unsigned int failed;
 	int ret;
 
-	/* The model is an Intel PMU, whatever the host. */
-	ret = x86_vpmu_check_filters(vp, FILTER_VENDOR_INTEL);
+	/* The model's vendor, whatever the host. */
+	ret = x86_vpmu_check_filters(vp, vendor);
 	if (ret)
 		return ret;
 	ret = filter_slots_build(&em->filters, vp->policies,
-				 vp->opts->nr_pmu_filters, FILTER_VENDOR_INTEL,
-				 &failed);
+				 vp->opts->nr_pmu_filters, vendor, &failed);
 	if (ret == -ENOMEM)
 		return machine_fail(HV_EXIT_VMM_ERROR, "out of memory");
 	if (ret)
@@ -151,7 +189,8 @@ static int vpmu_emulated_vm(struct x86_vpmu *vp, bool *user_stepping)
 
 static int vpmu_emulated_setup(struct x86_vpmu *vp)
 {
-	char host_vendor[CPUID_VENDOR_SIZE], vendor[64] = "";
+	char host_vendor[CPUID_VENDOR_SIZE], guest_vendor[CPUID_VENDOR_SIZE];
+	char vendor[64] = "";
 	char desc[MACHINE_ERR_SIZE], filter[MACHINE_ERR_SIZE];
 	struct vpmu_emulated *em = calloc(1, sizeof(*em));
 	bool user_stepping;
@@ -160,8 +199,11 @@ static int vpmu_emulated_setup(struct x86_vpmu *vp)
 	vp->state = em;
 	if (!em)
 		return machine_fail(HV_EXIT_VMM_ERROR, "out of memory");
+	/* --pmu=off: the vendor's model of no PMU, version 0. */
+	em->cfg.vendor = vp->vendor;
 	if (vp->mode == VPMU_MODE_EMULATED &&
-	    vpmu_emulated_config(vp->opts, &em->cfg, desc, sizeof(desc)))
+	    vpmu_emulated_config(vp->opts, vp->vendor, &em->cfg, desc,
+				 sizeof(desc)))
 		return machine_fail(HV_EXIT_USAGE, "run: %s", desc);
 	cpuid_vendor(vp->cpuid, host_vendor);
 	ret = vpmu_emulated_filters(vp);
@@ -172,11 +214,12 @@ static int vpmu_emulated_setup(struct x86_vpmu *vp)
 	vp->can_select = true;
 	x86_vpmu_filter_desc(vp, filter, sizeof(filter));
 	vpmu_emulated_desc(vp, desc, sizeof(desc));
-	if (strcmp(host_vendor, VCPU_PMU_GUEST_VENDOR))
+	cpuid_vendor(vp->cpuid, guest_vendor);
+	if (strcmp(host_vendor, guest_vendor))
 		snprintf(vendor, sizeof(vendor), " (host %s)", host_vendor);
 	fprintf(stderr, "hvcheck: vpmu: %s, %s, guest CPU vendor %s%s%s%s\n",
 		vp->mode == VPMU_MODE_OFF ? "off" : "emulated", desc,
-		VCPU_PMU_GUEST_VENDOR, vendor,
+		guest_vendor, vendor,
 		user_stepping ? "" : ", CPL3 not stepped by this KVM", filter);
 	return 0;
 }

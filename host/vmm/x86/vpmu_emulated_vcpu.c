@@ -12,6 +12,7 @@
 #include "vmm/x86/vpmu_emulated_vcpu.h"
 #include "vmm/x86/vm.h"
 #include "vmm/x86/regs.h"
+#include "vpmu/amd.h"
 
 #define APIC_LVTPC	    0x340
 #define APIC_LVT_MASKED	    (1u << 16)
@@ -25,6 +26,9 @@
 #define PAGE_SIZE_4K	    4096ULL
 #define MSR_IA32_TSC	    0x10
 
+_Static_assert(VPMU_NR_MSR_RANGES <= KVM_MSR_FILTER_MAX_RANGES,
+	       "one KVM MSR filter takes every vpmu_msr_ranges range");
+
 /* A deny-all range for each of the model's MSR ranges cfg turns on. */
 static void vcpu_pmu_msr_filter(const struct vpmu_config *cfg,
 				struct kvm_msr_filter *filter)
@@ -33,10 +37,10 @@ static void vcpu_pmu_msr_filter(const struct vpmu_config *cfg,
 	 * A zero bit denies: every access of the range exits.  KVM copies
 	 * the bitmap in whole longs, so it is one even for 8 MSRs.
 	 */
-	static uint64_t deny_all[(VPMU_MAX_GP + 63) / 64];
+	static uint64_t deny_all[(VPMU_MSR_RANGE_MAX + 63) / 64];
 	unsigned int i, n = 0;
 
-	for (i = 0; i < vpmu_nr_msr_ranges; i++)
+	for (i = 0; i < VPMU_NR_MSR_RANGES; i++)
 		if (vpmu_msr_range_on(cfg, &vpmu_msr_ranges[i]))
 			filter->ranges[n++] = (struct kvm_msr_filter_range){
 				.flags = KVM_MSR_FILTER_READ |
@@ -106,6 +110,50 @@ static uint32_t vcpu_pmu_sig_word(const char *sig, unsigned int word)
 	return v;
 }
 
+/*
+ * AMD's PMU leaves as the model is: PerfCtrExtCore, and leaf 0x80000022
+ * (the extended range's maximum raised to it) for PerfMonV2; an Intel
+ * model clears both.
+ */
+static int vcpu_pmu_set_amd_cpuid(struct cpuid *cpuid, const struct vpmu *model)
+{
+	struct kvm_cpuid_entry2 *max = cpuid_find(cpuid, 0x80000000, 0);
+	struct kvm_cpuid_entry2 *ext = cpuid_find(cpuid, 0x80000001, 0);
+	struct vpmu_cpuid leaf = vpmu_amd_cpuid_perfmon(model);
+	const uint32_t core = VPMU_AMD_CPUID_EXT_ECX_PERFCTR_CORE;
+
+	if (ext)
+		ext->ecx = model->cfg.amd_core ? ext->ecx | core :
+						 ext->ecx & ~core;
+	if (!leaf.eax) {
+		if (cpuid_find(cpuid, VPMU_AMD_CPUID_PERFMON_LEAF, 0))
+			return cpuid_set(cpuid, VPMU_AMD_CPUID_PERFMON_LEAF, 0,
+					 0, 0, 0);
+		return 0;
+	}
+	if (!max || !ext)
+		return -EINVAL;
+	if (max->eax < VPMU_AMD_CPUID_PERFMON_LEAF)
+		max->eax = VPMU_AMD_CPUID_PERFMON_LEAF;
+	return cpuid_set(cpuid, VPMU_AMD_CPUID_PERFMON_LEAF, leaf.eax, leaf.ebx,
+			 leaf.ecx, leaf.edx);
+}
+
+/*
+ * The guest sees the vendor whose PMU the model is, on any host: its PMU
+ * code picks the architecture by vendor (CPUID.0AH is Intel's), as any
+ * guest's does.  An AMD model keeps an AMD or Hygon host's.  What KVM
+ * does differently by vendor (SYSENTER and VMLOAD on SVM, its
+ * emulator's SYSCALL) does not touch the PMU.
+ */
+static void vcpu_pmu_set_vendor(struct cpuid *cpuid, enum vpmu_vendor vendor)
+{
+	if (vendor == VPMU_VENDOR_INTEL)
+		cpuid_set_vendor(cpuid, VCPU_PMU_GUEST_VENDOR);
+	else if (!cpuid_vendor_is_amd(cpuid))
+		cpuid_set_vendor(cpuid, VCPU_PMU_GUEST_VENDOR_AMD);
+}
+
 int vcpu_pmu_set_cpuid(struct cpuid *cpuid, const struct vpmu_config *cfg,
 		       uint64_t tsc_khz, bool user_stepping)
 {
@@ -123,17 +171,15 @@ int vcpu_pmu_set_cpuid(struct cpuid *cpuid, const struct vpmu_config *cfg,
 	if (!leaf0 || !leaf1)
 		return -EINVAL;
 	leaf = vpmu_cpuid_0a(&model);
-	if (leaf0->eax < 0xa)
+	/* An AMD model's leaf 0xA reads 0, a missing one too. */
+	if (leaf0->eax < 0xa && cfg->vendor == VPMU_VENDOR_INTEL)
 		leaf0->eax = 0xa;
-	/*
-	 * The guest sees the vendor whose PMU the model is, Intel's, on any
-	 * host: its PMU code picks the architecture by vendor (CPUID.0AH is
-	 * Intel's), as any guest's does.  What KVM does differently by
-	 * vendor (SYSENTER and VMLOAD on SVM, its emulator's SYSCALL) does
-	 * not touch the PMU.
-	 */
-	cpuid_set_vendor(cpuid, VCPU_PMU_GUEST_VENDOR);
-	ret = cpuid_set(cpuid, 0xa, leaf.eax, leaf.ebx, leaf.ecx, leaf.edx);
+	vcpu_pmu_set_vendor(cpuid, cfg->vendor);
+	if (cfg->vendor == VPMU_VENDOR_INTEL || cpuid_find(cpuid, 0xa, 0))
+		ret = cpuid_set(cpuid, 0xa, leaf.eax, leaf.ebx, leaf.ecx,
+				leaf.edx);
+	if (!ret)
+		ret = vcpu_pmu_set_amd_cpuid(cpuid, &model);
 	if (ret)
 		return ret;
 	leaf1->ecx = cfg->pdcm ? leaf1->ecx | VPMU_CPUID_1_ECX_PDCM :
@@ -643,8 +689,9 @@ static void vcpu_pmu_sync_stepping(struct vcpu *vcpu)
 
 /*
  * A PMI as the LAPIC raises one from LVTPC: nothing while it is masked;
- * else LVTPC becomes masked, as on hardware, and the fixed vector or an
- * NMI goes to this vCPU.
+ * else, for the Intel model, LVTPC becomes masked, as on Intel hardware
+ * (AMD's leaves it unmasked: KVM's 49ff3b4aec51), and the fixed vector
+ * or an NMI goes to this vCPU.
  */
 static void vcpu_pmu_deliver_pmi(struct vcpu *vcpu)
 {
@@ -660,11 +707,14 @@ static void vcpu_pmu_deliver_pmi(struct vcpu *vcpu)
 	memcpy(&lvtpc, lapic.regs + APIC_LVTPC, sizeof(lvtpc));
 	if (lvtpc & APIC_LVT_MASKED)
 		return;
-	lvtpc |= APIC_LVT_MASKED;
-	memcpy(lapic.regs + APIC_LVTPC, &lvtpc, sizeof(lvtpc));
-	ret = vm_ioctl(vm, vcpu->fd, KVM_SET_LAPIC, &lapic, "KVM_SET_LAPIC");
-	if (ret < 0)
-		goto fail;
+	if (pmu->model.cfg.vendor == VPMU_VENDOR_INTEL) {
+		lvtpc |= APIC_LVT_MASKED;
+		memcpy(lapic.regs + APIC_LVTPC, &lvtpc, sizeof(lvtpc));
+		ret = vm_ioctl(vm, vcpu->fd, KVM_SET_LAPIC, &lapic,
+			       "KVM_SET_LAPIC");
+		if (ret < 0)
+			goto fail;
+	}
 	switch (APIC_LVT_MODE(lvtpc)) {
 	case APIC_MODE_FIXED: {
 		struct kvm_msi msi = {

@@ -79,15 +79,21 @@ struct vcpu_pmu {
 int vcpu_pmu_vm_setup(struct vm *vm, const struct vpmu_config *cfg,
 		      uint64_t *tsc_khz);
 
-/* The CPU vendor a guest of the emulated (Intel) vPMU sees. */
-#define VCPU_PMU_GUEST_VENDOR "GenuineIntel"
+/* The CPU vendor a guest of the emulated Intel vPMU sees. */
+#define VCPU_PMU_GUEST_VENDOR	  "GenuineIntel"
+/* The one an AMD model's guest sees on a host that is neither AMD's nor Hygon's. */
+#define VCPU_PMU_GUEST_VENDOR_AMD "AuthenticAMD"
 
 /*
- * The guest CPUID of a model: the vendor VCPU_PMU_GUEST_VENDOR, leaf
- * 0xA, CPUID.1:ECX.PDCM and the hvcheck vPMU leaves
- * (include/hvcheck_abi.h), which give the guest the cycle rate too, and
- * whether CPL3 code is stepped.  0, -EINVAL for a bad cfg or a table
- * without leaves 0 and 1, or -ENOSPC.
+ * The guest CPUID of a model: the vendor whose PMU it is (an Intel
+ * model's VCPU_PMU_GUEST_VENDOR; an AMD model's the host's AMD or Hygon
+ * one, else VCPU_PMU_GUEST_VENDOR_AMD), leaf 0xA (0 for AMD),
+ * CPUID.1:ECX.PDCM, AMD's PerfCtrExtCore (0x80000001 ECX bit 23) and
+ * leaf 0x80000022 (PerfMonV2; cleared for Intel), and the hvcheck vPMU
+ * leaves (include/hvcheck_abi.h), which give the guest the cycle rate
+ * too, and whether CPL3 code is stepped.  0, -EINVAL for a bad cfg or a
+ * table without leaves 0 and 1 (and 0x80000000 for PerfMonV2), or
+ * -ENOSPC.
  */
 int vcpu_pmu_set_cpuid(struct cpuid *cpuid, const struct vpmu_config *cfg,
 		       uint64_t tsc_khz, bool user_stepping);

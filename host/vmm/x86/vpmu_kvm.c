@@ -9,6 +9,7 @@
 #include "hvcheck_abi.h"
 #include "vmm/x86/vpmu.h"
 #include "vmm/x86/vpmu_kvm.h"
+#include "vpmu/amd.h"
 #include "vpmu/vpmu.h"
 
 /* CPUID.0AH fields (SDM vol. 2, CPUID). */
@@ -51,27 +52,57 @@ static int vpmu_kvm_error(char *err, size_t errlen, int ret, const char *fmt,
 	return ret;
 }
 
+/* Whether the table has AMD's PerfCtrExtCore. */
+static bool vpmu_kvm_amd_core(const struct cpuid *cpuid)
+{
+	const struct kvm_cpuid_entry2 *e = cpuid_find(cpuid, 0x80000001, 0);
+
+	return e && (e->ecx & VPMU_AMD_CPUID_EXT_ECX_PERFCTR_CORE);
+}
+
 bool vpmu_kvm_available(const struct cpuid *supported)
 {
 	const struct kvm_cpuid_entry2 *e = cpuid_find(supported, 0xa, 0);
 
+	if (vpmu_kvm_vendor(supported) == FILTER_VENDOR_AMD)
+		return vpmu_kvm_amd_core(supported);
 	return e && (e->eax & CPUID_0A_EAX_VERSION);
+}
+
+/* Leaf function all zero, when the table has it. */
+static void vpmu_kvm_zero_leaf(struct cpuid *cpuid, uint32_t function)
+{
+	struct kvm_cpuid_entry2 *e = cpuid_find(cpuid, function, 0);
+
+	if (e)
+		e->eax = e->ebx = e->ecx = e->edx = 0;
+}
+
+/* AMD's PMU CPUID above legacy: PerfCtrExtCore, and leaf 0x80000022. */
+static void vpmu_kvm_clear_amd(struct cpuid *cpuid, bool core)
+{
+	struct kvm_cpuid_entry2 *e = cpuid_find(cpuid, 0x80000001, 0);
+
+	if (e && core)
+		e->ecx &= ~VPMU_AMD_CPUID_EXT_ECX_PERFCTR_CORE;
+	vpmu_kvm_zero_leaf(cpuid, VPMU_AMD_CPUID_PERFMON_LEAF);
 }
 
 /*
  * No PMU for the guest: leaf 0xA all zero, as every field of it depends
  * on the version, and no IA32_PERF_CAPABILITIES, which KVM refuses to
- * set to anything but 0 for a vCPU with no PMU.
+ * set to anything but 0 for a vCPU with no PMU; on AMD no PerfCtrExtCore
+ * and no PerfMonV2.
  */
 static void vpmu_kvm_clear_cpuid(struct cpuid *cpuid)
 {
-	struct kvm_cpuid_entry2 *e = cpuid_find(cpuid, 0xa, 0);
+	struct kvm_cpuid_entry2 *e;
 
-	if (e)
-		e->eax = e->ebx = e->ecx = e->edx = 0;
+	vpmu_kvm_zero_leaf(cpuid, 0xa);
 	e = cpuid_find(cpuid, 1, 0);
 	if (e)
 		e->ecx &= ~VPMU_CPUID_1_ECX_PDCM;
+	vpmu_kvm_clear_amd(cpuid, true);
 }
 
 /*
@@ -150,6 +181,62 @@ int vpmu_kvm_narrow_cpuid(struct cpuid *cpuid,
 		e->ecx = 0;
 	else if (lim->nr_fixed != VPMU_KVM_AS_SUPPORTED)
 		e->ecx &= (1u << nr_fixed) - 1;
+	return 0;
+}
+
+/* The best AMD level the supported CPUID offers, and its counters. */
+static int vpmu_kvm_amd_supported(const struct cpuid *cpuid,
+				  unsigned int *nr_gp)
+{
+	const struct kvm_cpuid_entry2 *e =
+		cpuid_find(cpuid, VPMU_AMD_CPUID_PERFMON_LEAF, 0);
+
+	*nr_gp = VPMU_AMD_MAX_GP;
+	if (e && (e->eax & VPMU_AMD_CPUID_22_EAX_PERFMON_V2)) {
+		*nr_gp = e->ebx & VPMU_AMD_CPUID_22_EBX_NR_CORE;
+		return VPMU_AMD_V2;
+	}
+	return VPMU_AMD_CORE;
+}
+
+int vpmu_kvm_narrow_amd(struct cpuid *cpuid,
+			const struct vpmu_kvm_amd_limits *lim, int *level,
+			char *err, size_t errlen)
+{
+	struct kvm_cpuid_entry2 *e;
+	unsigned int nr_gp;
+	int best;
+
+	if (!vpmu_kvm_amd_core(cpuid))
+		return vpmu_kvm_error(
+			err, errlen, -EOPNOTSUPP,
+			"--pmu=kvm: KVM offers no vPMU (no PerfCtrExtCore in its CPUID)");
+	best = vpmu_kvm_amd_supported(cpuid, &nr_gp);
+	*level = lim->level == X86_PMU_UNSET ? best : lim->level;
+	if (*level > best)
+		return vpmu_kvm_error(err, errlen, -EINVAL,
+				      "--pmu-amd %s: KVM supports %s",
+				      vpmu_amd_level_names[*level],
+				      vpmu_amd_level_names[best]);
+	if (lim->nr_gp != X86_PMU_UNSET && *level != VPMU_AMD_V2)
+		return vpmu_kvm_error(
+			err, errlen, -EINVAL,
+			"--pmu-gp-counters: only PerfMonV2 (--pmu-amd v2) narrows KVM's AMD counters");
+	if (lim->nr_gp != X86_PMU_UNSET &&
+	    (lim->nr_gp < 1 || (unsigned int)lim->nr_gp > nr_gp))
+		return vpmu_kvm_error(
+			err, errlen, -EINVAL,
+			"--pmu-gp-counters %d: KVM supports 1 to %u",
+			lim->nr_gp, nr_gp);
+	vpmu_kvm_zero_leaf(cpuid, 0xa);
+	if (*level != VPMU_AMD_V2) {
+		vpmu_kvm_clear_amd(cpuid, *level == VPMU_AMD_LEGACY);
+		return 0;
+	}
+	e = cpuid_find(cpuid, VPMU_AMD_CPUID_PERFMON_LEAF, 0);
+	if (lim->nr_gp != X86_PMU_UNSET)
+		e->ebx = (e->ebx & ~VPMU_AMD_CPUID_22_EBX_NR_CORE) |
+			 (uint32_t)lim->nr_gp;
 	return 0;
 }
 
@@ -279,12 +366,8 @@ err_ioctl:
 
 enum filter_vendor vpmu_kvm_vendor(const struct cpuid *supported)
 {
-	char vendor[CPUID_VENDOR_SIZE];
-
-	cpuid_vendor(supported, vendor);
-	if (!strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine"))
-		return FILTER_VENDOR_AMD;
-	return FILTER_VENDOR_INTEL;
+	return cpuid_vendor_is_amd(supported) ? FILTER_VENDOR_AMD :
+						FILTER_VENDOR_INTEL;
 }
 
 /* One capability of the VM: *has says whether KVM offers it. */
@@ -450,8 +533,21 @@ static int vpmu_kvm_filters(struct x86_vpmu *vp)
 	return 0;
 }
 
-/* KVM's in-kernel vPMU, as KVM supports it or narrowed. */
-static int vpmu_kvm_setup(struct x86_vpmu *vp)
+/* The vPMU line's description of an AMD host's vPMU as narrowed. */
+static void vpmu_kvm_amd_desc(const struct cpuid *cpuid, int level, char *buf,
+			      size_t len)
+{
+	unsigned int nr_gp = level == VPMU_AMD_LEGACY ? VPMU_AMD_LEGACY_GP :
+							VPMU_AMD_MAX_GP;
+
+	if (level == VPMU_AMD_V2)
+		vpmu_kvm_amd_supported(cpuid, &nr_gp);
+	snprintf(buf, len, "AMD %s, %u counters", vpmu_amd_level_names[level],
+		 nr_gp);
+}
+
+/* Leaf 0xA (Intel) or the AMD leaves narrowed, and the vPMU line's words. */
+static int vpmu_kvm_narrow(struct x86_vpmu *vp, char *desc, size_t len)
 {
 	const struct x86_options *o = vp->opts;
 	const struct vpmu_kvm_limits lim = {
@@ -459,16 +555,44 @@ static int vpmu_kvm_setup(struct x86_vpmu *vp)
 		.nr_gp = o->pmu_gp,
 		.nr_fixed = o->pmu_fixed,
 	};
+	const struct vpmu_kvm_amd_limits amd = {
+		.level = o->pmu_amd,
+		.nr_gp = o->pmu_gp,
+	};
 	const struct kvm_cpuid_entry2 *leaf;
 	char err[MACHINE_ERR_SIZE];
+	int level;
+
+	if (vp->host == VPMU_VENDOR_AMD) {
+		if (vpmu_kvm_narrow_amd(vp->cpuid, &amd, &level, err,
+					sizeof(err)))
+			return machine_fail(HV_EXIT_USAGE, "run: %s", err);
+		vpmu_kvm_amd_desc(vp->cpuid, level, desc, len);
+		return 0;
+	}
+	if (vpmu_kvm_narrow_cpuid(vp->cpuid, &lim, err, sizeof(err)))
+		return machine_fail(HV_EXIT_USAGE, "run: %s", err);
+	leaf = cpuid_find(vp->cpuid, 0xa, 0);
+	snprintf(desc, len, "version %u, %u GP and %u fixed counters",
+		 leaf ? leaf->eax & 0xff : 0,
+		 leaf ? (leaf->eax >> 8) & 0xff : 0,
+		 leaf ? leaf->edx & 0x1f : 0);
+	return 0;
+}
+
+/* KVM's in-kernel vPMU, as KVM supports it or narrowed. */
+static int vpmu_kvm_setup(struct x86_vpmu *vp)
+{
+	const struct x86_options *o = vp->opts;
+	char err[MACHINE_ERR_SIZE], desc[MACHINE_ERR_SIZE];
 	struct vpmu_kvm_state *st;
 	int ret;
 
 	ret = x86_vpmu_check_filters(vp, vpmu_kvm_vendor(vp->cpuid));
+	if (!ret)
+		ret = vpmu_kvm_narrow(vp, desc, sizeof(desc));
 	if (ret)
 		return ret;
-	if (vpmu_kvm_narrow_cpuid(vp->cpuid, &lim, err, sizeof(err)))
-		return machine_fail(HV_EXIT_USAGE, "run: %s", err);
 	st = vp->state = calloc(1, sizeof(*st));
 	if (!st)
 		return machine_fail(HV_EXIT_VMM_ERROR, "out of memory");
@@ -483,12 +607,8 @@ static int vpmu_kvm_setup(struct x86_vpmu *vp)
 	ret = vpmu_kvm_filters(vp);
 	if (ret)
 		return ret;
-	leaf = cpuid_find(vp->cpuid, 0xa, 0);
 	x86_vpmu_filter_desc(vp, err, sizeof(err));
-	fprintf(stderr,
-		"hvcheck: vpmu: kvm, version %u, %u GP and %u fixed counters%s\n",
-		leaf ? leaf->eax & 0xff : 0, leaf ? (leaf->eax >> 8) & 0xff : 0,
-		leaf ? leaf->edx & 0x1f : 0, err);
+	fprintf(stderr, "hvcheck: vpmu: kvm, %s%s\n", desc, err);
 	return 0;
 }
 

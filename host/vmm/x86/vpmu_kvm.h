@@ -21,8 +21,31 @@ struct vpmu_kvm_limits {
 	int nr_fixed;
 };
 
-/* KVM's supported CPUID enumerates an architectural PMU (0xA version != 0). */
+/*
+ * KVM's supported CPUID enumerates a vPMU of the host's vendor: on Intel
+ * an architectural PMU (0xA version != 0), on AMD PerfCtrExtCore
+ * (0x80000001 ECX bit 23, which KVM clears when its vPMU is off).
+ */
 bool vpmu_kvm_available(const struct cpuid *supported);
+
+/* --pmu-amd (or X86_PMU_UNSET) and --pmu-gp-counters on an AMD host. */
+struct vpmu_kvm_amd_limits {
+	int level;
+	int nr_gp;
+};
+
+/*
+ * --pmu=kvm on an AMD host: narrows cpuid, a copy of KVM's supported
+ * CPUID, to lim: legacy clears PerfCtrExtCore and leaf 0x80000022, core
+ * clears leaf 0x80000022 (its 6 counters cannot be narrowed), v2 sets
+ * its EBX NumPerfCtrCore.  Unset, the level is the best KVM supports.
+ * *level says the one chosen.  -EOPNOTSUPP when KVM offers no vPMU,
+ * -EINVAL for a limit KVM cannot meet; err then says why in one line
+ * and cpuid is unchanged.
+ */
+int vpmu_kvm_narrow_amd(struct cpuid *cpuid,
+			const struct vpmu_kvm_amd_limits *lim, int *level,
+			char *err, size_t errlen);
 
 /*
  * --pmu=kvm: narrows leaf 0xA of cpuid, a copy of KVM's supported CPUID,
@@ -68,8 +91,8 @@ int vpmu_kvm_set_perf_capabilities(struct vm *vm, int vcpu_fd, uint64_t caps,
 /*
  * --pmu=off on a KVM with a vPMU (vpmu_kvm_available()), before any vCPU
  * exists: turns KVM's vPMU off for this VM with KVM_CAP_PMU_CAPABILITY,
- * then clears leaf 0xA and CPUID.1:ECX.PDCM in cpuid, a copy of KVM's
- * supported CPUID.  -EOPNOTSUPP when KVM cannot turn it off; on any
+ * then clears leaf 0xA, CPUID.1:ECX.PDCM, PerfCtrExtCore and leaf
+ * 0x80000022 in cpuid, a copy of KVM's supported CPUID.  -EOPNOTSUPP when KVM cannot turn it off; on any
  * failure err says why in one line and cpuid is unchanged.
  */
 int vpmu_kvm_disable(struct vm *vm, struct cpuid *cpuid, char *err,
