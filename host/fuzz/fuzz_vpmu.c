@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* libFuzzer target: the Intel vPMU model and its PEBS, driven by MSRs and steps. */
+/* libFuzzer target: the vPMU models (Intel with PEBS, AMD), driven by MSRs and steps. */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "fuzz/fuzz.h"
+#include "vpmu/amd.h"
 #include "vpmu/pebs.h"
 #include "vpmu/vpmu.h"
 
@@ -92,7 +93,13 @@ static void check_state(struct vpmu *pmu)
 	FUZZ_CHECK(!(pmu->global_status & ~pmu->ovf_ctrl_valid),
 		   "GLOBAL_STATUS 0x%llx has bits of no counter",
 		   (unsigned long long)pmu->global_status);
-	if (c->version >= 2 && !vpmu_rdmsr(pmu, VPMU_MSR_GLOBAL_STATUS, &v))
+	if (c->vendor == VPMU_VENDOR_AMD && c->version >= 2 &&
+	    !vpmu_rdmsr(pmu, VPMU_AMD_MSR_GLOBAL_STATUS, &v))
+		FUZZ_CHECK(v == pmu->global_status,
+			   "AMD GLOBAL_STATUS reads 0x%llx",
+			   (unsigned long long)v);
+	else if (c->version >= 2 &&
+		 !vpmu_rdmsr(pmu, VPMU_MSR_GLOBAL_STATUS, &v))
 		FUZZ_CHECK(v == pmu->global_status,
 			   "GLOBAL_STATUS reads 0x%llx", (unsigned long long)v);
 }
@@ -104,7 +111,7 @@ static uint32_t pick_msr(struct fuzz_in *in)
 
 	if (r >= 0xf0)
 		return fuzz_u32(in);
-	r %= vpmu_nr_msr_ranges;
+	r %= VPMU_NR_MSR_RANGES;
 	return vpmu_msr_ranges[r].base + i % (vpmu_msr_ranges[r].nr + 1);
 }
 
@@ -153,12 +160,22 @@ static void step(struct vpmu *pmu, struct fuzz_in *in, uint8_t *odd)
 	}
 }
 
-/* A configuration from 4 bytes; vpmu_init() refuses what it cannot be. */
+/*
+ * A configuration from 4 bytes, AMD's when d's top bit is set; vpmu_init()
+ * refuses what it cannot be.
+ */
 static void pick_config(struct vpmu_config *c, struct fuzz_in *in)
 {
 	static const unsigned int fmt[] = { 0, 3, 4, 5 };
 	uint8_t a = fuzz_u8(in), b = fuzz_u8(in), d = fuzz_u8(in);
 
+	if (d & 0x80) {
+		vpmu_amd_config(c,
+				(enum vpmu_amd_level)(a % VPMU_AMD_NR_LEVELS));
+		if (c->amd_core)
+			c->nr_gp = b % VPMU_AMD_MAX_GP + 1;
+		return;
+	}
 	vpmu_config_default(c);
 	c->version = a % (VPMU_MAX_VERSION + 1);
 	c->nr_gp = (a >> 3) % (VPMU_MAX_GP + 1);
