@@ -321,6 +321,54 @@ bench:
 		"opens (the bench's nested bed is x86_64 only)" >&2 && exit 1
 endif
 
+# ---------------------------------------------------------------- fuzz ----
+# make fuzz: libFuzzer with ASan and UBSan (clang-14) on every parser and
+# guest-facing model, one binary a target, build/fuzz/fuzz_TARGET, each
+# for FUZZ_SECONDS from its seed corpus in the tree (host/fuzz/corpus/)
+# into its working corpus (build/fuzz/corpus/); docs/reliability.md.
+FUZZ_CC ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_B ?= build/fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+# (clang names the GNU extension struct kvm_signal_mask's users rely on)
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
+	-Wno-gnu-variable-sized-type-not-at-end -pthread -Iinclude -Ihost \
+	-MMD -MP $(FUZZ_SAN)
+# The code under test: the pure models, the loaders, the devices and the
+# runner's readers, whatever ARCH says (the archive gives each target
+# only the objects it calls).
+FUZZ_LIB_SRCS := $(filter-out $(HOST_LIBVIRT_SRCS) host/runner/libvirt_xml.c \
+	host/runner/version.c, $(wildcard host/vmm/*.c host/vmm/devices/*.c \
+	host/vpmu/*.c host/vgic/*.c host/runner/*.c host/vmm/x86/*.c)) \
+	$(HOST_ARM64_PORTABLE_SRCS)
+FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_B)/%.o)
+FUZZ_ALL_TARGETS := $(patsubst host/fuzz/fuzz_%.c,%,$(wildcard host/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(FUZZ_ALL_TARGETS)
+FUZZ_BINS := $(FUZZ_ALL_TARGETS:%=$(FUZZ_B)/fuzz_%)
+# What the harnesses share (host/fuzz/fuzz.c).
+FUZZ_HELPER_OBJS := $(patsubst %.c,$(FUZZ_B)/%.o,$(filter-out \
+	host/fuzz/fuzz_%.c,$(wildcard host/fuzz/*.c)))
+
+$(FUZZ_B)/host/%.o: host/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_B)/libhvcheck-fuzz.a: $(FUZZ_LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_B)/fuzz_%: $(FUZZ_B)/host/fuzz/fuzz_%.o $(FUZZ_HELPER_OBJS) \
+		$(FUZZ_B)/libhvcheck-fuzz.a
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -pthread -o $@ $^
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
+
+fuzz:
+	@ci/deps $(ARCH) fuzz
+	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-build
+	@ci/fuzz $(FUZZ_B) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 CLANG_FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 
 format:
@@ -334,4 +382,5 @@ clean:
 
 -include $(HOST_LIB_OBJS:.o=.d) $(HOST_ARM64_PORTABLE_OBJS:.o=.d) \
 	$(B)/host/cli/main.d $(B)/host/bench/bare_kvm.d $(GUEST_OBJS:.o=.d) \
-	$(UNIT_SRCS:host/tests/%.c=$(B)/host/tests/%.d) $(UNIT_HELPER_OBJS:.o=.d)
+	$(UNIT_SRCS:host/tests/%.c=$(B)/host/tests/%.d) $(UNIT_HELPER_OBJS:.o=.d) \
+	$(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_HELPER_OBJS:.o=.d) $(FUZZ_BINS:$(FUZZ_B)/%=$(FUZZ_B)/host/fuzz/%.d)

@@ -325,6 +325,15 @@ static void test_refuse_entry(void **state)
 	/* The note's address does not count: it is not loaded. */
 	f->img.eh->e_entry = 0x1000;
 	assert_refused(f, FILE_SIZE, "outside every loaded segment");
+	/*
+	 * An aligned e_entry whose segment is loaded 2 bytes off its link
+	 * address: the PC would be misaligned (found by make fuzz, elf).
+	 */
+	f->img.eh->e_entry = 0xffff000000000040ULL;
+	f->img.ph[0].p_vaddr = 0xffff000000000000ULL;
+	f->img.ph[0].p_paddr = IMAGE_BASE + 2;
+	assert_refused(f, FILE_SIZE,
+		       "entry point 0x40200042 is not 4-byte aligned");
 }
 
 /* An x86_64 executable, linked at -2 GiB, loaded at 1 MiB of RAM from 0. */

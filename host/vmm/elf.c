@@ -334,13 +334,16 @@ static int elf_check_segments(const struct elf_file *f)
 /*
  * e_entry is a virtual address: translated through the loaded segment
  * whose virtual range holds it, else it must be a physical address in
- * one.  A physical entry given instead is looked for as such.
+ * one.  A physical entry given instead is looked for as such.  Both the
+ * address asked for and the physical one found must be aligned: a
+ * segment whose p_paddr and p_vaddr differ modulo the alignment would
+ * otherwise start the vCPU at a misaligned PC.
  */
 static int elf_find_entry(const struct elf_file *f, const uint64_t *phys,
 			  uint64_t *entry)
 {
 	const struct elf_target *t = f->ld->target;
-	uint64_t want = phys ? *phys : f->entry;
+	uint64_t want = phys ? *phys : f->entry, found;
 	struct elf_range r;
 
 	if (t->entry_align > 1 && want % t->entry_align)
@@ -354,7 +357,11 @@ static int elf_find_entry(const struct elf_file *f, const uint64_t *phys,
 			start = pass ? r.paddr : r.vaddr;
 			if (want < start || want - start >= r.memsz)
 				continue;
-			*entry = r.paddr + (want - start);
+			found = r.paddr + (want - start);
+			if (t->entry_align > 1 && found % t->entry_align)
+				return elf_refuse(f->ld, ELF_ENTRY_ALIGN,
+						  found);
+			*entry = found;
 			return 0;
 		}
 	}
