@@ -50,9 +50,15 @@
  */
 #define HV_ARM64_EXIT_BASE 0x09fe0000
 
-/* Guest exit statuses written to HV_X86_EXIT_PORT (0..63). */
+/*
+ * Guest exit statuses written to HV_X86_EXIT_PORT (0..HV_STATUS_MAX).  A
+ * guest status above HV_STATUS_MAX, by the exit device or an "EXIT:
+ * STATUS=N" line, would pass for a VMM verdict: `hvcheck run` refuses it
+ * with HV_EXIT_VMM_ERROR instead (docs/design.md).
+ */
 #define HV_STATUS_PASS 0
 #define HV_STATUS_FAIL 1
+#define HV_STATUS_MAX  63
 
 /*
  * Exit statuses of `hvcheck run` that are the VMM's own verdicts, kept

@@ -320,6 +320,55 @@ static void test_exitdev_register(void **state)
 	vm_destroy(&vm);
 }
 
+/* A guest status the VMM's verdicts own, written whole, or 63. */
+static int exitdev_verdict(uint64_t status, char *why, size_t len)
+{
+	struct fake_machine m;
+	struct exitdev dev;
+	struct bus bus;
+	struct vm vm;
+	int verdict;
+
+	open_vm(&vm, &m, FAKE_NONE, FAKE_NONE);
+	bus_init(&bus);
+	assert_int_equal(machine_exitdev_register(&bus, BUS_PIO,
+						  HV_X86_EXIT_PORT, &dev, &vm,
+						  "the exit port"),
+			 0);
+	assert_int_equal(bus_write(&bus, BUS_PIO, HV_X86_EXIT_PORT, 4, status),
+			 0);
+	assert_true(vm.stopping);
+	verdict = vm.exit_status;
+	snprintf(why, len, "%s", vm.why);
+	bus_destroy(&bus);
+	vm_destroy(&vm);
+	return verdict;
+}
+
+/* No guest write forges a VMM verdict (123 log capped, 124 timeout...). */
+static void test_exitdev_forged(void **state)
+{
+	char why[sizeof(((struct vm *)0)->why)];
+
+	(void)state;
+	assert_int_equal(exitdev_verdict(HV_STATUS_MAX, why, sizeof(why)),
+			 HV_STATUS_MAX);
+	assert_string_equal(why, "");
+	assert_int_equal(exitdev_verdict(HV_EXIT_LOG_CAPPED, why, sizeof(why)),
+			 HV_EXIT_VMM_ERROR);
+	assert_string_equal(why, "guest exit status 123 out of range (0..63)");
+	assert_int_equal(exitdev_verdict(HV_EXIT_TIMEOUT, why, sizeof(why)),
+			 HV_EXIT_VMM_ERROR);
+	assert_int_equal(exitdev_verdict(64, why, sizeof(why)),
+			 HV_EXIT_VMM_ERROR);
+	/* Not its low 8 bits: 0x17b is no 123, nor 0x100 a pass. */
+	assert_int_equal(exitdev_verdict(0x17b, why, sizeof(why)),
+			 HV_EXIT_VMM_ERROR);
+	assert_string_equal(why, "guest exit status 379 out of range (0..63)");
+	assert_int_equal(exitdev_verdict(0x100, why, sizeof(why)),
+			 HV_EXIT_VMM_ERROR);
+}
+
 /* The channel answers at its base with 32-bit registers only. */
 static void test_hostctl_register(void **state)
 {
@@ -413,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_run_vcpus),
 		cmocka_unit_test(test_bus_register),
 		cmocka_unit_test(test_exitdev_register),
+		cmocka_unit_test(test_exitdev_forged),
 		cmocka_unit_test(test_hostctl_register),
 		cmocka_unit_test(test_release),
 	};

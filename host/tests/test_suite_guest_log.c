@@ -431,6 +431,11 @@ static const struct expect_case {
 	{ CAPPED_LOG, MANIFEST_EXPECT_LOG_CAPPED, 0, HV_EXIT_TIMEOUT,
 	  "timeout after 20 s", RESULTS_FAIL,
 	  "expected log-capped, got: timeout after 20 s" },
+	/* nor one that writes 123 to the exit port: the VMM refuses it */
+	{ CAPPED_LOG, MANIFEST_EXPECT_LOG_CAPPED, 0, HV_EXIT_VMM_ERROR,
+	  "guest exit status 123 out of range (0..63)", RESULTS_FAIL,
+	  "expected log-capped, got: guest exit status 123 out of range "
+	  "(0..63)" },
 	{ "PASS: flood\nxxxx\n", MANIFEST_EXPECT_LOG_CAPPED, 0,
 	  HV_EXIT_LOG_CAPPED, "serial output capped", RESULTS_FAIL,
 	  "ended as expected (log-capped) but the log does not end in the "
