@@ -448,7 +448,20 @@ static const struct expect_case {
 	  "timeout after 2 s", RESULTS_PASS, "" },
 	{ "", MANIFEST_EXPECT_TIMEOUT, 0, HV_EXIT_TIMEOUT, "timeout after 2 s",
 	  RESULTS_FAIL,
-	  "ended as expected (timeout) but the log kept nothing" },
+	  "ended as expected (timeout) but no PASS line: the test never "
+	  "started" },
+	/* a guest stuck at boot is no hostile test's timeout */
+	{ "hvcheck guest booting\nSKIP: nothing\n", MANIFEST_EXPECT_TIMEOUT, 0,
+	  HV_EXIT_TIMEOUT, "timeout after 2 s", RESULTS_FAIL,
+	  "ended as expected (timeout) but no PASS line: the test never "
+	  "started" },
+	/* an exception message looping into the cap is no flood test's */
+	{ "unexpected exception 14 at 0x1000\nunexpected exception 14 at "
+	  "0x1000\n" HV_SERIAL_CAPPED_MARKER "64 bytes\n",
+	  MANIFEST_EXPECT_LOG_CAPPED, 0, HV_EXIT_LOG_CAPPED,
+	  "serial output capped", RESULTS_FAIL,
+	  "ended as expected (log-capped) but no PASS line: the test never "
+	  "started" },
 	{ "PASS: a\nFAIL: b\n", MANIFEST_EXPECT_TIMEOUT, 0, HV_EXIT_TIMEOUT,
 	  "timeout after 2 s", RESULTS_FAIL,
 	  "1 unexpected failure, first: FAIL: b" },
