@@ -14,6 +14,7 @@
 
 #include "fake_ioctl.h"
 #include "hvcheck_abi.h"
+#include "stderr_capture.h"
 #include "vmm/machine.h"
 
 static void test_serial_out(void **state)
@@ -203,33 +204,6 @@ static void test_run_vcpus(void **state)
 			    "timeout: the guest did not exit within 1 s");
 	assert_int_equal(m.dumped, 0);
 	vm_destroy(&vm);
-}
-
-/* stderr into a temporary file until stderr_end(), which returns it. */
-static int stderr_begin(FILE **tmp)
-{
-	int saved;
-
-	*tmp = tmpfile();
-	assert_non_null(*tmp);
-	fflush(stderr);
-	saved = dup(STDERR_FILENO);
-	assert_true(saved >= 0);
-	assert_int_equal(dup2(fileno(*tmp), STDERR_FILENO), STDERR_FILENO);
-	return saved;
-}
-
-static void stderr_end(int saved, FILE *tmp, char *buf, size_t len)
-{
-	size_t n;
-
-	fflush(stderr);
-	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
-	close(saved);
-	rewind(tmp);
-	n = fread(buf, 1, len - 1, tmp);
-	buf[n] = '\0';
-	fclose(tmp);
 }
 
 static int dummy_read(void *opaque, uint64_t offset, unsigned int size,
