@@ -141,9 +141,11 @@
 #define HV_HOSTCTL_FILTER_NONE	  0xffffffffu
 /*
  * RO: the common events 0x00-0x1f (LO) and 0x20-0x3f (HI) the host's
- * own PMU offers (its PMCEID0) and that counted when the host measured
- * them, bit n for event n, where the host knows (HV_HOSTCTL_F_HOST_EVENTS);
- * an event not there never counts unfiltered.
+ * own PMU offers (its PMCEID0), less those that counted nothing in a
+ * busy loop the host measured (one it could not measure stays), bit n
+ * for event n, where the host knows (HV_HOSTCTL_F_HOST_EVENTS): the
+ * events that counted in a busy loop, not a promise that one left out
+ * never counts.
  */
 #define HV_HOSTCTL_HOST_EVENTS_LO 0x030
 #define HV_HOSTCTL_HOST_EVENTS_HI 0x034

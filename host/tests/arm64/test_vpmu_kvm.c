@@ -575,6 +575,19 @@ static void test_auto_big_little(void **state)
 	assert_int_equal(files_remove_tree(sysfs), 0);
 }
 
+/* A measurement that never ran on the PMU is unknown, not zero. */
+static void test_reading(void **state)
+{
+	struct arm64_vpmu_reading r = { .value = 0, .time_enabled = 100 };
+
+	(void)state;
+	assert_int_equal(arm64_vpmu_reading(&r), -EAGAIN);
+	r.time_running = 40; /* multiplexed, on the PMU part of the time */
+	assert_int_equal(arm64_vpmu_reading(&r), 0);
+	r.value = 1234;
+	assert_int_equal(arm64_vpmu_reading(&r), 1234);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -584,6 +597,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_auto_big_little, setup,
 						teardown),
+		cmocka_unit_test(test_reading),
 		cmocka_unit_test_setup_teardown(test_config_order, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_init_irqchips, setup,

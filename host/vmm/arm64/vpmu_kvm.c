@@ -264,6 +264,14 @@ int arm64_vpmu_host_events(const char *dir, const char *name, uint64_t *events)
 
 #define MEASURE_LOOPS 100000
 
+long long arm64_vpmu_reading(const struct arm64_vpmu_reading *r)
+{
+	/* never on the PMU (multiplexed out, or no counter free): unknown */
+	if (!r->time_running)
+		return -EAGAIN;
+	return (long long)r->value;
+}
+
 /* arm64_vpmu_count_fn of the host: a perf counter of this thread at EL0. */
 static long long vpmu_host_count(int type, unsigned int event)
 {
@@ -273,8 +281,11 @@ static long long vpmu_host_count(int type, unsigned int event)
 		.config = event,
 		.exclude_kernel = 1,
 		.exclude_hv = 1,
+		.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED |
+			       PERF_FORMAT_TOTAL_TIME_RUNNING,
 	};
-	long long count = 0;
+	struct arm64_vpmu_reading r;
+	long long count;
 	int fd = syscall(SYS_perf_event_open, &a, 0, -1, -1,
 			 PERF_FLAG_FD_CLOEXEC);
 
@@ -282,15 +293,18 @@ static long long vpmu_host_count(int type, unsigned int event)
 		return -errno;
 	for (volatile unsigned int i = 0; i < MEASURE_LOOPS; i++)
 		;
-	if (read(fd, &count, sizeof(count)) != sizeof(count))
+	if (read(fd, &r, sizeof(r)) != sizeof(r))
 		count = -EIO;
+	else
+		count = arm64_vpmu_reading(&r);
 	close(fd);
 	return count;
 }
 
 /*
  * The host PMU's offered events, less those that counted nothing over
- * a measured loop (one that cannot be measured stays: unknown).
+ * a measured loop while on the PMU (one that cannot be measured, or was
+ * never scheduled on it, stays: unknown).
  */
 static void vpmu_measure_events(struct arm64_vpmu *p, int type)
 {
