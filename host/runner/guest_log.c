@@ -400,7 +400,9 @@ enum results_status guest_log_expected(const struct guest_log *log,
 	} else if (why) {
 		snprintf(reason, reason_size, "ended as expected (%s) but %s",
 			 want, why);
-	} else if (failures && expect != MANIFEST_EXPECT_EXIT) {
+	} else if (failures && (expect != MANIFEST_EXPECT_EXIT ||
+				expect_status != HV_STATUS_FAIL)) {
+		/* exit:1 alone is the report's own "there was a FAIL" */
 		snprintf(reason, reason_size,
 			 "%u unexpected failure%s, first: %s", failures,
 			 failures == 1 ? "" : "s", log->first_failure);

@@ -477,6 +477,9 @@ static const struct expect_case {
 	  "expected timeout, got: guest exit status 0" },
 	{ "FAIL: a\nSUMMARY: 1 tests, 1 unexpected failures\nEXIT: STATUS=1\n",
 	  MANIFEST_EXPECT_EXIT, 1, 1, NULL, RESULTS_PASS, "" },
+	/* any other status does not excuse a FAIL line */
+	{ "FAIL: a\nEXIT: STATUS=3\n", MANIFEST_EXPECT_EXIT, 3, 3, NULL,
+	  RESULTS_FAIL, "1 unexpected failure, first: FAIL: a" },
 	{ "FAIL: a\nSUMMARY: 1 tests, 1 unexpected failures\n",
 	  MANIFEST_EXPECT_EXIT, 1, 1, NULL, RESULTS_FAIL,
 	  "ended as expected (exit:1) but no EXIT line with that status" },
