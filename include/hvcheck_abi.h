@@ -43,7 +43,7 @@
 
 /*
  * arm64 exit register of the hvcheck VMM: a 32-bit write ends the run
- * with the low 8 bits as status, as HV_X86_EXIT_PORT does on x86.  PSCI
+ * with the value as status (0..HV_STATUS_MAX), as HV_X86_EXIT_PORT does.  PSCI
  * SYSTEM_OFF cannot carry the status: it has no argument, and KVM
  * zeroes x1-x3 (the SMCCC results) before userspace sees the exit.
  * Absent under QEMU, where the write aborts (docs/nested.md).
