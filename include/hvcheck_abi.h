@@ -43,16 +43,22 @@
 
 /*
  * arm64 exit register of the hvcheck VMM: a 32-bit write ends the run
- * with the low 8 bits as status, as HV_X86_EXIT_PORT does on x86.  PSCI
+ * with the value as status (0..HV_STATUS_MAX), as HV_X86_EXIT_PORT does.  PSCI
  * SYSTEM_OFF cannot carry the status: it has no argument, and KVM
  * zeroes x1-x3 (the SMCCC results) before userspace sees the exit.
  * Absent under QEMU, where the write aborts (docs/nested.md).
  */
 #define HV_ARM64_EXIT_BASE 0x09fe0000
 
-/* Guest exit statuses written to HV_X86_EXIT_PORT (0..63). */
+/*
+ * Guest exit statuses written to HV_X86_EXIT_PORT (0..HV_STATUS_MAX).  A
+ * guest status above HV_STATUS_MAX, by the exit device or an "EXIT:
+ * STATUS=N" line, would pass for a VMM verdict: `hvcheck run` refuses it
+ * with HV_EXIT_VMM_ERROR instead (docs/design.md).
+ */
 #define HV_STATUS_PASS 0
 #define HV_STATUS_FAIL 1
+#define HV_STATUS_MAX  63
 
 /*
  * Exit statuses of `hvcheck run` that are the VMM's own verdicts, kept
@@ -135,9 +141,11 @@
 #define HV_HOSTCTL_FILTER_NONE	  0xffffffffu
 /*
  * RO: the common events 0x00-0x1f (LO) and 0x20-0x3f (HI) the host's
- * own PMU offers (its PMCEID0) and that counted when the host measured
- * them, bit n for event n, where the host knows (HV_HOSTCTL_F_HOST_EVENTS);
- * an event not there never counts unfiltered.
+ * own PMU offers (its PMCEID0), less those that counted nothing in a
+ * busy loop the host measured (one it could not measure stays), bit n
+ * for event n, where the host knows (HV_HOSTCTL_F_HOST_EVENTS): the
+ * events that counted in a busy loop, not a promise that one left out
+ * never counts.
  */
 #define HV_HOSTCTL_HOST_EVENTS_LO 0x030
 #define HV_HOSTCTL_HOST_EVENTS_HI 0x034

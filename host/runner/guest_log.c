@@ -335,6 +335,13 @@ enum results_status guest_log_verdict(const struct guest_log *log,
 	return RESULTS_FAIL;
 }
 
+/*
+ * A hang or a flood proves nothing unless the test got there: each
+ * hostile test reports a PASS before its hostile part, so a guest stuck
+ * at boot or looping on an exception message is no expected ending.
+ */
+#define NO_START "no PASS line: the test never started"
+
 /* Whether the run ended as @expect says and the log shows it; why not. */
 static bool expected_end(const struct guest_log *log,
 			 enum manifest_expect expect, int expect_status,
@@ -352,13 +359,15 @@ static bool expected_end(const struct guest_log *log,
 	case MANIFEST_EXPECT_TIMEOUT:
 		if (vmm_status != HV_EXIT_TIMEOUT)
 			return false;
-		if (!log->lines)
-			*why = "the log kept nothing";
+		if (!log->checks.pass)
+			*why = NO_START;
 		return true;
 	case MANIFEST_EXPECT_LOG_CAPPED:
 		if (vmm_status != HV_EXIT_LOG_CAPPED)
 			return false;
-		if (!log->capped)
+		if (!log->checks.pass)
+			*why = NO_START;
+		else if (!log->capped)
 			*why = "the log does not end in the cap marker";
 		return true;
 	case MANIFEST_EXPECT_TRIPLE_FAULT:
@@ -391,7 +400,9 @@ enum results_status guest_log_expected(const struct guest_log *log,
 	} else if (why) {
 		snprintf(reason, reason_size, "ended as expected (%s) but %s",
 			 want, why);
-	} else if (failures && expect != MANIFEST_EXPECT_EXIT) {
+	} else if (failures && (expect != MANIFEST_EXPECT_EXIT ||
+				expect_status != HV_STATUS_FAIL)) {
+		/* exit:1 alone is the report's own "there was a FAIL" */
 		snprintf(reason, reason_size,
 			 "%u unexpected failure%s, first: %s", failures,
 			 failures == 1 ? "" : "s", log->first_failure);

@@ -14,6 +14,7 @@
 
 #include "fake_ioctl.h"
 #include "hvcheck_abi.h"
+#include "stderr_capture.h"
 #include "vmm/machine.h"
 
 static void test_serial_out(void **state)
@@ -205,33 +206,6 @@ static void test_run_vcpus(void **state)
 	vm_destroy(&vm);
 }
 
-/* stderr into a temporary file until stderr_end(), which returns it. */
-static int stderr_begin(FILE **tmp)
-{
-	int saved;
-
-	*tmp = tmpfile();
-	assert_non_null(*tmp);
-	fflush(stderr);
-	saved = dup(STDERR_FILENO);
-	assert_true(saved >= 0);
-	assert_int_equal(dup2(fileno(*tmp), STDERR_FILENO), STDERR_FILENO);
-	return saved;
-}
-
-static void stderr_end(int saved, FILE *tmp, char *buf, size_t len)
-{
-	size_t n;
-
-	fflush(stderr);
-	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
-	close(saved);
-	rewind(tmp);
-	n = fread(buf, 1, len - 1, tmp);
-	buf[n] = '\0';
-	fclose(tmp);
-}
-
 static int dummy_read(void *opaque, uint64_t offset, unsigned int size,
 		      uint64_t *val)
 {
@@ -318,6 +292,55 @@ static void test_exitdev_register(void **state)
 		"hvcheck: cannot register the exit register: File exists\n");
 	bus_destroy(&bus);
 	vm_destroy(&vm);
+}
+
+/* A guest status the VMM's verdicts own, written whole, or 63. */
+static int exitdev_verdict(uint64_t status, char *why, size_t len)
+{
+	struct fake_machine m;
+	struct exitdev dev;
+	struct bus bus;
+	struct vm vm;
+	int verdict;
+
+	open_vm(&vm, &m, FAKE_NONE, FAKE_NONE);
+	bus_init(&bus);
+	assert_int_equal(machine_exitdev_register(&bus, BUS_PIO,
+						  HV_X86_EXIT_PORT, &dev, &vm,
+						  "the exit port"),
+			 0);
+	assert_int_equal(bus_write(&bus, BUS_PIO, HV_X86_EXIT_PORT, 4, status),
+			 0);
+	assert_true(vm.stopping);
+	verdict = vm.exit_status;
+	snprintf(why, len, "%s", vm.why);
+	bus_destroy(&bus);
+	vm_destroy(&vm);
+	return verdict;
+}
+
+/* No guest write forges a VMM verdict (123 log capped, 124 timeout...). */
+static void test_exitdev_forged(void **state)
+{
+	char why[sizeof(((struct vm *)0)->why)];
+
+	(void)state;
+	assert_int_equal(exitdev_verdict(HV_STATUS_MAX, why, sizeof(why)),
+			 HV_STATUS_MAX);
+	assert_string_equal(why, "");
+	assert_int_equal(exitdev_verdict(HV_EXIT_LOG_CAPPED, why, sizeof(why)),
+			 HV_EXIT_VMM_ERROR);
+	assert_string_equal(why, "guest exit status 123 out of range (0..63)");
+	assert_int_equal(exitdev_verdict(HV_EXIT_TIMEOUT, why, sizeof(why)),
+			 HV_EXIT_VMM_ERROR);
+	assert_int_equal(exitdev_verdict(64, why, sizeof(why)),
+			 HV_EXIT_VMM_ERROR);
+	/* Not its low 8 bits: 0x17b is no 123, nor 0x100 a pass. */
+	assert_int_equal(exitdev_verdict(0x17b, why, sizeof(why)),
+			 HV_EXIT_VMM_ERROR);
+	assert_string_equal(why, "guest exit status 379 out of range (0..63)");
+	assert_int_equal(exitdev_verdict(0x100, why, sizeof(why)),
+			 HV_EXIT_VMM_ERROR);
 }
 
 /* The channel answers at its base with 32-bit registers only. */
@@ -413,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_run_vcpus),
 		cmocka_unit_test(test_bus_register),
 		cmocka_unit_test(test_exitdev_register),
+		cmocka_unit_test(test_exitdev_forged),
 		cmocka_unit_test(test_hostctl_register),
 		cmocka_unit_test(test_release),
 	};

@@ -431,6 +431,11 @@ static const struct expect_case {
 	{ CAPPED_LOG, MANIFEST_EXPECT_LOG_CAPPED, 0, HV_EXIT_TIMEOUT,
 	  "timeout after 20 s", RESULTS_FAIL,
 	  "expected log-capped, got: timeout after 20 s" },
+	/* nor one that writes 123 to the exit port: the VMM refuses it */
+	{ CAPPED_LOG, MANIFEST_EXPECT_LOG_CAPPED, 0, HV_EXIT_VMM_ERROR,
+	  "guest exit status 123 out of range (0..63)", RESULTS_FAIL,
+	  "expected log-capped, got: guest exit status 123 out of range "
+	  "(0..63)" },
 	{ "PASS: flood\nxxxx\n", MANIFEST_EXPECT_LOG_CAPPED, 0,
 	  HV_EXIT_LOG_CAPPED, "serial output capped", RESULTS_FAIL,
 	  "ended as expected (log-capped) but the log does not end in the "
@@ -443,7 +448,20 @@ static const struct expect_case {
 	  "timeout after 2 s", RESULTS_PASS, "" },
 	{ "", MANIFEST_EXPECT_TIMEOUT, 0, HV_EXIT_TIMEOUT, "timeout after 2 s",
 	  RESULTS_FAIL,
-	  "ended as expected (timeout) but the log kept nothing" },
+	  "ended as expected (timeout) but no PASS line: the test never "
+	  "started" },
+	/* a guest stuck at boot is no hostile test's timeout */
+	{ "hvcheck guest booting\nSKIP: nothing\n", MANIFEST_EXPECT_TIMEOUT, 0,
+	  HV_EXIT_TIMEOUT, "timeout after 2 s", RESULTS_FAIL,
+	  "ended as expected (timeout) but no PASS line: the test never "
+	  "started" },
+	/* an exception message looping into the cap is no flood test's */
+	{ "unexpected exception 14 at 0x1000\nunexpected exception 14 at "
+	  "0x1000\n" HV_SERIAL_CAPPED_MARKER "64 bytes\n",
+	  MANIFEST_EXPECT_LOG_CAPPED, 0, HV_EXIT_LOG_CAPPED,
+	  "serial output capped", RESULTS_FAIL,
+	  "ended as expected (log-capped) but no PASS line: the test never "
+	  "started" },
 	{ "PASS: a\nFAIL: b\n", MANIFEST_EXPECT_TIMEOUT, 0, HV_EXIT_TIMEOUT,
 	  "timeout after 2 s", RESULTS_FAIL,
 	  "1 unexpected failure, first: FAIL: b" },
@@ -459,6 +477,9 @@ static const struct expect_case {
 	  "expected timeout, got: guest exit status 0" },
 	{ "FAIL: a\nSUMMARY: 1 tests, 1 unexpected failures\nEXIT: STATUS=1\n",
 	  MANIFEST_EXPECT_EXIT, 1, 1, NULL, RESULTS_PASS, "" },
+	/* any other status does not excuse a FAIL line */
+	{ "FAIL: a\nEXIT: STATUS=3\n", MANIFEST_EXPECT_EXIT, 3, 3, NULL,
+	  RESULTS_FAIL, "1 unexpected failure, first: FAIL: a" },
 	{ "FAIL: a\nSUMMARY: 1 tests, 1 unexpected failures\n",
 	  MANIFEST_EXPECT_EXIT, 1, 1, NULL, RESULTS_FAIL,
 	  "ended as expected (exit:1) but no EXIT line with that status" },

@@ -179,9 +179,22 @@ int machine_bus_register(struct bus *bus, enum bus_space space,
 	return 0;
 }
 
-static void machine_guest_exit(void *vm, uint8_t status)
+int machine_guest_status(uint64_t status, char *why, size_t len)
 {
-	vm_stop(vm, status, VM_NO_VCPU, "%s", "");
+	why[0] = '\0';
+	if (status <= HV_STATUS_MAX)
+		return (int)status;
+	snprintf(why, len, "guest exit status %llu out of range (0..%d)",
+		 (unsigned long long)status, HV_STATUS_MAX);
+	return HV_EXIT_VMM_ERROR;
+}
+
+static void machine_guest_exit(void *vm, uint64_t status)
+{
+	char why[80];
+	int verdict = machine_guest_status(status, why, sizeof(why));
+
+	vm_stop(vm, verdict, VM_NO_VCPU, "%s", why);
 }
 
 int machine_exitdev_register(struct bus *bus, enum bus_space space,

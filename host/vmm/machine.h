@@ -87,6 +87,13 @@ struct machine_serial {
  */
 bool machine_serial_out(void *serial, uint8_t byte);
 
+/*
+ * The run's exit status for a guest status: itself within
+ * 0..HV_STATUS_MAX, else HV_EXIT_VMM_ERROR with why (of len bytes) saying
+ * so, since a higher one would pass for a VMM verdict; why is "" if not.
+ */
+int machine_guest_status(uint64_t status, char *why, size_t len);
+
 /* N of the guest's last "EXIT: STATUS=N" line, or -1; any thread. */
 int machine_serial_said(const struct machine_serial *serial);
 

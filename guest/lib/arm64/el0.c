@@ -6,11 +6,8 @@
 
 #define BLOCK_SHIFT   21	 /* 2 MiB level-2 blocks */
 #define PTE_AP_RO_ALL (3UL << 6) /* AP[2:1] 11: read-only at EL1 and EL0 */
-#define RAM_L1_INDEX  (HV_ARM64_RAM_BASE >> 30)
-#define PTE_TYPE_MASK 0x3UL
-#define PTE_ADDR_MASK 0xfffffffff000UL
 
-extern u64 l1_table[], l2_ram[];
+extern u64 l2_ram[];
 extern const char __el0_start[], el0_return[];
 u64 el0_call(const char *snippet, u64 arg);
 
@@ -31,14 +28,6 @@ static void el0_map(void)
 	asm volatile("dsb ishst\n\ttlbi vmalle1is\n\tdsb ish\n\tisb" ::
 			     : "memory");
 	mapped = true;
-}
-
-bool el0_split_at_boot(void)
-{
-	u64 l1 = l1_table[RAM_L1_INDEX];
-
-	return (l1 & PTE_TYPE_MASK) == PTE_TABLE &&
-	       (l1 & PTE_ADDR_MASK) == (u64)l2_ram;
 }
 
 u64 el0_run(const char *snippet, u64 arg, int *ec)

@@ -23,12 +23,6 @@ extern const char el0_mrs_pmccntr[], el0_mrs_pmevcntr0[], el0_mrs_pmcr[],
 u64 el0_run(const char *snippet, u64 arg, int *ec);
 
 /*
- * Whether RAM's first GiB, the EL0 block's, is entry.S's level-2 table,
- * made before the MMU was on (el0_run() then changes permissions only).
- */
-bool el0_split_at_boot(void);
-
-/*
  * For exception_dispatch(): an SVC from EL0 ends el0_run(); true when
  * regs was that (then it returns to el0_run's caller).
  */

@@ -5,11 +5,12 @@
 #include "processor.h"
 #include "uart.h"
 
-#define UART_DR	  0x00
-#define UART_FR	  0x18
-#define UART_LCRH 0x2c
-#define UART_CR	  0x30
-#define UART_IMSC 0x38
+#define UART_DR	      0x00
+#define UART_FR	      0x18
+#define UART_LCRH     0x2c
+#define UART_CR	      0x30
+#define UART_IMSC     0x38
+#define UART_PCELLID0 0xff0 /* PCellID0-3, a byte a word */
 
 #define UART_FR_TXFF	 BIT(5)
 #define UART_LCRH_FEN	 BIT(4)
@@ -27,6 +28,16 @@ void uart_init(void)
 	writel(0, base + UART_IMSC);
 	writel(UART_LCRH_WLEN_8 | UART_LCRH_FEN, base + UART_LCRH);
 	writel(UART_CR_UARTEN | UART_CR_TXE | UART_CR_RXE, base + UART_CR);
+}
+
+bool uart_answers(void)
+{
+	static const u8 id[4] = { 0x0d, 0xf0, 0x05, 0xb1 };
+
+	for (unsigned int i = 0; i < 4; i++)
+		if ((readl(base + UART_PCELLID0 + 4 * i) & 0xff) != id[i])
+			return false;
+	return true;
 }
 
 void arch_console_write(const char *s, size_t n)

@@ -71,11 +71,7 @@ static void init_intel(struct cpuid_regs r)
 		pmu.perf_capabilities = 0;
 }
 
-/*
- * Whether counter MSR msr exists: it keeps a written value (KVM without
- * a vPMU and QEMU's TCG read 0 from AMD's legacy counters).
- */
-static bool counter_keeps(u32 msr)
+bool pmu_counter_keeps(u32 msr)
 {
 	u64 value = 0;
 
@@ -97,9 +93,9 @@ static unsigned int amd_probe_counters(void)
 
 	if (pmu.amd_core)
 		while (n < PMU_AMD_CORE_GP &&
-		       counter_keeps(MSR_F15H_PERF_CTR0 + 2 * n))
+		       pmu_counter_keeps(MSR_F15H_PERF_CTR0 + 2 * n))
 			n++;
-	else if (counter_keeps(MSR_K7_PERFCTR0))
+	else if (pmu_counter_keeps(MSR_K7_PERFCTR0))
 		n = PMU_AMD_LEGACY_GP;
 	return n;
 }

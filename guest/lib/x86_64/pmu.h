@@ -299,4 +299,11 @@ void pmu_report_value(u64 got, u64 want, const char *fmt, ...) __printf(3, 4);
  */
 void pmu_report_vector(int got, int want, const char *fmt, ...) __printf(3, 4);
 
+/*
+ * Whether counter MSR msr exists: it keeps a written value, then is
+ * zeroed (KVM without a vPMU and QEMU's TCG read 0 from AMD's legacy
+ * counters; a missing one may #GP).
+ */
+bool pmu_counter_keeps(u32 msr);
+
 #endif /* GUEST_PMU_H */

@@ -14,6 +14,7 @@
 #define UART_LCR 3
 #define UART_MCR 4
 #define UART_LSR 5
+#define UART_SCR 7
 
 #define UART_LCR_8N1	 0x03
 #define UART_LCR_DLAB	 0x80
@@ -49,6 +50,16 @@ void uart_init(void)
 	if ((inb(port + UART_IIR) & UART_IIR_FIFOS) == UART_IIR_FIFOS)
 		tx_burst = UART_FIFO_SIZE;
 	tx_room = 0;
+}
+
+bool uart_answers(void)
+{
+	bool kept;
+
+	outb(0x5a, port + UART_SCR);
+	kept = inb(port + UART_SCR) == 0x5a;
+	outb(0xa5, port + UART_SCR);
+	return kept && inb(port + UART_SCR) == 0xa5;
 }
 
 void arch_console_write(const char *s, size_t n)

@@ -97,6 +97,20 @@ static void test_system_events(void **state)
 						   why, sizeof(why)),
 			 3);
 	assert_string_equal(why, "");
+	assert_int_equal(board_system_event_status(KVM_SYSTEM_EVENT_SHUTDOWN,
+						   HV_STATUS_MAX, why,
+						   sizeof(why)),
+			 HV_STATUS_MAX);
+	assert_string_equal(why, "");
+	/* A status above 63 would forge a VMM verdict: refused. */
+	assert_int_equal(board_system_event_status(KVM_SYSTEM_EVENT_SHUTDOWN,
+						   HV_EXIT_LOG_CAPPED, why,
+						   sizeof(why)),
+			 HV_EXIT_VMM_ERROR);
+	assert_string_equal(why, "guest exit status 123 out of range (0..63)");
+	assert_int_equal(board_system_event_status(KVM_SYSTEM_EVENT_SHUTDOWN,
+						   64, why, sizeof(why)),
+			 HV_EXIT_VMM_ERROR);
 	/* Nothing said: a failure, said so. */
 	assert_int_equal(board_system_event_status(KVM_SYSTEM_EVENT_SHUTDOWN,
 						   -1, why, sizeof(why)),

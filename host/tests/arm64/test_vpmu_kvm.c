@@ -15,6 +15,7 @@
 #include "fake_ioctl.h"
 #include "hvcheck_abi.h"
 #include "runner/files.h"
+#include "stderr_capture.h"
 #include "vmm/arm64/vpmu_kvm.h"
 
 #define VM_FD	42
@@ -528,6 +529,65 @@ static void test_set_pmu_big_little(void **state)
 	assert_int_equal(files_remove_tree(sysfs), 0);
 }
 
+/*
+ * big.LITTLE under --pmu=auto: no PMU covers the VMM's CPUs, so the run
+ * goes without a vPMU, said in one line; --pmu=kvm and --pmu-filter
+ * keep it on, for vpmu_set_pmu()'s error.
+ */
+static void test_auto_big_little(void **state)
+{
+	static const char *const deny[] = { "deny cpu-cycles" };
+	cpu_set_t both = cpu_range(3, 4), big = cpu_range(4, 5);
+	char said[512];
+	FILE *tmp;
+	int saved;
+
+	(void)state;
+	strcpy(sysfs, SYSFS_TEMPLATE);
+	assert_non_null(mkdtemp(sysfs));
+	put("armv8_cortex_a53", "8\n", "0-3\n");
+	put("armv8_cortex_a72", "9\n", "4-5\n");
+	vpmu.sysfs = sysfs;
+	vpmu.cpus = &both;
+	fake_ioctl_expect(KVM_CHECK_EXTENSION, 1);
+	saved = stderr_begin(&tmp);
+	assert_int_equal(arm64_vpmu_probe(&vpmu, &vm, &opts, err, sizeof(err)),
+			 0);
+	stderr_end(saved, tmp, said, sizeof(said));
+	assert_false(vpmu.on);
+	assert_non_null(strstr(
+		said, "hvcheck: warning: --pmu=auto: no armv8 PMU under "));
+	assert_non_null(
+		strstr(said, "covers every CPU this VMM may run on: no vPMU"));
+	assert_ptr_equal(strchr(said, '\n'), said + strlen(said) - 1);
+	/* covered: on, silently */
+	vpmu.cpus = &big;
+	probe_on(NULL, 0);
+	/* asked for: on, for the error at SET_PMU */
+	vpmu.cpus = &both;
+	probe_on(deny, 1);
+	arm64_vpmu_free(&vpmu);
+	vpmu = (struct arm64_vpmu){ .sysfs = sysfs, .cpus = &both };
+	opts.nr_pmu_filters = 0;
+	opts.pmu = ARM64_PMU_KVM;
+	probe_on(NULL, 0);
+	fake_ioctl_verify();
+	assert_int_equal(files_remove_tree(sysfs), 0);
+}
+
+/* A measurement that never ran on the PMU is unknown, not zero. */
+static void test_reading(void **state)
+{
+	struct arm64_vpmu_reading r = { .value = 0, .time_enabled = 100 };
+
+	(void)state;
+	assert_int_equal(arm64_vpmu_reading(&r), -EAGAIN);
+	r.time_running = 40; /* multiplexed, on the PMU part of the time */
+	assert_int_equal(arm64_vpmu_reading(&r), 0);
+	r.value = 1234;
+	assert_int_equal(arm64_vpmu_reading(&r), 1234);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -535,6 +595,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_probe_refusals, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_auto_big_little, setup,
+						teardown),
+		cmocka_unit_test(test_reading),
 		cmocka_unit_test_setup_teardown(test_config_order, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_init_irqchips, setup,

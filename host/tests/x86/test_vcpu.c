@@ -84,11 +84,11 @@ static void fx_output(void *opaque, uint8_t byte)
 	f->out[f->nr_out++] = byte;
 }
 
-static void fx_exit(void *opaque, uint8_t status)
+static void fx_exit(void *opaque, uint64_t status)
 {
 	struct fixture *f = opaque;
 
-	vm_stop(&f->vm, status, VM_NO_VCPU, "%s", "");
+	vm_stop(&f->vm, (int)status, VM_NO_VCPU, "%s", "");
 }
 
 /* MSR 0 is read/write, MSR 1 read-only: a write raises #GP. */
@@ -414,7 +414,7 @@ static void run_steps(struct fixture *f, const struct exit_step *steps,
 		.reason = KVM_EXIT_IO, .dir = KVM_EXIT_IO_IN, .port = (p), \
 		.size = (sz)                                               \
 	}
-#define GUEST_EXIT(status) OUT(HV_X86_EXIT_PORT, 4, status, 0xee, 0xee, 0xee)
+#define GUEST_EXIT(status) OUT(HV_X86_EXIT_PORT, 4, status, 0, 0, 0)
 
 static void test_run_serial_then_exit(void **state)
 {
@@ -430,7 +430,7 @@ static void test_run_serial_then_exit(void **state)
 	assert_int_equal(f->seen[0][0], UART_LSR_THRE | UART_LSR_TEMT);
 	assert_int_equal(f->nr_out, 2);
 	assert_memory_equal(f->out, "ok", 2);
-	/* The low 8 bits of the exit write are the status. */
+	/* The outl to the exit port is the status. */
 	assert_int_equal(f->vm.exit_status, 42);
 	assert_int_equal(f->vm.culprit, VM_NO_VCPU);
 	assert_string_equal(f->vm.why, "");

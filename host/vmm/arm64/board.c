@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "vmm/arm64/board.h"
+#include "vmm/machine.h"
 
 unsigned int board_irqchip_max_cpus(enum vgic_mode chip)
 {
@@ -39,7 +40,7 @@ int board_system_event_status(uint32_t type, int said, char *why, size_t len)
 	switch (type) {
 	case KVM_SYSTEM_EVENT_SHUTDOWN:
 		if (said >= 0)
-			return said;
+			return machine_guest_status((uint64_t)said, why, len);
 		snprintf(
 			why, len,
 			"the guest powered off (PSCI SYSTEM_OFF) without a status: no write to the exit register, no 'EXIT: STATUS=N' line");

@@ -65,6 +65,38 @@ static int vpmu_attr(struct vm *vm, int fd, unsigned long request,
 	return vm_ioctl(vm, fd, request, &a, what);
 }
 
+/* The CPUs the VMM may run on: the tests' or sched_getaffinity()'s. */
+static int vpmu_affinity(const struct arm64_vpmu *p, cpu_set_t *cpus)
+{
+	if (p->cpus)
+		*cpus = *p->cpus;
+	else if (sched_getaffinity(0, sizeof(*cpus), cpus) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * big.LITTLE under --pmu=auto: with no armv8 PMU covering every CPU the
+ * VMM may run on, KVM's vPMU would count on some of them only; the run
+ * goes without it, said in one line (--pmu=kvm, --pmu-filter and
+ * --pmu-restore keep the error of vpmu_set_pmu()).
+ */
+static void vpmu_auto_cover(struct arm64_vpmu *p)
+{
+	const struct arm64_options *o = p->opts;
+	char name[256];
+	cpu_set_t cpus;
+
+	if (!p->on || o->pmu != ARM64_PMU_AUTO || o->nr_pmu_filters ||
+	    o->nr_pmu_restore || vpmu_affinity(p, &cpus) ||
+	    arm64_vpmu_host_pmu(p->sysfs, &cpus, name, sizeof(name)) != -ESRCH)
+		return;
+	fprintf(stderr,
+		"hvcheck: warning: --pmu=auto: no armv8 PMU under %s covers every CPU this VMM may run on: no vPMU (pin it to one PMU's CPUs, taskset, for one)\n",
+		p->sysfs);
+	p->on = false;
+}
+
 int arm64_vpmu_probe(struct arm64_vpmu *p, struct vm *vm,
 		     const struct arm64_options *opts, char *err, size_t errlen)
 {
@@ -105,6 +137,7 @@ int arm64_vpmu_probe(struct arm64_vpmu *p, struct vm *vm,
 		}
 		p->nr_policies++;
 	}
+	vpmu_auto_cover(p);
 	return 0;
 }
 
@@ -231,6 +264,14 @@ int arm64_vpmu_host_events(const char *dir, const char *name, uint64_t *events)
 
 #define MEASURE_LOOPS 100000
 
+long long arm64_vpmu_reading(const struct arm64_vpmu_reading *r)
+{
+	/* never on the PMU (multiplexed out, or no counter free): unknown */
+	if (!r->time_running)
+		return -EAGAIN;
+	return (long long)r->value;
+}
+
 /* arm64_vpmu_count_fn of the host: a perf counter of this thread at EL0. */
 static long long vpmu_host_count(int type, unsigned int event)
 {
@@ -240,8 +281,11 @@ static long long vpmu_host_count(int type, unsigned int event)
 		.config = event,
 		.exclude_kernel = 1,
 		.exclude_hv = 1,
+		.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED |
+			       PERF_FORMAT_TOTAL_TIME_RUNNING,
 	};
-	long long count = 0;
+	struct arm64_vpmu_reading r;
+	long long count;
 	int fd = syscall(SYS_perf_event_open, &a, 0, -1, -1,
 			 PERF_FLAG_FD_CLOEXEC);
 
@@ -249,15 +293,18 @@ static long long vpmu_host_count(int type, unsigned int event)
 		return -errno;
 	for (volatile unsigned int i = 0; i < MEASURE_LOOPS; i++)
 		;
-	if (read(fd, &count, sizeof(count)) != sizeof(count))
+	if (read(fd, &r, sizeof(r)) != sizeof(r))
 		count = -EIO;
+	else
+		count = arm64_vpmu_reading(&r);
 	close(fd);
 	return count;
 }
 
 /*
  * The host PMU's offered events, less those that counted nothing over
- * a measured loop (one that cannot be measured stays: unknown).
+ * a measured loop while on the PMU (one that cannot be measured, or was
+ * never scheduled on it, stays: unknown).
  */
 static void vpmu_measure_events(struct arm64_vpmu *p, int type)
 {
@@ -266,14 +313,6 @@ static void vpmu_measure_events(struct arm64_vpmu *p, int type)
 	for (unsigned int ev = 0; ev < 64; ev++)
 		if ((p->host_events >> ev & 1) && !count(type, ev))
 			p->host_events &= ~(1ULL << ev);
-}
-
-static int vpmu_no_affinity(char *err, size_t errlen)
-{
-	int ret = -errno;
-
-	snprintf(err, errlen, "--pmu: sched_getaffinity: %s", strerror(-ret));
-	return ret;
 }
 
 /* KVM_ARM_VCPU_PMU_V3_SET_PMU where KVM has it and the host names a PMU. */
@@ -287,10 +326,12 @@ static int vpmu_set_pmu(struct arm64_vpmu *p, struct vm *vm, int fd, char *err,
 	if (vpmu_attr(vm, fd, KVM_HAS_DEVICE_ATTR, PMU_V3_SET_PMU, NULL,
 		      "KVM_HAS_DEVICE_ATTR(PMU_V3_SET_PMU)") < 0)
 		return 0; /* before Linux 5.18: KVM picks the PMU */
-	if (p->cpus)
-		cpus = *p->cpus;
-	else if (sched_getaffinity(0, sizeof(cpus), &cpus) < 0)
-		return vpmu_no_affinity(err, errlen);
+	ret = vpmu_affinity(p, &cpus);
+	if (ret) {
+		snprintf(err, errlen, "--pmu: sched_getaffinity: %s",
+			 strerror(-ret));
+		return ret;
+	}
 	id = arm64_vpmu_host_pmu(p->sysfs, &cpus, name, sizeof(name));
 	if (id == -ESRCH) {
 		snprintf(

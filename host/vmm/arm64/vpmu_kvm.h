@@ -26,6 +26,19 @@
  */
 typedef long long (*arm64_vpmu_count_fn)(int type, unsigned int event);
 
+/* A perf read() with TOTAL_TIME_ENABLED | TOTAL_TIME_RUNNING. */
+struct arm64_vpmu_reading {
+	uint64_t value;
+	uint64_t time_enabled;
+	uint64_t time_running;
+};
+
+/*
+ * The count of a reading, or -EAGAIN when the event never ran on the
+ * PMU (time_running 0): unknown, not "counted nothing".
+ */
+long long arm64_vpmu_reading(const struct arm64_vpmu_reading *r);
+
 struct arm64_vpmu {
 	bool on; /* the vCPUs get PMU_V3 */
 	const struct arm64_options *opts;

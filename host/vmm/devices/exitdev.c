@@ -19,7 +19,7 @@ static int exitdev_write(void *opaque, uint64_t offset, unsigned int size,
 
 	(void)offset;
 	(void)size;
-	dev->on_exit(dev->opaque, val & 0xff);
+	dev->on_exit(dev->opaque, val);
 	return 0;
 }
 

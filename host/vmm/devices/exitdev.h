@@ -9,13 +9,14 @@
 
 /*
  * QEMU's isa-debug-exit at HV_X86_EXIT_PORT: a write of any width ends
- * the run.  QEMU exits with (s << 1) | 1; hvcheck hands on s itself, its
- * low 8 bits being all a process exit status can carry.
+ * the run.  QEMU exits with (s << 1) | 1; hvcheck hands on s itself, the
+ * whole value written, for the VMM to refuse one out of range (no low
+ * 8 bits of 0x17b passing for 123).
  */
 #define EXITDEV_NR_PORTS 4 /* an outl covers 4 ports */
 
 struct exitdev {
-	void (*on_exit)(void *opaque, uint8_t status);
+	void (*on_exit)(void *opaque, uint64_t status);
 	void *opaque;
 };
 

@@ -6,6 +6,7 @@
 #include "processor.h"
 #include "report.h"
 #include "test.h"
+#include "uart.h"
 
 #define PAGE_4K 0x1000ull
 
@@ -40,8 +41,7 @@ static void test_mmio(void)
 	printf("hostile: mmio: %u pages touched from %#llx to %#llx (%u read all ones, %u read 0, %u aborted)\n",
 	       pages, (unsigned long long)first, (unsigned long long)end,
 	       all_ones, zero, faults);
-	report(pages == (end - first) / PAGE_4K,
-	       "%u unassigned MMIO pages touched", pages);
-	report(true, "the VMM survived every access");
+	report(uart_answers(),
+	       "the PL011 still answers its PrimeCell ID after the sweep");
 }
 DEFINE_TEST(test_mmio, "hostile.mmio");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* hostile.filter_storm: PMU filter switches from every vCPU at once. */
 #include "cmdline.h"
+#include "errno.h"
 #include "hostctl.h"
 #include "hvcheck_abi.h"
 #include "on_cpu.h"
@@ -8,8 +9,6 @@
 #include "processor.h"
 #include "report.h"
 #include "test.h"
-
-#define ENOENT 2 /* FILTER_STATUS for an index past the last policy */
 
 /*
  * FILTER_STATUS and FILTER_ACTIVE belong to the VM, not to a vCPU: with
@@ -55,7 +54,7 @@ static void storm(void *arg)
 static void test_filter_storm(void)
 {
 	u64 total = cmdline_get_u64("hostile.switches", 100000);
-	unsigned int cpus = smp_nr_online() >= 2 ? 2 : 1;
+	const unsigned int cpus = 2;
 	const char *absent;
 	char why[128];
 	u32 count;
@@ -66,15 +65,18 @@ static void test_filter_storm(void)
 		report_skip("%s", absent);
 		return;
 	}
+	if (smp_nr_online() < cpus) {
+		report_skip("a storm needs 2 vCPUs online, %u are",
+			    smp_nr_online());
+		return;
+	}
 	count = hostctl_read(HV_HOSTCTL_FILTER_COUNT);
 	for (unsigned int c = 0; c < cpus; c++)
 		storms[c] = (struct storm){ .count = count,
 					    .rounds = total / cpus };
-	if (cpus > 1)
-		on_cpu_async(1, storm, &storms[1]);
+	on_cpu_async(1, storm, &storms[1]);
 	storm(&storms[0]);
-	if (cpus > 1)
-		on_cpu_wait(1);
+	on_cpu_wait(1);
 	for (unsigned int c = 0; c < cpus; c++) {
 		const struct storm *s = &storms[c];
 

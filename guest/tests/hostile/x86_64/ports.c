@@ -5,6 +5,7 @@
 #include "processor.h"
 #include "report.h"
 #include "test.h"
+#include "uart.h"
 
 struct port_range {
 	u16 first, last;
@@ -74,7 +75,7 @@ static void test_ports(void)
 	printf("hostile: ports: %u unassigned ports read and written (%u read 0xff), %u straddling 4-byte accesses\n",
 	       touched, all_ones, edges);
 	report(touched == 0x10000 - 82, "%u unassigned ports touched", touched);
-	/* this line is the proof: the UART still works, the run goes on */
-	report(true, "the VMM survived every access");
+	report(uart_answers(),
+	       "the UART's scratch register still answers after the sweep");
 }
 DEFINE_TEST(test_ports, "hostile.ports");

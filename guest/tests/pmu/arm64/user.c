@@ -200,9 +200,6 @@ static void test_user(void)
 		return;
 	if (!need_counters(2, "EL0 accesses"))
 		goto out;
-	report(el0_split_at_boot(),
-	       "the EL0 block's GiB is a level-2 table from boot: entering "
-	       "EL0 changes permissions only, no live block split");
 	if (!el0_bypasses_kvm()) {
 		check_off();
 		check_en();

@@ -43,7 +43,7 @@ static void check_gp_disabled(unsigned int idx, u64 loops)
  * 0xc0010004 + i) are extended counter i's.  Programmed and started
  * through the legacy MSRs, it counts and reads through the extended.
  */
-static void check_amd_alias(unsigned int idx, u64 loops)
+static void check_amd_alias_counts(unsigned int idx, u64 loops)
 {
 	u64 evtsel =
 		pmu_evtsel(PMU_EV_INSTRUCTIONS, PMU_EVTSEL_USR | PMU_EVTSEL_OS);
@@ -151,7 +151,7 @@ static void test_counters(void)
 	if (pmu.amd_core)
 		for (unsigned int i = 0; i < MIN(pmu.nr_gp, PMU_AMD_LEGACY_GP);
 		     i++)
-			check_amd_alias(i, loops);
+			check_amd_alias_counts(i, loops);
 	if (pmu.amd)
 		check_amd_host_guest(loops);
 	for (unsigned int i = 0; i < PMU_MAX_FIXED; i++)

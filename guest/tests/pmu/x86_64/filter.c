@@ -110,12 +110,15 @@ static enum pmu_event slot_event(const struct filter_slot *s)
 
 /*
  * The items this PMU can measure, in rounds of at most nr_gp GP
- * counters, the fixed counters in the first; one SKIP per item it
+ * counters (one where there is no global control: AMD's legacy and
+ * PerfCtrExtCore counters), the fixed counters in the first; one SKIP per item it
  * cannot.  Returns the number of rounds.
  */
 static unsigned int plan_rounds(struct filter_round *rounds,
 				unsigned int max_rounds)
 {
+	/* without a global control each round starts one counter by EN */
+	unsigned int per = pmu.msr_global_ctrl ? pmu.nr_gp : 1;
 	unsigned int nr_rounds = 1, gp = 0;
 
 	memset(rounds, 0, max_rounds * sizeof(*rounds));
@@ -152,10 +155,10 @@ static unsigned int plan_rounds(struct filter_round *rounds,
 			r->slots[r->nr].counter =
 				(struct pmu_counter){ true, it->idx };
 		} else {
-			r = &rounds[gp / pmu.nr_gp];
+			r = &rounds[gp / per];
 			r->slots[r->nr].counter =
-				(struct pmu_counter){ false, gp % pmu.nr_gp };
-			nr_rounds = MAX(nr_rounds, gp / pmu.nr_gp + 1);
+				(struct pmu_counter){ false, gp % per };
+			nr_rounds = MAX(nr_rounds, gp / per + 1);
 			gp++;
 		}
 		r->slots[r->nr].item = i;
@@ -164,6 +167,30 @@ static unsigned int plan_rounds(struct filter_round *rounds,
 		r->nr++;
 	}
 	return nr_rounds;
+}
+
+/*
+ * The wrmsr that starts (on) or stops the round's counters: GLOBAL_CTRL,
+ * or, with no global control, the one GP counter's EN.
+ */
+static struct pmu_wrmsr round_switch(const struct filter_round *r, bool on)
+{
+	u64 evtsel;
+
+	if (pmu.msr_global_ctrl)
+		return (struct pmu_wrmsr){ pmu.msr_global_ctrl,
+					   on ? r->global_ctrl : 0 };
+	evtsel = pmu_evtsel(slot_event(&r->slots[0]),
+			    PMU_EVTSEL_OS | PMU_EVTSEL_USR);
+	return (struct pmu_wrmsr){ pmu_evtsel_msr(r->slots[0].counter.idx),
+				   on ? evtsel : evtsel & ~PMU_EVTSEL_EN };
+}
+
+static void round_set(const struct filter_round *r, bool on)
+{
+	struct pmu_wrmsr w = round_switch(r, on);
+
+	wrmsr(w.msr, w.value);
 }
 
 /*
@@ -193,6 +220,11 @@ static void program(const struct filter_round *r)
 			s->counter.idx, items[s->item].name,
 			event_code(ev, code, sizeof(code)));
 	}
+	if (!pmu.msr_global_ctrl) {
+		if (r->nr) /* left stopped: EN clear */
+			round_set(r, false);
+		return;
+	}
 	if (fixed_ctrl)
 		pmu_report_vector(wrmsr_safe(MSR_IA32_FIXED_CTR_CTRL,
 					     fixed_ctrl),
@@ -217,8 +249,8 @@ static void zero_counters(const struct filter_round *r)
  */
 static void measure(const struct filter_round *r, u32 denied, u64 loops)
 {
-	struct pmu_wrmsr start = { pmu.msr_global_ctrl, r->global_ctrl };
-	struct pmu_wrmsr stop = { pmu.msr_global_ctrl, 0 };
+	struct pmu_wrmsr start = round_switch(r, true);
+	struct pmu_wrmsr stop = round_switch(r, false);
 	struct pmu_expect expect;
 	char code[16];
 
@@ -286,7 +318,7 @@ static void measure_live_change(const struct filter_round *r,
 	u64 before[ARRAY_SIZE(items)];
 
 	zero_counters(r);
-	wrmsr(pmu.msr_global_ctrl, r->global_ctrl);
+	round_set(r, true);
 	hostctl_write(HV_HOSTCTL_FILTER_SELECT, change->index);
 	for (unsigned int i = 0; i < r->nr; i++)
 		before[i] = rdmsr(pmu_counter_msr(r->slots[i].counter));
@@ -307,7 +339,7 @@ static void measure_live_change(const struct filter_round *r,
 			       items[s->item].name, after, before[i]);
 	}
 	report_prefix_pop();
-	wrmsr(pmu.msr_global_ctrl, 0);
+	round_set(r, false);
 	pmu_report_value(hostctl_read(HV_HOSTCTL_FILTER_STATUS), 0,
 			 "FILTER_SELECT=%s while counting: no error",
 			 change->name);
@@ -340,7 +372,8 @@ static void test_filter(void)
 	}
 	if (!parse_items("filter.denied", &denied) || !parse_change(&change))
 		return;
-	if (!pmu_require() || !pmu_require_v2())
+	/* AMD's legacy and core counters start by EN: no v2 needed */
+	if (!pmu_require() || (!pmu.amd && !pmu_require_v2()))
 		return;
 	if (change.wanted) {
 		absent = hostctl_probe(HV_HOSTCTL_F_PMU_FILTER,

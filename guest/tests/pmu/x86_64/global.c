@@ -149,9 +149,16 @@ static void check_rewritten(struct pmu_counter c, u64 loops)
 static void check_status_set(struct pmu_counter c, u64 loops)
 {
 	u64 bit = pmu_counter_global_bit(c);
+	int vector;
 
 	(void)loops;
-	wrmsr(pmu.msr_global_set, bit);
+	/* KVM emulates AMD's StatusSet only since 2025: older ones #GP */
+	vector = wrmsr_safe(pmu.msr_global_set, bit);
+	pmu_report_vector(vector, EXC_NONE,
+			  "%s counter %u: GLOBAL_STATUS_SET write",
+			  pmu_counter_kind(c), c.idx);
+	if (vector != EXC_NONE)
+		return;
 	pmu_report_value(rdmsr(pmu.msr_global_status), bit,
 			 "%s counter %u: GLOBAL_STATUS_SET sets its status bit",
 			 pmu_counter_kind(c), c.idx);

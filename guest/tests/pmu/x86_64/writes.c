@@ -245,7 +245,7 @@ static void check_amd_gp_writes(unsigned int i)
  * ways; without PerfCtrExtCore they do not exist.  Past the counters
  * there are none.
  */
-static void check_amd_alias(unsigned int i)
+static void check_amd_alias_msrs(unsigned int i)
 {
 	wrmsr(MSR_F15H_PERF_CTL0 + 2 * i, EVTSEL_PATTERN);
 	pmu_report_value(rdmsr(MSR_K7_EVNTSEL0 + i), EVTSEL_PATTERN,
@@ -307,7 +307,7 @@ static void test_writes_amd(void)
 	if (pmu.amd_core)
 		for (unsigned int i = 0; i < MIN(pmu.nr_gp, PMU_AMD_LEGACY_GP);
 		     i++)
-			check_amd_alias(i);
+			check_amd_alias_msrs(i);
 	if (pmu.amd_v2)
 		check_amd_global();
 	pmu_reset();
