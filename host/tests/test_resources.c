@@ -76,7 +76,16 @@ static void test_measure(void **state)
 	close(fds[1]);
 	assert_int_equal(pthread_join(thread, NULL), 0);
 	close(fds[0]);
-	assert_int_equal(resources_measure(&after), 0);
+	/*
+	 * pthread_join() returns when the thread's tid is cleared, which
+	 * can be a moment before the kernel drops it from /proc/self/task.
+	 */
+	for (int tries = 0; tries < 200; tries++) {
+		assert_int_equal(resources_measure(&after), 0);
+		if (after.threads == before.threads)
+			break;
+		usleep(5000);
+	}
 	assert_int_equal(after.fds, before.fds);
 	assert_int_equal(after.threads, before.threads);
 	assert_int_equal(after.children, before.children);
