@@ -77,7 +77,7 @@ static void pl011_out(void *opaque, uint8_t byte)
 	d->pl011_output = false;
 }
 
-static void exit_cb(void *opaque, uint8_t status)
+static void exit_cb(void *opaque, uint64_t status)
 {
 	struct devices *d = opaque;
 
