@@ -19,6 +19,7 @@
 
 #include "array_size.h"
 #include "fake_ioctl.h"
+#include "stderr_capture.h"
 #include "x86/fake_probe.h"
 #include "hvcheck_abi.h"
 #include "vmm/x86/vpmu.h"
@@ -79,29 +80,16 @@ static int saved_stderr = -1;
 
 static void capture_start(void)
 {
-	capture_file = tmpfile();
-	assert_non_null(capture_file);
-	fflush(stderr);
-	saved_stderr = dup(2);
-	assert_true(saved_stderr >= 0);
-	assert_true(dup2(fileno(capture_file), 2) == 2);
+	saved_stderr = stderr_begin(&capture_file);
 }
 
 /* Gives stderr back; what it got is in err_text. */
 static void capture_end(void)
 {
-	size_t len;
-
 	if (saved_stderr < 0)
 		return;
-	fflush(stderr);
-	dup2(saved_stderr, 2);
-	close(saved_stderr);
+	stderr_end(saved_stderr, capture_file, err_text, sizeof(err_text));
 	saved_stderr = -1;
-	rewind(capture_file);
-	len = fread(err_text, 1, sizeof(err_text) - 1, capture_file);
-	err_text[len] = '\0';
-	fclose(capture_file);
 	capture_file = NULL;
 }
 
