@@ -1035,6 +1035,36 @@ static void test_filter_denied_no_deadline(void **state)
 	assert_int_equal(vpmu_until_pmi(pmu, VPMU_EV_CORE_CYCLES), 0x100);
 }
 
+/*
+ * Enabled is the guest's EN (or a fixed counter's USR/OS) under
+ * GLOBAL_CTRL, whatever the filter: another filter could make it count.
+ */
+static void test_any_enabled(void **state)
+{
+	struct vpmu *pmu = *state;
+	struct filter_log log = { .denied_sel = EV_INSTRUCTIONS,
+				  .denied_fixed = 1 };
+
+	vpmu_set_filter(pmu, filter, &log);
+	assert_false(vpmu_any_enabled(pmu));
+	wr(pmu, VPMU_MSR_GLOBAL_CTRL, 0);
+	wr(pmu, VPMU_MSR_PERFEVTSEL0 + 2, SEL_ALL | EV_INSTRUCTIONS);
+	assert_false(vpmu_any_enabled(pmu));
+	wr(pmu, VPMU_MSR_GLOBAL_CTRL, 0x4);
+	assert_false(vpmu_counting(pmu, VPMU_EV_INSTRUCTIONS));
+	assert_true(vpmu_any_enabled(pmu));
+	wr(pmu, VPMU_MSR_PERFEVTSEL0 + 2, SEL_ALL & ~VPMU_EVTSEL_EN);
+	assert_false(vpmu_any_enabled(pmu));
+	/* Fixed counter 1: its PMI bit alone enables nothing. */
+	wr(pmu, VPMU_MSR_FIXED_CTR_CTRL, VPMU_FIXED_CTRL(1, VPMU_FIXED_PMI));
+	wr(pmu, VPMU_MSR_GLOBAL_CTRL, 0xf | 0x7ULL << 32);
+	assert_false(vpmu_any_enabled(pmu));
+	wr(pmu, VPMU_MSR_FIXED_CTR_CTRL, VPMU_FIXED_CTRL(1, VPMU_FIXED_USR));
+	assert_true(vpmu_any_enabled(pmu));
+	wr(pmu, VPMU_MSR_GLOBAL_CTRL, 0xf | 0x5ULL << 32);
+	assert_false(vpmu_any_enabled(pmu));
+}
+
 static void test_needs_stepping(void **state)
 {
 	struct vpmu *pmu = *state;
@@ -1225,6 +1255,7 @@ int main(void)
 		cmocka_unit_test_setup(test_filter_denied_needs_no_stepping,
 				       setup),
 		cmocka_unit_test_setup(test_filter_denied_no_deadline, setup),
+		cmocka_unit_test_setup(test_any_enabled, setup),
 		cmocka_unit_test_setup(test_needs_stepping, setup),
 		cmocka_unit_test_setup(test_until_pmi_gp, setup),
 		cmocka_unit_test_setup(test_until_pmi_disabled_counters, setup),

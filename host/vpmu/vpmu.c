@@ -565,6 +565,22 @@ bool vpmu_counting(const struct vpmu *pmu, enum vpmu_event ev)
 	return fixed_counts(pmu, desc, VPMU_FIXED_USR | VPMU_FIXED_OS);
 }
 
+bool vpmu_any_enabled(const struct vpmu *pmu)
+{
+	unsigned int i;
+
+	for (i = 0; i < pmu->cfg.nr_gp; i++)
+		if ((pmu->evtsel[i] & VPMU_EVTSEL_EN) &&
+		    globally_enabled(pmu, 1ULL << i))
+			return true;
+	for (i = 0; i < pmu->cfg.nr_fixed; i++)
+		if ((pmu->fixed_ctrl &
+		     VPMU_FIXED_CTRL(i, VPMU_FIXED_USR | VPMU_FIXED_OS)) &&
+		    globally_enabled(pmu, VPMU_GLOBAL_FIXED(i)))
+			return true;
+	return false;
+}
+
 bool vpmu_needs_stepping(const struct vpmu *pmu)
 {
 	return vpmu_counting(pmu, VPMU_EV_INSTRUCTIONS) ||

@@ -245,6 +245,12 @@ void vpmu_count(struct vpmu *pmu, enum vpmu_event ev, unsigned int cpl,
  */
 bool vpmu_counting(const struct vpmu *pmu, enum vpmu_event ev);
 
+/*
+ * Whether the guest has enabled some counter, whatever the filter
+ * decides: only then can another filter change what this PMU counts.
+ */
+bool vpmu_any_enabled(const struct vpmu *pmu);
+
 /* Whether instructions or branches are counted: the VMM must step. */
 bool vpmu_needs_stepping(const struct vpmu *pmu);
 

@@ -1323,10 +1323,14 @@ static void assert_rules(const struct vcpu_pmu *pmu, bool insns, bool branches,
 	assert_int_equal(filter_x86_fixed_allowed(pmu->rules, 1), fixed1);
 }
 
-/* A vCPU thread in KVM_RUN, as far as a kick is concerned. */
+/*
+ * A vCPU thread in KVM_RUN, as far as a kick is concerned; it waits
+ * KICK_WAIT seconds, or wait_ms when that is set.
+ */
 struct kick_waiter {
 	pthread_t thread;
 	int sig;
+	long wait_ms;
 };
 
 static void *wait_for_kick(void *arg)
@@ -1335,6 +1339,8 @@ static void *wait_for_kick(void *arg)
 	struct timespec wait = { .tv_sec = KICK_WAIT };
 	sigset_t kick;
 
+	if (w->wait_ms)
+		wait = (struct timespec){ .tv_nsec = w->wait_ms * 1000000 };
 	sigemptyset(&kick);
 	sigaddset(&kick, VCPU_KICK_SIGNAL);
 	w->sig = sigtimedwait(&kick, NULL, &wait);
@@ -1356,9 +1362,20 @@ static void start_waiter(struct fixture *f, unsigned int i,
 	f->vcpus[i].started = true;
 }
 
+/* The guest of pmu enables core cycles (fixed counter 1): no stepping. */
+static void enable_cycles(struct vcpu_pmu *pmu)
+{
+	assert_int_equal(vpmu_wrmsr(&pmu->model, VPMU_MSR_FIXED_CTR_CTRL,
+				    VPMU_FIXED_CTRL(1, VPMU_FIXED_OS)),
+			 0);
+	assert_int_equal(vpmu_wrmsr(&pmu->model, VPMU_MSR_GLOBAL_CTRL,
+				    VPMU_GLOBAL_FIXED(1)),
+			 0);
+}
+
 /*
  * FILTER_SELECT installs the slot at once; each vCPU obeys it from its
- * next entry, and the others are kicked so that they make one.
+ * next entry, and the others that count are kicked so that they make one.
  */
 static void test_emulated_filter_select(void **state)
 {
@@ -1376,6 +1393,9 @@ static void test_emulated_filter_select(void **state)
 	assert_non_null(pmu0->rules);
 	assert_rules(pmu0, false, true, true, true);
 	assert_rules(pmu1, false, true, true, true);
+	enable_cycles(pmu1);
+	before_run(f, 1);
+	assert_true(vcpu_pmu_counters_enabled(pmu1));
 
 	start_waiter(f, 1, &w);
 	fake_ioctl_reset();
@@ -1406,6 +1426,41 @@ static void test_emulated_filter_select(void **state)
 	assert_int_equal(x86_vpmu_filter_select(&f->vp, 0), 0);
 	before_run(f, 0);
 	assert_rules(pmu0, false, true, true, true);
+}
+
+/*
+ * A vCPU that counts nothing is not kicked by a switch (a storm of them
+ * sends no signal); once it enabled a counter, as from its next entry,
+ * it is.
+ */
+static void test_emulated_filter_select_kicks_counting(void **state)
+{
+	struct fixture *f = *state;
+	struct kick_waiter quiet = { .sig = -1, .wait_ms = 200 };
+	struct kick_waiter w = { .sig = -1 };
+	struct vcpu_pmu *pmu1;
+
+	setup_emulated_with_filters(f);
+	emulated_vcpu_init(f, 0);
+	pmu1 = emulated_vcpu_init(f, 1);
+	before_run(f, 1);
+	assert_false(vcpu_pmu_counters_enabled(pmu1));
+	start_waiter(f, 1, &quiet);
+	assert_int_equal(x86_vpmu_filter_select(&f->vp, 1), 0);
+	assert_int_equal(pthread_join(quiet.thread, NULL), 0);
+	f->vcpus[1].started = false;
+	assert_int_equal(quiet.sig, -1);
+
+	/* Enabled, but not yet entered: its entry picks the filter up. */
+	enable_cycles(pmu1);
+	assert_false(vcpu_pmu_counters_enabled(pmu1));
+	before_run(f, 1);
+	assert_true(vcpu_pmu_counters_enabled(pmu1));
+	start_waiter(f, 1, &w);
+	assert_int_equal(x86_vpmu_filter_select(&f->vp, 0), 0);
+	assert_int_equal(pthread_join(w.thread, NULL), 0);
+	f->vcpus[1].started = false;
+	assert_int_equal(w.sig, VCPU_KICK_SIGNAL);
 }
 
 /* A vCPU created after a switch starts with the slot installed then. */
@@ -1484,6 +1539,7 @@ int main(void)
 		T(test_kvm_destroy),
 		T(test_emulated_bad_version),
 		T(test_emulated_filter_select),
+		T(test_emulated_filter_select_kicks_counting),
 		T(test_emulated_late_vcpu_gets_installed),
 		T(test_emulated_destroy),
 	};

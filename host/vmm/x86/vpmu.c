@@ -83,15 +83,6 @@ void x86_vpmu_filter_desc(const struct x86_vpmu *vp, char *buf, size_t len)
 		snprintf(buf + n, len - n, " (policy 0 of %u)", nr);
 }
 
-void x86_vpmu_kick_others(const struct x86_vpmu *vp)
-{
-	const struct machine_core *core = vp->core;
-
-	for (unsigned int i = 0; i < core->nr_vcpus; i++)
-		if (core->vcpus[i].id != vcpu_current_id())
-			vcpu_kick(&core->vcpus[i]);
-}
-
 /*
  * No PMU for the guest: KVM's disabled where KVM has one; elsewhere
  * KVM's answers to PMU MSRs differ by host (the P6 counters read 0, an

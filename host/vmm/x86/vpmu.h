@@ -105,12 +105,6 @@ int x86_vpmu_check_filters(const struct x86_vpmu *vp,
  */
 void x86_vpmu_filter_desc(const struct x86_vpmu *vp, char *buf, size_t len);
 
-/*
- * The other vCPUs leave KVM_RUN and pick a new filter up on their way
- * back in, as KVM kicks every vCPU when its filter changes.
- */
-void x86_vpmu_kick_others(const struct x86_vpmu *vp);
-
 extern const struct vpmu_backend vpmu_kvm_backend;
 /* --pmu=off where KVM has a vPMU: KVM's, disabled. */
 extern const struct vpmu_backend vpmu_kvm_off_backend;

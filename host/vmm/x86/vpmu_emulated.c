@@ -247,12 +247,35 @@ static int vpmu_emulated_vcpu_init(struct x86_vpmu *vp, struct vcpu *vcpu,
 	return 0;
 }
 
+/*
+ * The other vCPUs with a counter enabled leave KVM_RUN and pick the new
+ * filter up on their way back in, as KVM kicks every vCPU when its
+ * filter changes.  One with none enabled counts nothing a filter decides,
+ * and enabling one is an MSR exit after which its entry reads the filter:
+ * it runs on unkicked, so a storm of switches between vCPUs that do not
+ * count sends no signal at all.
+ */
+static void vpmu_emulated_kick_counting(const struct x86_vpmu *vp)
+{
+	const struct machine_core *core = vp->core;
+
+	/* Pairs with the one in vcpu_pmu_pick_up_filter(). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (unsigned int i = 0; i < core->nr_vcpus; i++) {
+		struct vcpu *vcpu = &core->vcpus[i];
+
+		if (vcpu->id != vcpu_current_id() && vcpu->pmu &&
+		    vcpu_pmu_counters_enabled(vcpu->pmu))
+			vcpu_kick(vcpu);
+	}
+}
+
 static int vpmu_emulated_filter_select(struct x86_vpmu *vp, uint32_t slot)
 {
 	struct vpmu_emulated *em = vp->state;
 
 	filter_slots_select(&em->filters, slot);
-	x86_vpmu_kick_others(vp);
+	vpmu_emulated_kick_counting(vp);
 	return 0;
 }
 

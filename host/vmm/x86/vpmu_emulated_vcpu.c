@@ -823,6 +823,10 @@ static void vcpu_pmu_pick_up_filter(struct vcpu *vcpu)
 
 	if (!pmu->filters)
 		return;
+	/* Published before the filter is read: vcpu_pmu_counters_enabled() */
+	__atomic_store_n(&pmu->counters_enabled, vpmu_any_enabled(&pmu->model),
+			 __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	installed = filter_slots_installed(pmu->filters);
 	if (installed == pmu->filter_seen)
 		return;
@@ -850,6 +854,11 @@ static void vcpu_pmu_pick_up_filter(struct vcpu *vcpu)
 	if (step && (run->exit_reason == KVM_EXIT_INTR ||
 		     (run->exit_reason == KVM_EXIT_MMIO && run->mmio.is_write)))
 		vcpu_pmu_decode_next(vcpu, run->s.regs.regs.rip, false);
+}
+
+bool vcpu_pmu_counters_enabled(const struct vcpu_pmu *pmu)
+{
+	return __atomic_load_n(&pmu->counters_enabled, __ATOMIC_RELAXED);
 }
 
 void vcpu_pmu_before_run(struct vcpu *vcpu)

@@ -54,6 +54,11 @@ struct vcpu_pmu {
 	uint64_t pebs_ip, pebs_next_rip;
 	uint64_t tsc_khz; /* the rate of the cycle model */
 	bool stepping;	  /* instructions or branches count: step */
+	/*
+	 * Some counter enabled at the last entry: whether another vCPU's
+	 * filter switch must kick this one (vcpu_pmu_counters_enabled()).
+	 */
+	bool counters_enabled;
 	bool debug_armed; /* KVM_SET_GUEST_DEBUG single-step is on */
 	/*
 	 * The clock of the cycle model and of the steps' times: vm_now_ns(),
@@ -123,6 +128,14 @@ void vcpu_pmu_set_filters(struct vcpu_pmu *pmu, const struct filter_slots *fs);
 
 /* Releases the overflow timer; the vCPU thread must have ended. */
 void vcpu_pmu_destroy(struct vcpu_pmu *pmu);
+
+/*
+ * Whether the vCPU had a counter enabled at its last entry, for a
+ * filter installer that has issued a full fence after installing: then
+ * either this vCPU's next entry sees the new filter, or the installer
+ * sees true here and must kick it.
+ */
+bool vcpu_pmu_counters_enabled(const struct vcpu_pmu *pmu);
 
 /*
  * Before each KVM_RUN: a filter installed since the last entry, a
