@@ -290,11 +290,10 @@ int manifest_timeout_scale(const char *text, unsigned int *milli, char *err,
 			text);
 		return -EINVAL;
 	}
-	errno = 0;
-	whole = strtoul(text, &end, 10);
+	whole = strtoul(text, &end, 10); /* ULONG_MAX when it overflows */
 	for (const char *c = *end ? end + 1 : end; *c; c++, place /= 10)
 		frac += (unsigned int)(*c - '0') * place;
-	if (errno || whole > MANIFEST_MAX_TIMEOUT ||
+	if (whole > MANIFEST_MAX_TIMEOUT ||
 	    (whole == MANIFEST_MAX_TIMEOUT && frac)) {
 		snprintf(
 			err, err_size,
