@@ -215,6 +215,10 @@ endif
 endif
 RUN_TARGET ?= $(TARGET)
 RUNNER := build/$(HOST_ARCH)/hvcheck
+# TIMEOUT_SCALE=F multiplies every test's timeout by F (hvcheck suite
+# --timeout-scale, docs/runner.md): a slow or loaded host, sanitizers.
+TIMEOUT_SCALE ?=
+SUITE_TIMEOUT_SCALE := $(if $(TIMEOUT_SCALE),--timeout-scale "$(TIMEOUT_SCALE)")
 RESULTS ?= $(B)/results
 
 deps:
@@ -268,7 +272,7 @@ run-tests: deps
 		--requested-target $(TARGET) \
 		--bed "$$(ci/nested describe $(BED_DESCRIBE))" \
 		--manifest $(ARCH).cfg --guest guest.elf --out out \
-		$(if $(TESTS),--tests "$(TESTS)") \
+		$(if $(TESTS),--tests "$(TESTS)") $(SUITE_TIMEOUT_SCALE) \
 		$(if $(filter arm64,$(ARCH)),--irqchip $(or $(IRQCHIP),$(NESTED_IRQCHIPS)))
 else
 run-tests: deps
@@ -282,7 +286,7 @@ run-tests: deps
 	$(RUNNER) suite --arch $(ARCH) --target $(RUN_TARGET) \
 		--manifest guest/tests/$(ARCH).cfg --guest $(GUEST_ELF) \
 		--iso $(GUEST_ISO) --out $(RESULTS) $(if $(TESTS),--tests "$(TESTS)") \
-		$(if $(QEMU_ACCEL),--qemu-accel $(QEMU_ACCEL)) \
+		$(SUITE_TIMEOUT_SCALE) $(if $(QEMU_ACCEL),--qemu-accel $(QEMU_ACCEL)) \
 		$(if $(IRQCHIP),--irqchip $(IRQCHIP)) \
 		$(foreach u,$(LIBVIRT_URI),--connect $(u))
 endif

@@ -136,6 +136,18 @@ static int set_qemu_accel(void *dst, const struct option_spec *spec,
 	return 0;
 }
 
+static int set_timeout_scale(void *dst, const struct option_spec *spec,
+			     const char *value, char *err, size_t errlen)
+{
+	struct suite_cmd *cmd = dst;
+	char why[128];
+
+	if (manifest_timeout_scale(value, &cmd->opt.timeout_scale, why,
+				   sizeof(why)))
+		return option_error(err, errlen, "%s: %s", spec->name, why);
+	return 0;
+}
+
 /* The options, in the order --help lists them. */
 static const struct option_spec specs[] = {
 	{ .name = "--arch",
@@ -227,6 +239,12 @@ static const struct option_spec specs[] = {
 	  .offset = SUITE_OPT(jobs),
 	  .min = 1,
 	  .max = 32 },
+	{ .name = "--timeout-scale",
+	  .arg = "F",
+	  .help = "every test's timeout times F, a decimal such as\n"
+		  "4 or 1.5 (sanitizers, valgrind, a slow host);\n"
+		  "rounded up to whole seconds",
+	  .set = set_timeout_scale },
 	{ .name = "--resources",
 	  .help = "print the runner's open fds, threads, RSS and\n"
 		  "child processes before the first test and\n"

@@ -2,6 +2,7 @@
 /* Test manifest parser and test selection. */
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,6 +262,88 @@ static int parse_targets(struct parser *p, struct manifest_entry *e,
 	if (!ret)
 		e->targets = targets;
 	return ret;
+}
+
+/* F of --timeout-scale: digits, then maybe a point and 1 to 3 digits. */
+static bool scale_syntax(const char *s)
+{
+	size_t whole = strspn(s, "0123456789"), frac;
+
+	if (!whole || !s[whole])
+		return whole;
+	frac = strspn(s + whole + 1, "0123456789");
+	return s[whole] == '.' && frac >= 1 && frac <= 3 &&
+	       !s[whole + 1 + frac];
+}
+
+int manifest_timeout_scale(const char *text, unsigned int *milli, char *err,
+			   size_t err_size)
+{
+	unsigned int frac = 0, place = MANIFEST_SCALE_ONE / 10;
+	unsigned long whole;
+	char *end;
+
+	if (!scale_syntax(text)) {
+		snprintf(
+			err, err_size,
+			"'%s' is not a decimal number with at most 3 decimals (4, 1.5, 0.25)",
+			text);
+		return -EINVAL;
+	}
+	whole = strtoul(text, &end, 10); /* ULONG_MAX when it overflows */
+	for (const char *c = *end ? end + 1 : end; *c; c++, place /= 10)
+		frac += (unsigned int)(*c - '0') * place;
+	if (whole > MANIFEST_MAX_TIMEOUT ||
+	    (whole == MANIFEST_MAX_TIMEOUT && frac)) {
+		snprintf(
+			err, err_size,
+			"'%s' is more than %u, which makes any timeout too long",
+			text, MANIFEST_MAX_TIMEOUT);
+		return -EINVAL;
+	}
+	if (!whole && !frac) {
+		snprintf(err, err_size, "'%s' is not above 0", text);
+		return -EINVAL;
+	}
+	*milli = (unsigned int)whole * MANIFEST_SCALE_ONE + frac;
+	return 0;
+}
+
+const char *manifest_scale_name(unsigned int milli, char *buf, size_t size)
+{
+	unsigned int frac = milli % MANIFEST_SCALE_ONE;
+	int digits = 3;
+
+	while (frac && frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	if (frac)
+		snprintf(buf, size, "%u.%0*u", milli / MANIFEST_SCALE_ONE,
+			 digits, frac);
+	else
+		snprintf(buf, size, "%u", milli / MANIFEST_SCALE_ONE);
+	return buf;
+}
+
+int manifest_scale_timeout(struct manifest_entry *e, unsigned int milli,
+			   char *err, size_t err_size)
+{
+	uint64_t ms = (uint64_t)e->timeout_s * milli; /* s x 1000ths = ms */
+	uint64_t s = (ms + 999) / 1000;
+	char f[MANIFEST_SCALE_NAME_MAX];
+
+	if (s > MANIFEST_MAX_TIMEOUT) {
+		snprintf(err, err_size,
+			 "[%s]: its timeout of %u s times %s is %" PRIu64
+			 " s, more than the longest, %u s",
+			 e->name, e->timeout_s,
+			 manifest_scale_name(milli, f, sizeof(f)), s,
+			 MANIFEST_MAX_TIMEOUT);
+		return -ERANGE;
+	}
+	e->timeout_s = (unsigned int)s;
+	return 0;
 }
 
 int manifest_gic_versions(const char *list, unsigned int *versions)

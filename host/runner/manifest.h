@@ -22,6 +22,14 @@ enum manifest_target {
 #define MANIFEST_MAX_TIMEOUT	 3600
 
 /*
+ * `hvcheck suite --timeout-scale F` multiplies every entry's timeout by F,
+ * kept in thousandths: F is a decimal with at most three decimals, from
+ * 0.001 up to MANIFEST_MAX_TIMEOUT (past it no timeout fits).
+ */
+#define MANIFEST_SCALE_ONE	1000 /* F = 1: the timeouts as written */
+#define MANIFEST_SCALE_NAME_MAX 16
+
+/*
  * GIC versions an arm64 entry runs on, a bit mask in
  * manifest_entry.gic_versions; 0 (the key unset) means every version.
  */
@@ -106,6 +114,26 @@ bool manifest_entry_in_group(const struct manifest_entry *e, const char *group);
  * 3, or -ENOMEM.
  */
 int manifest_gic_versions(const char *list, unsigned int *versions);
+
+/*
+ * Parses F of --timeout-scale ("4", "1.5", "0.25") into thousandths in
+ * *@milli.  Returns 0, or -EINVAL with the reason in @err: not such a
+ * decimal, 0, or more than MANIFEST_MAX_TIMEOUT.
+ */
+int manifest_timeout_scale(const char *text, unsigned int *milli, char *err,
+			   size_t err_size);
+
+/* @milli thousandths as F is written, shortest: "4", "1.5", "0.125". */
+const char *manifest_scale_name(unsigned int milli, char *buf, size_t size);
+
+/*
+ * Multiplies @e's timeout by @milli thousandths, rounded up to a whole
+ * second (the unit of every timeout the runner hands on).  Returns 0, or
+ * -ERANGE with the reason in @err (@e unchanged) when the result is past
+ * MANIFEST_MAX_TIMEOUT.
+ */
+int manifest_scale_timeout(struct manifest_entry *e, unsigned int milli,
+			   char *err, size_t err_size);
 
 /*
  * Sets selected[i] for every entry @list picks.  @list holds entry names

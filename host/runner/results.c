@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "runner/files.h"
+#include "runner/manifest.h"
 #include "runner/results.h"
 #include "runner/utf8.h"
 
@@ -297,8 +298,10 @@ static void json_test(FILE *out, const struct results_test *t)
 		"      \"cmdline\": ",
 		t->duration_ms, c->pass, c->fail, c->skip, c->xfail, c->xpass);
 	json_string(out, t->cmdline);
-	fprintf(out, ",\n      \"smp\": %u,\n      \"mem_mib\": %u,\n", t->smp,
-		t->mem_mib);
+	fprintf(out,
+		",\n      \"smp\": %u,\n      \"mem_mib\": %u,\n"
+		"      \"timeout_s\": %u,\n",
+		t->smp, t->mem_mib, t->timeout_s);
 	fputs("      \"exit_status\": ", out);
 	json_int_or_null(out, t->has_exit_status, t->exit_status);
 	fputs(",\n      \"guest_status\": ", out);
@@ -327,6 +330,7 @@ int results_write_json(FILE *out, const struct results_run *run)
 {
 	struct results_summary sum = results_summarize(run);
 	char started[32], sig[RESULTS_SIGNAL_NAME_MAX];
+	char scale[MANIFEST_SCALE_NAME_MAX];
 
 	iso8601_utc(run->started_at, started, sizeof(started), true);
 	fputs("{\n  \"arch\": ", out);
@@ -339,6 +343,8 @@ int results_write_json(FILE *out, const struct results_run *run)
 	json_string(out, run->bed);
 	fputs(",\n  \"manifest\": ", out);
 	json_string(out, run->manifest);
+	fprintf(out, ",\n  \"timeout_scale\": %s",
+		manifest_scale_name(run->timeout_scale, scale, sizeof(scale)));
 	fprintf(out,
 		",\n  \"started_at\": \"%s\",\n"
 		"  \"duration_ms\": %" PRIu64 ",\n  \"stopped_by\": ",
@@ -388,7 +394,7 @@ static void tap_diagnostics(FILE *out, const struct results_test *t)
 
 int results_write_tap(FILE *out, const struct results_run *run)
 {
-	char sig[RESULTS_SIGNAL_NAME_MAX];
+	char sig[RESULTS_SIGNAL_NAME_MAX], scale[MANIFEST_SCALE_NAME_MAX];
 
 	fprintf(out, "TAP version 13\n1..%zu\n", run->count);
 	if (run->bed) {
@@ -396,6 +402,10 @@ int results_write_tap(FILE *out, const struct results_run *run)
 		tap_text(out, run->bed, false);
 		fputc('\n', out);
 	}
+	if (run->timeout_scale != MANIFEST_SCALE_ONE)
+		fprintf(out, "# timeout_scale: %s\n",
+			manifest_scale_name(run->timeout_scale, scale,
+					    sizeof(scale)));
 	for (size_t i = 0; i < run->count; i++) {
 		const struct results_test *t = &run->test[i];
 
@@ -478,7 +488,7 @@ static void junit_test(FILE *out, const struct results_test *t,
 
 static void junit_properties(FILE *out, const struct results_run *run)
 {
-	char sig[RESULTS_SIGNAL_NAME_MAX];
+	char sig[RESULTS_SIGNAL_NAME_MAX], scale[MANIFEST_SCALE_NAME_MAX];
 
 	fputs("    <properties>\n", out);
 	if (run->bed) {
@@ -486,6 +496,11 @@ static void junit_properties(FILE *out, const struct results_run *run)
 		xml_text(out, run->bed);
 		fputs("\"/>\n", out);
 	}
+	if (run->timeout_scale != MANIFEST_SCALE_ONE)
+		fprintf(out,
+			"      <property name=\"timeout_scale\" value=\"%s\"/>\n",
+			manifest_scale_name(run->timeout_scale, scale,
+					    sizeof(scale)));
 	if (run->stop_signal)
 		fprintf(out,
 			"      <property name=\"stopped_by\" value=\"%s\"/>\n",
@@ -518,7 +533,8 @@ int results_write_junit(FILE *out, const struct results_run *run)
 		started);
 	junit_seconds(out, run->duration_ms);
 	fputs("\">\n", out);
-	if (run->bed || run->stop_signal)
+	if (run->bed || run->stop_signal ||
+	    run->timeout_scale != MANIFEST_SCALE_ONE)
 		junit_properties(out, run);
 	for (size_t i = 0; i < run->count; i++)
 		junit_test(out, &run->test[i], classname);

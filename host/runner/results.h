@@ -60,6 +60,7 @@ struct results_test {
 	const char *cmdline; /* the guest command line */
 	unsigned int smp;
 	unsigned int mem_mib;
+	unsigned int timeout_s; /* the test's, --timeout-scale applied */
 	bool has_exit_status;
 	int exit_status; /* of the child process (hvcheck run or QEMU) */
 	bool has_guest_status;
@@ -96,6 +97,8 @@ struct results_run {
 	const char *requested_target; /* differs after a caller's fallback */
 	const char *bed; /* the nested test bed, in one line; NULL: none */
 	const char *manifest;
+	/* --timeout-scale, in thousandths (MANIFEST_SCALE_ONE: none) */
+	unsigned int timeout_scale;
 	time_t started_at;
 	uint64_t duration_ms;
 	const struct results_host_item *host; /* host_info.h */

@@ -757,6 +757,7 @@ static int write_results(struct suite *s, time_t started_at,
 		.requested_target = s->opt.requested ?: s->opt.target_name,
 		.bed = s->opt.bed,
 		.manifest = s->opt.manifest,
+		.timeout_scale = s->opt.timeout_scale,
 		.started_at = started_at,
 		.duration_ms = duration_ms,
 		.count = s->count,
@@ -1005,8 +1006,20 @@ static int select_tests(struct suite *s)
 		goto out;
 	}
 	for (size_t i = 0; i < s->manifest.count; i++) {
-		if (selected[i])
-			add_runs(s, &s->manifest.entry[i]);
+		if (!selected[i])
+			continue;
+		/* the one place a timeout is decided: every target's */
+		ret = manifest_scale_timeout(&s->manifest.entry[i],
+					     s->opt.timeout_scale, err,
+					     sizeof(err));
+		if (ret) {
+			fprintf(stderr,
+				"hvcheck suite: --timeout-scale: %s in %s\n",
+				err, s->opt.manifest);
+			ret = -EINVAL;
+			goto out;
+		}
+		add_runs(s, &s->manifest.entry[i]);
 	}
 	if (!s->count) {
 		fprintf(stderr, "hvcheck suite: no tests selected from %s\n",
@@ -1140,6 +1153,7 @@ out:
 		.cmdline = r->cmdline,
 		.smp = r->entry->smp,
 		.mem_mib = r->entry->mem_mib,
+		.timeout_s = r->entry->timeout_s,
 		.log = r->log_rel,
 		.irqchip = r->irqchip >= 0 ? vgic_mode_name(r->irqchip) : NULL,
 	};
@@ -1436,7 +1450,8 @@ void suite_options_init(struct suite_options *opt)
 {
 	*opt = (struct suite_options){ .arch = "x86_64",
 				       .gic_versions = MANIFEST_GIC_ALL,
-				       .target_name = "vmm" };
+				       .target_name = "vmm",
+				       .timeout_scale = MANIFEST_SCALE_ONE };
 }
 
 int suite_run(const struct suite_options *opt)

@@ -47,6 +47,8 @@ struct suite_options {
 	int (*libvirt_main)(int argc, char **argv);
 	enum suite_qemu_accel accel;
 	unsigned int jobs; /* 0: by target */
+	/* every timeout times this, in thousandths (runner/manifest.h) */
+	unsigned int timeout_scale;
 	bool list;    /* print the selected tests instead of running them */
 	bool verbose; /* print the command that boots each test */
 	/* print the runner's fds, threads, RSS and children at start and end */

@@ -307,6 +307,9 @@ char **suite_libvirt_argv(const struct suite_setup *s,
 		argv_add(&b, "--gic");
 		argv_addf(&b, "%u", gic);
 	}
+	/* the timeout the runner decided, scaled: not the manifest's */
+	argv_add(&b, "--timeout");
+	argv_addf(&b, "%u", e->timeout_s);
 	argv_add(&b, "--prefix");
 	argv_add(&b, prefix);
 	argv_add(&b, "--serial");

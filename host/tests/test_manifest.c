@@ -80,6 +80,118 @@ static void test_every_key(void **state)
 	assert_null(m.entry);
 }
 
+/* F of --timeout-scale, in thousandths. */
+static void test_timeout_scale(void **state)
+{
+	static const struct {
+		const char *text;
+		unsigned int milli;
+	} good[] = {
+		{ "4", 4000 },	{ "1.5", 1500 },    { "0.5", 500 },
+		{ "0.001", 1 }, { "04.250", 4250 }, { "3600", 3600000 },
+		{ "1", 1000 },	{ "2.05", 2050 },   { "3599.999", 3599999 },
+	};
+	static const struct {
+		const char *text, *why;
+	} bad[] = {
+		{ "0", "'0' is not above 0" },
+		{ "0.000", "'0.000' is not above 0" },
+		{ "-1", "'-1' is not a decimal number" },
+		{ "-0.5", "'-0.5' is not a decimal number" },
+		{ "nan", "'nan' is not a decimal number" },
+		{ "inf", "'inf' is not a decimal number" },
+		{ "1e3", "'1e3' is not a decimal number" },
+		{ "0x10", "'0x10' is not a decimal number" },
+		{ "", "'' is not a decimal number" },
+		{ "4.", "'4.' is not a decimal number" },
+		{ ".5", "'.5' is not a decimal number" },
+		{ "1.2345", "'1.2345' is not a decimal number with at most 3" },
+		{ " 2", "' 2' is not a decimal number" },
+		{ "2x", "'2x' is not a decimal number" },
+		{ "1.5.1", "'1.5.1' is not a decimal number" },
+		{ "3600.001", "'3600.001' is more than 3600" },
+		{ "3601", "'3601' is more than 3600" },
+		/* past unsigned long: no wrap-around to a small factor */
+		{ "18446744073709551617", "is more than 3600" },
+	};
+	char err[128], name[MANIFEST_SCALE_NAME_MAX];
+	unsigned int milli;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++) {
+		milli = 0;
+		if (manifest_timeout_scale(good[i].text, &milli, err,
+					   sizeof(err)))
+			fail_msg("%s: %s", good[i].text, err);
+		assert_int_equal(milli, good[i].milli);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		milli = 7;
+		err[0] = '\0';
+		assert_int_equal(manifest_timeout_scale(bad[i].text, &milli,
+							err, sizeof(err)),
+				 -EINVAL);
+		assert_int_equal(milli, 7);
+		if (!strstr(err, bad[i].why))
+			fail_msg("'%s' not in '%s'", bad[i].why, err);
+	}
+	/* as results name it: shortest */
+	assert_string_equal(manifest_scale_name(4000, name, sizeof(name)), "4");
+	assert_string_equal(manifest_scale_name(1500, name, sizeof(name)),
+			    "1.5");
+	assert_string_equal(manifest_scale_name(2050, name, sizeof(name)),
+			    "2.05");
+	assert_string_equal(manifest_scale_name(1, name, sizeof(name)),
+			    "0.001");
+}
+
+/*
+ * The scale multiplies the manifest's timeout and the default alike,
+ * rounded up to whole seconds; a result past the maximum is refused and
+ * leaves the entry as it was.
+ */
+static void test_scale_timeout(void **state)
+{
+	struct manifest m;
+	char err[256];
+
+	(void)state;
+	parse_ok("[a]\ntimeout = 10\n[b]\n[c]\ntimeout = 3\n"
+		 "[d]\ntimeout = 1\n[e]\ntimeout = 1000\n",
+		 &m);
+	assert_int_equal(
+		manifest_scale_timeout(&m.entry[0], 4000, err, sizeof(err)), 0);
+	assert_int_equal(m.entry[0].timeout_s, 40);
+	/* no timeout key: the default, scaled */
+	assert_int_equal(
+		manifest_scale_timeout(&m.entry[1], 1500, err, sizeof(err)), 0);
+	assert_int_equal(m.entry[1].timeout_s,
+			 MANIFEST_DEFAULT_TIMEOUT * 3 / 2);
+	/* 3 x 0.5 = 1.5 s: rounded up to 2 */
+	assert_int_equal(
+		manifest_scale_timeout(&m.entry[2], 500, err, sizeof(err)), 0);
+	assert_int_equal(m.entry[2].timeout_s, 2);
+	/* never below a second: 1 x 0.001 is 1 s */
+	assert_int_equal(
+		manifest_scale_timeout(&m.entry[3], 1, err, sizeof(err)), 0);
+	assert_int_equal(m.entry[3].timeout_s, 1);
+	assert_int_equal(manifest_scale_timeout(&m.entry[3], MANIFEST_SCALE_ONE,
+						err, sizeof(err)),
+			 0);
+	assert_int_equal(m.entry[3].timeout_s, 1);
+	/* 1000 x 3.6 = 3600 fits; x 3.601 is refused */
+	assert_int_equal(manifest_scale_timeout(&m.entry[4], 3601, err,
+						sizeof(err)),
+			 -ERANGE);
+	assert_string_equal(err, "[e]: its timeout of 1000 s times 3.601 is "
+				 "3601 s, more than the longest, 3600 s");
+	assert_int_equal(m.entry[4].timeout_s, 1000);
+	assert_int_equal(
+		manifest_scale_timeout(&m.entry[4], 3600, err, sizeof(err)), 0);
+	assert_int_equal(m.entry[4].timeout_s, MANIFEST_MAX_TIMEOUT);
+	manifest_free(&m);
+}
+
 static void test_defaults(void **state)
 {
 	struct manifest m;
@@ -445,6 +557,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_timeout_scale),
+		cmocka_unit_test(test_scale_timeout),
 		cmocka_unit_test(test_comments_and_whitespace),
 		cmocka_unit_test(test_empty_manifest),
 		cmocka_unit_test(test_errors),

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "runner/manifest.h"
 #include "runner/results.h"
 #include "runner/results_read.h"
 
@@ -37,6 +38,7 @@ static const struct results_test three_tests[] = {
 		.cmdline = "tests=selftest.report",
 		.smp = 1,
 		.mem_mib = 64,
+		.timeout_s = 10,
 		.has_exit_status = true,
 		.exit_status = 0,
 		.has_guest_status = true,
@@ -55,6 +57,7 @@ static const struct results_test three_tests[] = {
 		.cmdline = "tests=selftest.timer x=1",
 		.smp = 2,
 		.mem_mib = 128,
+		.timeout_s = 20,
 		.has_exit_status = true,
 		.exit_status = 124,
 		.log = "logs/selftest.timer.log",
@@ -69,6 +72,7 @@ static const struct results_test three_tests[] = {
 		.cmdline = "tests=selftest.ipi",
 		.smp = 2,
 		.mem_mib = 64,
+		.timeout_s = 20,
 	},
 };
 
@@ -86,6 +90,7 @@ static const struct results_run three_run = {
 	.target = "qemu",
 	.requested_target = "vmm",
 	.manifest = "guest/tests/x86_64.cfg",
+	.timeout_scale = MANIFEST_SCALE_ONE,
 	.started_at = 1700000000,
 	.duration_ms = 20345,
 	.host = three_host,
@@ -140,6 +145,7 @@ static const char three_json[] =
 	"  \"requested_target\": \"vmm\",\n"
 	"  \"bed\": null,\n"
 	"  \"manifest\": \"guest/tests/x86_64.cfg\",\n"
+	"  \"timeout_scale\": 1,\n"
 	"  \"started_at\": \"2023-11-14T22:13:20Z\",\n"
 	"  \"duration_ms\": 20345,\n"
 	"  \"stopped_by\": null,\n"
@@ -162,6 +168,7 @@ static const char three_json[] =
 	"      \"cmdline\": \"tests=selftest.report\",\n"
 	"      \"smp\": 1,\n"
 	"      \"mem_mib\": 64,\n"
+	"      \"timeout_s\": 10,\n"
 	"      \"exit_status\": 0,\n"
 	"      \"guest_status\": 0,\n"
 	"      \"log\": \"logs/selftest.report.log\",\n"
@@ -184,6 +191,7 @@ static const char three_json[] =
 	"      \"cmdline\": \"tests=selftest.timer x=1\",\n"
 	"      \"smp\": 2,\n"
 	"      \"mem_mib\": 128,\n"
+	"      \"timeout_s\": 20,\n"
 	"      \"exit_status\": 124,\n"
 	"      \"guest_status\": null,\n"
 	"      \"log\": \"logs/selftest.timer.log\",\n"
@@ -208,6 +216,7 @@ static const char three_json[] =
 	"      \"cmdline\": \"tests=selftest.ipi\",\n"
 	"      \"smp\": 2,\n"
 	"      \"mem_mib\": 64,\n"
+	"      \"timeout_s\": 20,\n"
 	"      \"exit_status\": null,\n"
 	"      \"guest_status\": null,\n"
 	"      \"log\": null,\n"
@@ -245,6 +254,7 @@ static const struct results_run error_run = {
 	.arch = "x86_64",
 	.target = "libvirt",
 	.requested_target = "libvirt",
+	.timeout_scale = MANIFEST_SCALE_ONE,
 	.started_at = 1700000000,
 	.test = &error_test,
 	.count = 1,
@@ -307,6 +317,7 @@ static const struct results_run stopped_run = {
 	.arch = "x86_64",
 	.target = "nested",
 	.requested_target = "vmm",
+	.timeout_scale = MANIFEST_SCALE_ONE,
 	.started_at = 1700000000,
 	.test = stopped_tests,
 	.count = 3,
@@ -376,6 +387,7 @@ static void test_json_no_tests(void **state)
 		"  \"requested_target\": \"vmm\",\n"
 		"  \"bed\": null,\n"
 		"  \"manifest\": \"guest/tests/x86_64.cfg\",\n"
+		"  \"timeout_scale\": 1,\n"
 		"  \"started_at\": \"2023-11-14T22:13:20Z\",\n"
 		"  \"duration_ms\": 20345,\n"
 		"  \"stopped_by\": null,\n"
@@ -435,7 +447,10 @@ static void test_junit(void **state)
 		"</testsuites>\n");
 }
 
-/* The nested test bed, when there is one, is in every format. */
+/*
+ * The nested test bed, when there is one, is in every format, and so is
+ * a --timeout-scale other than 1.
+ */
 static void test_bed(void **state)
 {
 	struct results_run run = {
@@ -445,6 +460,7 @@ static void test_bed(void **state)
 		.bed = "linux-image-6.1.0-57-amd64 6.1.192-3 under "
 		       "qemu-system-x86_64 7.2.0 TCG <#1 & \"q\">",
 		.manifest = "x.cfg",
+		.timeout_scale = 1500,
 		.started_at = 1700000000,
 		.duration_ms = 5,
 	};
@@ -459,6 +475,7 @@ static void test_bed(void **state)
 		"  \"bed\": \"linux-image-6.1.0-57-amd64 6.1.192-3 under "
 		"qemu-system-x86_64 7.2.0 TCG <#1 & \\\"q\\\">\",\n"
 		"  \"manifest\": \"x.cfg\",\n"
+		"  \"timeout_scale\": 1.5,\n"
 		"  \"started_at\": \"2023-11-14T22:13:20Z\",\n"
 		"  \"duration_ms\": 5,\n"
 		"  \"stopped_by\": null,\n"
@@ -471,7 +488,8 @@ static void test_bed(void **state)
 		       "TAP version 13\n"
 		       "1..0\n"
 		       "# bed: linux-image-6.1.0-57-amd64 6.1.192-3 under "
-		       "qemu-system-x86_64 7.2.0 TCG <#1 & \"q\">\n");
+		       "qemu-system-x86_64 7.2.0 TCG <#1 & \"q\">\n"
+		       "# timeout_scale: 1.5\n");
 	assert_written(
 		results_write_junit, &run,
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -484,6 +502,7 @@ static void test_bed(void **state)
 		"      <property name=\"bed\" value=\"linux-image-6.1.0-57-amd64 "
 		"6.1.192-3 under qemu-system-x86_64 7.2.0 TCG &lt;#1 &amp; "
 		"&quot;q&quot;&gt;\"/>\n"
+		"      <property name=\"timeout_scale\" value=\"1.5\"/>\n"
 		"    </properties>\n"
 		"  </testsuite>\n"
 		"</testsuites>\n");

@@ -192,6 +192,8 @@ static void test_help(void **state)
 	assert_int_equal(suite("--help", NULL), 0);
 	assert_contains(out_text, "usage: hvcheck suite [options]");
 	assert_contains(out_text, "--qemu-accel kvm|tcg");
+	assert_contains(out_text, "\n  --timeout-scale F     every test's "
+				  "timeout times F");
 	assert_contains(out_text,
 			"--resources           print the runner's open fds");
 	assert_string_equal(err_text, "");
@@ -256,6 +258,43 @@ static void test_bad_options(void **state)
 	assert_int_equal(suite("--manifest", arm64_cfg, NULL), HV_EXIT_USAGE);
 	assert_contains(err_text, "arm64.cfg:3: [gic.its]: the gic key is only "
 				  "for arm64 manifests");
+	assert_string_equal(out_text, "");
+}
+
+/*
+ * --timeout-scale: F a positive decimal; each refusal is one line and the
+ * usage status, like the other options; so is a scaled timeout past the
+ * longest.
+ */
+static void test_bad_timeout_scale(void **state)
+{
+	static const char *const bad[] = { "0",	  "-2", "nan", "inf", "4x",
+					   "1e2", "",	"0.0", "3601" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		assert_int_equal(suite("--timeout-scale", bad[i], "--manifest",
+				       good_cfg, "--list", NULL),
+				 HV_EXIT_USAGE);
+		assert_contains(err_text, "hvcheck suite: --timeout-scale: '");
+		assert_string_equal(out_text, "");
+	}
+	assert_contains(err_text, "'3601' is more than 3600");
+	assert_int_equal(suite("--timeout-scale", "0", NULL), HV_EXIT_USAGE);
+	assert_string_equal(err_text,
+			    "hvcheck suite: --timeout-scale: '0' is not above "
+			    "0\n'hvcheck suite --help' lists the options.\n");
+	assert_int_equal(suite("--timeout-scale", "-1", NULL), HV_EXIT_USAGE);
+	assert_contains(err_text, "--timeout-scale: '-1' is not a decimal "
+				  "number with at most 3 decimals");
+	/* 20 s x 181 = 3620 s: past the longest timeout */
+	assert_int_equal(suite("--timeout-scale", "181", "--manifest", good_cfg,
+			       "--list", NULL),
+			 HV_EXIT_USAGE);
+	assert_contains(err_text, "hvcheck suite: --timeout-scale: "
+				  "[selftest.report]: its timeout of 20 s "
+				  "times 181 is 3620 s, more than the "
+				  "longest, 3600 s in ");
 	assert_string_equal(out_text, "");
 }
 
@@ -457,6 +496,31 @@ static void test_nested_run(void **state)
 	remove_results();
 }
 
+/*
+ * --timeout-scale: the VMM gets the scaled timeout (20 s x 2.5, the
+ * default), the results record it and the factor.
+ */
+static void test_timeout_scale_run(void **state)
+{
+	(void)state;
+	assert_int_equal(suite("--target", "nested", "--bed", "b", "--vmm",
+			       fake_vmm, "--manifest", targets_cfg, "--guest",
+			       targets_cfg, "--out", out_dir, "--timeout-scale",
+			       "2.5", NULL),
+			 0);
+	assert_contains(read_text("logs/a.log"), " --timeout 50 ");
+	assert_contains(read_text("results.json"), "  \"manifest\": \"");
+	assert_contains(read_text("results.json"),
+			"targets.cfg\",\n  \"timeout_scale\": 2.5,\n");
+	assert_contains(read_text("results.json"),
+			"      \"mem_mib\": 64,\n      \"timeout_s\": 50,\n");
+	assert_contains(read_text("results.tap"),
+			"# bed: b\n# timeout_scale: 2.5\n");
+	assert_contains(read_text("results.xml"),
+			"<property name=\"timeout_scale\" value=\"2.5\"/>");
+	remove_results();
+}
+
 /* An arm64 run on the VMM records the irqchip mode it ran on. */
 static void test_nested_arm64_run(void **state)
 {
@@ -549,6 +613,20 @@ static void test_list(void **state)
 			    "selftest.must_fail: tests=selftest.must_fail "
 			    "smp=1 mem=64 timeout=20 targets=vmm,qemu "
 			    "groups=selftest,nodefault\n");
+}
+
+/* --list shows each timeout scaled, rounded up: 20 s x 0.333 = 6.66 s. */
+static void test_list_timeout_scale(void **state)
+{
+	(void)state;
+	assert_int_equal(suite("--manifest", good_cfg, "--list", "--tests",
+			       "selftest.report", "--timeout-scale", "0.333",
+			       NULL),
+			 0);
+	assert_string_equal(out_text,
+			    "selftest.report: tests=selftest.report smp=1 "
+			    "mem=64 timeout=7 targets=vmm,qemu "
+			    "groups=selftest\n");
 }
 
 static void test_list_arm64(void **state)
@@ -658,14 +736,17 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_bad_timeout_scale),
 		cmocka_unit_test(test_bad_irqchip),
 		cmocka_unit_test(test_target_options),
 		cmocka_unit_test(test_no_kvm),
 		cmocka_unit_test(test_nested_run),
+		cmocka_unit_test(test_timeout_scale_run),
 		cmocka_unit_test(test_nested_arm64_run),
 		cmocka_unit_test(test_run_options),
 		cmocka_unit_test(test_manifest_errors),
 		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_list_timeout_scale),
 		cmocka_unit_test(test_list_arm64),
 		cmocka_unit_test(test_list_arm64_vmm),
 		cmocka_unit_test(test_missing_images),

@@ -665,8 +665,29 @@ static void test_libvirt_argv(void **state)
 				       "qemu+tcp://h/system", "vm-7", "l.log"),
 		    "/b/hvcheck libvirt boot --arch arm64 --connect "
 		    "qemu+tcp://h/system --manifest m.cfg --image "
-		    "/stage/guest.elf --gic 3 --prefix vm-7 --serial l.log "
+		    "/stage/guest.elf --gic 3 --timeout 20 --prefix vm-7 "
+		    "--serial l.log "
 		    "bare");
+}
+
+/*
+ * `libvirt boot` reads the manifest itself: it is told the timeout the
+ * runner decided, --timeout-scale applied (7 s x 1.5 = 10.5, rounded up).
+ */
+static void test_libvirt_argv_scaled(void **state)
+{
+	struct manifest_entry scaled = *entry("full");
+	char err[128];
+
+	(void)state;
+	assert_int_equal(
+		manifest_scale_timeout(&scaled, 1500, err, sizeof(err)), 0);
+	assert_argv(suite_libvirt_argv(&libvirt_setup, &scaled, 0,
+				       "qemu:///system", "p", "l.log"),
+		    "/b/hvcheck libvirt boot --arch arm64 --connect "
+		    "qemu:///system --manifest m.cfg --image "
+		    "/stage/guest.elf --timeout 11 --prefix p "
+		    "--serial l.log full");
 }
 
 /* The child's status: the guest's, or an error; infra is "error". */
@@ -738,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_decode_end),
 		cmocka_unit_test(test_irqchip_unavailable),
 		cmocka_unit_test(test_libvirt_argv),
+		cmocka_unit_test(test_libvirt_argv_scaled),
 		cmocka_unit_test(test_libvirt_decode),
 		cmocka_unit_test(test_libvirt_deadline),
 	};
