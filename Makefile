@@ -299,6 +299,9 @@ check:
 # it opens for ARCH, else both in the nested x86_64 KVM test bed, which
 # is said in one line.  RUNS boots of each.
 RUNS ?= 50
+# full: the suite wall times of the default suite and the pmu group;
+# smoke: of the selftest group alone (make check).
+BENCH_SUITES ?= full
 BARE_KVM := $(B)/bare-kvm
 BENCH_OUT ?= $(B)/bench
 
@@ -308,7 +311,8 @@ $(BARE_KVM): $(B)/host/bench/bare_kvm.o
 ifeq ($(ARCH)-$(KVM_USABLE),$(HOST_ARCH)-yes)
 bench: host guest $(if $(filter x86_64,$(ARCH)),$(BARE_KVM))
 	@echo "make bench: on this host's /dev/kvm"
-	@RUNS=$(RUNS) ci/bench $(ARCH) $(B) guest/tests/$(ARCH).cfg
+	@RUNS=$(RUNS) BENCH_SUITES=$(BENCH_SUITES) ci/bench $(ARCH) $(B) \
+		guest/tests/$(ARCH).cfg
 else ifeq ($(ARCH)-$(HOST_ARCH),x86_64-x86_64)
 bench: host guest $(BARE_KVM)
 	@echo "make bench: no usable /dev/kvm on this host: measuring in the" \
@@ -318,7 +322,8 @@ bench: host guest $(BARE_KVM)
 		--out $(BENCH_OUT) --host-binary "$$(command -v bash)" \
 		--file $(HVCHECK) --file $(GUEST_ELF) --file $(BARE_KVM) \
 		--file guest/tests/x86_64.cfg --file ci/bench -- \
-		env RUNS=$(RUNS) ./bench x86_64 . x86_64.cfg
+		env RUNS=$(RUNS) BENCH_SUITES=$(BENCH_SUITES) ./bench x86_64 . \
+		x86_64.cfg
 else
 bench:
 	@echo "make bench ARCH=$(ARCH): needs an $(ARCH) host whose /dev/kvm" \
