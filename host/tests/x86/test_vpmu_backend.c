@@ -1362,6 +1362,24 @@ static void start_waiter(struct fixture *f, unsigned int i,
 	f->vcpus[i].started = true;
 }
 
+/*
+ * FILTER_SELECT of slot on vCPU 0 while vCPU 1 is "in KVM_RUN" (a
+ * waiter of wait_ms, or KICK_WAIT s): the signal vCPU 1 got, or -1.  An
+ * emulated filter is no KVM call.
+ */
+static int select_kicks_vcpu1(struct fixture *f, uint32_t slot, long wait_ms)
+{
+	struct kick_waiter w = { .sig = -1, .wait_ms = wait_ms };
+
+	start_waiter(f, 1, &w);
+	fake_ioctl_reset();
+	assert_int_equal(x86_vpmu_filter_select(&f->vp, slot), 0);
+	assert_int_equal(fake_ioctl_nr_calls(), 0);
+	assert_int_equal(pthread_join(w.thread, NULL), 0);
+	f->vcpus[1].started = false;
+	return w.sig;
+}
+
 /* The guest of pmu enables core cycles (fixed counter 1): no stepping. */
 static void enable_cycles(struct vcpu_pmu *pmu)
 {
@@ -1381,7 +1399,6 @@ static void test_emulated_filter_select(void **state)
 {
 	struct fixture *f = *state;
 	struct vcpu_pmu *pmu0, *pmu1;
-	struct kick_waiter w = { .sig = -1 };
 
 	setup_emulated_with_filters(f);
 	pmu0 = emulated_vcpu_init(f, 0);
@@ -1397,14 +1414,7 @@ static void test_emulated_filter_select(void **state)
 	before_run(f, 1);
 	assert_true(vcpu_pmu_counters_enabled(pmu1));
 
-	start_waiter(f, 1, &w);
-	fake_ioctl_reset();
-	assert_int_equal(x86_vpmu_filter_select(&f->vp, 1), 0);
-	/* An emulated filter is no KVM call. */
-	assert_int_equal(fake_ioctl_nr_calls(), 0);
-	assert_int_equal(pthread_join(w.thread, NULL), 0);
-	f->vcpus[1].started = false;
-	assert_int_equal(w.sig, VCPU_KICK_SIGNAL);
+	assert_int_equal(select_kicks_vcpu1(f, 1, 0), VCPU_KICK_SIGNAL);
 	assert_int_equal((uint32_t)filter_slots_installed(pmu0->filters), 1);
 	/* Still the old rules until the next entry... */
 	assert_rules(pmu0, false, true, true, true);
@@ -1436,8 +1446,6 @@ static void test_emulated_filter_select(void **state)
 static void test_emulated_filter_select_kicks_counting(void **state)
 {
 	struct fixture *f = *state;
-	struct kick_waiter quiet = { .sig = -1, .wait_ms = 200 };
-	struct kick_waiter w = { .sig = -1 };
 	struct vcpu_pmu *pmu1;
 
 	setup_emulated_with_filters(f);
@@ -1445,22 +1453,14 @@ static void test_emulated_filter_select_kicks_counting(void **state)
 	pmu1 = emulated_vcpu_init(f, 1);
 	before_run(f, 1);
 	assert_false(vcpu_pmu_counters_enabled(pmu1));
-	start_waiter(f, 1, &quiet);
-	assert_int_equal(x86_vpmu_filter_select(&f->vp, 1), 0);
-	assert_int_equal(pthread_join(quiet.thread, NULL), 0);
-	f->vcpus[1].started = false;
-	assert_int_equal(quiet.sig, -1);
+	assert_int_equal(select_kicks_vcpu1(f, 1, 200), -1);
 
 	/* Enabled, but not yet entered: its entry picks the filter up. */
 	enable_cycles(pmu1);
 	assert_false(vcpu_pmu_counters_enabled(pmu1));
 	before_run(f, 1);
 	assert_true(vcpu_pmu_counters_enabled(pmu1));
-	start_waiter(f, 1, &w);
-	assert_int_equal(x86_vpmu_filter_select(&f->vp, 0), 0);
-	assert_int_equal(pthread_join(w.thread, NULL), 0);
-	f->vcpus[1].started = false;
-	assert_int_equal(w.sig, VCPU_KICK_SIGNAL);
+	assert_int_equal(select_kicks_vcpu1(f, 0, 0), VCPU_KICK_SIGNAL);
 }
 
 /* A vCPU created after a switch starts with the slot installed then. */
