@@ -363,6 +363,13 @@ $(FUZZ_B)/host/%.o: host/%.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
+# The harnesses' shared checks are not the code under test: no coverage
+# instrumentation, else their loop over every page of guest RAM is most
+# of a loader target's time (and noise in its coverage).
+$(FUZZ_HELPER_OBJS): $(FUZZ_B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
 $(FUZZ_B)/libhvcheck-fuzz.a: $(FUZZ_LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
