@@ -12,17 +12,27 @@
 
 #define ROUND_TRIP_MAX 4096 /* entries: a longer raw form costs too much */
 
+/* Field by field: a range's padding byte is not part of the policy. */
+static bool same_arm64(const struct filter_arm64 *a,
+		       const struct filter_arm64 *b)
+{
+	if (a->event_bits != b->event_bits || a->nr != b->nr)
+		return false;
+	for (unsigned int i = 0; i < a->nr; i++)
+		if (a->ranges[i].base_event != b->ranges[i].base_event ||
+		    a->ranges[i].nevents != b->ranges[i].nevents ||
+		    a->ranges[i].action != b->ranges[i].action)
+			return false;
+	return true;
+}
+
 static bool same_policy(const struct filter_policy *a,
 			const struct filter_policy *b)
 {
 	if (a->arch != b->arch || a->none != b->none || a->vendor != b->vendor)
 		return false;
 	if (a->arch == FILTER_ARCH_ARM64)
-		return a->arm64.event_bits == b->arm64.event_bits &&
-		       a->arm64.nr == b->arm64.nr &&
-		       (!a->arm64.nr ||
-			!memcmp(a->arm64.ranges, b->arm64.ranges,
-				a->arm64.nr * sizeof(*a->arm64.ranges)));
+		return same_arm64(&a->arm64, &b->arm64);
 	return a->x86.action == b->x86.action && a->x86.flags == b->x86.flags &&
 	       a->x86.fixed_bitmap == b->x86.fixed_bitmap &&
 	       a->x86.nevents == b->x86.nevents &&
