@@ -269,8 +269,10 @@ static bool scale_syntax(const char *s)
 {
 	size_t whole = strspn(s, "0123456789"), frac;
 
-	if (!whole || !s[whole])
-		return whole;
+	if (!whole)
+		return false;
+	if (!s[whole])
+		return true;
 	frac = strspn(s + whole + 1, "0123456789");
 	return s[whole] == '.' && frac >= 1 && frac <= 3 &&
 	       !s[whole + 1 + frac];

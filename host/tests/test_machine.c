@@ -37,6 +37,25 @@ static void test_serial_out(void **state)
 	fclose(serial.file);
 }
 
+/*
+ * A line the guest leaves open (a prompt) reaches the file at once,
+ * before any newline: what a reader of the file sees (pread(), past
+ * stdio's buffer) while the guest waits.
+ */
+static void test_serial_open_line(void **state)
+{
+	struct machine_serial serial = { .quiet = true, .file = tmpfile() };
+	char buf[16] = { 0 };
+
+	(void)state;
+	assert_non_null(serial.file);
+	for (const char *c = "=> "; *c; c++)
+		machine_serial_out(&serial, (uint8_t)*c);
+	assert_int_equal(pread(fileno(serial.file), buf, sizeof(buf), 0), 3);
+	assert_string_equal(buf, "=> ");
+	fclose(serial.file);
+}
+
 /* The cap: its byte ends the run once, the rest is dropped. */
 static void test_serial_cap(void **state)
 {
@@ -430,6 +449,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_serial_out),
+		cmocka_unit_test(test_serial_open_line),
 		cmocka_unit_test(test_serial_cap),
 		cmocka_unit_test(test_serial_uncapped),
 		cmocka_unit_test(test_serial_said),

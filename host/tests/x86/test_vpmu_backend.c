@@ -1340,7 +1340,9 @@ static void *wait_for_kick(void *arg)
 	sigset_t kick;
 
 	if (w->wait_ms)
-		wait = (struct timespec){ .tv_nsec = w->wait_ms * 1000000 };
+		wait = (struct timespec){ .tv_sec = w->wait_ms / 1000,
+					  .tv_nsec =
+						  w->wait_ms % 1000 * 1000000 };
 	sigemptyset(&kick);
 	sigaddset(&kick, VCPU_KICK_SIGNAL);
 	w->sig = sigtimedwait(&kick, NULL, &wait);

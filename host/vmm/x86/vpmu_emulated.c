@@ -248,9 +248,10 @@ static int vpmu_emulated_vcpu_init(struct x86_vpmu *vp, struct vcpu *vcpu,
 }
 
 /*
- * The other vCPUs with a counter enabled leave KVM_RUN and pick the new
- * filter up on their way back in, as KVM kicks every vCPU when its
- * filter changes.  One with none enabled counts nothing a filter decides,
+ * KVM kicks every vCPU when its filter changes; this back end kicks the
+ * other vCPUs that have a counter enabled, which leave KVM_RUN and pick
+ * the new filter up on their way back in.  One with none enabled counts
+ * nothing a filter decides,
  * and enabling one is an MSR exit after which its entry reads the filter:
  * it runs on unkicked, so a storm of switches between vCPUs that do not
  * count sends no signal at all.

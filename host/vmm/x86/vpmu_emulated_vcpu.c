@@ -819,13 +819,18 @@ static void vcpu_pmu_pick_up_filter(struct vcpu *vcpu)
 	struct vcpu_pmu *pmu = vcpu->pmu;
 	struct kvm_run *run = vcpu->run;
 	uint64_t installed;
-	bool step;
+	bool step, enabled;
 
 	if (!pmu->filters)
 		return;
-	/* Published before the filter is read: vcpu_pmu_counters_enabled() */
-	__atomic_store_n(&pmu->counters_enabled, vpmu_any_enabled(&pmu->model),
-			 __ATOMIC_RELAXED);
+	/*
+	 * Published before the filter is read (vcpu_pmu_counters_enabled()),
+	 * stored only when it changes: other vCPUs' installers read its line.
+	 */
+	enabled = vpmu_any_enabled(&pmu->model);
+	if (enabled != pmu->counters_enabled)
+		__atomic_store_n(&pmu->counters_enabled, enabled,
+				 __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	installed = filter_slots_installed(pmu->filters);
 	if (installed == pmu->filter_seen)
