@@ -59,12 +59,12 @@ void filter_slots_select(struct filter_slots *fs, uint32_t slot)
 	uint64_t installed = __atomic_load_n(&fs->installed, __ATOMIC_RELAXED);
 	uint64_t gen = (installed >> 32) + 1;
 
-	__atomic_store_n(&fs->installed, gen << 32 | slot, __ATOMIC_RELEASE);
+	__atomic_store_n(&fs->installed, gen << 32 | slot, __ATOMIC_SEQ_CST);
 }
 
 uint64_t filter_slots_installed(const struct filter_slots *fs)
 {
-	return __atomic_load_n(&fs->installed, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&fs->installed, __ATOMIC_SEQ_CST);
 }
 
 const struct filter_x86_rules *filter_slots_rules(const struct filter_slots *fs,

@@ -44,7 +44,10 @@ void filter_slots_free(struct filter_slots *fs);
 /*
  * Installs slot (below fs->nr, or FILTER_SLOT_NONE) with a new
  * generation.  Safe while vCPUs read; installers must not race each
- * other.
+ * other.  The store and filter_slots_installed()'s load are
+ * sequentially consistent, so that an installer that then reads a
+ * vCPU's flag and a vCPU that set it before reading the slot cannot
+ * both miss the other (vcpu_pmu_counters_enabled()).
  */
 void filter_slots_select(struct filter_slots *fs, uint32_t slot);
 

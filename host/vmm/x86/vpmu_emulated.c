@@ -260,8 +260,6 @@ static void vpmu_emulated_kick_counting(const struct x86_vpmu *vp)
 {
 	const struct machine_core *core = vp->core;
 
-	/* Pairs with the one in vcpu_pmu_pick_up_filter(). */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (unsigned int i = 0; i < core->nr_vcpus; i++) {
 		struct vcpu *vcpu = &core->vcpus[i];
 

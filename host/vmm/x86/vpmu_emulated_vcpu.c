@@ -830,8 +830,7 @@ static void vcpu_pmu_pick_up_filter(struct vcpu *vcpu)
 	enabled = vpmu_any_enabled(&pmu->model);
 	if (enabled != pmu->counters_enabled)
 		__atomic_store_n(&pmu->counters_enabled, enabled,
-				 __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+				 __ATOMIC_SEQ_CST);
 	installed = filter_slots_installed(pmu->filters);
 	if (installed == pmu->filter_seen)
 		return;
@@ -863,7 +862,7 @@ static void vcpu_pmu_pick_up_filter(struct vcpu *vcpu)
 
 bool vcpu_pmu_counters_enabled(const struct vcpu_pmu *pmu)
 {
-	return __atomic_load_n(&pmu->counters_enabled, __ATOMIC_RELAXED);
+	return __atomic_load_n(&pmu->counters_enabled, __ATOMIC_SEQ_CST);
 }
 
 void vcpu_pmu_before_run(struct vcpu *vcpu)

@@ -131,9 +131,11 @@ void vcpu_pmu_destroy(struct vcpu_pmu *pmu);
 
 /*
  * Whether the vCPU had a counter enabled at its last entry, for a
- * filter installer that has issued a full fence after installing: then
- * either this vCPU's next entry sees the new filter, or the installer
- * sees true here and must kick it.
+ * filter installer, after filter_slots_select(): the flag's store and
+ * this load, the slot's store and the vCPU's load of it are all
+ * sequentially consistent, so either this vCPU's next entry sees the
+ * new filter, or the installer sees true here and must kick it.  (No
+ * fences: GCC's ThreadSanitizer does not support them.)
  */
 bool vcpu_pmu_counters_enabled(const struct vcpu_pmu *pmu);
 
