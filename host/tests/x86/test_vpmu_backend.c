@@ -20,6 +20,7 @@
 #include "array_size.h"
 #include "fake_ioctl.h"
 #include "stderr_capture.h"
+#include "vpmu_msr.h"
 #include "x86/fake_probe.h"
 #include "hvcheck_abi.h"
 #include "vmm/x86/vpmu.h"
@@ -1288,13 +1289,9 @@ static void test_emulated_amd_filters(void **state)
 	assert_true(f->vp.can_select);
 	/* A vCPU's model obeys it on the 12-bit select: 0x1c0, not 0xc0. */
 	pmu = emulated_vcpu_init(f, 0);
-	assert_int_equal(vpmu_wrmsr(&pmu->model, VPMU_AMD_MSR_CTL0,
-				    SEL_INSTRUCTIONS | 1ULL << 32),
-			 0);
+	wr(&pmu->model, VPMU_AMD_MSR_CTL0, SEL_INSTRUCTIONS | 1ULL << 32);
 	assert_false(pmu->model.filter_allows & 1);
-	assert_int_equal(vpmu_wrmsr(&pmu->model, VPMU_AMD_MSR_CTL0,
-				    SEL_INSTRUCTIONS),
-			 0);
+	wr(&pmu->model, VPMU_AMD_MSR_CTL0, SEL_INSTRUCTIONS);
 	assert_true(pmu->model.filter_allows & 1);
 	assert_true(vpmu_counting(&pmu->model, VPMU_EV_INSTRUCTIONS));
 }
@@ -1385,12 +1382,9 @@ static int select_kicks_vcpu1(struct fixture *f, uint32_t slot, long wait_ms)
 /* The guest of pmu enables core cycles (fixed counter 1): no stepping. */
 static void enable_cycles(struct vcpu_pmu *pmu)
 {
-	assert_int_equal(vpmu_wrmsr(&pmu->model, VPMU_MSR_FIXED_CTR_CTRL,
-				    VPMU_FIXED_CTRL(1, VPMU_FIXED_OS)),
-			 0);
-	assert_int_equal(vpmu_wrmsr(&pmu->model, VPMU_MSR_GLOBAL_CTRL,
-				    VPMU_GLOBAL_FIXED(1)),
-			 0);
+	wr(&pmu->model, VPMU_MSR_FIXED_CTR_CTRL,
+	   VPMU_FIXED_CTRL(1, VPMU_FIXED_OS));
+	wr(&pmu->model, VPMU_MSR_GLOBAL_CTRL, VPMU_GLOBAL_FIXED(1));
 }
 
 /*
